@@ -1,0 +1,69 @@
+# ipgrants: `make run` sets everything up and serves http://127.0.0.1:8000 ; `make test` runs the suite.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON := $(BIN)/python
+GUIDES := $(sort $(filter-out fixtures/regions.yaml fixtures/portal-rubric.yaml,$(wildcard fixtures/*.yaml)))
+FIXTURES := fixtures/regions.yaml fixtures/portal-rubric.yaml $(GUIDES)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup deps assets messages fonts migrate load demo lint check-migrations worker clean
+
+run: setup demo
+	$(PYTHON) manage.py runserver $(HOST):$(PORT)
+
+test: deps assets messages browser
+	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+setup: deps assets messages fonts migrate load
+
+$(PYTHON):
+	$(PY) -m venv $(VENV)
+
+deps: $(PYTHON)
+	@$(PYTHON) -c "import django, celery, weasyprint, pytest_django, playwright" 2>/dev/null || \
+		($(BIN)/pip install --quiet --upgrade pip && $(BIN)/pip install --quiet -e '.[test]')
+
+assets:
+	@test -d node_modules/bootstrap/dist && test -d node_modules/bootstrap-icons/font || npm ci --no-audit --no-fund
+
+messages: deps
+	@command -v msgfmt >/dev/null || $(MAKE) --no-print-directory apt PKGS=gettext
+	$(PYTHON) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+# A CJK font so PDFs show Chinese; installed where the machine allows (root with apt).
+fonts:
+	@fc-list :lang=zh 2>/dev/null | grep -q . || $(MAKE) --no-print-directory apt PKGS="fonts-wqy-microhei fontconfig" || \
+		echo "warning: no CJK font installed; PDFs will not show Chinese. Install fonts-wqy-microhei."
+
+# Headless Chromium for the browser tests (Debian's package; never a downloaded browser).
+browser: fonts
+	@test -x /usr/bin/chromium || $(MAKE) --no-print-directory apt PKGS=chromium
+
+apt:
+	@if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		(apt-get install -y -qq $(PKGS) >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PKGS) >/dev/null)); \
+	else echo "please install: $(PKGS)"; exit 1; fi
+
+migrate: deps
+	$(PYTHON) manage.py migrate --noinput -v 0
+
+load: migrate
+	$(PYTHON) manage.py loaddata $(FIXTURES)
+
+demo: load
+	$(PYTHON) manage.py seed_demo
+
+lint: deps
+	$(BIN)/ruff check .
+
+check-migrations: deps
+	$(PYTHON) manage.py makemigrations --check --dry-run
+
+worker: deps
+	$(BIN)/celery -A ipgrants worker -B -l info
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3

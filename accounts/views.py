@@ -1,0 +1,41 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from .forms import RegistrationForm
+from .models import Role
+from .selectors import home_url_for
+from .services import register_applicant
+
+
+def home(request):
+    if request.user.is_authenticated:
+        return redirect(home_url_for(request.user))
+    return render(request, "accounts/home.html")
+
+
+@login_required
+def reviewer_home(request):
+    if request.user.role != Role.REVIEWER:
+        return redirect(home_url_for(request.user))
+    return render(request, "accounts/reviewer_home.html")
+
+
+@require_http_methods(["GET", "POST"])
+def register(request):
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = register_applicant(
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password1"],
+            email=form.cleaned_data["email"],
+            full_name=form.cleaned_data["full_name"],
+            phone=form.cleaned_data["phone"],
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome! Start by entering your organisation's profile."))
+        return redirect(home_url_for(user))
+    return render(request, "accounts/register.html", {"form": form})

@@ -1,0 +1,188 @@
+"""An application to one track: the draft as typed, its submitted versions, materials and verdict."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from organisations.choices import OrgType
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted, awaiting formal review")
+    RETURNED = "returned", _("Returned for revision")
+    PASSED = "passed", _("Passed formal review; in expert review")
+    REFUSED = "refused", _("Refused in formal review")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Actor(models.TextChoices):
+    APPLICANT = "applicant", _("Applicant")
+    OFFICER = "officer", _("Program officer")
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: frozenset[str]
+    target: str
+    actor: str
+    needs_reason: bool = False
+
+
+# The one table of allowed steps; services enforce it and templates read it to show buttons.
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        Transition("submit", _("Submit"), frozenset({Status.DRAFT}), Status.SUBMITTED, Actor.APPLICANT),
+        Transition("resubmit", _("Resubmit"), frozenset({Status.RETURNED}), Status.SUBMITTED, Actor.APPLICANT),
+        Transition("return", _("Return for revision"), frozenset({Status.SUBMITTED}), Status.RETURNED,
+                   Actor.OFFICER, needs_reason=True),
+        Transition("pass", _("Pass to expert review"), frozenset({Status.SUBMITTED}), Status.PASSED, Actor.OFFICER),
+        Transition("refuse", _("Refuse"), frozenset({Status.SUBMITTED}), Status.REFUSED, Actor.OFFICER,
+                   needs_reason=True),
+        Transition("withdraw", _("Withdraw"),
+                   frozenset({Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.PASSED}), Status.WITHDRAWN,
+                   Actor.APPLICANT, needs_reason=False),
+    )
+}
+EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
+
+
+class PdfStatus(models.TextChoices):
+    NONE = "none", _("Not generated")
+    PENDING = "pending", _("Being prepared")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class ReferenceCounter(models.Model):
+    """The last sequence number used for a program's application references."""
+
+    program = models.OneToOneField("programs.Program", on_delete=models.CASCADE, primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+
+class Application(models.Model):
+    reference = models.CharField(_("reference number"), max_length=30, unique=True)
+    track = models.ForeignKey(
+        "programs.Track", verbose_name=_("track"), on_delete=models.PROTECT, related_name="applications"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation", verbose_name=_("lead organisation"), on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    # What the applicant typed, exactly as typed (strings), saved on every autosave and explicit save.
+    draft = models.JSONField(_("draft"), default=dict, blank=True)
+    draft_saved_at = models.DateTimeField(_("draft saved"), null=True, blank=True)
+    # Normalised values, written from the draft when they parse.
+    title = models.CharField(_("project title"), max_length=200, blank=True)
+    requested_amount = models.DecimalField(
+        _("requested amount (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    matching_funds = models.DecimalField(
+        _("matching funds (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    verdict = models.JSONField(_("eligibility verdict at submission"), default=dict, blank=True)
+    verdict_overall = models.CharField(_("eligibility"), max_length=10, blank=True, db_index=True)
+    materials_complete = models.BooleanField(_("materials complete"), default=False)
+    version = models.PositiveIntegerField(_("submitted version"), default=0)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, db_index=True)
+    last_comment = models.TextField(_("latest officer comment"), blank=True)
+    pdf_status = models.CharField(_("PDF"), max_length=10, choices=PdfStatus.choices, default=PdfStatus.NONE)
+    pdf_file = models.FileField(_("application PDF"), upload_to="pdf/%Y/", blank=True)
+    pdf_version = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["track", "status"]), models.Index(fields=["organisation", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE
+
+
+class Partner(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="partners")
+    seq = models.PositiveSmallIntegerField()
+    name = models.CharField(_("partner name"), max_length=200)
+    uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    org_type = models.CharField(_("organisation type"), max_length=30, choices=OrgType.choices)
+    role = models.CharField(_("tasks in the project"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["application", "seq"]
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+
+
+class KPICommitment(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="kpi_commitments")
+    kpi = models.ForeignKey("programs.KPI", on_delete=models.PROTECT, related_name="+")
+    value = models.DecimalField(_("committed value"), max_digits=14, decimal_places=2, null=True, blank=True)
+    note = models.CharField(_("how it will be met"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["application", "kpi__seq"]
+        constraints = [models.UniqueConstraint(fields=["application", "kpi"], name="kpi_commitment_unique")]
+
+
+class BudgetLine(models.Model):
+    class Source(models.TextChoices):
+        GRANT = "grant", _("Grant")
+        MATCHING = "matching", _("Matching funds")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="budget_lines")
+    seq = models.PositiveSmallIntegerField()
+    item = models.CharField(_("budget item"), max_length=200)
+    source = models.CharField(_("paid from"), max_length=10, choices=Source.choices)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["application", "seq"]
+
+
+class MaterialUpload(models.Model):
+    """One uploaded file for one required material; stored privately, served through a checked view."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="uploads")
+    material = models.ForeignKey("programs.Material", on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to="materials/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    content_type = models.CharField(max_length=100)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["application", "material__seq"]
+        constraints = [models.UniqueConstraint(fields=["application", "material"], name="one_upload_per_material")]
+
+
+class ApplicationVersion(models.Model):
+    """Everything submitted, frozen at each submission so returns and resubmissions can be compared."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    submitted_at = models.DateTimeField()
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    snapshot = models.JSONField()
+
+    class Meta:
+        ordering = ["application", "number"]
+        constraints = [models.UniqueConstraint(fields=["application", "number"], name="version_number_unique")]

@@ -1,0 +1,509 @@
+"""Every state change of an application: one function per step, atomic, locked, checked, audited."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import record_event
+from organisations.models import Organisation
+from programs.models import Comparator, JointPolicy, Material, Track
+from programs.selectors import is_call_open
+
+from . import eligibility
+from .models import (
+    EDITABLE,
+    TRANSITIONS,
+    Actor,
+    Application,
+    ApplicationVersion,
+    BudgetLine,
+    KPICommitment,
+    MaterialUpload,
+    Partner,
+    PdfStatus,
+    ReferenceCounter,
+    Status,
+)
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+ALLOWED_UPLOADS = {
+    ".pdf": ("application/pdf",),
+    ".jpg": ("image/jpeg",),
+    ".jpeg": ("image/jpeg",),
+    ".png": ("image/png",),
+    ".doc": ("application/msword",),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",),
+    ".xls": ("application/vnd.ms-excel",),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",),
+}
+# What a file of each kind starts with; a renamed file of another kind is refused.
+MAGIC = {
+    ".pdf": (b"%PDF",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".doc": (b"\xd0\xcf\x11\xe0",),
+    ".xls": (b"\xd0\xcf\x11\xe0",),
+    ".docx": (b"PK\x03\x04",),
+    ".xlsx": (b"PK\x03\x04",),
+}
+
+
+@dataclass
+class PartnerData:
+    name: str
+    org_type: str
+    uscc: str = ""
+    role: str = ""
+
+
+@dataclass
+class BudgetData:
+    item: str
+    source: str
+    amount: Decimal
+
+
+@dataclass
+class SubmissionData:
+    """The cleaned content of the application form (the forms check shape; the service checks the rules)."""
+
+    title: str
+    plan: str
+    requested_amount: Decimal
+    matching_funds: Decimal
+    matching_committed: bool
+    partners: list[PartnerData] = field(default_factory=list)
+    kpis: dict[int, tuple[Decimal | None, str]] = field(default_factory=dict)
+    budget: list[BudgetData] = field(default_factory=list)
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _is_member(user, organisation_id: int) -> bool:
+    return user.is_authenticated and user.memberships.filter(organisation_id=organisation_id).exists()
+
+
+def _require_applicant_member(actor, application: Application) -> None:
+    if not (actor.is_authenticated and actor.is_applicant and _is_member(actor, application.organisation_id)):
+        raise PermissionDenied(_("Only the applicant organisation's members may do this."))
+
+
+def _require_officer(actor) -> None:
+    if not getattr(actor, "is_officer", False):
+        raise PermissionDenied(_("Only program officers may do this."))
+
+
+def _lock(application: Application) -> Application:
+    return Application.objects.select_for_update().select_related("track", "track__program").get(pk=application.pk)
+
+
+def _check_state(application: Application, name: str) -> None:
+    transition = TRANSITIONS[name]
+    if application.status not in transition.sources:
+        raise ValidationError(
+            _("This application is “%(status)s”; “%(step)s” is not possible from there.")
+            % {"status": application.get_status_display(), "step": transition.label}
+        )
+
+
+def lenient_decimal(value) -> Decimal | None:
+    """A draft amount as typed ("1,200,000", "30万" is not accepted), or None if it does not parse."""
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value).replace(",", "").replace("，", "").strip())
+    except InvalidOperation:
+        return None
+    if not number.is_finite() or number < 0 or number >= Decimal("1e12"):
+        return None
+    return number.quantize(Decimal("0.01"))
+
+
+def _next_reference(track: Track) -> str:
+    program = track.program
+    counter, _created = ReferenceCounter.objects.select_for_update().get_or_create(program=program)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{program.reference_prefix}-{track.code.zfill(2)}-{counter.last:04d}"
+
+
+# --- drafts --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def application_start(*, actor, track: Track, organisation: Organisation) -> Application:
+    """An applicant starts a draft for an open track on behalf of one of their organisations."""
+    if not (actor.is_authenticated and actor.is_applicant):
+        raise PermissionDenied(_("Only applicants may start an application."))
+    if not _is_member(actor, organisation.pk):
+        raise PermissionDenied(_("You do not act for this organisation."))
+    if not is_call_open(track.program):
+        raise ValidationError(_("The call for this program is not open; applications cannot be started."))
+    application = Application.objects.create(
+        reference=_next_reference(track), track=track, organisation=organisation, created_by=actor,
+        draft={"title": ""},
+    )
+    record_event(target=application, actor=actor, action="start", to_state=Status.DRAFT)
+    return application
+
+
+@transaction.atomic
+def application_save_draft(*, actor, application: Application, data: dict[str, str]) -> Application:
+    """Keep exactly what was typed; copy the values that parse into the normalised columns."""
+    _require_applicant_member(actor, application)
+    locked = _lock(application)
+    if locked.status not in EDITABLE:
+        raise ValidationError(_("This application can no longer be edited."))
+    locked.draft = {k: str(v) for k, v in data.items()}
+    locked.draft_saved_at = timezone.now()
+    locked.title = data.get("title", "")[:200]
+    locked.requested_amount = lenient_decimal(data.get("requested_amount"))
+    locked.matching_funds = lenient_decimal(data.get("matching_funds"))
+    locked.save(update_fields=["draft", "draft_saved_at", "title", "requested_amount", "matching_funds",
+                               "updated_at"])
+    return locked
+
+
+def draft_partner_count(draft: dict) -> int:
+    try:
+        total = int(draft.get("partners-TOTAL_FORMS") or 0)
+    except ValueError:
+        return 0
+    return sum(
+        1 for i in range(min(total, 50))
+        if (draft.get(f"partners-{i}-name") or "").strip() and not draft.get(f"partners-{i}-DELETE")
+    )
+
+
+def evaluate_application(application: Application) -> eligibility.Verdict:
+    """The verdict for the application as it stands (draft figures included)."""
+    facts = eligibility.facts_for(
+        organisation_id=application.organisation_id,
+        requested_amount=lenient_decimal(application.draft.get("requested_amount")),
+        matching_funds=lenient_decimal(application.draft.get("matching_funds")),
+        partner_count=draft_partner_count(application.draft),
+        on=timezone.localdate(),
+    )
+    return eligibility.evaluate(application.track.rules.all(), facts)
+
+
+# --- materials -----------------------------------------------------------------------------------
+
+
+def check_upload(uploaded_file) -> tuple[str, str]:
+    """Return (extension, content type) or raise ValidationError saying what is wrong and what to do."""
+    name = uploaded_file.name or ""
+    ext = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    if ext not in ALLOWED_UPLOADS:
+        raise ValidationError(
+            _("“%(name)s” is not an accepted file type. Upload a PDF, a JPG or PNG image, or a Word or Excel file.")
+            % {"name": name}
+        )
+    if uploaded_file.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            _("“%(name)s” is %(size).1f MB; files may be at most %(max)d MB. Compress or split it.")
+            % {"name": name, "size": uploaded_file.size / 1024 / 1024, "max": MAX_UPLOAD_BYTES // 1024 // 1024}
+        )
+    if uploaded_file.size == 0:
+        raise ValidationError(_("“%(name)s” is empty. Choose the file again.") % {"name": name})
+    head = uploaded_file.read(8)
+    uploaded_file.seek(0)
+    if not any(head.startswith(magic) for magic in MAGIC[ext]):
+        raise ValidationError(
+            _("“%(name)s” does not look like a %(ext)s file. Save it again in that format and upload it.")
+            % {"name": name, "ext": ext}
+        )
+    return ext, ALLOWED_UPLOADS[ext][0]
+
+
+@transaction.atomic
+def material_upload(*, actor, application: Application, material: Material, uploaded_file) -> MaterialUpload:
+    _require_applicant_member(actor, application)
+    locked = _lock(application)
+    if locked.status not in EDITABLE:
+        raise ValidationError(_("This application can no longer be edited."))
+    if material.track_id != locked.track_id:
+        raise ValidationError(_("This material does not belong to the application's track."))
+    _ext, content_type = check_upload(uploaded_file)
+    digest = hashlib.sha256()
+    for chunk in uploaded_file.chunks():
+        digest.update(chunk)
+    uploaded_file.seek(0)
+    previous = MaterialUpload.objects.filter(application=locked, material=material).first()
+    if previous:
+        old_file = previous.file
+        previous.delete()
+        transaction.on_commit(lambda: old_file.storage.delete(old_file.name))
+    upload = MaterialUpload(
+        application=locked, material=material, original_name=uploaded_file.name[:255], size=uploaded_file.size,
+        content_type=content_type, sha256=digest.hexdigest(), uploaded_by=actor,
+    )
+    upload.file.save(f"{locked.pk}-{material.seq}-{digest.hexdigest()[:12]}", uploaded_file, save=False)
+    upload.save()
+    record_event(target=locked, actor=actor, action="upload", reason=f"{material.title}: {upload.original_name}")
+    return upload
+
+
+@transaction.atomic
+def material_remove(*, actor, upload: MaterialUpload) -> None:
+    application = upload.application
+    _require_applicant_member(actor, application)
+    locked = _lock(application)
+    if locked.status not in EDITABLE:
+        raise ValidationError(_("This application can no longer be edited."))
+    stored = upload.file
+    upload.delete()
+    transaction.on_commit(lambda: stored.storage.delete(stored.name))
+    record_event(target=locked, actor=actor, action="remove_upload", reason=upload.original_name)
+
+
+# --- submission ----------------------------------------------------------------------------------
+
+
+def _meets(value: Decimal, comparator: str, target: Decimal) -> bool:
+    return {
+        Comparator.GTE: value >= target,
+        Comparator.GT: value > target,
+        Comparator.EQ: value == target,
+        Comparator.LTE: value <= target,
+    }.get(comparator, value >= target)
+
+
+def submission_problems(application: Application, data: SubmissionData) -> dict[str, list[str]]:
+    """Business rules of a complete application, keyed by form field ("__all__" for the whole)."""
+    track = application.track
+    problems: dict[str, list[str]] = {}
+
+    def add(key: str, message: str) -> None:
+        problems.setdefault(key, []).append(message)
+
+    if data.requested_amount <= 0:
+        add("requested_amount", _("Enter the amount you request, in yuan."))
+    if track.budget is not None and data.requested_amount > track.budget:
+        add("requested_amount", _("The track's budget is %(budget)s yuan; request at most that.")
+            % {"budget": f"{track.budget:,.2f}"})
+    if data.matching_funds > 0 and not data.matching_committed:
+        add("matching_committed", _("Tick the commitment to provide the matching funds you entered."))
+    count = len(data.partners)
+    if track.joint_policy == JointPolicy.REQUIRED and count == 0:
+        add("partners", _("This track requires a joint application: add at least one partner."))
+    if track.joint_policy == JointPolicy.REFUSED and count:
+        add("partners", _("This track does not accept joint applications: remove the partners."))
+    if track.partner_limit is not None and count > track.partner_limit:
+        add("partners", _("At most %(limit)s partners are allowed; you listed %(count)s.")
+            % {"limit": track.partner_limit, "count": count})
+    for kpi in track.kpis.all():
+        value, _note = data.kpis.get(kpi.pk, (None, ""))
+        if kpi.qualitative:
+            continue
+        if value is None:
+            add(f"kpi_{kpi.pk}", _("Enter the value you commit to (the guide's target is %(target)s %(unit)s).")
+                % {"target": f"{kpi.target.normalize():f}", "unit": kpi.unit})
+        elif not _meets(value, kpi.comparator, kpi.target):
+            add(f"kpi_{kpi.pk}", _("Your commitment %(value)s %(unit)s is below the guide's target %(cmp)s %(target)s %(unit)s.")
+                % {"value": f"{value.normalize():f}", "unit": kpi.unit, "cmp": kpi.get_comparator_display(),
+                   "target": f"{kpi.target.normalize():f}"})
+    grant = sum((b.amount for b in data.budget if b.source == BudgetLine.Source.GRANT), Decimal("0"))
+    matching = sum((b.amount for b in data.budget if b.source == BudgetLine.Source.MATCHING), Decimal("0"))
+    if not data.budget:
+        add("budget", _("Add the budget breakdown: one line per item, paid from the grant or matching funds."))
+    else:
+        if grant != data.requested_amount:
+            add("budget", _("Budget lines paid from the grant add up to %(sum)s yuan, not the requested %(req)s yuan.")
+                % {"sum": f"{grant:,.2f}", "req": f"{data.requested_amount:,.2f}"})
+        if matching != data.matching_funds:
+            add("budget", _("Budget lines paid from matching funds add up to %(sum)s yuan, not the %(mf)s yuan entered.")
+                % {"sum": f"{matching:,.2f}", "mf": f"{data.matching_funds:,.2f}"})
+    uploaded = set(application.uploads.values_list("material_id", flat=True))
+    missing = [m.title for m in track.materials.all() if m.required and m.pk not in uploaded]
+    if missing:
+        add("materials", _("Upload the required materials: %(list)s.") % {"list": "、".join(missing)})
+    return problems
+
+
+def _snapshot(application: Application, data: SubmissionData, verdict: eligibility.Verdict) -> dict:
+    return {
+        "title": data.title,
+        "plan": data.plan,
+        "requested_amount": f"{data.requested_amount:.2f}",
+        "matching_funds": f"{data.matching_funds:.2f}",
+        "matching_committed": data.matching_committed,
+        "partners": [asdict(p) for p in data.partners],
+        "kpis": {str(k): [None if v is None else f"{v.normalize():f}", note] for k, (v, note) in data.kpis.items()},
+        "budget": [{"item": b.item, "source": b.source, "amount": f"{b.amount:.2f}"} for b in data.budget],
+        "materials": {
+            str(u.material_id): {"name": u.original_name, "sha256": u.sha256}
+            for u in application.uploads.all()
+        },
+        "verdict": verdict.to_dict(),
+    }
+
+
+def _write_rows(application: Application, data: SubmissionData) -> None:
+    application.partners.all().delete()
+    Partner.objects.bulk_create(
+        Partner(application=application, seq=i, name=p.name, uscc=p.uscc, org_type=p.org_type, role=p.role)
+        for i, p in enumerate(data.partners, 1)
+    )
+    application.budget_lines.all().delete()
+    BudgetLine.objects.bulk_create(
+        BudgetLine(application=application, seq=i, item=b.item, source=b.source, amount=b.amount)
+        for i, b in enumerate(data.budget, 1)
+    )
+    application.kpi_commitments.all().delete()
+    KPICommitment.objects.bulk_create(
+        KPICommitment(application=application, kpi_id=kpi_id, value=value, note=note)
+        for kpi_id, (value, note) in data.kpis.items()
+    )
+
+
+def _submit(name: str, *, actor, application: Application, data: SubmissionData) -> Application:
+    _require_applicant_member(actor, application)
+    locked = _lock(application)
+    _check_state(locked, name)
+    if not is_call_open(locked.track.program):
+        raise ValidationError(_("The call window is closed; applications can no longer be submitted."))
+    problems = submission_problems(locked, data)
+    verdict = evaluate_application(locked)
+    if not verdict.can_submit(locked.track.officer_decides_failures):
+        problems.setdefault("__all__", []).append(
+            _("A condition of the guide is not met; see the eligibility check. Correct your data, then submit.")
+        )
+    if problems:
+        raise ValidationError(problems)
+    now = timezone.now()
+    before = locked.status
+    locked.version += 1
+    locked.status = Status.SUBMITTED
+    locked.submitted_at = now
+    locked.title = data.title
+    locked.requested_amount = data.requested_amount
+    locked.matching_funds = data.matching_funds
+    locked.verdict = verdict.to_dict()
+    locked.verdict_overall = verdict.overall
+    locked.materials_complete = True
+    locked.pdf_status = PdfStatus.PENDING
+    locked.save(update_fields=["version", "status", "submitted_at", "title", "requested_amount", "matching_funds",
+                               "verdict", "verdict_overall", "materials_complete", "pdf_status", "updated_at"])
+    _write_rows(locked, data)
+    ApplicationVersion.objects.create(
+        application=locked, number=locked.version, submitted_at=now, submitted_by=actor,
+        snapshot=_snapshot(locked, data, verdict),
+    )
+    record_event(target=locked, actor=actor, action=name, from_state=before, to_state=locked.status,
+                 data={"version": locked.version, "eligibility": verdict.overall})
+    _queue_pdf(locked)
+    return locked
+
+
+def _queue_pdf(application: Application) -> None:
+    from .tasks import generate_application_pdf
+
+    app_id, version = application.pk, application.version
+    transaction.on_commit(lambda: generate_application_pdf.delay(application_id=app_id, version=version))
+
+
+@transaction.atomic
+def application_submit(*, actor, application: Application, data: SubmissionData) -> Application:
+    return _submit("submit", actor=actor, application=application, data=data)
+
+
+@transaction.atomic
+def application_resubmit(*, actor, application: Application, data: SubmissionData) -> Application:
+    return _submit("resubmit", actor=actor, application=application, data=data)
+
+
+def _officer_step(name: str, *, actor, application: Application, reason: str) -> Application:
+    _require_officer(actor)
+    locked = _lock(application)
+    _check_state(locked, name)
+    transition = TRANSITIONS[name]
+    reason = (reason or "").strip()
+    if transition.needs_reason and not reason:
+        raise ValidationError({"reason": _("Give a reason; the applicant will see it.")})
+    before = locked.status
+    locked.status = transition.target
+    fields = ["status", "updated_at"]
+    if reason:
+        locked.last_comment = reason
+        fields.append("last_comment")
+    locked.save(update_fields=fields)
+    record_event(target=locked, actor=actor, action=name, from_state=before, to_state=locked.status, reason=reason)
+    return locked
+
+
+@transaction.atomic
+def application_return(*, actor, application: Application, reason: str) -> Application:
+    """Formal review sends the application back; the applicant edits and resubmits."""
+    return _officer_step("return", actor=actor, application=application, reason=reason)
+
+
+@transaction.atomic
+def application_pass(*, actor, application: Application, reason: str = "") -> Application:
+    """Formal review passes the application on to expert review."""
+    return _officer_step("pass", actor=actor, application=application, reason=reason)
+
+
+@transaction.atomic
+def application_refuse(*, actor, application: Application, reason: str) -> Application:
+    return _officer_step("refuse", actor=actor, application=application, reason=reason)
+
+
+@transaction.atomic
+def application_withdraw(*, actor, application: Application, reason: str = "") -> Application:
+    """The applicant withdraws at any time before approval."""
+    _require_applicant_member(actor, application)
+    locked = _lock(application)
+    _check_state(locked, "withdraw")
+    before = locked.status
+    locked.status = Status.WITHDRAWN
+    locked.save(update_fields=["status", "updated_at"])
+    record_event(target=locked, actor=actor, action="withdraw", from_state=before, to_state=locked.status,
+                 reason=reason)
+    return locked
+
+
+def allowed_steps(application: Application, user) -> list:
+    """Transitions the user may take now; templates show exactly these buttons."""
+    role = Actor.OFFICER if getattr(user, "is_officer", False) else Actor.APPLICANT
+    return [t for t in TRANSITIONS.values() if application.status in t.sources and t.actor == role]
+
+
+# --- PDF -----------------------------------------------------------------------------------------
+
+
+def application_render_pdf(*, application_id: int, version: int) -> None:
+    """Render the application book for a submitted version and store it privately."""
+    from django.core.files.base import ContentFile
+
+    from .exports import application_pdf
+
+    application = Application.objects.filter(pk=application_id).first()
+    if application is None or application.version != version:
+        return  # gone, or a newer version has its own task
+    try:
+        content = application_pdf(application)
+    except Exception:
+        Application.objects.filter(pk=application_id, version=version).update(pdf_status=PdfStatus.FAILED)
+        raise
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application_id)
+        if locked.version != version:
+            return
+        old = locked.pdf_file.name if locked.pdf_file else None
+        locked.pdf_file.save(f"{locked.reference}-v{version}.pdf", ContentFile(content), save=False)
+        locked.pdf_status = PdfStatus.READY
+        locked.pdf_version = version
+        locked.save(update_fields=["pdf_file", "pdf_status", "pdf_version"])
+        if old and old != locked.pdf_file.name:
+            storage = locked.pdf_file.storage
+            transaction.on_commit(lambda: storage.delete(old))

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MilestonesConfig(AppConfig):
+    name = "milestones"
+    verbose_name = _("KPI milestones and tranches")

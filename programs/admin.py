@@ -1,0 +1,61 @@
+from django.contrib import admin
+
+from .models import KPI, Criterion, EligibilityRule, Material, Program, Rubric, Track, Tranche
+
+
+class TrackInline(admin.TabularInline):
+    model = Track
+    fields = ("position", "code", "title", "budget", "max_awards", "funding_mode", "joint_policy")
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    list_display = ("code", "title", "level", "region", "year", "call_opens", "call_closes", "total_budget")
+    list_filter = ("level", "year")
+    search_fields = ("code", "title", "issuer")
+    list_select_related = ("region",)
+    inlines = [TrackInline]
+
+
+class TrancheInline(admin.TabularInline):
+    model = Tranche
+    extra = 0
+
+
+class KPIInline(admin.TabularInline):
+    model = KPI
+    extra = 0
+    fields = ("seq", "metric", "comparator", "target", "unit", "qualitative", "text")
+
+
+class RuleInline(admin.StackedInline):
+    model = EligibilityRule
+    extra = 0
+    fields = ("seq", "kind", "params", "text")
+
+
+class MaterialInline(admin.TabularInline):
+    model = Material
+    extra = 0
+
+
+@admin.register(Track)
+class TrackAdmin(admin.ModelAdmin):
+    list_display = ("program", "code", "title", "budget", "max_awards", "period_months", "funding_mode")
+    list_filter = ("program", "funding_mode", "joint_policy")
+    search_fields = ("title", "tasks")
+    list_select_related = ("program",)
+    inlines = [TrancheInline, KPIInline, RuleInline, MaterialInline]
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    extra = 0
+
+
+@admin.register(Rubric)
+class RubricAdmin(admin.ModelAdmin):
+    list_display = ("code", "title", "source", "is_portal_default")
+    inlines = [CriterionInline]

@@ -1,0 +1,14 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class CallWindowForm(forms.Form):
+    opens = forms.DateField(label=_("Call opens"), widget=forms.DateInput(attrs={"type": "date"}))
+    closes = forms.DateField(label=_("Call closes"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reason or notice reference"), max_length=300, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opens") and data.get("closes") and data["closes"] < data["opens"]:
+            self.add_error("closes", _("The call must close on or after the day it opens."))
+        return data

@@ -1,0 +1,57 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from .filters import ProgramFilter
+from .forms import CallWindowForm
+from .services import program_set_call_window
+from .selectors import program_detail, program_list, program_tracks, rubric_for, track_detail
+
+
+def catalogue(request):
+    filterset = ProgramFilter(request.GET or None, queryset=program_list())
+    page = Paginator(filterset.qs, 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "programs/catalogue.html",
+        {"filter": filterset, "page": page, "querystring": query.urlencode()},
+    )
+
+
+def program_page(request, program: str):
+    obj = program_detail(program)
+    return render(request, "programs/program.html", {"program": obj, "tracks": program_tracks(obj)})
+
+
+def track_page(request, program: str, track: str):
+    obj = track_detail(program, track)
+    return render(request, "programs/track.html", {"track": obj, "program": obj.program, "rubric": rubric_for(obj)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_window(request, program: str):
+    if not request.user.is_officer:
+        raise Http404
+    obj = program_detail(program)
+    initial = {"opens": obj.call_opens, "closes": obj.call_closes}
+    form = CallWindowForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            program_set_call_window(
+                actor=request.user, program=obj, opens=form.cleaned_data["opens"],
+                closes=form.cleaned_data["closes"], reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The call window was saved."))
+            return redirect("programs:program", program=obj.code)
+    return render(request, "programs/call_window.html", {"program": obj, "form": form})

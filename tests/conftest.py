@@ -1,0 +1,77 @@
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from accounts.models import Role
+
+from .factories import UserFactory
+
+ROOT = Path(settings.BASE_DIR)
+GUIDE_FILES = sorted(
+    p for p in (ROOT / "fixtures").glob("*.yaml") if p.name not in {"regions.yaml", "portal-rubric.yaml"}
+)
+FIXTURES = [str(ROOT / "fixtures" / "regions.yaml"), str(ROOT / "fixtures" / "portal-rubric.yaml")] + [
+    str(p) for p in GUIDE_FILES
+]
+
+
+def load_guides() -> None:
+    call_command("loaddata", *FIXTURES, verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the regions, the portal rubric and all five guides once for the session."""
+    with django_db_blocker.unblock():
+        load_guides()
+
+
+@pytest.fixture
+def guides_loaded(transactional_db):
+    """For transactional tests (live server, Celery worker): the flush removed the session data."""
+    load_guides()
+
+
+@pytest.fixture(autouse=True)
+def _private_media(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "private"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture
+def applicant(db):
+    return UserFactory(role=Role.APPLICANT, username="applicant_a")
+
+
+@pytest.fixture
+def other_applicant(db):
+    return UserFactory(role=Role.APPLICANT, username="applicant_b")
+
+
+@pytest.fixture
+def reviewer(db):
+    return UserFactory(role=Role.REVIEWER, username="reviewer_r")
+
+
+@pytest.fixture
+def officer(db):
+    return UserFactory(role=Role.OFFICER, username="officer_o")
+
+
+@pytest.fixture
+def admin(db):
+    return UserFactory(role=Role.ADMIN, username="admin_x", is_staff=True, is_superuser=True)
+
+
+def client_for(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def services_required():
+    """In CI (IPGRANTS_REQUIRE_SERVICES=1) the suite must run on PostgreSQL with a Redis broker."""
+    return os.environ.get("IPGRANTS_REQUIRE_SERVICES") == "1"

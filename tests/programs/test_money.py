@@ -1,0 +1,30 @@
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from programs.money import format_wan, split_by_shares
+
+amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999999.99"), places=2)
+share_lists = st.lists(st.integers(min_value=1, max_value=100), min_size=1, max_size=6)
+
+
+@given(total=amounts, shares=share_lists)
+def test_split_by_shares_always_adds_up_exactly(total, shares):
+    parts = split_by_shares(total, [Decimal(s) for s in shares])
+    assert sum(parts) == total
+    assert all(p == p.quantize(Decimal("0.01")) and p >= 0 for p in parts)
+    # no part is more than one cent away from its exact share
+    for part, share in zip(parts, shares, strict=True):
+        assert abs(part - total * share / sum(shares)) < Decimal("0.01")
+
+
+def test_split_by_shares_yuexiu_and_nansha():
+    assert split_by_shares(Decimal("1700000"), [Decimal(60), Decimal(40)]) == [Decimal("1020000.00"),
+                                                                                Decimal("680000.00")]
+    assert split_by_shares(Decimal("0.03"), [Decimal(50), Decimal(50)]) == [Decimal("0.02"), Decimal("0.01")]
+
+
+def test_format_wan_drops_trailing_zeros():
+    assert format_wan(Decimal("1700000.00")) == "170"
+    assert format_wan(Decimal("155000.00")) == "15.5"
