@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from .filters import ProgramFilter
 from .forms import CallWindowForm
 from .services import program_set_call_window
-from .selectors import program_detail, program_list, program_tracks, rubric_for, track_detail
+from .selectors import is_call_open, program_detail, program_list, program_tracks, rubric_for, track_detail
 
 
 def catalogue(request):
@@ -32,7 +32,9 @@ def program_page(request, program: str):
 
 def track_page(request, program: str, track: str):
     obj = track_detail(program, track)
-    return render(request, "programs/track.html", {"track": obj, "program": obj.program, "rubric": rubric_for(obj)})
+    return render(request, "programs/track.html", {
+        "track": obj, "program": obj.program, "rubric": rubric_for(obj), "call_open": is_call_open(obj.program),
+    })
 
 
 @login_required

@@ -1,0 +1,243 @@
+"""Exports of applications as files; each export is a function returning bytes.
+
+``application_pdf`` renders the application book (申报书) of one submitted version. It reads the
+frozen ``ApplicationVersion.snapshot``, never the live draft, so the PDF of version 1 stays the
+same after the applicant edits and resubmits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+import weasyprint
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from organisations.choices import OrgType
+from programs.models import KPI, Material
+
+from .eligibility import Outcome
+from .models import Application, ApplicationVersion, BudgetLine
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Only local files and inline data: rendering never reaches the network.
+URL_FETCHER = weasyprint.urls.URLFetcher(allowed_protocols={"file", "data"})
+
+
+@dataclass(frozen=True)
+class KPIRow:
+    seq: int
+    metric: str
+    target: str
+    committed: str
+    note: str
+
+
+@dataclass(frozen=True)
+class BudgetRow:
+    item: str
+    source: str
+    source_label: str
+    amount: Decimal | None
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    seq: int
+    outcome: str
+    outcome_label: str
+    reason: str
+    guide_text: str
+
+
+@dataclass(frozen=True)
+class MaterialRow:
+    seq: int | None
+    title: str
+    required: bool
+    file_name: str
+    sha256_prefix: str
+
+
+def application_pdf(application: Application, *, version: int | None = None) -> bytes:
+    """The application book of ``version`` (default: the latest submitted one) as PDF bytes.
+
+    Rendered in the portal's language (``settings.LANGUAGE_CODE``): it is the document filed with
+    the office, whoever asks for it. Raises ``ApplicationVersion.DoesNotExist`` if that version
+    was never submitted. Six queries, whatever the size of the application.
+    """
+    application = Application.objects.select_related(
+        "track__program", "organisation__region__parent__parent"
+    ).get(pk=application.pk)
+    number = application.version if version is None else version
+    submitted = ApplicationVersion.objects.get(application=application, number=number)
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string("applications/pdf.html", _context(application, submitted))
+    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=URL_FETCHER).write_pdf()
+
+
+def _context(application: Application, submitted: ApplicationVersion) -> dict:
+    snapshot = submitted.snapshot
+    track = application.track
+    budget = _budget_rows(snapshot.get("budget") or [])
+    verdict = snapshot.get("verdict") or {}
+    return {
+        "application": application,
+        "program": track.program,
+        "track": track,
+        "organisation": application.organisation,
+        "org_type": _org_type_label(application.organisation.org_type),
+        "number": submitted.number,
+        "submitted_at": timezone.localtime(submitted.submitted_at, SHANGHAI).strftime("%Y-%m-%d %H:%M"),
+        "title": snapshot.get("title") or "",
+        "plan": snapshot.get("plan") or "",
+        "requested_amount": _decimal(snapshot.get("requested_amount")),
+        "matching_funds": _decimal(snapshot.get("matching_funds")),
+        "matching_committed": bool(snapshot.get("matching_committed")),
+        "partners": [
+            {**partner, "org_type_label": _org_type_label(partner.get("org_type", ""))}
+            for partner in snapshot.get("partners") or []
+        ],
+        "budget": budget,
+        "grant_total": _total(budget, BudgetLine.Source.GRANT),
+        "matching_total": _total(budget, BudgetLine.Source.MATCHING),
+        "budget_total": sum((row.amount or Decimal(0) for row in budget), Decimal(0)),
+        "kpis": _kpi_rows(track.kpis.all(), snapshot.get("kpis") or {}),
+        "verdict_overall": verdict.get("overall", ""),
+        "verdict_overall_label": _outcome_label(verdict.get("overall", "")),
+        "verdict_evaluated_on": verdict.get("evaluated_on", ""),
+        "rules": _rule_rows(verdict.get("results") or []),
+        "materials": _material_rows(track.materials.all(), snapshot.get("materials") or {}),
+        "page_footer": _css_page_counter(),
+    }
+
+
+def _decimal(value) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def _org_type_label(code: str) -> str:
+    return str(dict(OrgType.choices).get(code, code))
+
+
+def _outcome_label(code: str) -> str:
+    return str(dict(Outcome.choices).get(code, code))
+
+
+def _budget_rows(lines: list[dict]) -> list[BudgetRow]:
+    labels = dict(BudgetLine.Source.choices)
+    return [
+        BudgetRow(
+            item=line.get("item", ""),
+            source=line.get("source", ""),
+            source_label=str(labels.get(line.get("source", ""), line.get("source", ""))),
+            amount=_decimal(line.get("amount")),
+        )
+        for line in lines
+    ]
+
+
+def _total(rows: list[BudgetRow], source: str) -> Decimal:
+    return sum((row.amount or Decimal(0) for row in rows if row.source == source), Decimal(0))
+
+
+def _number(value: Decimal | None) -> str:
+    return "" if value is None else f"{value.normalize():f}"
+
+
+def _kpi_target(kpi: KPI) -> str:
+    if kpi.qualitative or kpi.target is None:
+        return _("qualitative")
+    return " ".join(part for part in (kpi.get_comparator_display(), _number(kpi.target), kpi.unit) if part)
+
+
+def _pair(entry) -> tuple[str | None, str]:
+    """A snapshot KPI entry ``[value, note]``; tolerant of a missing or short entry."""
+    entry = list(entry or [])
+    value = entry[0] if entry else None
+    note = entry[1] if len(entry) > 1 else ""
+    return value, note or ""
+
+
+def _kpi_rows(kpis, committed: dict[str, list]) -> list[KPIRow]:
+    rows = []
+    for kpi in kpis:
+        value, note = _pair(committed.get(str(kpi.pk)))
+        amount = _number(_decimal(value))
+        rows.append(KPIRow(
+            seq=kpi.seq,
+            metric=kpi.metric,
+            target=_kpi_target(kpi),
+            committed=f"{amount} {kpi.unit}".strip() if amount else "",
+            note=note,
+        ))
+    return rows
+
+
+def _rule_rows(results: list[dict]) -> list[RuleRow]:
+    return [
+        RuleRow(
+            seq=result.get("seq", i),
+            outcome=result.get("outcome", ""),
+            outcome_label=_outcome_label(result.get("outcome", "")),
+            reason=result.get("reason", ""),
+            guide_text=result.get("guide_text", ""),
+        )
+        for i, result in enumerate(results, 1)
+    ]
+
+
+def _material_rows(materials, uploaded: dict[str, dict]) -> list[MaterialRow]:
+    rows = []
+    seen = set()
+    for material in materials:
+        upload = uploaded.get(str(material.pk)) or {}
+        seen.add(str(material.pk))
+        rows.append(_material_row(material, upload))
+    # An upload for a material the guide no longer lists is still part of what was submitted.
+    for material_id, upload in uploaded.items():
+        if material_id not in seen:
+            rows.append(MaterialRow(seq=None, title=upload.get("name", ""), required=False,
+                                    file_name=upload.get("name", ""),
+                                    sha256_prefix=(upload.get("sha256") or "")[:12]))
+    return rows
+
+
+def _material_row(material: Material, upload: dict) -> MaterialRow:
+    return MaterialRow(
+        seq=material.seq,
+        title=material.title,
+        required=material.required,
+        file_name=upload.get("name", ""),
+        sha256_prefix=(upload.get("sha256") or "")[:12],
+    )
+
+
+def _css_string(text: str) -> str:
+    """A CSS string literal; ``<`` escaped too, since it sits inside a <style> element."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ").replace("<", "\\3C ")
+    return f'"{escaped}"'
+
+
+def _css_page_counter() -> SafeString:
+    """“Page X of Y” as a CSS ``content`` value, in the translator's word order."""
+    text = _("Page %(page)s of %(pages)s")
+    marker = "\x00"
+    parts = (text % {"page": f"{marker}page{marker}", "pages": f"{marker}pages{marker}"}).split(marker)
+    tokens = []
+    for i, part in enumerate(parts):
+        if i % 2:
+            tokens.append(f"counter({part})")
+        elif part:
+            tokens.append(_css_string(part))
+    return mark_safe(" ".join(tokens))  # noqa: S308 - every literal part is escaped by _css_string

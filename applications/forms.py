@@ -1,0 +1,220 @@
+"""Forms check the shape of what was typed; services check the guide's rules."""
+
+from decimal import Decimal
+
+from django import forms
+from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _
+
+from organisations.choices import OrgType
+from programs.models import JointPolicy, Track
+
+from .models import BudgetLine
+from .services import BudgetData, PartnerData, SubmissionData
+
+MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0")}
+
+
+class MoneyField(forms.DecimalField):
+    """Accepts 1,200,000 or 1200000.00; says what to type otherwise."""
+
+    default_error_messages = {"invalid": _("Enter an amount in yuan using digits, for example 150000 or 150000.00.")}
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace(",", "").replace("，", "").strip()
+        return super().to_python(value)
+
+
+class StartForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Applying organisation"), queryset=None, empty_label=None)
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+
+class ApplicationForm(forms.Form):
+    title = forms.CharField(label=_("Project title"), max_length=200)
+    plan = forms.CharField(
+        label=_("Project plan"), widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Significance, background and goals, content, measures and how it will be carried out."),
+    )
+    requested_amount = MoneyField(label=_("Requested amount (yuan)"), **MONEY)
+    matching_funds = MoneyField(label=_("Matching funds (yuan)"), initial=Decimal("0"), **MONEY)
+    matching_committed = forms.BooleanField(
+        label=_("We commit to provide the matching funds stated above."), required=False
+    )
+
+    def __init__(self, *args, track: Track, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.track = track
+        if track.budget is not None:
+            self.fields["requested_amount"].help_text = _("The track's budget is %(budget)s yuan.") % {
+                "budget": f"{track.budget:,.2f}"
+            }
+        self.kpi_fields = []
+        for kpi in track.kpis.all():
+            if kpi.qualitative:
+                field = forms.CharField(label=kpi.metric, max_length=500, required=False,
+                                        help_text=_("How you will meet this target."))
+                name = f"kpinote_{kpi.pk}"
+            else:
+                field = forms.DecimalField(
+                    label=kpi.metric, max_digits=14, decimal_places=2, required=True,
+                    help_text=_("Guide's target: %(cmp)s %(target)s %(unit)s") % {
+                        "cmp": kpi.get_comparator_display(), "target": f"{kpi.target.normalize():f}",
+                        "unit": kpi.unit},
+                    error_messages={"required": _("Enter the value you commit to."),
+                                    "invalid": _("Enter a number, for example 15.")},
+                )
+                name = f"kpi_{kpi.pk}"
+            self.fields[name] = field
+            self.kpi_fields.append((kpi, name))
+
+    def kpi_rows(self):
+        return [(kpi, self[name]) for kpi, name in self.kpi_fields]
+
+    def kpi_values(self) -> dict[int, tuple[Decimal | None, str]]:
+        values = {}
+        for kpi, name in self.kpi_fields:
+            if kpi.qualitative:
+                values[kpi.pk] = (None, self.cleaned_data.get(name, ""))
+            else:
+                values[kpi.pk] = (self.cleaned_data.get(name), "")
+        return values
+
+
+class PartnerForm(forms.Form):
+    name = forms.CharField(label=_("Partner name"), max_length=200, required=False)
+    uscc = forms.CharField(label=_("Unified social credit code"), max_length=18, required=False)
+    org_type = forms.ChoiceField(label=_("Type"), choices=[("", "—"), *OrgType.choices], required=False)
+    role = forms.CharField(label=_("Tasks in the project"), max_length=300, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if any(data.get(k) for k in ("uscc", "org_type", "role")) and not data.get("name"):
+            self.add_error("name", _("Enter the partner's name, or clear this row."))
+        if data.get("name") and not data.get("org_type"):
+            self.add_error("org_type", _("Choose the partner's organisation type."))
+        return data
+
+
+class BudgetForm(forms.Form):
+    item = forms.CharField(label=_("Budget item"), max_length=200, required=False)
+    source = forms.ChoiceField(label=_("Paid from"), choices=BudgetLine.Source.choices, required=False)
+    amount = MoneyField(label=_("Amount (yuan)"), required=False, **MONEY)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("item") and data.get("amount") is None:
+            self.add_error("amount", _("Enter the amount of this item, or clear the row."))
+        if data.get("amount") is not None and not data.get("item"):
+            self.add_error("item", _("Name this budget item, or clear the row."))
+        if data.get("item") and not data.get("source"):
+            self.add_error("source", _("Choose whether the grant or matching funds pay for it."))
+        return data
+
+
+PartnerFormSet = formset_factory(PartnerForm, extra=0, can_delete=False)
+BudgetFormSet = formset_factory(BudgetForm, extra=0, can_delete=False)
+
+
+def partner_rows_for(track: Track) -> int:
+    if track.joint_policy == JointPolicy.REFUSED:
+        return 0
+    return track.partner_limit if track.partner_limit is not None else 3
+
+
+class ApplicationForms:
+    """The application form of a track: main fields, KPI commitments, partners and budget."""
+
+    def __init__(self, track: Track, data: dict | None = None, initial: dict | None = None):
+        self.track = track
+        initial = initial or {}
+        partner_rows = partner_rows_for(track)
+        if data is not None:
+            data = _padded(data, "partners", partner_rows)
+            data = _padded(data, "budget", 6)
+            self.main = ApplicationForm(data, track=track)
+            self.partners = PartnerFormSet(data, prefix="partners")
+            self.budget = BudgetFormSet(data, prefix="budget")
+        else:
+            self.main = ApplicationForm(initial=initial, track=track)
+            self.partners = PartnerFormSet(initial=_rows(initial, "partners", ("name", "uscc", "org_type", "role"),
+                                                         partner_rows), prefix="partners")
+            self.budget = BudgetFormSet(initial=_rows(initial, "budget", ("item", "source", "amount"), 6),
+                                        prefix="budget")
+        self.non_field_errors: list[str] = []
+        self.extra_errors: dict[str, list[str]] = {}
+
+    def is_valid(self) -> bool:
+        return all([self.main.is_valid(), self.partners.is_valid(), self.budget.is_valid()])
+
+    def submission_data(self) -> SubmissionData:
+        cd = self.main.cleaned_data
+        partners = [
+            PartnerData(name=f["name"], uscc=f.get("uscc", ""), org_type=f["org_type"], role=f.get("role", ""))
+            for f in self.partners.cleaned_data if f.get("name")
+        ]
+        budget = [
+            BudgetData(item=f["item"], source=f["source"], amount=f["amount"])
+            for f in self.budget.cleaned_data if f.get("item")
+        ]
+        return SubmissionData(
+            title=cd["title"], plan=cd["plan"], requested_amount=cd["requested_amount"],
+            matching_funds=cd["matching_funds"] or Decimal("0"), matching_committed=cd["matching_committed"],
+            partners=partners, kpis=self.main.kpi_values(), budget=budget,
+        )
+
+    def add_problems(self, problems: dict[str, list[str]]) -> None:
+        """Show the service's rule problems next to the fields they concern."""
+        for key, messages in problems.items():
+            for message in messages:
+                if key in self.main.fields:
+                    self.main.add_error(key, message)
+                elif key == "__all__":
+                    self.non_field_errors.append(message)
+                else:
+                    self.extra_errors.setdefault(key, []).append(message)
+
+    @property
+    def error_count(self) -> int:
+        count = len(self.main.errors) + len(self.non_field_errors) + sum(len(v) for v in self.extra_errors.values())
+        count += sum(len(e) for e in self.partners.errors) + sum(len(e) for e in self.budget.errors)
+        return count
+
+
+def _padded(data: dict, prefix: str, rows: int) -> dict:
+    """Give the formset its management data (autosaved drafts keep it; an old draft may not)."""
+    data = dict(data)
+    try:
+        total = max(int(data.get(f"{prefix}-TOTAL_FORMS") or 0), rows)
+    except ValueError:
+        total = rows
+    data[f"{prefix}-TOTAL_FORMS"] = str(total)
+    data.setdefault(f"{prefix}-INITIAL_FORMS", "0")
+    return data
+
+
+def _rows(initial: dict, prefix: str, fields: tuple[str, ...], rows: int) -> list[dict]:
+    try:
+        total = max(int(initial.get(f"{prefix}-TOTAL_FORMS") or 0), rows)
+    except ValueError:
+        total = rows
+    return [{f: initial.get(f"{prefix}-{i}-{f}", "") for f in fields} for i in range(total)]
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("File"), error_messages={"required": _("Choose a file to upload.")})
+
+
+class DecisionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Comment to the applicant"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        help_text=_("Required when returning or refusing: say what to change or why."),
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (optional)"), max_length=500, required=False)

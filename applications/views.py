@@ -1,0 +1,304 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from organisations.selectors import organisations_for
+from programs.models import Track
+from programs.selectors import is_call_open
+
+from . import services
+from .filters import QueueFilter
+from .forms import ApplicationForms, DecisionForm, StartForm, UploadForm, WithdrawForm
+from .models import TRANSITIONS, PdfStatus, Status
+from .selectors import (
+    application_for,
+    application_history,
+    my_applications,
+    officer_queue,
+    upload_for,
+    uploads_by_material,
+    version_changes,
+    versions_of,
+)
+
+DRAFT_SKIP = {"csrfmiddlewaretoken", "action"}
+
+
+def _draft_from(post) -> dict[str, str]:
+    return {k: v for k, v in post.items() if k not in DRAFT_SKIP}
+
+
+def _page(request, queryset, per_page=20):
+    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
+
+
+def _require_member(request, application):
+    if not (request.user.is_applicant and application.organisation.memberships.filter(user=request.user).exists()):
+        raise Http404
+
+
+@login_required
+def mine(request):
+    if not request.user.is_applicant:
+        raise Http404
+    page, querystring = _page(request, my_applications(request.user))
+    organisations = organisations_for(request.user)
+    return render(request, "applications/mine.html",
+                  {"page": page, "querystring": querystring, "organisations": organisations})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def start(request, track_id: int):
+    track = get_object_or_404(Track.objects.select_related("program"), pk=track_id)
+    if not request.user.is_applicant:
+        raise Http404
+    organisations = organisations_for(request.user)
+    form = StartForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_start(
+                actor=request.user, track=track, organisation=form.cleaned_data["organisation"]
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+        else:
+            messages.success(request, _("Application %(ref)s started. Your work is saved as you type.")
+                             % {"ref": application.reference})
+            return redirect("applications:edit", pk=application.pk)
+    return render(request, "applications/start.html", {
+        "track": track, "form": form, "has_organisations": organisations.exists(),
+        "call_open": is_call_open(track.program),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request, pk: int):
+    application = application_for(request.user, pk)
+    _require_member(request, application)
+    if not application.is_editable:
+        messages.info(request, _("This application can no longer be edited."))
+        return redirect("applications:detail", pk=pk)
+    track = application.track
+    if request.method == "POST":
+        data = _draft_from(request.POST)
+        application = services.application_save_draft(actor=request.user, application=application, data=data)
+        forms = ApplicationForms(track, data=data)
+        if request.POST.get("action") == "submit":
+            if forms.is_valid():
+                step = (services.application_resubmit if application.status == Status.RETURNED
+                        else services.application_submit)
+                try:
+                    step(actor=request.user, application=application, data=forms.submission_data())
+                except ValidationError as exc:
+                    forms.add_problems(exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages})
+                else:
+                    messages.success(request, _("Application %(ref)s was submitted. The application PDF is being "
+                                                "prepared.") % {"ref": application.reference})
+                    return redirect("applications:detail", pk=pk)
+            messages.error(request, _("Not submitted: %(n)s problems are marked below. Your draft is saved.")
+                           % {"n": max(forms.error_count, 1)})
+        else:
+            forms.is_valid()
+            messages.success(request, _("Draft saved."))
+            if request.POST.get("action") == "check":
+                return redirect("applications:check", pk=pk)
+    else:
+        forms = ApplicationForms(track, initial=application.draft)
+    uploads = uploads_by_material(application)
+    materials = [(m, uploads.get(m.pk)) for m in track.materials.all()]
+    return render(request, "applications/edit.html", {
+        "application": application, "track": track, "forms": forms, "materials": materials,
+        "call_open": is_call_open(track.program),
+    })
+
+
+@login_required
+@require_POST
+def autosave(request, pk: int):
+    application = application_for(request.user, pk)
+    _require_member(request, application)
+    try:
+        application = services.application_save_draft(
+            actor=request.user, application=application, data=_draft_from(request.POST)
+        )
+    except ValidationError as exc:
+        return JsonResponse({"saved": False, "error": " ".join(exc.messages)}, status=409)
+    saved_at = timezone.localtime(application.draft_saved_at)
+    return JsonResponse({"saved": True, "saved_at": saved_at.isoformat(),
+                         "message": _("Saved at %(time)s") % {"time": saved_at.strftime("%H:%M:%S")}})
+
+
+@login_required
+def check(request, pk: int):
+    """填写检查: the eligibility verdict rule by rule, and what is still missing, before submitting."""
+    application = application_for(request.user, pk)
+    _require_member(request, application)
+    verdict = services.evaluate_application(application)
+    forms = ApplicationForms(application.track, data=application.draft)
+    problems = {}
+    if forms.is_valid():
+        problems = services.submission_problems(application, forms.submission_data())
+    can_submit = verdict.can_submit(application.track.officer_decides_failures)
+    return render(request, "applications/check.html", {
+        "application": application, "verdict": verdict, "forms": forms, "problems": problems,
+        "form_valid": forms.is_valid(), "can_submit": can_submit and not problems and forms.is_valid(),
+        "eligibility_ok": can_submit, "call_open": is_call_open(application.track.program),
+    })
+
+
+@login_required
+def detail(request, pk: int):
+    application = application_for(request.user, pk)
+    uploads = uploads_by_material(application)
+    steps = services.allowed_steps(application, request.user)
+    if request.user.is_applicant and not application.organisation.memberships.filter(user=request.user).exists():
+        raise Http404
+    return render(request, "applications/detail.html", {
+        "application": application, "track": application.track,
+        "materials": [(m, uploads.get(m.pk)) for m in application.track.materials.all()],
+        "history": application_history(application), "versions": versions_of(application),
+        "steps": steps, "decision_form": DecisionForm(), "withdraw_form": WithdrawForm(),
+        "commitments": application.kpi_commitments.select_related("kpi"),
+        "partners": application.partners.all(), "budget": application.budget_lines.all(),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def materials(request, pk: int):
+    application = application_for(request.user, pk)
+    _require_member(request, application)
+    track = application.track
+    form = UploadForm()
+    failed_material = None
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        material = get_object_or_404(track.materials, pk=request.POST.get("material"))
+        if form.is_valid():
+            try:
+                services.material_upload(actor=request.user, application=application, material=material,
+                                         uploaded_file=form.cleaned_data["file"])
+            except ValidationError as exc:
+                form.add_error("file", exc)
+            else:
+                messages.success(request, _("“%(title)s” uploaded.") % {"title": material.title})
+                return redirect("applications:materials", pk=pk)
+        failed_material = material.pk
+    uploads = uploads_by_material(application)
+    return render(request, "applications/materials.html", {
+        "application": application, "track": track, "form": form, "failed_material": failed_material,
+        "materials": [(m, uploads.get(m.pk)) for m in track.materials.all()],
+    })
+
+
+@login_required
+@require_POST
+def material_remove(request, pk: int, upload_pk: int):
+    upload = upload_for(request.user, pk, upload_pk)
+    _require_member(request, upload.application)
+    try:
+        services.material_remove(actor=request.user, upload=upload)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("applications:materials", pk=pk)
+
+
+@login_required
+def material_download(request, pk: int, upload_pk: int):
+    upload = upload_for(request.user, pk, upload_pk)
+    return FileResponse(upload.file.open("rb"), as_attachment=True, filename=upload.original_name,
+                        content_type=upload.content_type)
+
+
+@login_required
+def pdf(request, pk: int):
+    application = application_for(request.user, pk)
+    if application.pdf_status != PdfStatus.READY or not application.pdf_file:
+        raise Http404
+    return FileResponse(application.pdf_file.open("rb"), as_attachment=True,
+                        filename=f"{application.reference}-v{application.pdf_version}.pdf",
+                        content_type="application/pdf")
+
+
+@login_required
+def pdf_status(request, pk: int):
+    application = application_for(request.user, pk)
+    return JsonResponse({"status": application.pdf_status, "label": application.get_pdf_status_display(),
+                         "version": application.pdf_version})
+
+
+@login_required
+@require_POST
+def decide(request, pk: int, step: str):
+    application = application_for(request.user, pk)
+    if not request.user.is_officer or step not in ("return", "pass", "refuse"):
+        raise Http404
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    service = {"return": services.application_return, "pass": services.application_pass,
+               "refuse": services.application_refuse}[step]
+    try:
+        service(actor=request.user, application=application, reason=form.cleaned_data.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Done: %(step)s.") % {"step": TRANSITIONS[step].label})
+    return redirect("applications:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def withdraw(request, pk: int):
+    application = application_for(request.user, pk)
+    _require_member(request, application)
+    form = WithdrawForm(request.POST)
+    form.is_valid()
+    try:
+        services.application_withdraw(actor=request.user, application=application,
+                                      reason=form.cleaned_data.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The application was withdrawn."))
+    return redirect("applications:detail", pk=pk)
+
+
+@login_required
+def version_diff(request, pk: int):
+    application = application_for(request.user, pk)
+    if request.user.is_applicant:
+        _require_member(request, application)
+    versions = list(versions_of(application))
+    if len(versions) < 2:
+        raise Http404
+    by_number = {v.number: v for v in versions}
+    try:
+        older = by_number[int(request.GET.get("a", versions[-2].number))]
+        newer = by_number[int(request.GET.get("b", versions[-1].number))]
+    except (KeyError, ValueError) as exc:
+        raise Http404 from exc
+    return render(request, "applications/diff.html", {
+        "application": application, "older": older, "newer": newer, "versions": versions,
+        "changes": version_changes(application, older, newer),
+    })
+
+
+@login_required
+def queue(request):
+    if not request.user.is_officer:
+        raise Http404
+    filterset = QueueFilter(request.GET or None, queryset=officer_queue())
+    page, querystring = _page(request, filterset.qs, per_page=25)
+    return render(request, "applications/queue.html",
+                  {"filter": filterset, "page": page, "querystring": querystring})

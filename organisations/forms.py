@@ -1,0 +1,219 @@
+"""Forms for the organisation profile. They validate and normalise; the services do the writing."""
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.forms.formsets import DELETION_FIELD_NAME
+from django.forms.models import BaseInlineFormSet, ModelChoiceIterator, inlineformset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import AcceptanceOutcome, Certification, FinancialYear, Organisation, Patent, ProjectRecord
+from .selectors import region_choices
+from .services import (
+    CERTIFICATION_FIELDS,
+    EARLIEST_YEAR,
+    FINANCIAL_YEAR_FIELDS,
+    ORGANISATION_FIELDS,
+    PATENT_FIELDS,
+    PROJECT_RECORD_FIELDS,
+    RowChanges,
+)
+from .uscc import normalise_uscc, validate_uscc
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+PREFILLED_YEARS = 3
+
+
+class RegionChoiceIterator(ModelChoiceIterator):
+    """Regions grouped under their province, each labelled with its full name."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups: dict[str, list] = {}
+        for region in self.queryset:
+            province = region
+            while province.parent is not None:
+                province = province.parent
+            groups.setdefault(province.name, []).append(self.choice(region))
+        yield from groups.items()
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    iterator = RegionChoiceIterator
+
+    def label_from_instance(self, obj) -> str:
+        return obj.full_name
+
+
+class OrganisationForm(forms.ModelForm):
+    # Longer than 18 so that a code pasted with spaces reaches clean_uscc, which strips them.
+    uscc = forms.CharField(
+        label=_("Unified social credit code"), max_length=40,
+        help_text=_("The 18-character code on the business licence or registration certificate."),
+    )
+    region = RegionChoiceField(
+        label=_("Registered region"), queryset=region_choices(),
+        help_text=_("Where the organisation is registered, down to the district if you can."),
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ORGANISATION_FIELDS
+        error_messages = {
+            "uscc": {
+                "unique": _("An organisation with this code is already registered. Ask one of its members "
+                            "to add you on its members page."),
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_uscc(self) -> str:
+        value = normalise_uscc(self.cleaned_data.get("uscc", ""))
+        validate_uscc(value)
+        return value
+
+
+class FinancialYearForm(forms.ModelForm):
+    year = forms.IntegerField(label=_("Year"), min_value=EARLIEST_YEAR)
+    sales_revenue = forms.DecimalField(label=_("Sales revenue (yuan)"), min_value=0, max_digits=16,
+                                       decimal_places=2)
+    rd_spend = forms.DecimalField(label=_("R&D spend (yuan)"), min_value=0, max_digits=16, decimal_places=2)
+    ip_spend = forms.DecimalField(label=_("IP spend (yuan)"), min_value=0, max_digits=16, decimal_places=2)
+
+    class Meta:
+        model = FinancialYear
+        fields = FINANCIAL_YEAR_FIELDS
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if year > timezone.localdate().year:
+            raise forms.ValidationError(_("Enter a past or the current year, not %(year)d."),
+                                        params={"year": year})
+        return year
+
+
+class PatentForm(forms.ModelForm):
+    class Meta:
+        model = Patent
+        fields = PATENT_FIELDS
+        widgets = {"granted_on": DATE_WIDGET}
+
+    def clean_number(self) -> str:
+        return "".join(self.cleaned_data["number"].split()).upper()
+
+    def clean_granted_on(self):
+        granted_on = self.cleaned_data["granted_on"]
+        if granted_on > timezone.localdate():
+            raise forms.ValidationError(_("The grant date cannot be in the future."))
+        return granted_on
+
+
+class CertificationForm(forms.ModelForm):
+    class Meta:
+        model = Certification
+        fields = CERTIFICATION_FIELDS
+        widgets = {"valid_from": DATE_WIDGET, "valid_until": DATE_WIDGET}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("valid_from") and data.get("valid_until") and data["valid_until"] < data["valid_from"]:
+            self.add_error("valid_until", _("The certificate must end on or after the day it starts."))
+        return data
+
+
+class ProfileFormSet(BaseInlineFormSet):
+    """An inline formset rendered as a table inside the profile page's single form."""
+
+    title = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.template = "bootstrap5/table_inline_formset.html"
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class FinancialYearFormSet(ProfileFormSet):
+    """Pre-fills empty rows for whichever of the last three years are missing."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        have = {fy.year for fy in self.get_queryset()}
+        last = timezone.localdate().year - 1
+        missing = [year for year in range(last, last - PREFILLED_YEARS, -1) if year not in have]
+        self.initial_extra = [{"year": year} for year in missing]
+        self.extra = max(len(missing), 1)
+
+
+def _formset(model, form, formset=ProfileFormSet):
+    return inlineformset_factory(
+        Organisation, model, form=form, formset=formset, extra=1, can_delete=True,
+        fields=form._meta.fields,
+    )
+
+
+FinancialYearInlineFormSet = _formset(FinancialYear, FinancialYearForm, FinancialYearFormSet)
+PatentInlineFormSet = _formset(Patent, PatentForm)
+CertificationInlineFormSet = _formset(Certification, CertificationForm)
+
+
+def profile_formsets(data=None, *, instance: Organisation) -> dict[str, BaseInlineFormSet]:
+    return {
+        "financial_years": FinancialYearInlineFormSet(
+            data, instance=instance, prefix="fy", queryset=FinancialYear.objects.order_by("-year")
+        ),
+        "patents": PatentInlineFormSet(
+            data, instance=instance, prefix="patent", queryset=Patent.objects.order_by("-granted_on", "number")
+        ),
+        "certifications": CertificationInlineFormSet(
+            data, instance=instance, prefix="cert", queryset=Certification.objects.order_by("-valid_until", "pk")
+        ),
+    }
+
+
+def formset_changes(formset: BaseInlineFormSet) -> RowChanges:
+    """What a valid formset asks to save and delete, for the profile_save_* services."""
+    changes = RowChanges()
+    fields = formset.form._meta.fields
+    for form in formset.forms:
+        existing = form.instance.pk is not None
+        if not existing and not form.has_changed():
+            continue  # an untouched empty row
+        if formset.can_delete and form.cleaned_data.get(DELETION_FIELD_NAME):
+            if existing:
+                changes.deleted.append(form.instance)
+            continue
+        if form.has_changed():
+            changes.saved.append((form.instance if existing else None,
+                                  {name: form.cleaned_data[name] for name in fields}))
+    return changes
+
+
+class ProjectRecordForm(forms.ModelForm):
+    class Meta:
+        model = ProjectRecord
+        fields = PROJECT_RECORD_FIELDS
+        widgets = {"awarded_on": DATE_WIDGET, "accepted_on": DATE_WIDGET, "note": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self):
+        data = super().clean()
+        acceptance, accepted_on, awarded_on = data.get("acceptance"), data.get("accepted_on"), data.get("awarded_on")
+        if acceptance and acceptance != AcceptanceOutcome.PENDING and not accepted_on:
+            self.add_error("accepted_on", _("Enter the acceptance date for a passed or failed acceptance."))
+        if accepted_on and awarded_on and accepted_on < awarded_on:
+            self.add_error("accepted_on", _("The acceptance date cannot be before the award date."))
+        return data
+
+
+class MemberAddForm(forms.Form):
+    username = forms.CharField(
+        label=_("Username"), max_length=150,
+        help_text=_("The username the colleague registered with; they must have an applicant account."),
+    )

@@ -1,0 +1,300 @@
+"""Every change to an organisation's profile, its members and its project records.
+
+Each service takes keyword-only arguments with the acting user first, runs in one transaction,
+checks the actor's right, validates, saves and writes an audit event.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import record_event
+
+from .models import AcceptanceOutcome, Certification, FinancialYear, Membership, Organisation, Patent, ProjectRecord
+from .selectors import can_create_organisation, can_edit_organisation
+from .uscc import normalise_uscc
+
+ORGANISATION_FIELDS = (
+    "name", "uscc", "region", "org_type", "is_legal_person", "full_time_staff", "park_enterprise_count",
+    "blacklisted", "address", "contact_name", "contact_phone",
+)
+FINANCIAL_YEAR_FIELDS = ("year", "sales_revenue", "rd_spend", "ip_spend")
+PATENT_FIELDS = ("kind", "number", "title", "granted_on", "status")
+CERTIFICATION_FIELDS = ("standard", "certificate_number", "valid_from", "valid_until")
+PROJECT_RECORD_FIELDS = ("title", "level", "category", "awarded_on", "acceptance", "accepted_on", "note")
+EARLIEST_YEAR = 1980
+
+
+@dataclass
+class RowChanges:
+    """Rows of one kind to save (existing instance or None for a new row, with its values) and to delete."""
+
+    saved: list[tuple[models.Model | None, dict[str, Any]]] = field(default_factory=list)
+    deleted: list[models.Model] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.saved or self.deleted)
+
+
+def _check_fields(values: dict, allowed: tuple[str, ...]) -> None:
+    unknown = set(values) - set(allowed)
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+
+
+def _require_editor(actor, organisation: Organisation) -> None:
+    if not can_edit_organisation(actor, organisation):
+        raise PermissionDenied(_("Only members of this organisation and program officers may change it."))
+
+
+def _require_officer(actor) -> None:
+    if not getattr(actor, "is_officer", False):
+        raise PermissionDenied(_("Only program officers may enter project records."))
+
+
+def _audit_value(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, (Decimal, dt.date)):
+        return str(value)
+    return value
+
+
+# ---------------------------------------------------------------- organisations
+
+
+@transaction.atomic
+def organisation_create(*, actor, **fields) -> Organisation:
+    """Register an organisation; an applicant who creates it becomes its first member."""
+    if not can_create_organisation(actor):
+        raise PermissionDenied(_("Only applicants and program officers may register an organisation."))
+    _check_fields(fields, ORGANISATION_FIELDS)
+    if "uscc" in fields:
+        fields["uscc"] = normalise_uscc(fields["uscc"])
+    organisation = Organisation(**fields)
+    organisation.full_clean()
+    organisation.save()
+    if actor.is_applicant:
+        Membership.objects.create(organisation=organisation, user=actor)
+    record_event(
+        target=organisation, actor=actor, action="organisation_create",
+        data={"uscc": organisation.uscc, "name": organisation.name},
+    )
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, actor, organisation: Organisation, **fields) -> Organisation:
+    """Change an organisation's profile fields; only members and officers may."""
+    _check_fields(fields, ORGANISATION_FIELDS)
+    locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    _require_editor(actor, locked)
+    if "uscc" in fields:
+        fields["uscc"] = normalise_uscc(fields["uscc"])
+    changed = {}
+    for name, value in fields.items():
+        before = getattr(locked, name)
+        if before != value:
+            changed[name] = [_audit_value(before), _audit_value(value)]
+            setattr(locked, name, value)
+    if not changed:
+        return locked
+    locked.full_clean()
+    locked.save(update_fields=[*changed, "updated_at"])
+    record_event(target=locked, actor=actor, action="organisation_update", data={"changed": changed})
+    return locked
+
+
+# ---------------------------------------------------------------- members
+
+
+@transaction.atomic
+def membership_add(*, actor, organisation: Organisation, username: str) -> Membership:
+    """A member (or an officer) lets another applicant act for the organisation."""
+    _require_editor(actor, organisation)
+    username = (username or "").strip()
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise ValidationError(
+            {"username": _("No user is registered as “%(username)s”. Check the spelling, or ask them to "
+                           "register as an applicant first.") % {"username": username}}
+        )
+    if not user.is_applicant:
+        raise ValidationError(
+            {"username": _("“%(username)s” is not an applicant account; only applicants can act for an "
+                           "organisation.") % {"username": username}}
+        )
+    if Membership.objects.filter(organisation=organisation, user=user).exists():
+        raise ValidationError(
+            {"username": _("“%(username)s” is already a member of this organisation.") % {"username": username}}
+        )
+    membership = Membership.objects.create(organisation=organisation, user=user)
+    record_event(target=organisation, actor=actor, action="membership_add", data={"user": user.username})
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor, membership: Membership) -> None:
+    """Remove a member; an organisation always keeps at least one."""
+    organisation = Organisation.objects.select_for_update().get(pk=membership.organisation_id)
+    _require_editor(actor, organisation)
+    if organisation.memberships.count() <= 1:
+        raise ValidationError(_("An organisation needs at least one member: add another member before "
+                                "removing the last one."))
+    username = membership.user.username
+    membership.delete()
+    record_event(target=organisation, actor=actor, action="membership_remove", data={"user": username})
+
+
+# ---------------------------------------------------------------- profile rows
+
+
+def _check_financial_year(values: dict) -> None:
+    errors = {}
+    year = values.get("year")
+    if year is not None and not EARLIEST_YEAR <= year <= timezone.localdate().year:
+        errors["year"] = _("Enter a year between %(first)d and %(last)d.") % {
+            "first": EARLIEST_YEAR, "last": timezone.localdate().year}
+    for name in ("sales_revenue", "rd_spend", "ip_spend"):
+        if values.get(name) is not None and values[name] < 0:
+            errors[name] = _("Enter an amount of zero or more.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_patent(values: dict) -> None:
+    granted_on = values.get("granted_on")
+    if granted_on is not None and granted_on > timezone.localdate():
+        raise ValidationError({"granted_on": _("The grant date cannot be in the future.")})
+
+
+def _check_certification(values: dict) -> None:
+    start, end = values.get("valid_from"), values.get("valid_until")
+    if start and end and end < start:
+        raise ValidationError({"valid_until": _("The certificate must end on or after the day it starts.")})
+
+
+def _rows_save(
+    *, actor, organisation: Organisation, model: type[models.Model], fields: tuple[str, ...],
+    changes: RowChanges, check, action: str,
+) -> None:
+    locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    _require_editor(actor, locked)
+    if not changes:
+        return
+    rows = model.objects.filter(organisation=locked)
+    deleted_pks = [row.pk for row in changes.deleted]
+    if rows.filter(pk__in=deleted_pks).count() != len(set(deleted_pks)):
+        raise PermissionDenied(_("Only this organisation's own rows can be deleted."))
+    rows.filter(pk__in=deleted_pks).delete()
+    saved = []
+    for instance, values in changes.saved:
+        _check_fields(values, fields)
+        check(values)
+        if instance is None or instance.pk is None:
+            row = model(organisation=locked)
+        else:
+            row = rows.filter(pk=instance.pk).first()
+            if row is None:
+                raise PermissionDenied(_("Only this organisation's own rows can be changed."))
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.full_clean()
+        row.save()
+        saved.append(str(row))
+    record_event(
+        target=locked, actor=actor, action=action,
+        data={"saved": saved, "deleted": [str(row) for row in changes.deleted]},
+    )
+
+
+@transaction.atomic
+def profile_save_financial_years(*, actor, organisation: Organisation, changes: RowChanges) -> None:
+    """Add, change and delete an organisation's yearly figures (sales, R&D spend, IP spend)."""
+    _rows_save(
+        actor=actor, organisation=organisation, model=FinancialYear, fields=FINANCIAL_YEAR_FIELDS,
+        changes=changes, check=_check_financial_year, action="financial_years_save",
+    )
+
+
+@transaction.atomic
+def profile_save_patents(*, actor, organisation: Organisation, changes: RowChanges) -> None:
+    _rows_save(
+        actor=actor, organisation=organisation, model=Patent, fields=PATENT_FIELDS,
+        changes=changes, check=_check_patent, action="patents_save",
+    )
+
+
+@transaction.atomic
+def profile_save_certifications(*, actor, organisation: Organisation, changes: RowChanges) -> None:
+    _rows_save(
+        actor=actor, organisation=organisation, model=Certification, fields=CERTIFICATION_FIELDS,
+        changes=changes, check=_check_certification, action="certifications_save",
+    )
+
+
+@transaction.atomic
+def organisation_profile_save(
+    *, actor, organisation: Organisation, fields: dict, financial_years: RowChanges | None = None,
+    patents: RowChanges | None = None, certifications: RowChanges | None = None,
+) -> Organisation:
+    """The profile page's save: the organisation's fields and its three kinds of rows, all or nothing."""
+    organisation = organisation_update(actor=actor, organisation=organisation, **fields)
+    profile_save_financial_years(actor=actor, organisation=organisation, changes=financial_years or RowChanges())
+    profile_save_patents(actor=actor, organisation=organisation, changes=patents or RowChanges())
+    profile_save_certifications(actor=actor, organisation=organisation, changes=certifications or RowChanges())
+    return organisation
+
+
+# ---------------------------------------------------------------- project records (officers)
+
+
+def _check_project_record(record: ProjectRecord) -> None:
+    if record.acceptance == AcceptanceOutcome.PENDING:
+        record.accepted_on = None  # no longer applies
+    elif record.accepted_on is None:
+        raise ValidationError({"accepted_on": _("Enter the acceptance date for a passed or failed acceptance.")})
+    if record.accepted_on and record.awarded_on and record.accepted_on < record.awarded_on:
+        raise ValidationError({"accepted_on": _("The acceptance date cannot be before the award date.")})
+
+
+@transaction.atomic
+def project_record_create(*, actor, organisation: Organisation, **fields) -> ProjectRecord:
+    """An officer records a past award (and its acceptance outcome) that predates the portal."""
+    _require_officer(actor)
+    _check_fields(fields, PROJECT_RECORD_FIELDS)
+    record = ProjectRecord(organisation=organisation, source="officer", recorded_by=actor, **fields)
+    _check_project_record(record)
+    record.full_clean()
+    record.save()
+    record_event(
+        target=record, actor=actor, action="project_record_create", to_state=record.acceptance,
+        data={"organisation": organisation.pk, "title": record.title},
+    )
+    return record
+
+
+@transaction.atomic
+def project_record_update(*, actor, record: ProjectRecord, **fields) -> ProjectRecord:
+    _require_officer(actor)
+    _check_fields(fields, PROJECT_RECORD_FIELDS)
+    locked = ProjectRecord.objects.select_for_update().get(pk=record.pk)
+    before = locked.acceptance
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    _check_project_record(locked)
+    locked.recorded_by = actor
+    locked.full_clean()
+    locked.save(update_fields=[*PROJECT_RECORD_FIELDS, "recorded_by"])
+    record_event(
+        target=locked, actor=actor, action="project_record_update", from_state=before,
+        to_state=locked.acceptance, data={"organisation": locked.organisation_id, "title": locked.title},
+    )
+    return locked

@@ -1,0 +1,90 @@
+// Saves the application draft as the applicant types, keeps a copy in this browser, and restores
+// it if the server did not get it (closed tab, expired session, lost connection).
+(function () {
+  "use strict";
+  const form = document.getElementById("application-form");
+  if (!form) return;
+  const url = form.dataset.autosaveUrl;
+  const key = "ipgrants-draft-" + form.dataset.applicationId;
+  const status = document.getElementById("autosave-status");
+  const serverSavedAt = Date.parse(form.dataset.savedAt || "") || 0;
+  let timer = null;
+  let dirty = false;
+
+  function say(text, kind) {
+    if (!status) return;
+    status.textContent = text;
+    status.className = "autosave-status small text-" + (kind || "muted");
+  }
+
+  function snapshot() {
+    const data = {};
+    new FormData(form).forEach(function (value, name) {
+      if (name !== "csrfmiddlewaretoken" && typeof value === "string") data[name] = value;
+    });
+    return data;
+  }
+
+  function keepLocal() {
+    try {
+      localStorage.setItem(key, JSON.stringify({ at: Date.now(), data: snapshot() }));
+    } catch (e) { /* storage full or disabled: the server copy still counts */ }
+  }
+
+  function body() {
+    const fd = new FormData(form);
+    fd.delete("action");
+    return fd;
+  }
+
+  function save() {
+    timer = null;
+    say(form.dataset.msgSaving);
+    fetch(url, {
+      method: "POST",
+      body: body(),
+      headers: { "X-Requested-With": "XMLHttpRequest" },
+      credentials: "same-origin",
+      redirect: "manual",
+    }).then(function (response) {
+      if (response.ok) return response.json();
+      throw new Error(String(response.status));
+    }).then(function (json) {
+      dirty = false;
+      say(json.message, "success");
+      try { localStorage.setItem(key, JSON.stringify({ at: Date.parse(json.saved_at), data: snapshot(), synced: true })); } catch (e) { }
+    }).catch(function () {
+      say(form.dataset.msgFailed, "danger");
+    });
+  }
+
+  function changed() {
+    dirty = true;
+    keepLocal();
+    say(form.dataset.msgPending);
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(save, 1500);
+  }
+
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
+  window.addEventListener("beforeunload", function () {
+    if (dirty && navigator.sendBeacon) navigator.sendBeacon(url, body());
+  });
+
+  // Restore a newer copy that never reached the server.
+  try {
+    const local = JSON.parse(localStorage.getItem(key) || "null");
+    if (local && !local.synced && local.at > serverSavedAt) {
+      Object.keys(local.data).forEach(function (name) {
+        const field = form.elements.namedItem(name);
+        if (!field || field instanceof RadioNodeList) return;
+        if (field.type === "checkbox") field.checked = local.data[name] === "on";
+        else if (field.type !== "file") field.value = local.data[name];
+      });
+      const notice = document.getElementById("restored-notice");
+      if (notice) notice.classList.remove("d-none");
+      changed();
+    }
+  } catch (e) { /* ignore a damaged local copy */ }
+})();
