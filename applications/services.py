@@ -111,7 +111,8 @@ def _check_state(application: Application, name: str) -> None:
     if application.status not in transition.sources:
         raise ValidationError(
             _("This application is “%(status)s”; “%(step)s” is not possible from there.")
-            % {"status": application.get_status_display(), "step": transition.label}
+            % {"status": application.get_status_display(), "step": transition.label},
+            code="wrong_state",
         )
 
 
@@ -147,7 +148,8 @@ def application_start(*, actor, track: Track, organisation: Organisation) -> App
     if not _is_member(actor, organisation.pk):
         raise PermissionDenied(_("You do not act for this organisation."))
     if not is_call_open(track.program):
-        raise ValidationError(_("The call for this program is not open; applications cannot be started."))
+        raise ValidationError(_("The call for this program is not open; applications cannot be started."),
+                              code="call_closed")
     application = Application.objects.create(
         reference=_next_reference(track), track=track, organisation=organisation, created_by=actor,
         draft={"title": ""},
@@ -371,7 +373,8 @@ def _submit(name: str, *, actor, application: Application, data: SubmissionData)
     locked = _lock(application)
     _check_state(locked, name)
     if not is_call_open(locked.track.program):
-        raise ValidationError(_("The call window is closed; applications can no longer be submitted."))
+        raise ValidationError(_("The call window is closed; applications can no longer be submitted."),
+                              code="call_closed")
     problems = submission_problems(locked, data)
     verdict = evaluate_application(locked)
     if not verdict.can_submit(locked.track.officer_decides_failures):

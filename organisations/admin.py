@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .models import Certification, FinancialYear, Membership, Organisation, Patent, ProjectRecord, Region
+from .services import ORGANISATION_FIELDS
 from .uscc import normalise_uscc
 
 
@@ -16,7 +17,7 @@ class RegionAdmin(admin.ModelAdmin):
 class OrganisationAdminForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = "__all__"
+        fields = ORGANISATION_FIELDS
 
     def clean_uscc(self) -> str:
         # The model field's validator (validate_uscc) then names any wrong character.
@@ -76,9 +77,9 @@ class OrganisationAdmin(admin.ModelAdmin):
 
     def save_formset(self, request, form, formset, change):
         # Records entered here are an officer's entries, like those made on the records page.
-        instances = formset.save(commit=False)
-        for obj in instances:
-            if isinstance(obj, ProjectRecord) and obj.recorded_by_id is None:
-                obj.source = "officer"
-                obj.recorded_by = request.user
+        if formset.model is ProjectRecord:
+            for inline_form in formset.forms:
+                if inline_form.instance.pk is None:
+                    inline_form.instance.source = "officer"
+                    inline_form.instance.recorded_by = request.user
         super().save_formset(request, form, formset, change)

@@ -11,7 +11,8 @@ class OrganisationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name or credit code"), method="filter_q")
     org_type = django_filters.ChoiceFilter(label=_("Organisation type"), choices=OrgType.choices)
     region = django_filters.ModelChoiceFilter(
-        label=_("Region"), queryset=Region.objects.select_related("parent", "parent__parent").order_by("code"),
+        label=_("Region"),
+        queryset=Region.objects.select_related("parent", "parent__parent").order_by("code"),
         method="filter_region",
     )
 

@@ -170,10 +170,12 @@ def profile_formsets(data=None, *, instance: Organisation) -> dict[str, BaseInli
             data, instance=instance, prefix="fy", queryset=FinancialYear.objects.order_by("-year")
         ),
         "patents": PatentInlineFormSet(
-            data, instance=instance, prefix="patent", queryset=Patent.objects.order_by("-granted_on", "number")
+            data, instance=instance, prefix="patent",
+            queryset=Patent.objects.order_by("-granted_on", "number"),
         ),
         "certifications": CertificationInlineFormSet(
-            data, instance=instance, prefix="cert", queryset=Certification.objects.order_by("-valid_until", "pk")
+            data, instance=instance, prefix="cert",
+            queryset=Certification.objects.order_by("-valid_until", "pk"),
         ),
     }
 
@@ -200,11 +202,14 @@ class ProjectRecordForm(forms.ModelForm):
     class Meta:
         model = ProjectRecord
         fields = PROJECT_RECORD_FIELDS
-        widgets = {"awarded_on": DATE_WIDGET, "accepted_on": DATE_WIDGET, "note": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "awarded_on": DATE_WIDGET, "accepted_on": DATE_WIDGET, "note": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def clean(self):
         data = super().clean()
-        acceptance, accepted_on, awarded_on = data.get("acceptance"), data.get("accepted_on"), data.get("awarded_on")
+        acceptance, accepted_on = data.get("acceptance"), data.get("accepted_on")
+        awarded_on = data.get("awarded_on")
         if acceptance and acceptance != AcceptanceOutcome.PENDING and not accepted_on:
             self.add_error("accepted_on", _("Enter the acceptance date for a passed or failed acceptance."))
         if accepted_on and awarded_on and accepted_on < awarded_on:

@@ -14,7 +14,8 @@ class Region(models.Model):
     name = models.CharField(_("name"), max_length=50)
     level = models.CharField(_("level"), max_length=10, choices=RegionLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
     )
 
     class Meta:
@@ -55,7 +56,9 @@ class Organisation(models.Model):
     org_type = models.CharField(_("organisation type"), max_length=30, choices=OrgType.choices, db_index=True)
     is_legal_person = models.BooleanField(
         _("independent legal person"), default=True,
-        help_text=_("A branch that is separately registered for statistics counts as an independent legal person."),
+        help_text=_(
+            "A branch that is separately registered for statistics counts as an independent legal person."
+        ),
     )
     full_time_staff = models.PositiveIntegerField(_("full-time staff"), null=True, blank=True)
     park_enterprise_count = models.PositiveIntegerField(
@@ -144,13 +147,17 @@ class Patent(models.Model):
     number = models.CharField(_("patent number"), max_length=30)
     title = models.CharField(_("title"), max_length=300, blank=True)
     granted_on = models.DateField(_("grant date"))
-    status = models.CharField(_("status"), max_length=12, choices=PatentStatus.choices, default=PatentStatus.VALID)
+    status = models.CharField(
+        _("status"), max_length=12, choices=PatentStatus.choices, default=PatentStatus.VALID
+    )
 
     class Meta:
         verbose_name = _("patent")
         verbose_name_plural = _("patents")
         ordering = ["organisation", "-granted_on"]
-        constraints = [models.UniqueConstraint(fields=["organisation", "number"], name="patent_number_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "number"], name="patent_number_unique"),
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -201,7 +208,8 @@ class ProjectRecord(models.Model):
     )
     accepted_on = models.DateField(_("acceptance date"), null=True, blank=True)
     source = models.CharField(
-        _("source"), max_length=10, choices=[("officer", _("Entered by an officer")), ("portal", _("Portal"))],
+        _("source"), max_length=10,
+        choices=[("officer", _("Entered by an officer")), ("portal", _("Portal"))],
         default="officer",
     )
     note = models.TextField(_("note"), blank=True)

@@ -17,7 +17,15 @@ from django.utils.translation import gettext as _
 
 from audit.services import record_event
 
-from .models import AcceptanceOutcome, Certification, FinancialYear, Membership, Organisation, Patent, ProjectRecord
+from .models import (
+    AcceptanceOutcome,
+    Certification,
+    FinancialYear,
+    Membership,
+    Organisation,
+    Patent,
+    ProjectRecord,
+)
 from .selectors import can_create_organisation, can_edit_organisation
 from .uscc import normalise_uscc
 
@@ -133,7 +141,8 @@ def membership_add(*, actor, organisation: Organisation, username: str) -> Membe
         )
     if Membership.objects.filter(organisation=organisation, user=user).exists():
         raise ValidationError(
-            {"username": _("“%(username)s” is already a member of this organisation.") % {"username": username}}
+            {"username": _("“%(username)s” is already a member of this organisation.")
+             % {"username": username}}
         )
     membership = Membership.objects.create(organisation=organisation, user=user)
     record_event(target=organisation, actor=actor, action="membership_add", data={"user": user.username})
@@ -247,9 +256,10 @@ def organisation_profile_save(
 ) -> Organisation:
     """The profile page's save: the organisation's fields and its three kinds of rows, all or nothing."""
     organisation = organisation_update(actor=actor, organisation=organisation, **fields)
-    profile_save_financial_years(actor=actor, organisation=organisation, changes=financial_years or RowChanges())
-    profile_save_patents(actor=actor, organisation=organisation, changes=patents or RowChanges())
-    profile_save_certifications(actor=actor, organisation=organisation, changes=certifications or RowChanges())
+    empty = RowChanges()
+    profile_save_financial_years(actor=actor, organisation=organisation, changes=financial_years or empty)
+    profile_save_patents(actor=actor, organisation=organisation, changes=patents or empty)
+    profile_save_certifications(actor=actor, organisation=organisation, changes=certifications or empty)
     return organisation
 
 
@@ -260,7 +270,9 @@ def _check_project_record(record: ProjectRecord) -> None:
     if record.acceptance == AcceptanceOutcome.PENDING:
         record.accepted_on = None  # no longer applies
     elif record.accepted_on is None:
-        raise ValidationError({"accepted_on": _("Enter the acceptance date for a passed or failed acceptance.")})
+        raise ValidationError(
+            {"accepted_on": _("Enter the acceptance date for a passed or failed acceptance.")}
+        )
     if record.accepted_on and record.awarded_on and record.accepted_on < record.awarded_on:
         raise ValidationError({"accepted_on": _("The acceptance date cannot be before the award date.")})
 

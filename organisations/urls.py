@@ -10,7 +10,9 @@ urlpatterns = [
     path("<int:pk>/", views.organisation_detail, name="detail"),
     path("<int:pk>/edit/", views.organisation_edit, name="edit"),
     path("<int:pk>/members/", views.organisation_members_view, name="members"),
-    path("<int:pk>/members/<int:membership_pk>/remove/", views.organisation_member_remove, name="member_remove"),
+    path(
+        "<int:pk>/members/<int:membership_pk>/remove/", views.organisation_member_remove, name="member_remove"
+    ),
     path("<int:pk>/records/", views.organisation_records, name="records"),
     path("<int:pk>/records/<int:record_pk>/", views.organisation_record_edit, name="record_edit"),
 ]
