@@ -15,6 +15,8 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 class OrganisationAdminForm(forms.ModelForm):
+    uscc = forms.CharField(label=_("Unified social credit code"), max_length=40)  # room for pasted spaces
+
     class Meta:
         model = Organisation
         fields = ORGANISATION_FIELDS

@@ -30,3 +30,9 @@ class OrganisationFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(region=value) | Q(region__parent=value) | Q(region__parent__parent=value)
         )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.form.fields.items():
+            css = "form-select" if name in {"org_type", "region"} else "form-control"
+            field.widget.attrs.setdefault("class", css)

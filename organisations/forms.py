@@ -183,7 +183,7 @@ def profile_formsets(data=None, *, instance: Organisation) -> dict[str, BaseInli
 def formset_changes(formset: BaseInlineFormSet) -> RowChanges:
     """What a valid formset asks to save and delete, for the profile_save_* services."""
     changes = RowChanges()
-    fields = formset.form._meta.fields
+    fields = [name for name in formset.form._meta.fields if name != formset.fk.name]
     for form in formset.forms:
         existing = form.instance.pk is not None
         if not existing and not form.has_changed():

@@ -126,6 +126,7 @@ def organisation_update(*, actor, organisation: Organisation, **fields) -> Organ
 @transaction.atomic
 def membership_add(*, actor, organisation: Organisation, username: str) -> Membership:
     """A member (or an officer) lets another applicant act for the organisation."""
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     _require_editor(actor, organisation)
     username = (username or "").strip()
     user = get_user_model().objects.filter(username=username).first()

@@ -11,7 +11,8 @@ from .models import CallStatus, Level, Program
 class ProgramFilter(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices)
     region = django_filters.ModelChoiceFilter(
-        label=_("Region"), queryset=Region.objects.filter(programs__isnull=False).distinct(), method="filter_region"
+        label=_("Region"), queryset=Region.objects.select_related("parent__parent").order_by("code"),
+        method="filter_region",
     )
     year = django_filters.NumberFilter(label=_("Year"))
     status = django_filters.ChoiceFilter(label=_("Call status"), choices=CallStatus.choices)

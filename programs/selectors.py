@@ -41,7 +41,7 @@ def is_call_open(program: Program, on: dt.date | None = None) -> bool:
 
 def program_list() -> QuerySet[Program]:
     return (
-        Program.objects.select_related("region", "region__parent")
+        Program.objects.select_related("region__parent__parent")
         .annotate(track_count=Count("tracks", distinct=True), status=call_status_expression())
         .order_by("-year", "code")
     )
@@ -49,7 +49,7 @@ def program_list() -> QuerySet[Program]:
 
 def program_detail(code: str) -> Program:
     program = get_object_or_404(
-        Program.objects.select_related("region", "region__parent", "rubric").annotate(
+        Program.objects.select_related("region__parent__parent", "rubric").annotate(
             status=call_status_expression()
         ),
         code=code,

@@ -36,7 +36,8 @@ def guides_loaded(transactional_db):
 
 
 @pytest.fixture(autouse=True)
-def _private_media(tmp_path, settings):
+def _fast_and_private(tmp_path, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "private"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
@@ -75,3 +76,20 @@ def client_for(client, user):
 def services_required():
     """In CI (IPGRANTS_REQUIRE_SERVICES=1) the suite must run on PostgreSQL with a Redis broker."""
     return os.environ.get("IPGRANTS_REQUIRE_SERVICES") == "1"
+
+
+@pytest.fixture
+def celery_worker_thread(transactional_db, settings):
+    """A real Celery worker (in a thread) on the configured broker; nothing to start when tasks run eagerly."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        yield None
+        return
+    import redis
+    from celery.contrib.testing.worker import start_worker
+
+    from ipgrants.celery import app
+
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).delete("celery")  # messages left by earlier tests
+    app.loader.import_default_modules()
+    with start_worker(app, perform_ping_check=False, pool="solo", concurrency=1, shutdown_timeout=30) as worker:
+        yield worker

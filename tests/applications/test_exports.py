@@ -1,6 +1,7 @@
 import datetime as dt
 import io
 import re
+from decimal import Decimal
 
 import pypdf
 import pytest
@@ -12,6 +13,7 @@ from applications.exports import application_pdf
 from applications.models import Application, ApplicationVersion, Status
 from organisations.models import Organisation
 from programs.models import Material, Track
+from programs.templatetags.money import wan, yuan
 
 pytestmark = pytest.mark.django_db
 
@@ -20,16 +22,42 @@ ORG_NAME = "广州南沙测试科技有限公司"
 REFERENCE = "NS2024-01-0001"
 SHA = "3f9a1c7e5b2d40aa9e0c8f7d6b5a4c3e2d1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b"
 
+ON_COVER = (
+    TITLE,
+    ORG_NAME,
+    REFERENCE,
+    "91440101MA59ABCDE1",
+    "2024年度南沙区高价值专利培育布局中心建设项目",
+    "高价值专利培育布局中心建设",
+    "2024-07-0110:30",  # 02:30 UTC in Asia/Shanghai, whitespace squashed
+)
+IN_SECTIONS = (
+    "广东省广州市南沙区",
+    "华南理工大学",
+    "组建高价值专利培育中心",
+    "专利检索与导航分析服务",
+    "120,000.00",
+    "300,000.00",
+    "100,000.00",
+    "依托研发中心落实：每个专利组合的发明专利",
+    "近三年研发投入占销售收入的比例原则上不低于3%",
+    "营业执照.pdf",
+    SHA[:12],
+)
+
 
 @pytest.fixture
 def track():
-    return Track.objects.select_related("program").get(program__code="nansha-2024-high-value-patent-center", code="1")
+    return Track.objects.select_related("program").get(
+        program__code="nansha-2024-high-value-patent-center", code="1"
+    )
 
 
 @pytest.fixture
 def organisation():
     return Organisation.objects.create(
-        name=ORG_NAME, uscc="91440101MA59ABCDE1", region_id="440115", org_type="enterprise", full_time_staff=86,
+        name=ORG_NAME, uscc="91440101MA59ABCDE1", region_id="440115", org_type="enterprise",
+        full_time_staff=86,
     )
 
 
@@ -101,21 +129,21 @@ def test_application_pdf_shows_cover_and_sections(application):
     assert pdf.startswith(b"%PDF")
     pages = pdf_text(pdf)
     cover, everything = squash(pages[0]), squash("".join(pages))
-    for expected in (TITLE, ORG_NAME, REFERENCE, "91440101MA59ABCDE1", "2024年度南沙区高价值专利培育布局中心建设项目",
-                     "2024-07-0110:30", "高价值专利培育布局中心建设"):
+    for expected in ON_COVER:
         assert expected in cover
-    for expected in ("广东省广州市南沙区", "华南理工大学", "专利检索与导航分析服务", "120,000.00", "300,000.00",
-                     "100,000.00", "组建高价值专利培育中心", "依托研发中心落实：每个专利组合的发明专利",
-                     "近三年研发投入占销售收入的比例原则上不低于3%", "营业执照.pdf", SHA[:12]):
+    for expected in IN_SECTIONS:
         assert expected in everything
     assert SHA[:13] not in everything
     assert "草稿中尚未提交的标题" not in everything
 
 
-def test_application_pdf_shows_requested_amount_in_wan(application):
+def test_application_pdf_shows_amounts_in_yuan_and_wan(application):
     everything = squash("".join(pdf_text(application_pdf(application))))
 
-    assert "30" + squash(_("%(amount)s ten-thousand yuan") % {"amount": ""}) in everything or "30万元" in everything
+    with translation.override(settings.LANGUAGE_CODE):
+        expected = [yuan(Decimal("300000.00")), wan(Decimal("300000.00")), yuan(Decimal("400000.00"))]
+    for text in expected:
+        assert squash(text) in everything
 
 
 def test_application_pdf_embeds_a_cjk_font(application):

@@ -45,8 +45,12 @@ pytestmark = pytest.mark.django_db
 
 def org_fields(**overrides):
     fields = {
-        "name": "广州南沙测试科技有限公司", "uscc": make_uscc(9001), "region": Region.objects.get(pk="440115"),
-        "org_type": OrgType.ENTERPRISE, "is_legal_person": True, "full_time_staff": 30,
+        "name": "广州南沙测试科技有限公司",
+        "uscc": make_uscc(9001),
+        "region": Region.objects.get(pk="440115"),
+        "org_type": OrgType.ENTERPRISE,
+        "is_legal_person": True,
+        "full_time_staff": 30,
     }
     return fields | overrides
 
@@ -194,8 +198,12 @@ def test_membership_remove_non_member_is_refused(applicant, other_applicant):
 
 
 def fy_values(year: int, revenue: str = "1000000") -> dict:
-    return {"year": year, "sales_revenue": Decimal(revenue), "rd_spend": Decimal("50000"),
-            "ip_spend": Decimal("8000")}
+    return {
+        "year": year,
+        "sales_revenue": Decimal(revenue),
+        "rd_spend": Decimal("50000"),
+        "ip_spend": Decimal("8000"),
+    }
 
 
 def test_profile_save_financial_years_adds_changes_and_deletes(applicant):
@@ -222,8 +230,9 @@ def test_profile_save_financial_years_negative_amount_changes_nothing(applicant)
 def test_profile_save_financial_years_future_year_is_refused(applicant):
     org = OrganisationFactory(members=[applicant])
     with pytest.raises(ValidationError) as info:
-        profile_save_financial_years(actor=applicant, organisation=org,
-                                     changes=RowChanges(saved=[(None, fy_values(2999))]))
+        profile_save_financial_years(
+            actor=applicant, organisation=org, changes=RowChanges(saved=[(None, fy_values(2999))])
+        )
     assert "year" in info.value.message_dict
 
 
@@ -233,8 +242,9 @@ def test_profile_save_rows_of_another_organisation_are_refused(applicant):
     with pytest.raises(PermissionDenied):
         profile_save_financial_years(actor=applicant, organisation=org, changes=RowChanges(deleted=[foreign]))
     with pytest.raises(PermissionDenied):
-        profile_save_financial_years(actor=applicant, organisation=org,
-                                     changes=RowChanges(saved=[(foreign, fy_values(2020, "1"))]))
+        profile_save_financial_years(
+            actor=applicant, organisation=org, changes=RowChanges(saved=[(foreign, fy_values(2020, "1"))])
+        )
     foreign.refresh_from_db()
     assert foreign.sales_revenue != Decimal("1")
 
@@ -243,25 +253,40 @@ def test_profile_save_rows_of_another_organisation_are_refused(applicant):
 def test_profile_save_non_member_is_refused(request, role):
     org = OrganisationFactory()
     with pytest.raises(PermissionDenied):
-        profile_save_financial_years(actor=request.getfixturevalue(role), organisation=org,
-                                     changes=RowChanges(saved=[(None, fy_values(2023))]))
+        profile_save_financial_years(
+            actor=request.getfixturevalue(role),
+            organisation=org,
+            changes=RowChanges(saved=[(None, fy_values(2023))]),
+        )
     assert not org.financial_years.exists()
 
 
 def test_profile_save_patents_by_officer(officer):
     org = OrganisationFactory()
     old = PatentFactory(organisation=org)
-    values = {"kind": PatentKind.UTILITY, "number": "ZL202220000001.1", "title": "", "granted_on": dt.date(2023, 1, 5),
-              "status": "valid"}
-    profile_save_patents(actor=officer, organisation=org, changes=RowChanges(saved=[(None, values)], deleted=[old]))
+    values = {
+        "kind": PatentKind.UTILITY,
+        "number": "ZL202220000001.1",
+        "title": "",
+        "granted_on": dt.date(2023, 1, 5),
+        "status": "valid",
+    }
+    profile_save_patents(
+        actor=officer, organisation=org, changes=RowChanges(saved=[(None, values)], deleted=[old])
+    )
     assert list(org.patents.values_list("number", flat=True)) == ["ZL202220000001.1"]
 
 
 def test_profile_save_patents_duplicate_number_is_refused(applicant):
     org = OrganisationFactory(members=[applicant])
     old = PatentFactory(organisation=org)
-    values = {"kind": PatentKind.INVENTION, "number": old.number, "title": "", "granted_on": dt.date(2023, 1, 5),
-              "status": "valid"}
+    values = {
+        "kind": PatentKind.INVENTION,
+        "number": old.number,
+        "title": "",
+        "granted_on": dt.date(2023, 1, 5),
+        "status": "valid",
+    }
     with pytest.raises(ValidationError):
         profile_save_patents(actor=applicant, organisation=org, changes=RowChanges(saved=[(None, values)]))
     assert org.patents.count() == 1
@@ -269,10 +294,16 @@ def test_profile_save_patents_duplicate_number_is_refused(applicant):
 
 def test_profile_save_certifications_end_before_start_is_refused(applicant):
     org = OrganisationFactory(members=[applicant])
-    values = {"standard": "GB/T 29490", "certificate_number": "X", "valid_from": dt.date(2024, 1, 1),
-              "valid_until": dt.date(2023, 1, 1)}
+    values = {
+        "standard": "GB/T 29490",
+        "certificate_number": "X",
+        "valid_from": dt.date(2024, 1, 1),
+        "valid_until": dt.date(2023, 1, 1),
+    }
     with pytest.raises(ValidationError) as info:
-        profile_save_certifications(actor=applicant, organisation=org, changes=RowChanges(saved=[(None, values)]))
+        profile_save_certifications(
+            actor=applicant, organisation=org, changes=RowChanges(saved=[(None, values)])
+        )
     assert "valid_until" in info.value.message_dict
     assert not org.certifications.exists()
 
@@ -280,8 +311,12 @@ def test_profile_save_certifications_end_before_start_is_refused(applicant):
 def test_profile_save_certifications_updates_a_row(applicant):
     org = OrganisationFactory(members=[applicant])
     cert = CertificationFactory(organisation=org)
-    values = {"standard": "GB/T 29490-2023", "certificate_number": cert.certificate_number,
-              "valid_from": cert.valid_from, "valid_until": cert.valid_until}
+    values = {
+        "standard": "GB/T 29490-2023",
+        "certificate_number": cert.certificate_number,
+        "valid_from": cert.valid_from,
+        "valid_until": cert.valid_until,
+    }
     profile_save_certifications(actor=applicant, organisation=org, changes=RowChanges(saved=[(cert, values)]))
     cert.refresh_from_db()
     assert cert.standard == "GB/T 29490-2023"
@@ -289,11 +324,18 @@ def test_profile_save_certifications_updates_a_row(applicant):
 
 def test_organisation_profile_save_is_all_or_nothing(applicant):
     org = OrganisationFactory(members=[applicant], full_time_staff=10)
-    bad_patent = {"kind": PatentKind.INVENTION, "number": "ZL1", "title": "", "granted_on": dt.date(2999, 1, 1),
-                  "status": "valid"}
+    bad_patent = {
+        "kind": PatentKind.INVENTION,
+        "number": "ZL1",
+        "title": "",
+        "granted_on": dt.date(2999, 1, 1),
+        "status": "valid",
+    }
     with pytest.raises(ValidationError):
         organisation_profile_save(
-            actor=applicant, organisation=org, fields={"full_time_staff": 99},
+            actor=applicant,
+            organisation=org,
+            fields={"full_time_staff": 99},
             financial_years=RowChanges(saved=[(None, fy_values(2023))]),
             patents=RowChanges(saved=[(None, bad_patent)]),
         )
@@ -308,9 +350,15 @@ def test_organisation_profile_save_is_all_or_nothing(applicant):
 
 
 def record_values(**overrides) -> dict:
-    values = {"title": "2019年度高价值专利培育项目", "level": RecordLevel.DISTRICT,
-              "category": AwardCategory.HIGH_VALUE_PATENT, "awarded_on": dt.date(2019, 9, 1),
-              "acceptance": AcceptanceOutcome.PASSED, "accepted_on": dt.date(2021, 9, 1), "note": ""}
+    values = {
+        "title": "2019年度高价值专利培育项目",
+        "level": RecordLevel.DISTRICT,
+        "category": AwardCategory.HIGH_VALUE_PATENT,
+        "awarded_on": dt.date(2019, 9, 1),
+        "acceptance": AcceptanceOutcome.PASSED,
+        "accepted_on": dt.date(2021, 9, 1),
+        "note": "",
+    }
     return values | overrides
 
 
@@ -337,15 +385,18 @@ def test_project_record_create_needs_acceptance_date(officer):
         project_record_create(actor=officer, organisation=org, **record_values(accepted_on=None))
     assert "accepted_on" in info.value.message_dict
     with pytest.raises(ValidationError) as info:
-        project_record_create(actor=officer, organisation=org, **record_values(accepted_on=dt.date(2018, 1, 1)))
+        project_record_create(
+            actor=officer, organisation=org, **record_values(accepted_on=dt.date(2018, 1, 1))
+        )
     assert "accepted_on" in info.value.message_dict
     assert not ProjectRecord.objects.exists()
 
 
 def test_project_record_update_records_the_outcome_change(officer, admin):
     record = ProjectRecordFactory(recorded_by=officer)
-    project_record_update(actor=admin, record=record, acceptance=AcceptanceOutcome.FAILED,
-                          accepted_on=dt.date(2022, 1, 1))
+    project_record_update(
+        actor=admin, record=record, acceptance=AcceptanceOutcome.FAILED, accepted_on=dt.date(2022, 1, 1)
+    )
     record.refresh_from_db()
     assert record.acceptance == "failed" and record.recorded_by == admin
     [event] = events("project_record_update")

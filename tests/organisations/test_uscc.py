@@ -59,14 +59,18 @@ def test_validate_uscc_any_single_typo_is_caught(position):
     assert error_of(typo).code == "check"
 
 
-@pytest.mark.parametrize(("value", "count"), [("91350100M000100Y4", 17), ("91350100M000100Y433", 19), ("", 0)])
+@pytest.mark.parametrize(
+    ("value", "count"), [("91350100M000100Y4", 17), ("91350100M000100Y433", 19), ("", 0)]
+)
 def test_validate_uscc_wrong_length_says_how_many(value, count):
     error = error_of(value)
     assert error.code == "length" and error.params == {"count": count}
     assert f"{count} characters" in english(error) and "18" in english(error)
 
 
-@pytest.mark.parametrize(("position", "char"), [(5, "I"), (9, "O"), (12, "Z"), (15, "S"), (17, "V"), (1, "a")])
+@pytest.mark.parametrize(
+    ("position", "char"), [(5, "I"), (9, "O"), (12, "Z"), (15, "S"), (17, "V"), (1, "a")]
+)
 def test_validate_uscc_forbidden_character_names_its_position(position, char):
     code = list(VALID[0])
     code[position - 1] = char

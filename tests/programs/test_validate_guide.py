@@ -4,10 +4,18 @@ import pytest
 import yaml
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from programs.models import Program, Track
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are asserted word for word, in English (they are also translated to Chinese)."""
+    with translation.override("en"):
+        yield
 
 VALID = {
     "program": {
