@@ -65,6 +65,9 @@ class ReferenceCounter(models.Model):
     program = models.OneToOneField("programs.Program", on_delete=models.CASCADE, primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.program_id}: {self.last}"
+
 
 class Application(models.Model):
     reference = models.CharField(_("reference number"), max_length=30, unique=True)
@@ -129,6 +132,9 @@ class Partner(models.Model):
         verbose_name = _("partner")
         verbose_name_plural = _("partners")
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class KPICommitment(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="kpi_commitments")
@@ -139,6 +145,9 @@ class KPICommitment(models.Model):
     class Meta:
         ordering = ["application", "kpi__seq"]
         constraints = [models.UniqueConstraint(fields=["application", "kpi"], name="kpi_commitment_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kpi_id}: {self.value}"
 
 
 class BudgetLine(models.Model):
@@ -154,6 +163,9 @@ class BudgetLine(models.Model):
 
     class Meta:
         ordering = ["application", "seq"]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.amount}"
 
 
 class MaterialUpload(models.Model):
@@ -173,6 +185,9 @@ class MaterialUpload(models.Model):
         ordering = ["application", "material__seq"]
         constraints = [models.UniqueConstraint(fields=["application", "material"], name="one_upload_per_material")]
 
+    def __str__(self) -> str:
+        return self.original_name
+
 
 class ApplicationVersion(models.Model):
     """Everything submitted, frozen at each submission so returns and resubmissions can be compared."""
@@ -186,3 +201,6 @@ class ApplicationVersion(models.Model):
     class Meta:
         ordering = ["application", "number"]
         constraints = [models.UniqueConstraint(fields=["application", "number"], name="version_number_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} v{self.number}"

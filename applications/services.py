@@ -311,7 +311,8 @@ def submission_problems(application: Application, data: SubmissionData) -> dict[
             add(f"kpi_{kpi.pk}", _("Enter the value you commit to (the guide's target is %(target)s %(unit)s).")
                 % {"target": f"{kpi.target.normalize():f}", "unit": kpi.unit})
         elif not _meets(value, kpi.comparator, kpi.target):
-            add(f"kpi_{kpi.pk}", _("Your commitment %(value)s %(unit)s is below the guide's target %(cmp)s %(target)s %(unit)s.")
+            add(f"kpi_{kpi.pk}",
+                _("Your commitment %(value)s %(unit)s is below the guide's target %(cmp)s %(target)s %(unit)s.")
                 % {"value": f"{value.normalize():f}", "unit": kpi.unit, "cmp": kpi.get_comparator_display(),
                    "target": f"{kpi.target.normalize():f}"})
     grant = sum((b.amount for b in data.budget if b.source == BudgetLine.Source.GRANT), Decimal("0"))
@@ -323,7 +324,8 @@ def submission_problems(application: Application, data: SubmissionData) -> dict[
             add("budget", _("Budget lines paid from the grant add up to %(sum)s yuan, not the requested %(req)s yuan.")
                 % {"sum": f"{grant:,.2f}", "req": f"{data.requested_amount:,.2f}"})
         if matching != data.matching_funds:
-            add("budget", _("Budget lines paid from matching funds add up to %(sum)s yuan, not the %(mf)s yuan entered.")
+            add("budget",
+                _("Budget lines paid from matching funds add up to %(sum)s yuan, not the %(mf)s yuan entered.")
                 % {"sum": f"{matching:,.2f}", "mf": f"{data.matching_funds:,.2f}"})
     uploaded = set(application.uploads.values_list("material_id", flat=True))
     missing = [m.title for m in track.materials.all() if m.required and m.pk not in uploaded]

@@ -32,9 +32,9 @@ from .models import (
     Program,
     Rubric,
     RuleKind,
+    Track,
     Tranche,
     TrancheTrigger,
-    Track,
 )
 
 HUNDRED = Decimal("100")
@@ -228,7 +228,8 @@ def _check_program(c: _Checker, program: Any) -> None:
         code = str(track.get("code")) if isinstance(track, dict) else "?"
         tp = f"{place}.tracks[{i}] «{code}»"
         if code in seen:
-            c.add(tp, _("duplicate track code “%(code)s” (also tracks[%(other)s])") % {"code": code, "other": seen[code]})
+            c.add(tp, _("duplicate track code “%(code)s” (also tracks[%(other)s])")
+                  % {"code": code, "other": seen[code]})
         seen[code] = i
         _check_track(c, tp, track)
 

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_http_methods
 
 from .filters import ProgramFilter
 from .forms import CallWindowForm
-from .services import program_set_call_window
 from .selectors import is_call_open, program_detail, program_list, program_tracks, rubric_for, track_detail
+from .services import program_set_call_window
 
 
 def catalogue(request):

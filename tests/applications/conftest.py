@@ -16,7 +16,7 @@ _seq = count(1)
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def make_org(user, *, name=None, region="440115", org_type="enterprise", rd_percent="4", ip_percent="5") -> Organisation:
+def make_org(user, *, name=None, region="440115", org_type="enterprise", rd_percent="4", ip_percent="5"):
     n = next(_seq)
     org = Organisation.objects.create(
         name=name or f"广州南沙测试科技有限公司{n}", uscc=f"91440115MA{n:07d}X"[:18].ljust(18, "0"),

@@ -32,7 +32,8 @@ def test_application_start_gives_readable_sequential_references(applicant, org, 
 
 
 def test_application_start_refused_when_call_closed(applicant, org, nansha):
-    Program.objects.filter(pk=nansha.program_id).update(call_closes=dt.date(2024, 7, 31), call_opens=dt.date(2024, 6, 1))
+    Program.objects.filter(pk=nansha.program_id).update(call_opens=dt.date(2024, 6, 1),
+                                                         call_closes=dt.date(2024, 7, 31))
     nansha.program.refresh_from_db()
     with pytest.raises(ValidationError) as exc:
         services.application_start(actor=applicant, track=nansha, organisation=org)
@@ -134,7 +135,8 @@ def test_application_submit_allowed_with_failure_when_track_lets_officer_decide(
 
 
 def test_application_submit_refused_outside_call_window(applicant, ready_draft, nansha):
-    Program.objects.filter(pk=nansha.program_id).update(call_opens=dt.date(2024, 6, 1), call_closes=dt.date(2024, 7, 31))
+    Program.objects.filter(pk=nansha.program_id).update(call_opens=dt.date(2024, 6, 1),
+                                                         call_closes=dt.date(2024, 7, 31))
     with pytest.raises(ValidationError) as exc:
         services.application_submit(actor=applicant, application=ready_draft, data=valid_submission(nansha))
     assert exc.value.code == "call_closed"
@@ -286,8 +288,9 @@ def test_application_lists_are_per_organisation(applicant, other_applicant, draf
 def test_make_org_helper_is_eligible_for_nansha(applicant, nansha):
     org = make_org(applicant, name="x公司")
     open_call(nansha.program)
-    from applications.eligibility import evaluate, facts_for
     from django.utils import timezone
+
+    from applications.eligibility import evaluate, facts_for
 
     verdict = evaluate(nansha.rules.all(), facts_for(organisation_id=org.pk, requested_amount=Decimal("300000"),
                                                      matching_funds=Decimal("0"), partner_count=1,
