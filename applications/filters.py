@@ -1,12 +1,13 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from programs.filters import BootstrapFilterSet
 from programs.models import Program, Track
 
 from .models import Application, Status
 
 
-class QueueFilter(django_filters.FilterSet):
+class QueueFilter(BootstrapFilterSet):
     program = django_filters.ModelChoiceFilter(
         label=_("Program"), field_name="track__program", queryset=Program.objects.order_by("-year", "code")
     )

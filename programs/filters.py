@@ -8,7 +8,17 @@ from organisations.models import Region
 from .models import CallStatus, Level, Program
 
 
-class ProgramFilter(django_filters.FilterSet):
+class BootstrapFilterSet(django_filters.FilterSet):
+    """Filter forms styled like the rest of the portal."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            css = "form-select" if hasattr(field, "choices") else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+
+class ProgramFilter(BootstrapFilterSet):
     level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices)
     region = django_filters.ModelChoiceFilter(
         label=_("Region"), queryset=Region.objects.select_related("parent__parent").order_by("code"),
