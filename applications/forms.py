@@ -19,6 +19,11 @@ class MoneyField(forms.DecimalField):
     """Accepts 1,200,000 or 1200000.00; says what to type otherwise."""
 
     default_error_messages = {"invalid": _("Enter an amount in yuan using digits, for example 150000 or 150000.00.")}
+    # A text box: a number input would silently drop what a browser cannot parse (e.g. "30万").
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def widget_attrs(self, widget):
+        return {}
 
     def to_python(self, value):
         if isinstance(value, str):

@@ -136,7 +136,8 @@ STORAGES = {
 # only through views that check who may see them.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private_media")))
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
-MEDIA_URL = None
+# No URL pattern serves this prefix: files are only reachable through the permission-checking views.
+MEDIA_URL = "/private/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 

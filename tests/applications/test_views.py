@@ -63,8 +63,11 @@ def test_material_download_only_for_members_and_officers(client, applicant, othe
         assert login(client, outsider).get(url).status_code == 404
 
 
-def test_material_download_not_under_a_public_url(settings):
-    assert settings.MEDIA_URL in (None, "")
+def test_material_not_served_from_a_public_media_url(client, applicant, submitted, settings):
+    upload = submitted.uploads.get()
+    login(client, applicant)
+    assert client.get(settings.MEDIA_URL + upload.file.name).status_code == 404
+    assert client.get("/media/" + upload.file.name).status_code == 404
 
 
 def test_pdf_download_for_member_officer_and_404_for_others(client, applicant, other_applicant, officer, submitted):

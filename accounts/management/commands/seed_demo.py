@@ -5,13 +5,15 @@ command moves the windows (through the same service an officer uses), as demo da
 """
 
 import datetime as dt
+from decimal import Decimal
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
-from programs.models import Program
+from organisations.models import FinancialYear, Membership, Organisation
+from programs.models import Material, Program, Track
 from programs.services import program_set_call_window
 
 DEMO_PASSWORD = "ipgrants-demo"
@@ -50,7 +52,32 @@ class Command(BaseCommand):
                 actor=users["officer"], program=program, opens=opens, closes=closes,
                 reason="demo: opened by seed_demo",
             )
+        self._demo_organisation(users["applicant"])
+        self._demo_material()
         self.stdout.write(
             f"Demo accounts (password {DEMO_PASSWORD}): " + ", ".join(u for u, *_ in DEMO_USERS)
             + f"; every call open {opens} – {closes}."
         )
+
+    def _demo_organisation(self, user) -> None:
+        """A Nansha enterprise for the demo applicant, with three years of figures (R&D 4 %, IP 5 % of R&D)."""
+        org, _created = Organisation.objects.get_or_create(
+            uscc="91440101MA59TEST03",
+            defaults={"name": "广州南沙示例科技有限公司", "region_id": "440115", "org_type": "enterprise",
+                      "is_legal_person": True, "full_time_staff": 120},
+        )
+        Membership.objects.get_or_create(organisation=org, user=user)
+        year = timezone.localdate().year
+        for y in range(year - 3, year):
+            FinancialYear.objects.update_or_create(
+                organisation=org, year=y,
+                defaults={"sales_revenue": Decimal("50000000"), "rd_spend": Decimal("2000000"),
+                          "ip_spend": Decimal("100000")},
+            )
+
+    def _demo_material(self) -> None:
+        """The Nansha guide lists no materials; as demo data, the office asks for the application book."""
+        track = Track.objects.filter(program__code="nansha-2024-high-value-patent-center", code="1").first()
+        if track and not track.materials.exists():
+            Material.objects.create(track=track, seq=1, title="项目申报书", required=True,
+                                    note="演示数据：指南未列明申报材料，由主管部门补充")
