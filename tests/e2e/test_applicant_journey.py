@@ -171,7 +171,7 @@ def test_applicant_and_officer_journey(live_server, guides_loaded, celery_worker
     sign_in(page, base, "officer_e2e")
     page.goto(f"{base}/review/")
     page.click(f"a:has-text('{application.reference}')")
-    page.fill(f"form[action$='/decide/return/'] textarea[name=reason]", "请补充合作单位的具体任务")
+    page.fill("form[action$='/decide/return/'] textarea[name=reason]", "请补充合作单位的具体任务")
     page.click("form[action$='/decide/return/'] button")
     page.wait_for_load_state()
     application.refresh_from_db()
