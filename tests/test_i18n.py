@@ -1,0 +1,23 @@
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+PO = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+
+
+def test_i18n_chinese_catalogue_is_complete():
+    text = PO.read_text(encoding="utf-8")
+    entries = text.split("\n\n")[1:]  # the first block is the header
+    empty = [e for e in entries if re.search(r'^msgstr(\[0\])? ""\n?$', e.strip() + "\n", re.M)
+             and not re.search(r'^msgstr(\[0\])? ""\n"', e, re.M)]
+    fuzzy = [e for e in entries if "#, fuzzy" in e]
+    assert not empty, empty[:3]
+    assert not fuzzy, fuzzy[:3]
+
+
+def test_i18n_every_page_offers_the_language_switch(db):
+    body = Client().get(reverse("programs:catalogue")).content.decode()
+    assert 'name="language"' in body and 'value="en"' in body and 'value="zh-hans"' in body
