@@ -415,40 +415,38 @@ def _missing_years_reason(missing: list[int]) -> str:
     }
 
 
-def _check_rd_intensity(params: dict, facts: Facts) -> tuple[str, str]:
+def _ratio_check(params: dict, facts: Facts, numerator: str, denominator: str, messages: dict) -> tuple[str, str]:
+    """numerator / denominator summed over the last N complete years, against a minimum percentage."""
     minimum = _decimal(params, "min_percent")
     years = _complete_years(params, facts)
-    missing, rd, sales = _sums(facts, years, "rd_spend", "sales_revenue")
+    missing, top, bottom = _sums(facts, years, numerator, denominator)
     if missing:
         return Outcome.FAIL, _missing_years_reason(missing)
-    if sales <= 0:
-        return Outcome.FAIL, _(
-            "Sales revenue for %(years)s is zero, so R&D / sales cannot be computed: "
-            "check the figures in the organisation profile"
-        ) % {"years": _year_span(years)}
-    percent = rd * 100 / sales
+    if bottom <= 0:
+        return Outcome.FAIL, messages["zero"] % {"years": _year_span(years)}
+    percent = top * 100 / bottom
     values = {"percent": _percent(percent, minimum), "min": _number(minimum), "years": _year_span(years)}
     if percent >= minimum:
-        return Outcome.PASS, _("R&D / sales %(percent)s %% ≥ %(min)s %% (%(years)s)") % values
-    return Outcome.FAIL, _("R&D / sales %(percent)s %% < %(min)s %% (%(years)s)") % values
+        return Outcome.PASS, messages["pass"] % values
+    return Outcome.FAIL, messages["fail"] % values
+
+
+def _check_rd_intensity(params: dict, facts: Facts) -> tuple[str, str]:
+    return _ratio_check(params, facts, "rd_spend", "sales_revenue", {
+        "zero": _("Sales revenue for %(years)s is zero, so R&D / sales cannot be computed: "
+                  "check the figures in the organisation profile"),
+        "pass": _("R&D / sales %(percent)s %% ≥ %(min)s %% (%(years)s)"),
+        "fail": _("R&D / sales %(percent)s %% < %(min)s %% (%(years)s)"),
+    })
 
 
 def _check_ip_spend_share(params: dict, facts: Facts) -> tuple[str, str]:
-    minimum = _decimal(params, "min_percent")
-    years = _complete_years(params, facts)
-    missing, ip, rd = _sums(facts, years, "ip_spend", "rd_spend")
-    if missing:
-        return Outcome.FAIL, _missing_years_reason(missing)
-    if rd <= 0:
-        return Outcome.FAIL, _(
-            "R&D spend for %(years)s is zero, so IP spend / R&D spend cannot be computed: "
-            "check the figures in the organisation profile"
-        ) % {"years": _year_span(years)}
-    percent = ip * 100 / rd
-    values = {"percent": _percent(percent, minimum), "min": _number(minimum), "years": _year_span(years)}
-    if percent >= minimum:
-        return Outcome.PASS, _("IP spend / R&D spend %(percent)s %% ≥ %(min)s %% (%(years)s)") % values
-    return Outcome.FAIL, _("IP spend / R&D spend %(percent)s %% < %(min)s %% (%(years)s)") % values
+    return _ratio_check(params, facts, "ip_spend", "rd_spend", {
+        "zero": _("R&D spend for %(years)s is zero, so IP spend / R&D spend cannot be computed: "
+                  "check the figures in the organisation profile"),
+        "pass": _("IP spend / R&D spend %(percent)s %% ≥ %(min)s %% (%(years)s)"),
+        "fail": _("IP spend / R&D spend %(percent)s %% < %(min)s %% (%(years)s)"),
+    })
 
 
 def _check_patent_count(params: dict, facts: Facts) -> tuple[str, str]:
