@@ -9,15 +9,15 @@ FIXTURES := fixtures/regions.yaml fixtures/portal-rubric.yaml $(GUIDES)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup deps assets messages fonts migrate load demo lint check-migrations worker clean
+.PHONY: run test setup deps assets pango messages fonts browser apt migrate load demo lint check-migrations worker clean
 
 run: setup demo
 	$(PYTHON) manage.py runserver $(HOST):$(PORT)
 
-test: deps assets messages browser
+test: deps assets messages pango browser
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
-setup: deps assets messages fonts migrate load
+setup: deps assets messages pango fonts migrate load
 
 $(PYTHON):
 	$(PY) -m venv $(VENV)
@@ -27,7 +27,12 @@ deps: $(PYTHON)
 		($(BIN)/pip install --quiet --upgrade pip && $(BIN)/pip install --quiet -e '.[test]')
 
 assets:
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory apt PKGS="nodejs npm"
 	@test -d node_modules/bootstrap/dist && test -d node_modules/bootstrap-icons/font || npm ci --no-audit --no-fund
+
+# WeasyPrint renders PDFs with Pango.
+pango:
+	@ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || $(MAKE) --no-print-directory apt PKGS="libpango-1.0-0 libpangoft2-1.0-0"
 
 messages: deps
 	@command -v msgfmt >/dev/null || $(MAKE) --no-print-directory apt PKGS=gettext
