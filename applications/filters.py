@@ -27,6 +27,10 @@ class QueueFilter(BootstrapFilterSet):
         model = Application
         fields = ["program", "track", "status", "eligibility", "q"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["track"].label_from_instance = lambda t: f"{t.program} · {t.code}. {t.title}"[:80]
+
     def search(self, queryset, name, value):
         from django.db.models import Q
 

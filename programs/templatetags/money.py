@@ -19,7 +19,7 @@ def wan(value) -> str:
     """170 万元"""
     if value is None:
         return ""
-    return _("%(amount)s ten-thousand yuan") % {"amount": format_wan(value)}
+    return _("%(amount)s × 10,000 yuan") % {"amount": format_wan(value)}
 
 
 @register.filter
