@@ -208,6 +208,8 @@ def test_applicant_and_officer_journey(live_server, guides_loaded, celery_worker
     with page.expect_download() as download_info:
         page.click("#pdf-link")
     pdf_bytes = Path(download_info.value.path()).read_bytes()
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "application.pdf").write_bytes(pdf_bytes)
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf_bytes)).pages)
     assert TITLE_V2 in text and ORG_NAME in text
     assert os.path.getsize(download_info.value.path()) > 1000
