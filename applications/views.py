@@ -1,13 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ipgrants.pagination import paginate
 from organisations.selectors import organisations_for
 from programs.models import Track
 from programs.selectors import is_call_open
@@ -34,13 +34,6 @@ def _draft_from(post) -> dict[str, str]:
     return {k: v for k, v in post.items() if k not in DRAFT_SKIP}
 
 
-def _page(request, queryset, per_page=20):
-    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return page, query.urlencode()
-
-
 def _require_member(request, application):
     if not (request.user.is_applicant and application.organisation.memberships.filter(user=request.user).exists()):
         raise Http404
@@ -50,7 +43,7 @@ def _require_member(request, application):
 def mine(request):
     if not request.user.is_applicant:
         raise Http404
-    page, querystring = _page(request, my_applications(request.user))
+    page, querystring = paginate(request, my_applications(request.user))
     organisations = organisations_for(request.user)
     return render(request, "applications/mine.html",
                   {"page": page, "querystring": querystring, "organisations": organisations})
@@ -299,6 +292,6 @@ def queue(request):
     if not request.user.is_officer:
         raise Http404
     filterset = QueueFilter(request.GET or None, queryset=officer_queue())
-    page, querystring = _page(request, filterset.qs, per_page=25)
+    page, querystring = paginate(request, filterset.qs, per_page=25)
     return render(request, "applications/queue.html",
                   {"filter": filterset, "page": page, "querystring": querystring})

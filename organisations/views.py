@@ -6,12 +6,13 @@ import copy
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+
+from ipgrants.pagination import paginate
 
 from .filters import OrganisationFilter
 from .forms import MemberAddForm, OrganisationForm, ProjectRecordForm, formset_changes, profile_formsets
@@ -61,13 +62,9 @@ def _require_officer(user) -> None:
 def organisation_list(request):
     _require_organisation_role(request.user)
     filterset = OrganisationFilter(request.GET or None, queryset=organisations_for(request.user))
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, querystring = paginate(request, filterset.qs, PAGE_SIZE)
     return render(
-        request,
-        "organisations/list.html",
-        {"filter": filterset, "page": page, "querystring": query.urlencode()},
+        request, "organisations/list.html", {"filter": filterset, "page": page, "querystring": querystring}
     )
 
 

@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+
+from ipgrants.pagination import paginate
 
 from .filters import ProgramFilter
 from .forms import CallWindowForm
@@ -15,13 +16,9 @@ from .services import program_set_call_window
 
 def catalogue(request):
     filterset = ProgramFilter(request.GET or None, queryset=program_list())
-    page = Paginator(filterset.qs, 20).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, querystring = paginate(request, filterset.qs)
     return render(
-        request,
-        "programs/catalogue.html",
-        {"filter": filterset, "page": page, "querystring": query.urlencode()},
+        request, "programs/catalogue.html", {"filter": filterset, "page": page, "querystring": querystring}
     )
 
 
