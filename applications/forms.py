@@ -90,7 +90,18 @@ class ApplicationForm(forms.Form):
         return values
 
 
-class PartnerForm(forms.Form):
+class RowForm(forms.Form):
+    """A row of a table: plain Bootstrap inputs, labelled by the table's header."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            choice = isinstance(field, forms.ChoiceField)
+            field.widget.attrs["class"] = "form-select form-select-sm" if choice else "form-control form-control-sm"
+            field.widget.attrs["aria-label"] = str(field.label)
+
+
+class PartnerForm(RowForm):
     name = forms.CharField(label=_("Partner name"), max_length=200, required=False)
     uscc = forms.CharField(label=_("Unified social credit code"), max_length=18, required=False)
     org_type = forms.ChoiceField(label=_("Type"), choices=[("", "—"), *OrgType.choices], required=False)
@@ -105,9 +116,9 @@ class PartnerForm(forms.Form):
         return data
 
 
-class BudgetForm(forms.Form):
+class BudgetForm(RowForm):
     item = forms.CharField(label=_("Budget item"), max_length=200, required=False)
-    source = forms.ChoiceField(label=_("Paid from"), choices=BudgetLine.Source.choices, required=False)
+    source = forms.ChoiceField(label=_("Paid from"), choices=[("", "—"), *BudgetLine.Source.choices], required=False)
     amount = MoneyField(label=_("Amount (yuan)"), required=False, **MONEY)
 
     def clean(self):
