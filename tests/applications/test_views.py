@@ -261,3 +261,19 @@ def test_lists_run_a_fixed_number_of_queries(client, applicant, officer, nansha,
     with django_assert_num_queries(len(one.captured_queries)):
         response = client.get(reverse(url_name))
     assert response.context["page"].paginator.count == 30
+
+
+@pytest.mark.parametrize("name", ["applications:edit", "applications:check", "applications:materials"])
+def test_applicant_work_pages_404_for_officers(client, officer, submitted, name):
+    assert login(client, officer).get(reverse(name, args=[submitted.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["officer", "reviewer", "admin"])
+def test_my_applications_404_for_non_applicants(client, request, role):
+    assert login(client, request.getfixturevalue(role)).get(reverse("applications:mine")).status_code == 404
+
+
+def test_my_applications_lists_only_my_organisations(client, applicant, other_applicant, draft, other_org, nansha):
+    services.application_start(actor=other_applicant, track=nansha, organisation=other_org)
+    page = login(client, applicant).get(reverse("applications:mine")).context["page"]
+    assert [a.pk for a in page] == [draft.pk]

@@ -1,7 +1,7 @@
 import datetime as dt
 
 import pytest
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
 from audit.models import AuditEvent
@@ -160,3 +160,16 @@ def test_call_window_refuses_closing_before_opening(client, officer):
     assert response.status_code == 200
     assert "截止日期" in response.content.decode() or "close on or after" in response.content.decode()
     assert str(Program.objects.get(code=NANSHA).call_opens) == "2024-06-01"
+
+
+@pytest.mark.parametrize("role", ["applicant", "other_applicant", "reviewer", "officer", "admin"])
+@pytest.mark.parametrize(
+    "url",
+    [reverse_lazy("programs:catalogue"), reverse_lazy("programs:program", args=[NANSHA]),
+     reverse_lazy("programs:track", args=[NANSHA, "1"])],
+)
+def test_program_pages_are_public_for_every_role(client, request, role, url):
+    client.force_login(request.getfixturevalue(role))
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "高价值专利培育布局中心建设" in response.content.decode()
