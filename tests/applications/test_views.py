@@ -277,3 +277,9 @@ def test_my_applications_lists_only_my_organisations(client, applicant, other_ap
     services.application_start(actor=other_applicant, track=nansha, organisation=other_org)
     page = login(client, applicant).get(reverse("applications:mine")).context["page"]
     assert [a.pk for a in page] == [draft.pk]
+
+
+def test_applicant_sees_the_refusal_reason(client, applicant, officer, submitted):
+    services.application_refuse(actor=officer, application=submitted, reason="申报单位不在南沙区")
+    body = login(client, applicant).get(reverse("applications:detail", args=[submitted.pk])).content.decode()
+    assert "申报单位不在南沙区" in body and "alert-danger" in body
