@@ -27,6 +27,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Load the regions, the portal rubric and all five guides once for the session."""
     with django_db_blocker.unblock():
         load_guides()
+    yield
+    # Threads (the live server, the Celery worker) may leave a connection open; end them so the
+    # test database can be dropped.
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
 
 
 @pytest.fixture
