@@ -35,6 +35,13 @@ def application_for(user, pk: int) -> Application:
     return application
 
 
+def application_for_member(user, pk: int) -> Application:
+    """The application for its organisation's members only (the applicant's own work pages); 404 otherwise."""
+    if not (user.is_authenticated and user.is_applicant):
+        raise Http404
+    return application_for(user, pk)  # applicants see only their organisations' applications
+
+
 def my_applications(user) -> QuerySet[Application]:
     return (
         applications_visible_to(user)

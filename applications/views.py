@@ -18,6 +18,7 @@ from .forms import ApplicationForms, DecisionForm, StartForm, UploadForm, Withdr
 from .models import TRANSITIONS, PdfStatus, Status
 from .selectors import (
     application_for,
+    application_for_member,
     application_history,
     my_applications,
     officer_queue,
@@ -32,11 +33,6 @@ DRAFT_SKIP = {"csrfmiddlewaretoken", "action"}
 
 def _draft_from(post) -> dict[str, str]:
     return {k: v for k, v in post.items() if k not in DRAFT_SKIP}
-
-
-def _require_member(request, application):
-    if not (request.user.is_applicant and application.organisation.memberships.filter(user=request.user).exists()):
-        raise Http404
 
 
 @login_required
@@ -77,8 +73,7 @@ def start(request, track_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request, pk: int):
-    application = application_for(request.user, pk)
-    _require_member(request, application)
+    application = application_for_member(request.user, pk)
     if not application.is_editable:
         messages.info(request, _("This application can no longer be edited."))
         return redirect("applications:detail", pk=pk)
@@ -119,8 +114,7 @@ def edit(request, pk: int):
 @login_required
 @require_POST
 def autosave(request, pk: int):
-    application = application_for(request.user, pk)
-    _require_member(request, application)
+    application = application_for_member(request.user, pk)
     try:
         application = services.application_save_draft(
             actor=request.user, application=application, data=_draft_from(request.POST)
@@ -135,8 +129,7 @@ def autosave(request, pk: int):
 @login_required
 def check(request, pk: int):
     """填写检查: the eligibility verdict rule by rule, and what is still missing, before submitting."""
-    application = application_for(request.user, pk)
-    _require_member(request, application)
+    application = application_for_member(request.user, pk)
     verdict = services.evaluate_application(application)
     forms = ApplicationForms(application.track, data=application.draft)
     problems = {}
@@ -155,8 +148,6 @@ def detail(request, pk: int):
     application = application_for(request.user, pk)
     uploads = uploads_by_material(application)
     steps = services.allowed_steps(application, request.user)
-    if request.user.is_applicant and not application.organisation.memberships.filter(user=request.user).exists():
-        raise Http404
     return render(request, "applications/detail.html", {
         "application": application, "track": application.track,
         "materials": [(m, uploads.get(m.pk)) for m in application.track.materials.all()],
@@ -170,8 +161,7 @@ def detail(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def materials(request, pk: int):
-    application = application_for(request.user, pk)
-    _require_member(request, application)
+    application = application_for_member(request.user, pk)
     track = application.track
     form = UploadForm()
     failed_material = None
@@ -198,8 +188,8 @@ def materials(request, pk: int):
 @login_required
 @require_POST
 def material_remove(request, pk: int, upload_pk: int):
+    application_for_member(request.user, pk)
     upload = upload_for(request.user, pk, upload_pk)
-    _require_member(request, upload.application)
     try:
         services.material_remove(actor=request.user, upload=upload)
     except ValidationError as exc:
@@ -253,8 +243,7 @@ def decide(request, pk: int, step: str):
 @login_required
 @require_POST
 def withdraw(request, pk: int):
-    application = application_for(request.user, pk)
-    _require_member(request, application)
+    application = application_for_member(request.user, pk)
     form = WithdrawForm(request.POST)
     form.is_valid()
     try:
@@ -270,8 +259,6 @@ def withdraw(request, pk: int):
 @login_required
 def version_diff(request, pk: int):
     application = application_for(request.user, pk)
-    if request.user.is_applicant:
-        _require_member(request, application)
     versions = list(versions_of(application))
     if len(versions) < 2:
         raise Http404
