@@ -61,6 +61,16 @@ class RuleResult:
     outcome: str
     reason: str
     guide_text: str
+    soft: bool = False
+
+    @property
+    def blocks(self) -> bool:
+        """A failed hard rule blocks submission; a failed soft rule goes to the officer."""
+        return self.outcome == Outcome.FAIL and not self.soft
+
+    @property
+    def soft_failure(self) -> bool:
+        return self.outcome == Outcome.FAIL and self.soft
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -74,6 +84,7 @@ class RuleResult:
             outcome=str(data["outcome"]),
             reason=str(data["reason"]),
             guide_text=str(data["guide_text"]),
+            soft=bool(data.get("soft", False)),
         )
 
 
@@ -99,9 +110,9 @@ class Verdict:
             counts[r.outcome] = counts.get(r.outcome, 0) + 1
         return counts
 
-    def can_submit(self, officer_decides_failures: bool) -> bool:
-        """No rule fails, or the track lets an officer weigh failed rules."""
-        return officer_decides_failures or all(r.outcome != Outcome.FAIL for r in self.results)
+    def can_submit(self) -> bool:
+        """No hard rule fails; failed soft rules are explained by the applicant and decided by an officer."""
+        return not any(r.blocks for r in self.results)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -177,6 +188,7 @@ def evaluate_rule(rule: EligibilityRule, facts: Facts) -> RuleResult:
         outcome=Outcome(outcome).value,
         reason=_one_line(reason),
         guide_text=rule.text,
+        soft=bool(getattr(rule, "soft", False)),
     )
 
 

@@ -94,6 +94,8 @@ class Application(models.Model):
         _("matching funds (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     verdict = models.JSONField(_("eligibility verdict at submission"), default=dict, blank=True)
+    # The applicant's explanation for each soft condition not met, by rule id (strings as typed).
+    explanations = models.JSONField(_("explanations of soft conditions"), default=dict, blank=True)
     verdict_overall = models.CharField(_("eligibility"), max_length=10, blank=True, db_index=True)
     materials_complete = models.BooleanField(_("materials complete"), default=False)
     version = models.PositiveIntegerField(_("submitted version"), default=0)
@@ -125,6 +127,11 @@ class Partner(models.Model):
     name = models.CharField(_("partner name"), max_length=200)
     uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     org_type = models.CharField(_("organisation type"), max_length=30, choices=OrgType.choices)
+    # The partner's profile in the portal, matched by USCC, so rules for every member can read it.
+    organisation = models.ForeignKey(
+        "organisations.Organisation", verbose_name=_("registered organisation"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="partnerships",
+    )
     role = models.CharField(_("tasks in the project"), max_length=300, blank=True)
 
     class Meta:

@@ -379,7 +379,7 @@ def _submit(name: str, *, actor, application: Application, data: SubmissionData)
                               code="call_closed")
     problems = submission_problems(locked, data)
     verdict = evaluate_application(locked)
-    if not verdict.can_submit(locked.track.officer_decides_failures):
+    if not verdict.can_submit():
         problems.setdefault("__all__", []).append(
             _("A condition of the guide is not met; see the eligibility check. Correct your data, then submit.")
         )

@@ -135,7 +135,7 @@ def check(request, pk: int):
     problems = {}
     if forms.is_valid():
         problems = services.submission_problems(application, forms.submission_data())
-    can_submit = verdict.can_submit(application.track.officer_decides_failures)
+    can_submit = verdict.can_submit()
     return render(request, "applications/check.html", {
         "application": application, "verdict": verdict, "forms": forms, "problems": problems,
         "form_valid": forms.is_valid(), "can_submit": can_submit and not problems and forms.is_valid(),

@@ -25,6 +25,23 @@ class OrgType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# A type a guide names admits these narrower types too: "知识产权服务机构" covers patent agencies,
+# trademark agencies and IP operation agencies. One place, read by the eligibility rules.
+ORG_TYPE_FAMILIES: dict[str, frozenset[str]] = {
+    OrgType.IP_SERVICE: frozenset({OrgType.PATENT_AGENCY, OrgType.TRADEMARK_AGENCY, OrgType.IP_OPERATION}),
+}
+
+
+def org_type_admitted(org_type: str, named_types) -> bool:
+    """True if ``org_type`` is one of ``named_types`` or belongs to the family of one of them."""
+    return any(org_type == named or org_type in ORG_TYPE_FAMILIES.get(named, ()) for named in named_types)
+
+
+def admitted_types(named_types) -> list[str]:
+    """Every type that ``named_types`` admit, in OrgType order."""
+    return [t for t in OrgType.values if org_type_admitted(t, named_types)]
+
+
 class RegionLevel(models.TextChoices):
     PROVINCE = "province", _("Province")
     CITY = "city", _("City")

@@ -56,9 +56,11 @@ class Organisation(models.Model):
     org_type = models.CharField(_("organisation type"), max_length=30, choices=OrgType.choices, db_index=True)
     is_legal_person = models.BooleanField(
         _("independent legal person"), default=True,
-        help_text=_(
-            "A branch that is separately registered for statistics counts as an independent legal person."
-        ),
+    )
+    is_separately_counted_branch = models.BooleanField(
+        _("branch counted separately in statistics (单独入统)"), default=False,
+        help_text=_("A branch that is separately registered for statistics; some guides treat it as an "
+                    "independent legal person."),
     )
     full_time_staff = models.PositiveIntegerField(_("full-time staff"), null=True, blank=True)
     park_enterprise_count = models.PositiveIntegerField(
@@ -203,6 +205,11 @@ class ProjectRecord(models.Model):
         choices=AwardCategory.choices,
     )
     awarded_on = models.DateField(_("awarded on"))
+    issuer = models.CharField(_("awarded by"), max_length=200, blank=True)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region of the awarding office"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
     acceptance = models.CharField(
         _("acceptance"), max_length=10, choices=AcceptanceOutcome.choices, default=AcceptanceOutcome.PENDING
     )

@@ -50,7 +50,7 @@ PROGRAM_REQUIRED = {"code", "title", "issuer", "level", "region", "year", "refer
 TRACK_KEYS = {
     "code", "title", "tasks", "kpi_text", "period_months", "period_is_maximum", "period_text", "funding_mode",
     "funding_text", "eligible_org_types", "applicant_text", "joint_policy", "partner_limit", "budget",
-    "max_awards", "awards_is_maximum", "award_text", "award_category", "officer_decides_failures", "notes",
+    "max_awards", "awards_is_maximum", "award_text", "award_category", "notes",
     "rubric", "tranches", "kpis", "rules", "materials",
 }
 TRACK_REQUIRED = {"code", "title"}
@@ -446,7 +446,6 @@ def guide_objects(data: dict) -> Iterator[Any]:
         track.max_awards = t.get("max_awards")
         track.awards_is_maximum = bool(t.get("awards_is_maximum"))
         track.award_category = t.get("award_category") or AwardCategory.IP_PROJECT
-        track.officer_decides_failures = bool(t.get("officer_decides_failures"))
         track.rubric = track_rubric
         yield track
 

@@ -61,7 +61,54 @@ class RuleKind(models.TextChoices):
     NO_PRIOR_AWARD = "no_prior_award", _("No prior award of this kind")
     PARTNER_LIMIT = "partner_limit", _("Partner limit")
     PARK_SIZE = "park_size", _("Park size")
+    PARTNER_TYPES = "partner_types", _("Partners of a required type")
     OFFICER = "officer", _("Judged by an officer")
+
+
+class GuideStatus(models.TextChoices):
+    FINAL = "final", _("Published guide")
+    DRAFT_FOR_COMMENT = "draft_for_comment", _("Draft for comment (征求意见稿)")
+
+
+class AwardMode(models.TextChoices):
+    """How a track's budget becomes awards."""
+
+    UNSTATED = "", _("Not stated by the guide")
+    FIXED = "fixed", _("A fixed amount per award")
+    CAP = "cap", _("A cap per award")
+    POOL = "pool", _("A pool shared by the track's awards")
+
+
+class Allocation(models.TextChoices):
+    """How a pool is shared among its awards."""
+
+    UNSTATED = "", _("Not stated by the guide")
+    EQUAL = "equal", _("Equal shares")
+    BY_SCORE = "by_score", _("By review score")
+    OFFICER = "officer", _("Decided by the office")
+
+
+class Aggregation(models.TextChoices):
+    UNSTATED = "", _("Portal default")
+    MEAN = "mean", _("Mean of the reviews")
+    TRIMMED_MEAN = "trimmed_mean", _("Mean without the highest and the lowest score")
+
+
+class DayKind(models.TextChoices):
+    CALENDAR = "calendar", _("calendar days")
+    WORKING = "working", _("working days (PRC calendar)")
+
+
+class Origin(models.TextChoices):
+    """Whether a row comes from the guide fixture (the loader manages it) or was added by the office."""
+
+    GUIDE = "guide", _("From the guide")
+    OFFICE = "office", _("Added by the office")
+
+
+class AppliesTo(models.TextChoices):
+    LEAD = "lead", _("The lead organisation")
+    ALL_MEMBERS = "all_members", _("The lead organisation and every partner")
 
 
 class Rubric(models.Model):
@@ -146,6 +193,27 @@ class Program(models.Model):
     rubric = models.ForeignKey(
         Rubric, verbose_name=_("review rubric"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    guide_status = models.CharField(
+        _("guide status"), max_length=20, choices=GuideStatus.choices, default=GuideStatus.FINAL,
+        help_text=_("What the published document is: a final guide or a draft for comment."),
+    )
+    published_at = models.DateTimeField(
+        _("opened for applications by the office"), null=True, blank=True,
+        help_text=_("A draft for comment takes applications only once an officer publishes it."),
+    )
+    published_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("published by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    timeline_text = models.TextField(
+        _("schedule as the guide states it"), blank=True,
+        help_text=_("Phases and dates the guide gives that are not the application window."),
+    )
+    encoding_notes = models.TextField(
+        _("how the portal reads this guide"), blank=True,
+        help_text=_("The fixture's explanations of its encoding choices, for officers and admins."),
+    )
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("program")
@@ -157,6 +225,15 @@ class Program(models.Model):
 
     def natural_key(self) -> tuple[str]:
         return (self.code,)
+
+    @property
+    def is_draft_for_comment(self) -> bool:
+        return self.guide_status == GuideStatus.DRAFT_FOR_COMMENT
+
+    @property
+    def takes_applications(self) -> bool:
+        """A final guide takes applications; a draft for comment only once an officer has published it."""
+        return not self.is_draft_for_comment or self.published_at is not None
 
 
 class Track(models.Model):
@@ -187,11 +264,30 @@ class Track(models.Model):
     award_category = models.CharField(
         _("award category"), max_length=30, choices=AwardCategory.choices, default=AwardCategory.IP_PROJECT
     )
-    officer_decides_failures = models.BooleanField(
-        _("an officer may decide on failed rules"), default=False,
-        help_text=_("If set, applicants may submit while a rule fails; an officer decides in formal review."),
+    award_mode = models.CharField(
+        _("award money"), max_length=10, choices=AwardMode.choices, default=AwardMode.UNSTATED, blank=True
     )
+    allocation = models.CharField(
+        _("pool allocation"), max_length=10, choices=Allocation.choices, default=Allocation.UNSTATED, blank=True
+    )
+    # Procedure parameters; empty means the guide is silent and the portal default applies.
+    reviewers_per_application = models.PositiveSmallIntegerField(_("reviewers per application"), null=True, blank=True)
+    score_aggregation = models.CharField(
+        _("score aggregation"), max_length=15, choices=Aggregation.choices, default=Aggregation.UNSTATED, blank=True
+    )
+    tie_breaks = models.JSONField(_("tie-break preferences"), default=list, blank=True)
+    publicity_days = models.PositiveSmallIntegerField(_("publicity period (days)"), null=True, blank=True)
+    publicity_day_kind = models.CharField(
+        _("publicity counted in"), max_length=10, choices=DayKind.choices, default=DayKind.CALENDAR, blank=True
+    )
+    midterm_check = models.BooleanField(_("mid-term check required"), null=True, blank=True)
+    procedure_text = models.TextField(_("procedure as the guide states it"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    encoding_notes = models.TextField(_("how the portal reads this track"), blank=True)
+    archived_at = models.DateTimeField(
+        _("archived"), null=True, blank=True,
+        help_text=_("Dropped from the guide fixture but kept because applications point to it."),
+    )
     rubric = models.ForeignKey(
         Rubric, verbose_name=_("review rubric"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -232,9 +328,32 @@ class Tranche(models.Model):
         return f"{self.seq}: {self.share_percent}%"
 
 
+class KPIGroup(models.Model):
+    """KPIs of which at least ``min_count`` must be committed at or above target ("二者满足其一" is 1 of 2)."""
+
+    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="kpi_groups", verbose_name=_("track"))
+    code = models.CharField(_("code"), max_length=20)
+    min_count = models.PositiveSmallIntegerField(_("at least this many"), validators=[MinValueValidator(1)])
+    text = models.TextField(_("as the guide states it"), blank=True)
+
+    class Meta:
+        verbose_name = _("KPI group")
+        verbose_name_plural = _("KPI groups")
+        ordering = ["track", "code"]
+        constraints = [models.UniqueConstraint(fields=["track", "code"], name="kpi_group_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code}: ≥ {self.min_count}"
+
+
 class KPI(models.Model):
     track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="kpis", verbose_name=_("track"))
     seq = models.PositiveSmallIntegerField(_("order"))
+    group = models.ForeignKey(
+        KPIGroup, verbose_name=_("group"), null=True, blank=True, on_delete=models.SET_NULL, related_name="kpis"
+    )
+    origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices, default=Origin.GUIDE)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
     metric = models.CharField(_("metric"), max_length=300)
     comparator = models.CharField(_("comparator"), max_length=3, choices=Comparator.choices, blank=True)
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=2, null=True, blank=True)
@@ -260,6 +379,17 @@ class EligibilityRule(models.Model):
     kind = models.CharField(_("kind"), max_length=30, choices=RuleKind.choices)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     text = models.TextField(_("the guide's sentence"))
+    soft = models.BooleanField(
+        _("soft condition"), default=False,
+        help_text=_("The guide says 原则上 or lets the office weigh it: a failure does not block submission; "
+                    "the applicant explains and an officer decides."),
+    )
+    applies_to = models.CharField(
+        _("applies to"), max_length=12, choices=AppliesTo.choices, default=AppliesTo.LEAD
+    )
+    encoding_note = models.TextField(_("how the portal reads this rule"), blank=True)
+    origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices, default=Origin.GUIDE)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("eligibility rule")
@@ -277,6 +407,8 @@ class Material(models.Model):
     title = models.CharField(_("material"), max_length=300)
     required = models.BooleanField(_("required"), default=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices, default=Origin.GUIDE)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("required material")

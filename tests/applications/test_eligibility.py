@@ -1,9 +1,11 @@
+
 """The eligibility engine: every rule kind passes, fails and (where it applies) asks for missing data.
 
 Reasons are translated, so the tests compare the figures in them (numbers, years, dates, region
 names, labels read at run time), never English words.
 """
 
+import dataclasses
 import datetime as dt
 import itertools
 import json
@@ -712,12 +714,13 @@ def test_verdict_overall(outcomes, overall):
     assert verdict.overall == overall
 
 
-def test_verdict_can_submit_only_without_failures_unless_an_officer_decides():
+def test_verdict_can_submit_only_without_hard_failures():
     failing = Verdict(results=(_result(Outcome.PASS), _result(Outcome.FAIL, 2)), evaluated_on=ON)
-    assert not failing.can_submit(False)
-    assert failing.can_submit(True)
+    assert not failing.can_submit()
+    soft = dataclasses.replace(_result(Outcome.FAIL, 2), soft=True)
+    assert Verdict(results=(_result(Outcome.PASS), soft), evaluated_on=ON).can_submit()
     unsure = Verdict(results=(_result(Outcome.PASS), _result(Outcome.OFFICER, 2)), evaluated_on=ON)
-    assert unsure.can_submit(False)
+    assert unsure.can_submit()
 
 
 def test_verdict_counts():
@@ -758,7 +761,7 @@ def test_nansha_low_rd_intensity_fails_overall():
     assert rd.outcome == Outcome.FAIL
     assert "2.1" in rd.reason and "2021" in rd.reason and "2023" in rd.reason
     assert [r.kind for r in verdict.results if r.outcome == Outcome.FAIL] == [RuleKind.RD_INTENSITY]
-    assert not verdict.can_submit(track.officer_decides_failures)
+    assert not verdict.can_submit()
 
 
 def test_nansha_enough_rd_passes_that_rule_and_leaves_the_rest_to_an_officer():
@@ -770,7 +773,7 @@ def test_nansha_enough_rd_passes_that_rule_and_leaves_the_rest_to_an_officer():
     assert officer and all(r.outcome == Outcome.OFFICER for r in officer)
     assert all(r.outcome == Outcome.PASS for r in verdict.results if r.kind != RuleKind.OFFICER)
     assert verdict.overall == Outcome.OFFICER
-    assert verdict.can_submit(track.officer_decides_failures)
+    assert verdict.can_submit()
     assert [r.seq for r in verdict.results] == sorted(r.seq for r in verdict.results)
     assert verdict.counts[Outcome.OFFICER] == len(officer)
 

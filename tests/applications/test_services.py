@@ -126,10 +126,9 @@ def test_application_submit_refused_when_rd_intensity_fails(applicant, ready_dra
     assert ready_draft.draft["title"]  # nothing typed is lost
 
 
-def test_application_submit_allowed_with_failure_when_track_lets_officer_decide(applicant, ready_draft, nansha, org):
+def test_application_submit_allowed_with_failed_soft_rule(applicant, ready_draft, nansha, org):
     FinancialYear.objects.filter(organisation=org).update(rd_spend=Decimal("210000"))
-    nansha.officer_decides_failures = True
-    nansha.save(update_fields=["officer_decides_failures"])
+    nansha.rules.filter(kind="rd_intensity").update(soft=True)
     app = services.application_submit(actor=applicant, application=ready_draft, data=valid_submission(nansha))
     assert app.status == Status.SUBMITTED and app.verdict_overall == "fail"
 

@@ -1,0 +1,85 @@
+"""Procedure parameters of a track (review, publicity, mid-term check), with the portal's defaults.
+
+A guide that says nothing leaves a field empty; ``procedure_for`` fills it from ``PORTAL_DEFAULTS``
+and says which values are the portal's own, so pages can show "portal default" beside them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import chinese_calendar
+
+from .models import Aggregation, DayKind, Track
+
+PORTAL_DEFAULTS = {
+    "reviewers_per_application": 3,
+    "score_aggregation": Aggregation.MEAN.value,
+    "tie_breaks": [],
+    "publicity_days": 7,
+    "publicity_day_kind": DayKind.CALENDAR.value,
+    "midterm_check": False,
+}
+
+# Tie-break keys a guide's "同等条件下优先" can name; the ranking reads them in this order.
+TIE_BREAKS = {
+    "matching_funds": "higher matching funds",
+    "requested_amount_low": "lower requested amount",
+    "local_service": "local service base",
+}
+
+
+@dataclass(frozen=True)
+class Procedure:
+    reviewers_per_application: int
+    score_aggregation: str
+    tie_breaks: list[str]
+    publicity_days: int
+    publicity_day_kind: str
+    midterm_check: bool
+    defaulted: frozenset[str]
+
+    def is_default(self, name: str) -> bool:
+        return name in self.defaulted
+
+
+def procedure_for(track: Track) -> Procedure:
+    values, defaulted = {}, set()
+    for name, default in PORTAL_DEFAULTS.items():
+        value = getattr(track, name)
+        if value in (None, "", []) or (name == "publicity_day_kind" and track.publicity_days is None):
+            value = default
+            defaulted.add(name)
+        values[name] = value
+    return Procedure(**values, defaulted=frozenset(defaulted))
+
+
+class CalendarUnknown(Exception):
+    """The PRC holiday calendar of the installed chinese-calendar package does not cover this date."""
+
+
+def is_working_day(day: dt.date) -> bool:
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError as exc:
+        raise CalendarUnknown(day.isoformat()) from exc
+
+
+def period_end(start: dt.date, days: int, kind: str) -> dt.date:
+    """The last day of a period of ``days`` days that starts on ``start`` (inclusive).
+
+    Working days follow the official PRC calendar: weekends and statutory holidays are off,
+    adjusted workdays (调休) are on.
+    """
+    if days < 1:
+        raise ValueError("a period has at least one day")
+    if kind == DayKind.CALENDAR:
+        return start + dt.timedelta(days=days - 1)
+    day, counted = start, 0
+    while True:
+        if is_working_day(day):
+            counted += 1
+            if counted == days:
+                return day
+        day += dt.timedelta(days=1)
