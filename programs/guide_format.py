@@ -36,6 +36,7 @@ from .models import (
     Tranche,
     TrancheTrigger,
 )
+from .rule_kinds import RULE_KINDS
 
 HUNDRED = Decimal("100")
 CHECK_LEVELS = {"national", "province", "city", "district"}
@@ -61,22 +62,9 @@ MATERIAL_KEYS = {"title", "required", "note"}
 RUBRIC_KEYS = {"code", "title", "source", "criteria"}
 CRITERION_KEYS = {"title", "description", "weight"}
 
-# kind -> (required params, optional params)
+# kind -> (required params, optional params), from the one registry of rule kinds.
 RULE_PARAMS: dict[str, tuple[set[str], set[str]]] = {
-    RuleKind.REGION: ({"region"}, set()),
-    RuleKind.ORG_TYPE: ({"types"}, set()),
-    RuleKind.LEGAL_PERSON: (set(), set()),
-    RuleKind.MATCHING_FUNDS: (set(), {"min_amount", "min_ratio"}),
-    RuleKind.RD_INTENSITY: ({"min_percent", "years"}, set()),
-    RuleKind.IP_SPEND_SHARE: ({"min_percent", "years"}, set()),
-    RuleKind.PATENT_COUNT: ({"min", "kinds"}, {"granted_on_or_before"}),
-    RuleKind.CERTIFICATION: ({"standard"}, set()),
-    RuleKind.NO_BLACKLIST: (set(), set()),
-    RuleKind.NO_FAILED_ACCEPTANCE: (set(), {"years", "level", "category", "include_unfinished"}),
-    RuleKind.NO_PRIOR_AWARD: (set(), {"years", "category", "levels"}),
-    RuleKind.PARTNER_LIMIT: ({"max"}, set()),
-    RuleKind.PARK_SIZE: ({"min_enterprises"}, set()),
-    RuleKind.OFFICER: (set(), set()),
+    kind: (set(spec.required), set(spec.optional)) for kind, spec in RULE_KINDS.items()
 }
 
 
