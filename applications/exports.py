@@ -22,7 +22,7 @@ from weasyprint.urls import URLFetcher
 from organisations.choices import OrgType
 from programs.models import KPI, Material
 
-from .eligibility import Outcome
+from .eligibility import Outcome, RuleResult
 from .models import Application, ApplicationVersion, BudgetLine
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -191,7 +191,7 @@ def _rule_rows(results: list[dict]) -> list[RuleRow]:
             seq=result.get("seq", i),
             outcome=result.get("outcome", ""),
             outcome_label=_outcome_label(result.get("outcome", "")),
-            reason=result.get("reason", ""),
+            reason=RuleResult.from_dict(result).reason if "rule_id" in result else result.get("reason", ""),
             guide_text=result.get("guide_text", ""),
         )
         for i, result in enumerate(results, 1)

@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 
 from audit.services import record_event
 from organisations.models import Organisation
-from programs.models import Comparator, JointPolicy, Material, Track
+from programs.models import JointPolicy, Material, Track
 from programs.selectors import is_call_open
 
 from . import eligibility
+from .checks import active_kpis, award_problems, explanation_problems, kpi_group_problems, meets
 from .models import (
     EDITABLE,
     TRANSITIONS,
@@ -83,6 +84,8 @@ class SubmissionData:
     partners: list[PartnerData] = field(default_factory=list)
     kpis: dict[int, tuple[Decimal | None, str]] = field(default_factory=dict)
     budget: list[BudgetData] = field(default_factory=list)
+    # The applicant's explanation of each soft condition not met, by rule id.
+    explanations: dict[int, str] = field(default_factory=dict)
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -175,27 +178,37 @@ def application_save_draft(*, actor, application: Application, data: dict[str, s
     return locked
 
 
-def draft_partner_count(draft: dict) -> int:
+def draft_partners(draft: dict) -> list[tuple[str, str, str]]:
+    """(name, USCC, type) of each partner row the draft names, as typed."""
     try:
         total = int(draft.get("partners-TOTAL_FORMS") or 0)
     except ValueError:
-        return 0
-    return sum(
-        1 for i in range(min(total, 50))
-        if (draft.get(f"partners-{i}-name") or "").strip() and not draft.get(f"partners-{i}-DELETE")
-    )
+        return []
+    rows = []
+    for i in range(min(total, 50)):
+        name = str(draft.get(f"partners-{i}-name") or "").strip()
+        if name and not draft.get(f"partners-{i}-DELETE"):
+            uscc, org_type = draft.get(f"partners-{i}-uscc"), draft.get(f"partners-{i}-org_type")
+            rows.append((name, str(uscc or ""), str(org_type or "")))
+    return rows
 
 
 def evaluate_application(application: Application) -> eligibility.Verdict:
     """The verdict for the application as it stands (draft figures included)."""
+    partners = draft_partners(application.draft)
     facts = eligibility.facts_for(
         organisation_id=application.organisation_id,
         requested_amount=lenient_decimal(application.draft.get("requested_amount")),
         matching_funds=lenient_decimal(application.draft.get("matching_funds")),
-        partner_count=draft_partner_count(application.draft),
         on=timezone.localdate(),
+        partners=partners,
     )
-    return eligibility.evaluate(application.track.rules.all(), facts)
+    return eligibility.evaluate(active_rules(application.track), facts)
+
+
+def active_rules(track):
+    """The track's rules as the guide states them now (rules dropped by a reload are archived)."""
+    return [r for r in track.rules.all() if r.archived_at is None]
 
 
 # --- materials -----------------------------------------------------------------------------------
@@ -271,15 +284,6 @@ def material_remove(*, actor, upload: MaterialUpload) -> None:
 # --- submission ----------------------------------------------------------------------------------
 
 
-def _meets(value: Decimal, comparator: str, target: Decimal) -> bool:
-    return {
-        Comparator.GTE: value >= target,
-        Comparator.GT: value > target,
-        Comparator.EQ: value == target,
-        Comparator.LTE: value <= target,
-    }.get(comparator, value >= target)
-
-
 def submission_problems(application: Application, data: SubmissionData) -> dict[str, list[str]]:
     """Business rules of a complete application, keyed by form field ("__all__" for the whole)."""
     track = application.track
@@ -290,9 +294,8 @@ def submission_problems(application: Application, data: SubmissionData) -> dict[
 
     if data.requested_amount <= 0:
         add("requested_amount", _("Enter the amount you request, in yuan."))
-    if track.budget is not None and data.requested_amount > track.budget:
-        add("requested_amount", _("The track's budget is %(budget)s yuan; request at most that.")
-            % {"budget": f"{track.budget:,.2f}"})
+    for message in award_problems(track, data.requested_amount):
+        add("requested_amount", message)
     if data.matching_funds > 0 and not data.matching_committed:
         add("matching_committed", _("Tick the commitment to provide the matching funds you entered."))
     count = len(data.partners)
@@ -303,18 +306,21 @@ def submission_problems(application: Application, data: SubmissionData) -> dict[
     if track.partner_limit is not None and count > track.partner_limit:
         add("partners", _("At most %(limit)s partners are allowed; you listed %(count)s.")
             % {"limit": track.partner_limit, "count": count})
-    for kpi in track.kpis.all():
+    kpis = active_kpis(track)
+    for kpi in kpis:
         value, _note = data.kpis.get(kpi.pk, (None, ""))
-        if kpi.qualitative:
+        if kpi.qualitative or kpi.group_id is not None:
             continue
         if value is None:
             add(f"kpi_{kpi.pk}", _("Enter the value you commit to (the guide's target is %(target)s %(unit)s).")
                 % {"target": f"{kpi.target.normalize():f}", "unit": kpi.unit})
-        elif not _meets(value, kpi.comparator, kpi.target):
+        elif not meets(value, kpi.comparator, kpi.target):
             add(f"kpi_{kpi.pk}",
                 _("Your commitment %(value)s %(unit)s is below the guide's target %(cmp)s %(target)s %(unit)s.")
                 % {"value": f"{value.normalize():f}", "unit": kpi.unit, "cmp": kpi.get_comparator_display(),
                    "target": f"{kpi.target.normalize():f}"})
+    for key, message in kpi_group_problems(kpis, data.kpis):
+        add(key, message)
     grant = sum((b.amount for b in data.budget if b.source == BudgetLine.Source.GRANT), Decimal("0"))
     matching = sum((b.amount for b in data.budget if b.source == BudgetLine.Source.MATCHING), Decimal("0"))
     if not data.budget:
@@ -328,10 +334,13 @@ def submission_problems(application: Application, data: SubmissionData) -> dict[
                 _("Budget lines paid from matching funds add up to %(sum)s yuan, not the %(mf)s yuan entered.")
                 % {"sum": f"{matching:,.2f}", "mf": f"{data.matching_funds:,.2f}"})
     uploaded = set(application.uploads.values_list("material_id", flat=True))
-    missing = [m.title for m in track.materials.all() if m.required and m.pk not in uploaded]
+    missing = [m.title for m in track.materials.all()
+               if m.required and m.archived_at is None and m.pk not in uploaded]
     if missing:
         add("materials", _("Upload the required materials: %(list)s.") % {"list": "、".join(missing)})
     return problems
+
+
 
 
 def _snapshot(application: Application, data: SubmissionData, verdict: eligibility.Verdict) -> dict:
@@ -349,13 +358,22 @@ def _snapshot(application: Application, data: SubmissionData, verdict: eligibili
             for u in application.uploads.all()
         },
         "verdict": verdict.to_dict(),
+        "explanations": _explanations_kept(verdict, data),
     }
+
+
+def _explanations_kept(verdict: eligibility.Verdict, data: SubmissionData) -> dict[str, str]:
+    return {str(r.rule_id): data.explanations.get(r.rule_id, "").strip() for r in verdict.soft_failures}
 
 
 def _write_rows(application: Application, data: SubmissionData) -> None:
     application.partners.all().delete()
+    registered = dict(
+        Organisation.objects.filter(uscc__in=[p.uscc for p in data.partners if p.uscc]).values_list("uscc", "pk")
+    )
     Partner.objects.bulk_create(
-        Partner(application=application, seq=i, name=p.name, uscc=p.uscc, org_type=p.org_type, role=p.role)
+        Partner(application=application, seq=i, name=p.name, uscc=p.uscc, org_type=p.org_type, role=p.role,
+                organisation_id=registered.get(p.uscc))
         for i, p in enumerate(data.partners, 1)
     )
     application.budget_lines.all().delete()
@@ -383,6 +401,8 @@ def _submit(name: str, *, actor, application: Application, data: SubmissionData)
         problems.setdefault("__all__", []).append(
             _("A condition of the guide is not met; see the eligibility check. Correct your data, then submit.")
         )
+    for key, messages in explanation_problems(verdict, data.explanations).items():
+        problems.setdefault(key, []).extend(messages)
     if problems:
         raise ValidationError(problems)
     now = timezone.now()
@@ -395,10 +415,12 @@ def _submit(name: str, *, actor, application: Application, data: SubmissionData)
     locked.matching_funds = data.matching_funds
     locked.verdict = verdict.to_dict()
     locked.verdict_overall = verdict.overall
+    locked.explanations = _explanations_kept(verdict, data)
     locked.materials_complete = True
     locked.pdf_status = PdfStatus.PENDING
     locked.save(update_fields=["version", "status", "submitted_at", "title", "requested_amount", "matching_funds",
-                               "verdict", "verdict_overall", "materials_complete", "pdf_status", "updated_at"])
+                               "verdict", "verdict_overall", "explanations", "materials_complete", "pdf_status",
+                               "updated_at"])
     _write_rows(locked, data)
     ApplicationVersion.objects.create(
         application=locked, number=locked.version, submitted_at=now, submitted_by=actor,

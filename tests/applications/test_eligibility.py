@@ -697,7 +697,7 @@ def test_unreadable_parameters_go_to_an_officer(kind, params, name):
 
 
 def _result(outcome: str, seq: int = 1) -> RuleResult:
-    return RuleResult(rule_id=seq, seq=seq, kind="officer", outcome=outcome, reason="r", guide_text="t")
+    return RuleResult(rule_id=seq, seq=seq, kind="officer", outcome=outcome, message="r", guide_text="t")
 
 
 @pytest.mark.parametrize(

@@ -126,11 +126,24 @@ def test_application_submit_refused_when_rd_intensity_fails(applicant, ready_dra
     assert ready_draft.draft["title"]  # nothing typed is lost
 
 
-def test_application_submit_allowed_with_failed_soft_rule(applicant, ready_draft, nansha, org):
+def test_application_submit_with_failed_soft_rule_needs_an_explanation(applicant, ready_draft, nansha, org):
     FinancialYear.objects.filter(organisation=org).update(rd_spend=Decimal("210000"))
-    nansha.rules.filter(kind="rd_intensity").update(soft=True)
-    app = services.application_submit(actor=applicant, application=ready_draft, data=valid_submission(nansha))
+    rule = nansha.rules.get(kind="rd_intensity")
+    nansha.rules.filter(pk=rule.pk).update(soft=True)
+    with pytest.raises(ValidationError) as exc:
+        services.application_submit(actor=applicant, application=ready_draft, data=valid_submission(nansha))
+    assert list(exc.value.message_dict) == [f"explain-{rule.pk}"]
+    ready_draft.refresh_from_db()
+    assert ready_draft.status == Status.DRAFT and ready_draft.version == 0
+
+    data = valid_submission(nansha)
+    data.explanations = {rule.pk: "研发投入集中在2025年，比例正在提高"}
+    app = services.application_submit(actor=applicant, application=ready_draft, data=data)
     assert app.status == Status.SUBMITTED and app.verdict_overall == "fail"
+    assert app.explanations == {str(rule.pk): "研发投入集中在2025年，比例正在提高"}
+    (result,) = [r for r in app.verdict["results"] if r["rule_id"] == rule.pk]
+    assert result["outcome"] == "fail" and result["soft"] is True
+    assert app.versions.get().snapshot["explanations"] == app.explanations
 
 
 def test_application_submit_refused_outside_call_window(applicant, ready_draft, nansha):

@@ -1,0 +1,22 @@
+"""The eligibility engine: checks a track's rules against an organisation's profile.
+
+``facts_for`` loads what the rules read in a fixed number of queries; ``evaluate`` turns a track's
+rules and those facts into a ``Verdict``. Each rule family has its module in ``rules/``; the kinds and
+their parameters are the one registry in ``programs.rule_kinds``.
+"""
+
+from . import rules  # noqa: F401  (registers the checks)
+from .core import CHECKS, Facts, Outcome, PartnerFacts, RuleResult, Verdict, evaluate, evaluate_rule
+from .loading import facts_for
+
+__all__ = [
+    "CHECKS",
+    "Facts",
+    "Outcome",
+    "PartnerFacts",
+    "RuleResult",
+    "Verdict",
+    "evaluate",
+    "evaluate_rule",
+    "facts_for",
+]

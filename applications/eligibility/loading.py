@@ -1,0 +1,56 @@
+"""Loading the facts the rules read, in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+
+from organisations.models import Organisation
+
+from .core import Facts, PartnerFacts
+
+_PROFILE = ("financial_years", "patents", "certifications", "project_records__region__parent__parent")
+
+
+def facts_for(
+    *,
+    organisation_id: int,
+    requested_amount: Decimal | None,
+    matching_funds: Decimal | None,
+    partner_count: int | None = None,
+    on: dt.date,
+    partners: Sequence[tuple[str, str, str]] = (),
+) -> Facts:
+    """Load the organisation with everything the rules read, whatever its size.
+
+    ``partners`` are (name, USCC, type) as the application names them; those registered in the
+    portal (matched by USCC) are loaded with their profiles in the same fixed number of queries.
+    Raises ``Organisation.DoesNotExist`` for an unknown id.
+    """
+    organisation = (
+        Organisation.objects.select_related("region__parent__parent")
+        .prefetch_related(*_PROFILE)
+        .get(pk=organisation_id)
+    )
+    usccs = {uscc.strip().upper() for _n, uscc, _t in partners if uscc and uscc.strip()}
+    registered = {}
+    if usccs:
+        registered = {
+            o.uscc: o
+            for o in Organisation.objects.select_related("region__parent__parent")
+            .prefetch_related(*_PROFILE)
+            .filter(uscc__in=usccs)
+        }
+    partner_facts = tuple(
+        PartnerFacts(name=name, org_type=org_type, organisation=registered.get((uscc or "").strip().upper()))
+        for name, uscc, org_type in partners
+    )
+    return Facts(
+        organisation=organisation,
+        requested_amount=requested_amount,
+        matching_funds=matching_funds,
+        partner_count=len(partner_facts) if partner_count is None else partner_count,
+        on=on,
+        partners=partner_facts,
+    )
