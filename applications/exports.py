@@ -37,6 +37,7 @@ class KPIRow:
     target: str
     committed: str
     note: str
+    group: str = ""  # "至少承诺其中 1 项（二者满足其一）" on the first KPI of a group
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,8 @@ class RuleRow:
     outcome_label: str
     reason: str
     guide_text: str
+    soft: bool = False
+    explanation: str = ""
 
 
 @dataclass(frozen=True)
@@ -108,11 +111,11 @@ def _context(application: Application, submitted: ApplicationVersion) -> dict:
         "grant_total": _total(budget, BudgetLine.Source.GRANT),
         "matching_total": _total(budget, BudgetLine.Source.MATCHING),
         "budget_total": sum((row.amount or Decimal(0) for row in budget), Decimal(0)),
-        "kpis": _kpi_rows(track.kpis.all(), snapshot.get("kpis") or {}),
+        "kpis": _kpi_rows(list(track.kpis.select_related("group")), snapshot.get("kpis") or {}),
         "verdict_overall": verdict.get("overall", ""),
         "verdict_overall_label": _outcome_label(verdict.get("overall", "")),
         "verdict_evaluated_on": verdict.get("evaluated_on", ""),
-        "rules": _rule_rows(verdict.get("results") or []),
+        "rules": _rule_rows(verdict.get("results") or [], snapshot.get("explanations") or {}),
         "materials": _material_rows(track.materials.all(), snapshot.get("materials") or {}),
         "page_footer": _css_page_counter(),
     }
@@ -171,21 +174,32 @@ def _pair(entry) -> tuple[str | None, str]:
 
 
 def _kpi_rows(kpis, committed: dict[str, list]) -> list[KPIRow]:
-    rows = []
-    for kpi in kpis:
+    rows, seen_groups = [], set()
+    for kpi in sorted(kpis, key=lambda k: k.seq):
+        if kpi.archived_at is not None and str(kpi.pk) not in committed:
+            continue
         value, note = _pair(committed.get(str(kpi.pk)))
         amount = _number(_decimal(value))
+        group = ""
+        if kpi.group_id is not None and kpi.group_id not in seen_groups:
+            seen_groups.add(kpi.group_id)
+            members = sum(1 for k in kpis if k.group_id == kpi.group_id)
+            group = _("Commit to at least %(min)s of the following %(n)s targets") % {
+                "min": kpi.group.min_count, "n": members}
+            if kpi.group.text:
+                group += f"（{kpi.group.text}）"
         rows.append(KPIRow(
             seq=kpi.seq,
             metric=kpi.metric,
             target=_kpi_target(kpi),
             committed=f"{amount} {kpi.unit}".strip() if amount else "",
             note=note,
+            group=group,
         ))
     return rows
 
 
-def _rule_rows(results: list[dict]) -> list[RuleRow]:
+def _rule_rows(results: list[dict], explanations: dict) -> list[RuleRow]:
     return [
         RuleRow(
             seq=result.get("seq", i),
@@ -193,6 +207,8 @@ def _rule_rows(results: list[dict]) -> list[RuleRow]:
             outcome_label=_outcome_label(result.get("outcome", "")),
             reason=RuleResult.from_dict(result).reason if "rule_id" in result else result.get("reason", ""),
             guide_text=result.get("guide_text", ""),
+            soft=bool(result.get("soft")),
+            explanation=str(explanations.get(str(result.get("rule_id")), "")),
         )
         for i, result in enumerate(results, 1)
     ]

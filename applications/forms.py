@@ -7,10 +7,38 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from organisations.choices import OrgType
-from programs.models import JointPolicy, Track
+from organisations.uscc import normalise_uscc, validate_uscc
+from programs.models import AwardMode, JointPolicy, Track
+from programs.money import format_yuan
 
+from .checks import active_kpis
 from .models import BudgetLine
 from .services import BudgetData, PartnerData, SubmissionData
+
+EXPLAIN_PREFIX = "explain-"
+
+
+def explanations_from(data) -> dict[int, str]:
+    """The explanations of soft conditions typed in the form (``explain-<rule id>``), as typed."""
+    found = {}
+    for key, value in (data or {}).items():
+        if key.startswith(EXPLAIN_PREFIX) and key[len(EXPLAIN_PREFIX):].isdigit():
+            found[int(key[len(EXPLAIN_PREFIX):])] = str(value)
+    return found
+
+
+def award_help(track: Track) -> str:
+    """What the track's award money allows, as the form's help text."""
+    if track.budget is None:
+        return ""
+    amount = {"budget": format_yuan(track.budget)}
+    if track.award_mode == AwardMode.FIXED:
+        return _("Awards on this track are a fixed %(budget)s yuan.") % amount
+    if track.award_mode == AwardMode.POOL:
+        return _("The track's awards share a pool of %(budget)s yuan; the office allocates it.") % amount
+    if track.award_mode == AwardMode.CAP:
+        return _("Each award on this track is at most %(budget)s yuan.") % amount
+    return _("The track's budget is %(budget)s yuan.") % amount
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0")}
 
@@ -54,19 +82,16 @@ class ApplicationForm(forms.Form):
     def __init__(self, *args, track: Track, **kwargs):
         super().__init__(*args, **kwargs)
         self.track = track
-        if track.budget is not None:
-            self.fields["requested_amount"].help_text = _("The track's budget is %(budget)s yuan.") % {
-                "budget": f"{track.budget:,.2f}"
-            }
+        self.fields["requested_amount"].help_text = award_help(track)
         self.kpi_fields = []
-        for kpi in track.kpis.all():
+        for kpi in active_kpis(track):
             if kpi.qualitative:
                 field = forms.CharField(label=kpi.metric, max_length=500, required=False,
                                         help_text=_("How you will meet this target."))
                 name = f"kpinote_{kpi.pk}"
             else:
                 field = forms.DecimalField(
-                    label=kpi.metric, max_digits=14, decimal_places=2, required=True,
+                    label=kpi.metric, max_digits=14, decimal_places=2, required=kpi.group_id is None,
                     help_text=_("Guide's target: %(cmp)s %(target)s %(unit)s") % {
                         "cmp": kpi.get_comparator_display(), "target": f"{kpi.target.normalize():f}",
                         "unit": kpi.unit},
@@ -79,6 +104,20 @@ class ApplicationForm(forms.Form):
 
     def kpi_rows(self):
         return [(kpi, self[name]) for kpi, name in self.kpi_fields]
+
+    def kpi_sections(self):
+        """KPI rows in guide order; the KPIs of a group stand together under the group's rule."""
+        sections: list[tuple] = []
+        by_group: dict[int, list] = {}
+        for kpi, name in self.kpi_fields:
+            if kpi.group_id is None:
+                sections.append((None, [(kpi, self[name])]))
+            elif kpi.group_id in by_group:
+                by_group[kpi.group_id].append((kpi, self[name]))
+            else:
+                by_group[kpi.group_id] = [(kpi, self[name])]
+                sections.append((kpi.group, by_group[kpi.group_id]))
+        return sections
 
     def kpi_values(self) -> dict[int, tuple[Decimal | None, str]]:
         values = {}
@@ -103,7 +142,7 @@ class RowForm(forms.Form):
 
 class PartnerForm(RowForm):
     name = forms.CharField(label=_("Partner name"), max_length=200, required=False)
-    uscc = forms.CharField(label=_("Unified social credit code"), max_length=18, required=False)
+    uscc = forms.CharField(label=_("Unified social credit code"), max_length=30, required=False)
     org_type = forms.ChoiceField(label=_("Type"), choices=[("", "—"), *OrgType.choices], required=False)
     role = forms.CharField(label=_("Tasks in the project"), max_length=300, required=False)
 
@@ -113,7 +152,16 @@ class PartnerForm(RowForm):
             self.add_error("name", _("Enter the partner's name, or clear this row."))
         if data.get("name") and not data.get("org_type"):
             self.add_error("org_type", _("Choose the partner's organisation type."))
+        if data.get("name") and not data.get("uscc") and "uscc" not in self.errors:
+            self.add_error("uscc", _("Enter the partner's 18-character unified social credit code."))
         return data
+
+    def clean_uscc(self):
+        """Checked like the lead's code (GB 32100), so a partner can be matched to its portal profile."""
+        value = normalise_uscc(self.cleaned_data.get("uscc", ""))
+        if value:
+            validate_uscc(value)
+        return value
 
 
 class BudgetForm(RowForm):
@@ -181,6 +229,7 @@ class ApplicationForms:
             title=cd["title"], plan=cd["plan"], requested_amount=cd["requested_amount"],
             matching_funds=cd["matching_funds"] or Decimal("0"), matching_committed=cd["matching_committed"],
             partners=partners, kpis=self.main.kpi_values(), budget=budget,
+            explanations=explanations_from(self.main.data),
         )
 
     def add_problems(self, problems: dict[str, list[str]]) -> None:

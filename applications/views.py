@@ -14,8 +14,17 @@ from programs.selectors import is_call_open
 
 from . import services
 from .filters import QueueFilter
-from .forms import ApplicationForms, DecisionForm, StartForm, UploadForm, WithdrawForm
+from .forms import (
+    EXPLAIN_PREFIX,
+    ApplicationForms,
+    DecisionForm,
+    StartForm,
+    UploadForm,
+    WithdrawForm,
+    explanations_from,
+)
 from .models import TRANSITIONS, PdfStatus, Status
+from .prechecks import checked_rows
 from .selectors import (
     application_for,
     application_for_member,
@@ -66,7 +75,8 @@ def start(request, track_id: int):
             return redirect("applications:edit", pk=application.pk)
     return render(request, "applications/start.html", {
         "track": track, "form": form, "has_organisations": organisations.exists(),
-        "call_open": is_call_open(track.program),
+        "call_open": is_call_open(track.program), "program": track.program,
+        "prechecks": organisation_prechecks(request.user, track),
     })
 
 
@@ -104,10 +114,13 @@ def edit(request, pk: int):
     else:
         forms = ApplicationForms(track, initial=application.draft)
     uploads = uploads_by_material(application)
-    materials = [(m, uploads.get(m.pk)) for m in track.materials.all()]
+    materials = [(m, uploads.get(m.pk)) for m in track.materials.all() if m.archived_at is None]
+    explain_errors = {k: v for k, v in forms.extra_errors.items() if k.startswith(EXPLAIN_PREFIX)}
     return render(request, "applications/edit.html", {
         "application": application, "track": track, "forms": forms, "materials": materials,
         "call_open": is_call_open(track.program),
+        "soft_failures": _soft_failure_rows(services.evaluate_application(application), application.draft,
+                                            explain_errors or None),
     })
 
 
@@ -126,6 +139,17 @@ def autosave(request, pk: int):
                          "message": _("Saved at %(time)s") % {"time": saved_at.strftime("%H:%M:%S")}})
 
 
+def _soft_failure_rows(verdict, draft: dict, errors: dict | None = None) -> list[tuple]:
+    """(result, explanation as typed, its problems) for each soft condition not met."""
+    explanations = explanations_from(draft)
+    if errors is None:  # before a submit: only say what is wrong with what was typed
+        typed = {k: v for k, v in explanations.items() if v.strip()}
+        errors = services.explanation_problems(verdict, typed) if typed else {}
+        errors = {k: v for k, v in errors.items() if int(k.split("-")[1]) in typed}
+    return [(r, explanations.get(r.rule_id, ""), errors.get(f"explain-{r.rule_id}", []))
+            for r in verdict.soft_failures]
+
+
 @login_required
 def check(request, pk: int):
     """填写检查: the eligibility verdict rule by rule, and what is still missing, before submitting."""
@@ -138,7 +162,12 @@ def check(request, pk: int):
     can_submit = verdict.can_submit()
     return render(request, "applications/check.html", {
         "application": application, "verdict": verdict, "forms": forms, "problems": problems,
-        "form_valid": forms.is_valid(), "can_submit": can_submit and not problems and forms.is_valid(),
+        "rows": checked_rows(verdict, services.active_rules(application.track),
+                             organisation_id=application.organisation_id, application_id=application.pk),
+        "soft_failures": _soft_failure_rows(verdict, application.draft),
+        "hidden_draft": {k: v for k, v in application.draft.items() if not k.startswith(EXPLAIN_PREFIX)},
+        "form_valid": forms.is_valid(),
+        "can_submit": can_submit and not problems and forms.is_valid(),
         "eligibility_ok": can_submit, "call_open": is_call_open(application.track.program),
     })
 
@@ -155,6 +184,7 @@ def detail(request, pk: int):
         "steps": steps, "decision_form": DecisionForm(), "withdraw_form": WithdrawForm(),
         "commitments": application.kpi_commitments.select_related("kpi"),
         "partners": application.partners.all(), "budget": application.budget_lines.all(),
+        "verdict_rows": submitted_rows(application), "explanations": application.explanations or {},
     })
 
 

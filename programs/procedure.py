@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 import chinese_calendar
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from .models import Aggregation, DayKind, Track
 
@@ -24,9 +26,9 @@ PORTAL_DEFAULTS = {
 
 # Tie-break keys a guide's "同等条件下优先" can name; the ranking reads them in this order.
 TIE_BREAKS = {
-    "matching_funds": "higher matching funds",
-    "requested_amount_low": "lower requested amount",
-    "local_service": "local service base",
+    "matching_funds": gettext_lazy("higher matching funds"),
+    "requested_amount_low": gettext_lazy("lower requested amount"),
+    "local_service": gettext_lazy("a local service base"),
 }
 
 
@@ -42,6 +44,24 @@ class Procedure:
 
     def is_default(self, name: str) -> bool:
         return name in self.defaulted
+
+    def rows(self) -> list[tuple[str, str, bool]]:
+        """(label, value, is the portal's default) for display, in the reader's language."""
+        aggregation = dict(Aggregation.choices).get(self.score_aggregation, self.score_aggregation)
+        days = dict(DayKind.choices).get(self.publicity_day_kind, self.publicity_day_kind)
+        rows = [
+            (_("Reviewers per application"), str(self.reviewers_per_application),
+             self.is_default("reviewers_per_application")),
+            (_("Score aggregation"), str(aggregation), self.is_default("score_aggregation")),
+            (_("Publicity period"), f"{self.publicity_days} {days}", self.is_default("publicity_days")),
+            (_("Mid-term check"), _("required") if self.midterm_check else _("not required"),
+             self.is_default("midterm_check")),
+        ]
+        if self.tie_breaks:
+            rows.append((_("With equal scores, preferred"),
+                         pgettext("list separator", ", ").join(str(TIE_BREAKS.get(k, k)) for k in self.tie_breaks),
+                         False))
+        return rows
 
 
 def procedure_for(track: Track) -> Procedure:

@@ -6,7 +6,7 @@ from django.db.models import Case, CharField, Count, Prefetch, Q, QuerySet, Valu
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from .models import CallStatus, Criterion, Program, Rubric, Track
+from .models import KPI, CallStatus, Criterion, EligibilityRule, Material, Program, Rubric, Track
 
 
 def today() -> dt.date:
@@ -36,7 +36,8 @@ def call_status(program: Program, on: dt.date | None = None) -> str:
 
 
 def is_call_open(program: Program, on: dt.date | None = None) -> bool:
-    return call_status(program, on) == CallStatus.OPEN
+    """The call window is open and the guide takes applications (a draft for comment only once published)."""
+    return program.takes_applications and call_status(program, on) == CallStatus.OPEN
 
 
 def program_list() -> QuerySet[Program]:
@@ -58,19 +59,39 @@ def program_detail(code: str) -> Program:
 
 
 def program_tracks(program: Program) -> QuerySet[Track]:
-    return program.tracks.annotate(
+    return program.tracks.filter(archived_at__isnull=True).annotate(
         kpi_count=Count("kpis", distinct=True), rule_count=Count("rules", distinct=True)
     ).order_by("position")
 
 
 def track_detail(program_code: str, track_code: str) -> Track:
+    """A track with the KPIs, rules and materials the guide states now (archived rows left out)."""
+    active = {"archived_at__isnull": True}
     return get_object_or_404(
         Track.objects.select_related("program", "program__region", "program__rubric", "rubric").prefetch_related(
-            "tranches", "kpis", "rules", "materials"
+            "tranches",
+            Prefetch("kpis", queryset=KPI.objects.filter(**active).select_related("group")),
+            Prefetch("rules", queryset=EligibilityRule.objects.filter(**active)),
+            Prefetch("materials", queryset=Material.objects.filter(**active)),
         ),
         program__code=program_code,
         code=track_code,
     )
+
+
+def kpi_sections(kpis) -> list[tuple]:
+    """KPIs in guide order; the KPIs of a group stand together under the group's rule."""
+    sections: list[tuple] = []
+    by_group: dict[int, list] = {}
+    for kpi in kpis:
+        if kpi.group_id is None:
+            sections.append((None, [kpi]))
+        elif kpi.group_id in by_group:
+            by_group[kpi.group_id].append(kpi)
+        else:
+            by_group[kpi.group_id] = [kpi]
+            sections.append((kpi.group, by_group[kpi.group_id]))
+    return sections
 
 
 def portal_default_rubric() -> Rubric | None:

@@ -9,9 +9,20 @@ from django.views.decorators.http import require_http_methods
 from ipgrants.pagination import paginate
 
 from .filters import ProgramFilter
-from .forms import CallWindowForm
-from .selectors import is_call_open, program_detail, program_list, program_tracks, rubric_for, track_detail
-from .services import program_set_call_window
+from .forms import CallWindowForm, PublishForm
+from .hooks import track_panels
+from .procedure import procedure_for
+from .rule_words import describe
+from .selectors import (
+    is_call_open,
+    kpi_sections,
+    program_detail,
+    program_list,
+    program_tracks,
+    rubric_for,
+    track_detail,
+)
+from .services import program_publish, program_set_call_window
 
 
 def catalogue(request):
@@ -31,7 +42,31 @@ def track_page(request, program: str, track: str):
     obj = track_detail(program, track)
     return render(request, "programs/track.html", {
         "track": obj, "program": obj.program, "rubric": rubric_for(obj), "call_open": is_call_open(obj.program),
+        "rules": [(rule, describe(rule)) for rule in obj.rules.all()],
+        "kpi_sections": kpi_sections(obj.kpis.all()), "procedure": procedure_for(obj),
+        "panels": track_panels(request, obj),
     })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def publish(request, program: str):
+    """An officer opens a draft for comment for applications."""
+    if not request.user.is_officer:
+        raise Http404
+    obj = program_detail(program)
+    if not obj.is_draft_for_comment:
+        raise Http404
+    form = PublishForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            program_publish(actor=request.user, program=obj, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The guide now takes applications."))
+            return redirect("programs:program", program=obj.code)
+    return render(request, "programs/publish.html", {"program": obj, "form": form})
 
 
 @login_required

@@ -65,7 +65,7 @@ def valid_draft(track: Track) -> dict[str, str]:
         "plan": "建设高价值专利培育布局中心，培育发明专利组合。",
         "requested_amount": "300000", "matching_funds": "100000", "matching_committed": "on",
         "partners-TOTAL_FORMS": "2", "partners-INITIAL_FORMS": "0",
-        "partners-0-name": "华南理工大学", "partners-0-org_type": "university", "partners-0-uscc": "",
+        "partners-0-name": "华南理工大学", "partners-0-org_type": "university", "partners-0-uscc": "124400004554162268",
         "partners-0-role": "专利挖掘",
         "budget-TOTAL_FORMS": "2", "budget-INITIAL_FORMS": "0",
         "budget-0-item": "专利申请与代理费", "budget-0-source": "grant", "budget-0-amount": "300000",

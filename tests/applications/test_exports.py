@@ -85,7 +85,7 @@ def snapshot(track, material, *, title=TITLE, requested="300000.00") -> dict:
         "requested_amount": requested,
         "matching_funds": "100000.00",
         "matching_committed": True,
-        "partners": [{"name": "华南理工大学", "org_type": "university", "uscc": "12440000455416226E",
+        "partners": [{"name": "华南理工大学", "org_type": "university", "uscc": "124400004554162268",
                       "role": "专利导航分析与布局报告撰写"}],
         "kpis": kpis,
         "budget": [

@@ -122,6 +122,7 @@ def test_applicant_and_officer_journey(live_server, guides_loaded, celery_worker
             page.fill(f"input[name='kpi_{kpi.pk}']", f"{kpi.target.normalize():f}")
     page.fill("input[name='partners-0-name']", "华南理工大学")
     page.select_option("select[name='partners-0-org_type']", "university")
+    page.fill("input[name='partners-0-uscc']", "124400004554162268")
     page.fill("input[name='budget-0-item']", "专利申请与代理")
     page.select_option("select[name='budget-0-source']", "grant")
     page.fill("input[name='budget-0-amount']", "300000")
