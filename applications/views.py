@@ -24,7 +24,7 @@ from .forms import (
     explanations_from,
 )
 from .models import TRANSITIONS, PdfStatus, Status
-from .prechecks import checked_rows
+from .prechecks import checked_rows, organisation_prechecks, submitted_rows
 from .selectors import (
     application_for,
     application_for_member,
