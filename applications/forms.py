@@ -139,6 +139,13 @@ class RowForm(forms.Form):
             field.widget.attrs["class"] = "form-select form-select-sm" if choice else "form-control form-control-sm"
             field.widget.attrs["aria-label"] = str(field.label)
 
+    def _post_clean(self):
+        super()._post_clean()
+        for name in self.errors:
+            if name in self.fields:
+                css = self.fields[name].widget.attrs.get("class", "")
+                self.fields[name].widget.attrs["class"] = f"{css} is-invalid".strip()
+
 
 class PartnerForm(RowForm):
     name = forms.CharField(label=_("Partner name"), max_length=200, required=False)
