@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import F
 
 from .models import Application, ApplicationVersion, BudgetLine, KPICommitment, MaterialUpload, Partner
 
@@ -39,8 +40,10 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     list_display = ("reference", "title", "track", "organisation", "status", "verdict_overall", "submitted_at")
     list_filter = ("status", "verdict_overall", "track__program")
-    search_fields = ("reference", "title", "organisation__name")
+    search_fields = ("reference", "title", "organisation__name", "organisation__uscc")
     list_select_related = ("track", "track__program", "organisation")
+    list_per_page = 25  # as the officers' queue, so the benchmark compares the same rows
+    ordering = (F("submitted_at").desc(nulls_last=True), "-pk")
     readonly_fields = ("reference", "track", "organisation", "created_by", "status", "version", "verdict",
                        "verdict_overall", "submitted_at", "pdf_status", "pdf_version", "draft", "draft_saved_at")
     exclude = ("pdf_file",)
