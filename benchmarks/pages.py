@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from applications.models import Application, ApplicationVersion, MaterialUpload
 from organisations.models import Membership, Organisation, Region
+from organisations.uscc import normalise_uscc
 from programs.models import Material, Program, Track
 
 QUEUE_PAGE = 25
@@ -80,15 +81,15 @@ def _queue_sql(where: str = "", params: list | None = None, offset: int = 0) -> 
         FROM {A} a JOIN {T} t ON t.id = a.track_id JOIN {P} p ON p.id = t.program_id
              JOIN {O} o ON o.id = a.organisation_id
         WHERE a.submitted_at IS NOT NULL {where}
-        ORDER BY a.submitted_at DESC, a.id DESC LIMIT {QUEUE_PAGE} OFFSET {offset}"""
+        ORDER BY a.submitted_at DESC NULLS LAST, a.id DESC LIMIT {QUEUE_PAGE} OFFSET {offset}"""
     return [(f"SELECT COUNT(*) {base}", params), (rows, [True, *params])]
 
 
 def _search_where(term: str) -> tuple[str, list]:
     like = f"%{term}%"
     where = (f"AND (UPPER(a.reference) LIKE UPPER(%s) OR UPPER(a.title) LIKE UPPER(%s) OR a.organisation_id IN "
-             f"(SELECT id FROM {O} WHERE UPPER(name) LIKE UPPER(%s) OR UPPER(uscc) LIKE UPPER(%s)))")
-    return where, [like, like, like, like]
+             f"(SELECT id FROM {O} WHERE UPPER(name) LIKE UPPER(%s) OR uscc LIKE %s))")
+    return where, [like, like, like, f"%{normalise_uscc(term)}%"]
 
 
 def _queue(query: str = "") -> Callable[[Sample], str]:
