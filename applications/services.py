@@ -415,10 +415,13 @@ def _submit(name: str, *, actor, application: Application, data: SubmissionData)
 
 
 def _queue_pdf(application: Application) -> None:
+    """After commit, off the request: on Celery, or on the background thread when there is no broker."""
+    from ipgrants.background import run_later
+
     from .tasks import generate_application_pdf
 
     app_id, version = application.pk, application.version
-    transaction.on_commit(lambda: generate_application_pdf.delay(application_id=app_id, version=version))
+    transaction.on_commit(lambda: run_later(generate_application_pdf, application_id=app_id, version=version))
 
 
 @transaction.atomic
