@@ -133,7 +133,7 @@ def test_queue_shows_track_title_uscc_and_result_count(client, officer, submitte
     body = client.get(reverse("applications:officer_queue")).content.decode()
     assert submitted.track.title in body
     assert submitted.organisation.uscc in body
-    assert 'id="result-count">3 ' in body
+    assert 'id="result-count">共 3 份申报<' in body
 
 
 def test_queue_track_filter_narrows_to_the_chosen_program(client, officer, submitted):
