@@ -9,7 +9,7 @@ FIXTURES := fixtures/regions.yaml fixtures/portal-rubric.yaml $(GUIDES)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup deps assets pango messages fonts browser apt migrate load demo lint check-migrations worker clean
+.PHONY: run test setup deps assets pango messages fonts browser apt migrate load demo lint check-migrations worker clean bench
 
 run: setup demo
 	$(PYTHON) manage.py runserver $(HOST):$(PORT)
@@ -60,6 +60,11 @@ load: migrate
 
 demo: load
 	$(PYTHON) manage.py seed_demo
+
+# Speed at scale on the configured database (DATABASE_URL): BENCH_ARGS="--applications 1000 --rounds 5" to vary.
+BENCH_ARGS ?= --applications 10000
+bench: load
+	$(PYTHON) manage.py benchmark $(BENCH_ARGS)
 
 lint: deps
 	$(BIN)/ruff check .

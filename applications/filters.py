@@ -5,14 +5,29 @@ from programs.filters import BootstrapFilterSet
 from programs.models import Program, Track
 
 from .models import Application, Status
+from .selectors import QUEUE_DEFAULT_ORDER, QUEUE_ORDERINGS, queue_search
+
+SORT_CHOICES = [
+    ("-submitted", _("Newest submissions first")),
+    ("submitted", _("Oldest submissions first")),
+    ("reference", _("Reference")),
+    ("organisation", _("Organisation")),
+    ("-amount", _("Largest request first")),
+    ("amount", _("Smallest request first")),
+]
+assert {key for key, _label in SORT_CHOICES} == set(QUEUE_ORDERINGS)
 
 
 class QueueFilter(BootstrapFilterSet):
     program = django_filters.ModelChoiceFilter(
-        label=_("Program"), field_name="track__program", queryset=Program.objects.order_by("-year", "code")
+        label=_("Program"), field_name="track__program",
+        queryset=Program.objects.only("title", "short_title").order_by("-year", "code"),
     )
     track = django_filters.ModelChoiceFilter(
-        label=_("Track"), queryset=Track.objects.select_related("program").order_by("program__code", "position")
+        label=_("Track"),
+        queryset=Track.objects.select_related("program")
+        .only("code", "title", "program_id", "program__title", "program__short_title")
+        .order_by("program__code", "position"),
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=[c for c in Status.choices if c[0] != Status.DRAFT]
@@ -21,19 +36,25 @@ class QueueFilter(BootstrapFilterSet):
         label=_("Eligibility"), field_name="verdict_overall",
         choices=[("pass", _("Passes")), ("fail", _("Fails")), ("officer", _("Needs an officer's judgement"))],
     )
-    q = django_filters.CharFilter(label=_("Reference, title or organisation"), method="search")
+    q = django_filters.CharFilter(label=_("Reference, title, organisation or credit code"), method="search")
+    sort = django_filters.ChoiceFilter(label=_("Sort by"), choices=SORT_CHOICES, method="order",
+                                       empty_label=None)
 
     class Meta:
         model = Application
-        fields = ["program", "track", "status", "eligibility", "q"]
+        fields = ["program", "track", "status", "eligibility", "q", "sort"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.form.fields["track"].label_from_instance = lambda t: f"{t.program} · {t.code}. {t.title}"[:80]
+        track_field = self.form.fields["track"]
+        track_field.label_from_instance = lambda t: f"{t.program} · {t.code}. {t.title}"[:80]
+        # With a program chosen, only its tracks are offered (and a track of another program is refused).
+        program = self.form["program"].value()
+        if program and str(program).isdigit():
+            track_field.queryset = track_field.queryset.filter(program_id=int(program))
 
     def search(self, queryset, name, value):
-        from django.db.models import Q
+        return queue_search(queryset, value)
 
-        return queryset.filter(
-            Q(reference__icontains=value) | Q(title__icontains=value) | Q(organisation__name__icontains=value)
-        )
+    def order(self, queryset, name, value):
+        return queryset.order_by(*QUEUE_ORDERINGS.get(value, QUEUE_ORDERINGS[QUEUE_DEFAULT_ORDER]))

@@ -103,7 +103,7 @@ class Application(models.Model):
     last_comment = models.TextField(_("latest officer comment"), blank=True)
     pdf_status = models.CharField(_("PDF"), max_length=10, choices=PdfStatus.choices, default=PdfStatus.NONE)
     pdf_file = models.FileField(_("application PDF"), upload_to="pdf/%Y/", blank=True)
-    pdf_version = models.PositiveIntegerField(default=0)
+    pdf_version = models.PositiveIntegerField(_("PDF of version"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -123,7 +123,7 @@ class Application(models.Model):
 
 class Partner(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="partners")
-    seq = models.PositiveSmallIntegerField()
+    seq = models.PositiveSmallIntegerField(_("order"))
     name = models.CharField(_("partner name"), max_length=200)
     uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     org_type = models.CharField(_("organisation type"), max_length=30, choices=OrgType.choices)
@@ -145,12 +145,14 @@ class Partner(models.Model):
 
 class KPICommitment(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="kpi_commitments")
-    kpi = models.ForeignKey("programs.KPI", on_delete=models.PROTECT, related_name="+")
+    kpi = models.ForeignKey("programs.KPI", verbose_name=_("KPI"), on_delete=models.PROTECT, related_name="+")
     value = models.DecimalField(_("committed value"), max_digits=14, decimal_places=2, null=True, blank=True)
     note = models.CharField(_("how it will be met"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["application", "kpi__seq"]
+        verbose_name = _("KPI commitment")
+        verbose_name_plural = _("KPI commitments")
         constraints = [models.UniqueConstraint(fields=["application", "kpi"], name="kpi_commitment_unique")]
 
     def __str__(self) -> str:
@@ -163,13 +165,15 @@ class BudgetLine(models.Model):
         MATCHING = "matching", _("Matching funds")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="budget_lines")
-    seq = models.PositiveSmallIntegerField()
+    seq = models.PositiveSmallIntegerField(_("order"))
     item = models.CharField(_("budget item"), max_length=200)
     source = models.CharField(_("paid from"), max_length=10, choices=Source.choices)
     amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2)
 
     class Meta:
         ordering = ["application", "seq"]
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
 
     def __str__(self) -> str:
         return f"{self.item}: {self.amount}"
@@ -179,17 +183,21 @@ class MaterialUpload(models.Model):
     """One uploaded file for one required material; stored privately, served through a checked view."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="uploads")
-    material = models.ForeignKey("programs.Material", on_delete=models.PROTECT, related_name="+")
-    file = models.FileField(upload_to="materials/%Y/%m/")
+    material = models.ForeignKey("programs.Material", verbose_name=_("material"), on_delete=models.PROTECT,
+                                 related_name="+")
+    file = models.FileField(_("file"), upload_to="materials/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255)
     size = models.PositiveIntegerField(_("size (bytes)"))
-    content_type = models.CharField(max_length=100)
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    content_type = models.CharField(_("file type"), max_length=100)
+    sha256 = models.CharField(_("SHA-256 checksum"), max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"),
+                                    on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
         ordering = ["application", "material__seq"]
+        verbose_name = _("uploaded material")
+        verbose_name_plural = _("uploaded materials")
         constraints = [models.UniqueConstraint(fields=["application", "material"], name="one_upload_per_material")]
 
     def __str__(self) -> str:
@@ -200,13 +208,16 @@ class ApplicationVersion(models.Model):
     """Everything submitted, frozen at each submission so returns and resubmissions can be compared."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveIntegerField()
-    submitted_at = models.DateTimeField()
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    snapshot = models.JSONField()
+    number = models.PositiveIntegerField(_("version"))
+    submitted_at = models.DateTimeField(_("submitted"))
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"),
+                                     on_delete=models.PROTECT, related_name="+")
+    snapshot = models.JSONField(_("content as submitted"))
 
     class Meta:
         ordering = ["application", "number"]
+        verbose_name = _("submitted version")
+        verbose_name_plural = _("submitted versions")
         constraints = [models.UniqueConstraint(fields=["application", "number"], name="version_number_unique")]
 
     def __str__(self) -> str:

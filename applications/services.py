@@ -170,11 +170,15 @@ def application_save_draft(*, actor, application: Application, data: dict[str, s
         raise ValidationError(_("This application can no longer be edited."))
     locked.draft = {k: str(v) for k, v in data.items()}
     locked.draft_saved_at = timezone.now()
-    locked.title = data.get("title", "")[:200]
-    locked.requested_amount = lenient_decimal(data.get("requested_amount"))
-    locked.matching_funds = lenient_decimal(data.get("matching_funds"))
-    locked.save(update_fields=["draft", "draft_saved_at", "title", "requested_amount", "matching_funds",
-                               "updated_at"])
+    fields = ["draft", "draft_saved_at", "updated_at"]
+    if locked.version == 0:
+        # Before the first submission the columns follow the draft; afterwards (a returned application) they
+        # keep the submitted version's values, which officers see, until the applicant resubmits.
+        locked.title = data.get("title", "")[:200]
+        locked.requested_amount = lenient_decimal(data.get("requested_amount"))
+        locked.matching_funds = lenient_decimal(data.get("matching_funds"))
+        fields += ["title", "requested_amount", "matching_funds"]
+    locked.save(update_fields=fields)
     return locked
 
 
@@ -433,10 +437,13 @@ def _submit(name: str, *, actor, application: Application, data: SubmissionData)
 
 
 def _queue_pdf(application: Application) -> None:
+    """After commit, off the request: on Celery, or on the background thread when there is no broker."""
+    from ipgrants.background import run_later
+
     from .tasks import generate_application_pdf
 
     app_id, version = application.pk, application.version
-    transaction.on_commit(lambda: generate_application_pdf.delay(application_id=app_id, version=version))
+    transaction.on_commit(lambda: run_later(generate_application_pdf, application_id=app_id, version=version))
 
 
 @transaction.atomic
@@ -503,6 +510,28 @@ def allowed_steps(application: Application, user) -> list:
     """Transitions the user may take now; templates show exactly these buttons."""
     role = Actor.OFFICER if getattr(user, "is_officer", False) else Actor.APPLICANT
     return [t for t in TRANSITIONS.values() if application.status in t.sources and t.actor == role]
+
+
+@transaction.atomic
+def application_delete(*, actor, application: Application) -> None:
+    """An administrator deletes an application (from the Django admin). Its uploaded files and PDF leave the
+    disk once the deletion is committed; the audit trail keeps a record with the reference and version."""
+    if not getattr(actor, "is_portal_admin", False):
+        raise PermissionDenied(_("Only administrators may delete applications."))
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    stored = [u.file for u in locked.uploads.all() if u.file]
+    if locked.pdf_file:
+        stored.append(locked.pdf_file)
+    files = [(f.storage, f.name) for f in stored]
+    record_event(target=locked, actor=actor, action="delete", from_state=locked.status,
+                 data={"reference": locked.reference, "version": locked.version, "files": len(files)})
+    locked.delete()
+
+    def remove_files() -> None:
+        for storage, name in files:
+            storage.delete(name)
+
+    transaction.on_commit(remove_files)
 
 
 # --- PDF -----------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ipgrants.pagination import paginate
+from ipgrants.pagination import paginate, paginate_ids
 from organisations.selectors import organisations_for
 from programs.models import Track
 from programs.selectors import is_call_open
@@ -31,6 +31,7 @@ from .selectors import (
     application_history,
     my_applications,
     officer_queue,
+    officer_queue_rows,
     upload_for,
     uploads_by_material,
     version_changes,
@@ -309,6 +310,6 @@ def queue(request):
     if not request.user.is_officer:
         raise Http404
     filterset = QueueFilter(request.GET or None, queryset=officer_queue())
-    page, querystring = paginate(request, filterset.qs, per_page=25)
+    page, querystring = paginate_ids(request, filterset.qs, officer_queue_rows, per_page=25)
     return render(request, "applications/queue.html",
                   {"filter": filterset, "page": page, "querystring": querystring})

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "applications",
     "reviews",
     "milestones",
+    "benchmarks",
 ]
 
 MIDDLEWARE = [
@@ -150,6 +151,9 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", REDIS_URL) or None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
+# Without a broker, queued work (the application PDF) runs on a background thread, not in the request;
+# True runs it in the caller (the test suite's default).
+BACKGROUND_TASKS_INLINE = env_bool("BACKGROUND_TASKS_INLINE", default=False)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

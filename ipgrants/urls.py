@@ -1,7 +1,14 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, reverse_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts import views as account_views
+
+admin.site.site_header = _("ipgrants administration")
+admin.site.site_title = _("ipgrants administration")
+admin.site.index_title = _("Administration")
+# "View site" opens the portal's catalogue; the home page would send an administrator back here.
+admin.site.site_url = reverse_lazy("programs:catalogue")
 
 urlpatterns = [
     path("", account_views.home, name="home"),

@@ -10,6 +10,7 @@ from .uscc import normalise_uscc
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "level", "parent")
+    list_select_related = ("parent__parent",)  # the parent's full name walks its own parents
     list_filter = ("level",)
     search_fields = ("code", "name")
 

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from organisations.models import Region
+
 from .models import KPI, Criterion, EligibilityRule, Material, Program, Rubric, Track, Tranche
 
 
@@ -15,8 +17,14 @@ class ProgramAdmin(admin.ModelAdmin):
     list_display = ("code", "title", "level", "region", "year", "call_opens", "call_closes", "total_budget")
     list_filter = ("level", "year")
     search_fields = ("code", "title", "issuer")
-    list_select_related = ("region",)
+    list_select_related = ("region", "region__parent", "region__parent__parent")
     inlines = [TrackInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "region":
+            # Each option's label is the region's full name (district, city, province): load the parents with it.
+            kwargs["queryset"] = Region.objects.select_related("parent", "parent__parent")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class TrancheInline(admin.TabularInline):

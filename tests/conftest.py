@@ -52,6 +52,8 @@ def _fast_and_private(tmp_path, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "private"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    # Queued work runs in the caller unless a test takes the background thread itself (see ipgrants.background).
+    settings.BACKGROUND_TASKS_INLINE = True
 
 
 @pytest.fixture

@@ -1,0 +1,187 @@
+"""The pages the benchmark times: one ``register(...)`` line each.
+
+Each page names who opens it, its URL, the Django admin changelist (or change form) over the same rows, and a
+hand-written SQL query returning the same rows (the figure a page's SQL time is held against). Later features
+(expert-review ranking, fund ledger, dashboards) add their pages here.
+
+URLs and SQL are functions of a ``Sample`` (ids, a search term and a page number picked from the seeded data),
+so the same registry runs at 40 applications in the test suite and at 10,000 or a million on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+
+from applications.models import Application, ApplicationVersion, MaterialUpload
+from organisations.models import Membership, Organisation, Region
+from organisations.uscc import normalise_uscc
+from programs.models import Material, Program, Track
+
+QUEUE_PAGE = 25
+Statement = tuple[str, list]
+
+
+@dataclass
+class Sample:
+    """What the pages are opened with, taken from the seeded rows."""
+
+    officer: object
+    admin: object
+    applicant: object
+    organisation_id: int
+    application_id: int
+    track_id: int
+    deep_page: int
+    term: str  # a word of the seeded titles
+    uscc_fragment: str
+
+
+@dataclass
+class Page:
+    name: str
+    user: str  # "officer", "applicant", "admin" or "anonymous"
+    url: Callable[[Sample], str]
+    admin_url: Callable[[Sample], str] | None = None
+    raw_sql: Callable[[Sample], list[Statement]] | None = None
+    tags: set[str] = field(default_factory=set)
+
+
+PAGES: list[Page] = []
+
+
+def register(name: str, user: str, url, admin_url=None, raw_sql=None, tags=()) -> None:
+    PAGES.append(Page(name, user, url, admin_url, raw_sql, set(tags)))
+
+
+# --- tables ----------------------------------------------------------------------------------------------------
+A = Application._meta.db_table
+T = Track._meta.db_table
+P = Program._meta.db_table
+O = Organisation._meta.db_table  # noqa: E741
+M = Material._meta.db_table
+U = MaterialUpload._meta.db_table
+V = ApplicationVersion._meta.db_table
+MS = Membership._meta.db_table
+R = Region._meta.db_table
+
+ADMIN_APPLICATIONS = "/admin/applications/application/"
+
+
+def _queue_sql(where: str = "", params: list | None = None, offset: int = 0) -> list[Statement]:
+    params = params or []
+    base = f"FROM {A} a WHERE a.submitted_at IS NOT NULL {where}"
+    rows = f"""
+        SELECT a.id, a.reference, a.title, a.requested_amount, a.status, a.verdict_overall, a.submitted_at,
+               t.code, t.title, p.title, o.name, o.uscc,
+               (SELECT COUNT(*) FROM {M} m WHERE m.track_id = a.track_id AND m.required = %s),
+               (SELECT COUNT(*) FROM {U} u WHERE u.application_id = a.id)
+        FROM {A} a JOIN {T} t ON t.id = a.track_id JOIN {P} p ON p.id = t.program_id
+             JOIN {O} o ON o.id = a.organisation_id
+        WHERE a.submitted_at IS NOT NULL {where}
+        ORDER BY a.submitted_at DESC NULLS LAST, a.id DESC LIMIT {QUEUE_PAGE} OFFSET {offset}"""
+    return [(f"SELECT COUNT(*) {base}", params), (rows, [True, *params])]
+
+
+def _search_where(term: str) -> tuple[str, list]:
+    like = f"%{term}%"
+    where = (f"AND (UPPER(a.reference) LIKE UPPER(%s) OR UPPER(a.title) LIKE UPPER(%s) OR a.organisation_id IN "
+             f"(SELECT id FROM {O} WHERE UPPER(name) LIKE UPPER(%s) OR uscc LIKE %s))")
+    return where, [like, like, like, f"%{normalise_uscc(term)}%"]
+
+
+def _queue(query: str = "") -> Callable[[Sample], str]:
+    return lambda s: reverse("applications:officer_queue") + query.format(s=s)
+
+
+def _admin_queue(query: str = "") -> Callable[[Sample], str]:
+    return lambda s: ADMIN_APPLICATIONS + "?submitted_at__isnull=False" + query.format(s=s)
+
+
+register(
+    "queue page 1", "officer", _queue(), _admin_queue(), lambda s: _queue_sql(), tags={"queue"},
+)
+register(
+    "queue deep page", "officer", _queue("?page={s.deep_page}"), _admin_queue("&p={s.deep_page}"),
+    lambda s: _queue_sql(offset=(s.deep_page - 1) * QUEUE_PAGE), tags={"queue"},
+)
+register(
+    "queue search title", "officer", _queue("?q={s.term}"), _admin_queue("&q={s.term}"),
+    lambda s: _queue_sql(*_search_where(s.term)), tags={"queue"},
+)
+register(
+    "queue search USCC", "officer", _queue("?q={s.uscc_fragment}"), _admin_queue("&q={s.uscc_fragment}"),
+    lambda s: _queue_sql(*_search_where(s.uscc_fragment)), tags={"queue"},
+)
+register(
+    "queue track filter", "officer", _queue("?track={s.track_id}"), _admin_queue("&track__id__exact={s.track_id}"),
+    lambda s: _queue_sql("AND a.track_id = %s", [s.track_id]), tags={"queue"},
+)
+register(
+    "queue deep search", "officer", _queue("?q={s.term}&page=3"), _admin_queue("&q={s.term}&p=3"),
+    lambda s: _queue_sql(*_search_where(s.term), offset=2 * QUEUE_PAGE), tags={"queue"},
+)
+
+
+def _application_sql(s: Sample) -> list[Statement]:
+    return [
+        (f"SELECT a.*, t.title, p.title, o.name FROM {A} a JOIN {T} t ON t.id = a.track_id "
+         f"JOIN {P} p ON p.id = t.program_id JOIN {O} o ON o.id = a.organisation_id WHERE a.id = %s",
+         [s.application_id]),
+        (f"SELECT * FROM {U} WHERE application_id = %s", [s.application_id]),
+        (f"SELECT * FROM {V} WHERE application_id = %s ORDER BY number", [s.application_id]),
+    ]
+
+
+register(
+    "application page (officer)", "officer", lambda s: reverse("applications:detail", args=[s.application_id]),
+    lambda s: f"{ADMIN_APPLICATIONS}{s.application_id}/change/", _application_sql,
+)
+
+
+def _mine_sql(s: Sample) -> list[Statement]:
+    where = f"FROM {A} a JOIN {MS} ms ON ms.organisation_id = a.organisation_id WHERE ms.user_id = %s"
+    return [
+        (f"SELECT COUNT(*) {where}", [s.applicant.pk]),
+        (f"SELECT a.id, a.reference, a.title, a.status, a.updated_at, t.code, t.title, p.title, o.name "
+         f"FROM {A} a JOIN {MS} ms ON ms.organisation_id = a.organisation_id JOIN {T} t ON t.id = a.track_id "
+         f"JOIN {P} p ON p.id = t.program_id JOIN {O} o ON o.id = a.organisation_id WHERE ms.user_id = %s "
+         f"ORDER BY a.updated_at DESC, a.id DESC LIMIT 20", [s.applicant.pk]),
+    ]
+
+
+register(
+    "my applications", "applicant", lambda s: reverse("applications:mine"),
+    lambda s: f"{ADMIN_APPLICATIONS}?organisation__id__exact={s.organisation_id}", _mine_sql,
+)
+
+
+def _organisations_sql(s: Sample) -> list[Statement]:
+    return [
+        (f"SELECT COUNT(*) FROM {O}", []),
+        (f"SELECT o.*, r.name, r1.name, r2.name FROM {O} o JOIN {R} r ON r.code = o.region_id "
+         f"LEFT JOIN {R} r1 ON r1.code = r.parent_id LEFT JOIN {R} r2 ON r2.code = r1.parent_id "
+         f"ORDER BY o.name, o.id LIMIT 20", []),
+    ]
+
+
+register(
+    "organisations (officer)", "officer", lambda s: reverse("organisations:list"),
+    lambda s: "/admin/organisations/organisation/", _organisations_sql,
+)
+
+
+def _catalogue_sql(s: Sample) -> list[Statement]:
+    return [
+        (f"SELECT COUNT(*) FROM {P}", []),
+        (f"SELECT p.*, (SELECT COUNT(*) FROM {T} t WHERE t.program_id = p.id) FROM {P} p "
+         f"ORDER BY p.year DESC, p.code LIMIT 20", []),
+    ]
+
+
+register(
+    "program catalogue", "anonymous", lambda s: reverse("programs:catalogue"),
+    lambda s: "/admin/programs/program/", _catalogue_sql,
+)
