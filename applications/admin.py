@@ -7,8 +7,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .eligibility import Verdict
 from .models import Application, ApplicationVersion, BudgetLine, KPICommitment, MaterialUpload, Partner
+from .prechecks import submitted_rows
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -95,8 +95,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     def verdict_table(self, obj: Application) -> str:
         if not obj.verdict.get("results") and not obj.verdict.get("evaluated_on"):
             return "—"
-        verdict = Verdict.from_dict(obj.verdict)
-        return render_to_string("applications/_verdict.html", {"results": verdict.results})
+        return render_to_string("applications/_checked_rules.html", {"rows": submitted_rows(obj)})
 
     def delete_model(self, request, obj):
         services.application_delete(actor=request.user, application=obj)
