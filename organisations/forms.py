@@ -217,6 +217,16 @@ class ProjectRecordForm(forms.ModelForm):
         return data
 
 
+class BlacklistForm(forms.Form):
+    """An officer's entry for the credit blacklist, an officer-owned fact the applicant cannot change."""
+
+    blacklisted = forms.BooleanField(label=_("Listed on a national or provincial credit blacklist"), required=False)
+    reason = forms.CharField(
+        label=_("Source or reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example the list and the date it was checked; kept in the audit trail."),
+    )
+
+
 class MemberAddForm(forms.Form):
     username = forms.CharField(
         label=_("Username"), max_length=150,

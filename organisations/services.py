@@ -29,9 +29,11 @@ from .models import (
 from .selectors import can_create_organisation, can_edit_organisation
 from .uscc import normalise_uscc
 
+# What members may type on the profile page. Officer-owned facts (the credit blacklist here, past awards
+# and acceptance outcomes in project records) are changed only by the officer services below.
 ORGANISATION_FIELDS = (
     "name", "uscc", "region", "org_type", "is_legal_person", "full_time_staff", "park_enterprise_count",
-    "blacklisted", "address", "contact_name", "contact_phone",
+    "address", "contact_name", "contact_phone",
 )
 FINANCIAL_YEAR_FIELDS = ("year", "sales_revenue", "rd_spend", "ip_spend")
 PATENT_FIELDS = ("kind", "number", "title", "granted_on", "status")
@@ -62,9 +64,9 @@ def _require_editor(actor, organisation: Organisation) -> None:
         raise PermissionDenied(_("Only members of this organisation and program officers may change it."))
 
 
-def _require_officer(actor) -> None:
+def _require_officer(actor, message: str = "") -> None:
     if not getattr(actor, "is_officer", False):
-        raise PermissionDenied(_("Only program officers may enter project records."))
+        raise PermissionDenied(message or _("Only program officers may enter project records."))
 
 
 def _audit_value(value: Any) -> Any:
@@ -117,6 +119,29 @@ def organisation_update(*, actor, organisation: Organisation, **fields) -> Organ
     locked.full_clean()
     locked.save(update_fields=[*changed, "updated_at"])
     record_event(target=locked, actor=actor, action="organisation_update", data={"changed": changed})
+    return locked
+
+
+@transaction.atomic
+def organisation_set_blacklisted(*, actor, organisation: Organisation, blacklisted: bool, reason: str) -> Organisation:
+    """An officer records whether the organisation is on a national or provincial credit blacklist."""
+    _require_officer(actor, _("Only program officers may change the credit blacklist entry."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say where the blacklist entry comes from or why it changes.")})
+    locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if locked.blacklisted == blacklisted:
+        raise ValidationError(
+            {"blacklisted": _("The organisation is already listed on a credit blacklist.") if blacklisted
+             else _("The organisation is already not listed on a credit blacklist.")}
+        )
+    locked.blacklisted = blacklisted
+    locked.save(update_fields=["blacklisted", "updated_at"])
+    record_event(
+        target=locked, actor=actor, action="organisation_blacklist",
+        from_state="listed" if not blacklisted else "not_listed",
+        to_state="listed" if blacklisted else "not_listed", reason=reason,
+    )
     return locked
 
 

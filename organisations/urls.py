@@ -13,6 +13,7 @@ urlpatterns = [
     path(
         "<int:pk>/members/<int:membership_pk>/remove/", views.organisation_member_remove, name="member_remove"
     ),
+    path("<int:pk>/blacklist/", views.organisation_blacklist, name="blacklist"),
     path("<int:pk>/records/", views.organisation_records, name="records"),
     path("<int:pk>/records/<int:record_pk>/", views.organisation_record_edit, name="record_edit"),
 ]

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ipgrants.pagination import paginate
 
 from .filters import OrganisationFilter
-from .forms import MemberAddForm, OrganisationForm, ProjectRecordForm, formset_changes, profile_formsets
+from .forms import BlacklistForm, MemberAddForm, OrganisationForm, ProjectRecordForm, formset_changes, profile_formsets
 from .selectors import (
     can_create_organisation,
     membership_for,
@@ -33,6 +33,7 @@ from .services import (
     membership_remove,
     organisation_create,
     organisation_profile_save,
+    organisation_set_blacklisted,
     project_record_create,
     project_record_update,
 )
@@ -193,6 +194,23 @@ def organisation_records(request, pk: int):
         "organisations/records.html",
         {"organisation": organisation, "records": organisation_project_records(organisation), "form": form},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_blacklist(request, pk: int):
+    _require_officer(request.user)
+    organisation = organisation_for(request.user, pk)
+    form = BlacklistForm(request.POST or None, initial={"blacklisted": organisation.blacklisted})
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation_set_blacklisted(actor=request.user, organisation=organisation, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_service_error(form, exc)
+        else:
+            messages.success(request, _("The credit blacklist entry was saved."))
+            return redirect("organisations:detail", pk=organisation.pk)
+    return render(request, "organisations/blacklist.html", {"organisation": organisation, "form": form})
 
 
 @login_required

@@ -115,9 +115,9 @@ def test_organisation_update_by_member_records_the_change(applicant):
 
 def test_organisation_update_by_officer(officer):
     org = OrganisationFactory()
-    organisation_update(actor=officer, organisation=org, blacklisted=True)
+    organisation_update(actor=officer, organisation=org, full_time_staff=77)
     org.refresh_from_db()
-    assert org.blacklisted is True
+    assert org.full_time_staff == 77
 
 
 @pytest.mark.parametrize("role", ["other_applicant", "reviewer"])
