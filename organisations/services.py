@@ -40,6 +40,13 @@ PATENT_FIELDS = ("kind", "number", "title", "granted_on", "status")
 CERTIFICATION_FIELDS = ("standard", "certificate_number", "valid_from", "valid_until")
 PROJECT_RECORD_FIELDS = ("title", "level", "category", "awarded_on", "acceptance", "accepted_on", "note")
 EARLIEST_YEAR = 1980
+# Date bounds: China's Patent Law came into force on 1985-04-01, so no patent was granted (and no IP grant
+# program awarded) before it; GB/T 29490 (enterprise IP management) took effect on 2013-03-01 and its
+# certificates run three years.
+EARLIEST_PATENT_GRANT = dt.date(1985, 4, 1)
+EARLIEST_AWARD = dt.date(1985, 4, 1)
+EARLIEST_CERTIFICATE = dt.date(2013, 3, 1)
+CERTIFICATE_YEARS = 3
 
 
 @dataclass
@@ -75,6 +82,27 @@ def _audit_value(value: Any) -> Any:
     if isinstance(value, (Decimal, dt.date)):
         return str(value)
     return value
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _check_dates(values: dict, bounds: dict[str, tuple[dt.date, dt.date | None]]) -> None:
+    """Each named date between its earliest day and its latest (today when None); one message per field."""
+    today = timezone.localdate()
+    errors = {}
+    for name, (earliest, latest) in bounds.items():
+        value = values.get(name)
+        latest = latest or today
+        if value is not None and not earliest <= value <= latest:
+            errors[name] = _("Enter a date between %(earliest)s and %(latest)s; %(value)s is not plausible.") % {
+                "earliest": earliest.isoformat(), "latest": latest.isoformat(), "value": value.isoformat()}
+    if errors:
+        raise ValidationError(errors)
 
 
 # ---------------------------------------------------------------- organisations
@@ -204,16 +232,31 @@ def _check_financial_year(values: dict) -> None:
         raise ValidationError(errors)
 
 
-def _check_patent(values: dict) -> None:
-    granted_on = values.get("granted_on")
-    if granted_on is not None and granted_on > timezone.localdate():
-        raise ValidationError({"granted_on": _("The grant date cannot be in the future.")})
+def check_patent(values: dict) -> None:
+    """A grant date between the first Chinese patent grants and today."""
+    _check_dates(values, {"granted_on": (EARLIEST_PATENT_GRANT, None)})
 
 
-def _check_certification(values: dict) -> None:
+def check_certification(values: dict) -> None:
+    """A certificate that started between the standard's publication and today and runs at most
+    CERTIFICATE_YEARS, ending on or after its start."""
+    _check_dates(values, {"valid_from": (EARLIEST_CERTIFICATE, None)})
     start, end = values.get("valid_from"), values.get("valid_until")
     if start and end and end < start:
         raise ValidationError({"valid_until": _("The certificate must end on or after the day it starts.")})
+    if start and end and end > _add_years(start, CERTIFICATE_YEARS):
+        raise ValidationError({"valid_until": _(
+            "A certificate runs at most %(years)d years: enter an end date no later than %(latest)s."
+        ) % {"years": CERTIFICATE_YEARS, "latest": _add_years(start, CERTIFICATE_YEARS).isoformat()}})
+
+
+def check_project_record_dates(values: dict) -> None:
+    """An award made between the first grant programs and today, accepted after the award and not later
+    than today."""
+    _check_dates(values, {"awarded_on": (EARLIEST_AWARD, None), "accepted_on": (EARLIEST_AWARD, None)})
+    awarded_on, accepted_on = values.get("awarded_on"), values.get("accepted_on")
+    if accepted_on and awarded_on and accepted_on < awarded_on:
+        raise ValidationError({"accepted_on": _("The acceptance date cannot be before the award date.")})
 
 
 def _rows_save(
@@ -263,7 +306,7 @@ def profile_save_financial_years(*, actor, organisation: Organisation, changes: 
 def profile_save_patents(*, actor, organisation: Organisation, changes: RowChanges) -> None:
     _rows_save(
         actor=actor, organisation=organisation, model=Patent, fields=PATENT_FIELDS,
-        changes=changes, check=_check_patent, action="patents_save",
+        changes=changes, check=check_patent, action="patents_save",
     )
 
 
@@ -271,7 +314,7 @@ def profile_save_patents(*, actor, organisation: Organisation, changes: RowChang
 def profile_save_certifications(*, actor, organisation: Organisation, changes: RowChanges) -> None:
     _rows_save(
         actor=actor, organisation=organisation, model=Certification, fields=CERTIFICATION_FIELDS,
-        changes=changes, check=_check_certification, action="certifications_save",
+        changes=changes, check=check_certification, action="certifications_save",
     )
 
 
@@ -299,8 +342,7 @@ def _check_project_record(record: ProjectRecord) -> None:
         raise ValidationError(
             {"accepted_on": _("Enter the acceptance date for a passed or failed acceptance.")}
         )
-    if record.accepted_on and record.awarded_on and record.accepted_on < record.awarded_on:
-        raise ValidationError({"accepted_on": _("The acceptance date cannot be before the award date.")})
+    check_project_record_dates({"awarded_on": record.awarded_on, "accepted_on": record.accepted_on})
 
 
 @transaction.atomic
