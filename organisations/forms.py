@@ -7,6 +7,8 @@ from django.forms.models import BaseInlineFormSet, ModelChoiceIterator, inlinefo
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ipgrants.forms import MoneyField
+
 from .models import AcceptanceOutcome, Certification, FinancialYear, Organisation, Patent, ProjectRecord
 from .selectors import region_choices
 from .services import (
@@ -109,10 +111,9 @@ class OrganisationForm(forms.ModelForm):
 
 class FinancialYearForm(forms.ModelForm):
     year = forms.IntegerField(label=_("Year"), min_value=EARLIEST_YEAR)
-    sales_revenue = forms.DecimalField(label=_("Sales revenue (yuan)"), min_value=0, max_digits=16,
-                                       decimal_places=2)
-    rd_spend = forms.DecimalField(label=_("R&D spend (yuan)"), min_value=0, max_digits=16, decimal_places=2)
-    ip_spend = forms.DecimalField(label=_("IP spend (yuan)"), min_value=0, max_digits=16, decimal_places=2)
+    sales_revenue = MoneyField(label=_("Sales revenue (yuan)"))
+    rd_spend = MoneyField(label=_("R&D spend (yuan)"))
+    ip_spend = MoneyField(label=_("IP spend (yuan)"))
 
     class Meta:
         model = FinancialYear
