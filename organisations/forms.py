@@ -248,8 +248,9 @@ class BlacklistForm(forms.Form):
     )
 
 
-class MemberAddForm(forms.Form):
+class MemberInviteForm(forms.Form):
     username = forms.CharField(
         label=_("Username"), max_length=150,
-        help_text=_("The username the colleague registered with; they must have an applicant account."),
+        help_text=_("The username your colleague registered with as an applicant. They see the invitation on "
+                    "their own page and accept or decline it."),
     )

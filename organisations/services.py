@@ -18,15 +18,19 @@ from django.utils.translation import gettext as _
 from audit.services import record_event
 
 from .models import (
+    INVITATION_TRANSITIONS,
     AcceptanceOutcome,
     Certification,
     FinancialYear,
+    Invitation,
+    InvitationState,
     Membership,
+    MembershipRole,
     Organisation,
     Patent,
     ProjectRecord,
 )
-from .selectors import can_create_organisation, can_edit_organisation
+from .selectors import can_create_organisation, can_edit_organisation, can_manage_members
 from .uscc import normalise_uscc
 
 # What members may type on the profile page. Officer-owned facts (the credit blacklist here, past awards
@@ -110,7 +114,7 @@ def _check_dates(values: dict, bounds: dict[str, tuple[dt.date, dt.date | None]]
 
 @transaction.atomic
 def organisation_create(*, actor, **fields) -> Organisation:
-    """Register an organisation; an applicant who creates it becomes its first member."""
+    """Register an organisation; an applicant who creates it becomes its owner."""
     if not can_create_organisation(actor):
         raise PermissionDenied(_("Only applicants and program officers may register an organisation."))
     _check_fields(fields, ORGANISATION_FIELDS)
@@ -120,7 +124,7 @@ def organisation_create(*, actor, **fields) -> Organisation:
     organisation.full_clean()
     organisation.save()
     if actor.is_applicant:
-        Membership.objects.create(organisation=organisation, user=actor)
+        Membership.objects.create(organisation=organisation, user=actor, role=MembershipRole.OWNER)
     record_event(
         target=organisation, actor=actor, action="organisation_create",
         data={"uscc": organisation.uscc, "name": organisation.name},
@@ -176,44 +180,125 @@ def organisation_set_blacklisted(*, actor, organisation: Organisation, blacklist
 # ---------------------------------------------------------------- members
 
 
+def _require_member_manager(actor, organisation: Organisation) -> None:
+    if not can_manage_members(actor, organisation):
+        raise PermissionDenied(_("Only the organisation's owners and program officers may manage its members."))
+
+
+def _move_invitation(*, actor, invitation: Invitation, to: str, action: str) -> Invitation:
+    """The common step of every invitation transition: the state may move only as the table allows."""
+    if to not in INVITATION_TRANSITIONS[invitation.state]:
+        raise ValidationError(_("This invitation was already answered or withdrawn (%(state)s).")
+                              % {"state": invitation.get_state_display()})
+    before = invitation.state
+    invitation.state, invitation.decided_at = to, timezone.now()
+    invitation.save(update_fields=["state", "decided_at"])
+    record_event(
+        target=invitation.organisation, actor=actor, action=action, from_state=before, to_state=to,
+        data={"invitation": invitation.pk, "user": invitation.invitee.username},
+    )
+    return invitation
+
+
+def _locked_invitation(invitation: Invitation) -> Invitation:
+    return Invitation.objects.select_for_update().select_related("organisation", "invitee").get(pk=invitation.pk)
+
+
 @transaction.atomic
-def membership_add(*, actor, organisation: Organisation, username: str) -> Membership:
-    """A member (or an officer) lets another applicant act for the organisation."""
+def invitation_create(*, actor, organisation: Organisation, username: str) -> Invitation | None:
+    """An owner (or an officer) invites an applicant to act for the organisation.
+
+    Whether the username exists, is someone else's role or is already a member is not revealed: the caller
+    shows one neutral message whatever this returns (the invitation, or None when none was made).
+    """
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    _require_editor(actor, organisation)
-    username = (username or "").strip()
-    user = get_user_model().objects.filter(username=username).first()
-    if user is None:
-        raise ValidationError(
-            {"username": _("No user is registered as “%(username)s”. Check the spelling, or ask them to "
-                           "register as an applicant first.") % {"username": username}}
-        )
-    if not user.is_applicant:
-        raise ValidationError(
-            {"username": _("“%(username)s” is not an applicant account; only applicants can act for an "
-                           "organisation.") % {"username": username}}
-        )
-    if Membership.objects.filter(organisation=organisation, user=user).exists():
-        raise ValidationError(
-            {"username": _("“%(username)s” is already a member of this organisation.")
-             % {"username": username}}
-        )
-    membership = Membership.objects.create(organisation=organisation, user=user)
-    record_event(target=organisation, actor=actor, action="membership_add", data={"user": user.username})
+    _require_member_manager(actor, organisation)
+    user = get_user_model().objects.filter(username=(username or "").strip()).first()
+    if (
+        user is None or not user.is_applicant
+        or Membership.objects.filter(organisation=organisation, user=user).exists()
+        or Invitation.objects.filter(organisation=organisation, invitee=user, state=InvitationState.PENDING).exists()
+    ):
+        return None
+    invitation = Invitation.objects.create(organisation=organisation, invitee=user, invited_by=actor)
+    record_event(
+        target=organisation, actor=actor, action="invitation_create", to_state=InvitationState.PENDING,
+        data={"invitation": invitation.pk, "user": user.username},
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, actor, invitation: Invitation) -> Membership:
+    """The invitee accepts and becomes a member."""
+    invitation = _locked_invitation(invitation)
+    if invitation.invitee_id != getattr(actor, "pk", None) or not actor.is_applicant:
+        raise PermissionDenied(_("Only the invited user may answer an invitation."))
+    _move_invitation(actor=actor, invitation=invitation, to=InvitationState.ACCEPTED, action="invitation_accept")
+    # The first member of an organisation an officer registered becomes its owner.
+    role = MembershipRole.MEMBER if _owners(invitation.organisation).exists() else MembershipRole.OWNER
+    membership, _created = Membership.objects.get_or_create(
+        organisation=invitation.organisation, user=actor, defaults={"role": role}
+    )
     return membership
 
 
 @transaction.atomic
+def invitation_decline(*, actor, invitation: Invitation) -> Invitation:
+    invitation = _locked_invitation(invitation)
+    if invitation.invitee_id != getattr(actor, "pk", None):
+        raise PermissionDenied(_("Only the invited user may answer an invitation."))
+    return _move_invitation(actor=actor, invitation=invitation, to=InvitationState.DECLINED,
+                            action="invitation_decline")
+
+
+@transaction.atomic
+def invitation_cancel(*, actor, invitation: Invitation) -> Invitation:
+    """An owner (or an officer) withdraws an invitation that has not been answered."""
+    invitation = _locked_invitation(invitation)
+    _require_member_manager(actor, invitation.organisation)
+    return _move_invitation(actor=actor, invitation=invitation, to=InvitationState.CANCELLED,
+                            action="invitation_cancel")
+
+
+def _owners(organisation: Organisation):
+    return Membership.objects.filter(organisation=organisation, role=MembershipRole.OWNER)
+
+
+@transaction.atomic
 def membership_remove(*, actor, membership: Membership) -> None:
-    """Remove a member; an organisation always keeps at least one."""
+    """An owner (or an officer) removes a member; any member may leave. The last owner stays."""
     organisation = Organisation.objects.select_for_update().get(pk=membership.organisation_id)
-    _require_editor(actor, organisation)
-    if organisation.memberships.count() <= 1:
-        raise ValidationError(_("An organisation needs at least one member: add another member before "
-                                "removing the last one."))
-    username = membership.user.username
+    membership = Membership.objects.select_related("user").get(pk=membership.pk)
+    if membership.user_id != getattr(actor, "pk", None):
+        _require_member_manager(actor, organisation)
+    if membership.role == MembershipRole.OWNER and _owners(organisation).count() <= 1:
+        raise ValidationError(_("An organisation needs an owner: make another member an owner before removing "
+                                "the last one."))
+    username, role = membership.user.username, membership.role
     membership.delete()
-    record_event(target=organisation, actor=actor, action="membership_remove", data={"user": username})
+    record_event(target=organisation, actor=actor, action="membership_remove", from_state=role,
+                 data={"user": username})
+
+
+@transaction.atomic
+def membership_set_role(*, actor, membership: Membership, role: str) -> Membership:
+    """An owner (or an officer) makes a member an owner, or an owner a plain member; the last owner stays."""
+    organisation = Organisation.objects.select_for_update().get(pk=membership.organisation_id)
+    _require_member_manager(actor, organisation)
+    membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+    if role not in MembershipRole.values:
+        raise ValidationError({"role": _("Choose owner or member.")})
+    if membership.role == role:
+        raise ValidationError(_("%(user)s already has this role.") % {"user": membership.user})
+    if membership.role == MembershipRole.OWNER and _owners(organisation).count() <= 1:
+        raise ValidationError(_("An organisation needs an owner: make another member an owner first."))
+    before = membership.role
+    membership.role = role
+    membership.save(update_fields=["role"])
+    record_event(target=organisation, actor=actor, action="membership_role", from_state=before, to_state=role,
+                 data={"user": membership.user.username})
+    return membership
 
 
 # ---------------------------------------------------------------- profile rows

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
-from organisations.models import FinancialYear, Membership, Organisation
+from organisations.models import FinancialYear, Membership, MembershipRole, Organisation
 from programs.models import Material, Program, Track
 from programs.services import program_set_call_window
 
@@ -71,7 +71,7 @@ class Command(BaseCommand):
             defaults={"name": "广州南沙示例科技有限公司", "region_id": "440115", "org_type": "enterprise",
                       "is_legal_person": True, "full_time_staff": 120},
         )
-        Membership.objects.get_or_create(organisation=org, user=user)
+        Membership.objects.update_or_create(organisation=org, user=user, defaults={"role": MembershipRole.OWNER})
         year = timezone.localdate().year
         for y in range(year - 3, year):
             FinancialYear.objects.update_or_create(
