@@ -6,12 +6,20 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.selectors import home_url_for
 from ipgrants.pagination import paginate
 
 from .filters import ProgramFilter
 from .forms import CallWindowForm
-from .selectors import is_call_open, program_detail, program_list, program_tracks, rubric_for, track_detail
+from .selectors import is_call_open, open_calls, program_detail, program_list, program_tracks, rubric_for, track_detail
 from .services import program_set_call_window
+
+
+def home(request):
+    """Signed-in users go to their own start page; visitors see the open calls and how to apply."""
+    if request.user.is_authenticated:
+        return redirect(home_url_for(request.user))
+    return render(request, "accounts/home.html", {"open_calls": open_calls()})
 
 
 def catalogue(request):
