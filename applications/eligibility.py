@@ -20,6 +20,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ipgrants.text import join_list
 from organisations.choices import AwardCategory, OrgType, RecordLevel
 from organisations.models import AcceptanceOutcome, Organisation, PatentKind, PatentStatus, Region
 from programs.models import EligibilityRule, RuleKind
@@ -274,7 +275,7 @@ def _label(choices: type[models.TextChoices], value: str) -> str:
 
 
 def _labels(choices: type[models.TextChoices], values: Iterable[str]) -> str:
-    return ", ".join(_label(choices, v) for v in values)
+    return join_list(_label(choices, v) for v in values)
 
 
 Check = Callable[[dict, Facts], tuple[str, str]]
@@ -411,7 +412,7 @@ def _sums(
 
 def _missing_years_reason(missing: list[int]) -> str:
     return _("No financial figures for %(years)s: enter them in the organisation profile") % {
-        "years": ", ".join(str(y) for y in missing)
+        "years": join_list(missing)
     }
 
 
@@ -520,7 +521,7 @@ def _scope(levels: list[str] | None, category: str | None) -> str:
         parts.append("/".join(_label(RecordLevel, level) for level in levels))
     if category:
         parts.append(_label(AwardCategory, category))
-    return ", ".join(parts) if parts else _("any level or category")
+    return join_list(parts) if parts else _("any level or category")
 
 
 def _check_no_failed_acceptance(params: dict, facts: Facts) -> tuple[str, str]:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record_event
+from ipgrants.text import join_list
 from organisations.models import Organisation
 from programs.models import Comparator, JointPolicy, Material, Track
 from programs.selectors import is_call_open
@@ -330,7 +331,7 @@ def submission_problems(application: Application, data: SubmissionData) -> dict[
     uploaded = set(application.uploads.values_list("material_id", flat=True))
     missing = [m.title for m in track.materials.all() if m.required and m.pk not in uploaded]
     if missing:
-        add("materials", _("Upload the required materials: %(list)s.") % {"list": "、".join(missing)})
+        add("materials", _("Upload the required materials: %(list)s.") % {"list": join_list(missing)})
     return problems
 
 

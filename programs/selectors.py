@@ -8,6 +8,8 @@ from django.db.models import Case, CharField, Count, Prefetch, Q, QuerySet, Valu
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from organisations.models import Region
+
 from .models import CallStatus, Criterion, Program, Rubric, Track
 
 
@@ -93,6 +95,20 @@ def open_calls(limit: int = 10) -> QuerySet[Program]:
         .filter(call_opens__lte=on, call_closes__gte=on)
         .annotate(track_count=Count("tracks", distinct=True))
         .order_by("call_closes", "code")[:limit]
+    )
+
+
+def regions_with_programs() -> QuerySet[Region]:
+    """Regions a program is run in, with the cities and provinces containing them (the region filter matches
+    a region and everything inside it)."""
+    return (
+        Region.objects.filter(
+            Q(programs__isnull=False) | Q(children__programs__isnull=False)
+            | Q(children__children__programs__isnull=False)
+        )
+        .select_related("parent__parent")
+        .distinct()
+        .order_by("code")
     )
 
 
