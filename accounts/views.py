@@ -11,12 +11,6 @@ from .selectors import home_url_for
 from .services import register_applicant
 
 
-def home(request):
-    if request.user.is_authenticated:
-        return redirect(home_url_for(request.user))
-    return render(request, "accounts/home.html")
-
-
 @login_required
 def reviewer_home(request):
     if request.user.role != Role.REVIEWER:

@@ -44,8 +44,7 @@ class QueueFilter(BootstrapFilterSet):
         model = Application
         fields = ["program", "track", "status", "eligibility", "q", "sort"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def prepare_form(self) -> None:
         track_field = self.form.fields["track"]
         track_field.label_from_instance = lambda t: f"{t.program} · {t.code}. {t.title}"[:80]
         # With a program chosen, only its tracks are offered (and a track of another program is refused).

@@ -6,6 +6,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from ipgrants.forms import MoneyField
 from organisations.choices import OrgType
 from organisations.uscc import normalise_uscc, validate_uscc
 from programs.models import AwardMode, JointPolicy, Track
@@ -40,23 +41,8 @@ def award_help(track: Track) -> str:
         return _("Each award on this track is at most %(budget)s yuan.") % amount
     return _("The track's budget is %(budget)s yuan.") % amount
 
-MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0")}
 
-
-class MoneyField(forms.DecimalField):
-    """Accepts 1,200,000 or 1200000.00; says what to type otherwise."""
-
-    default_error_messages = {"invalid": _("Enter an amount in yuan using digits, for example 150000 or 150000.00.")}
-    # A text box: a number input would silently drop what a browser cannot parse (e.g. "30万").
-    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
-
-    def widget_attrs(self, widget):
-        return {}
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.replace(",", "").replace("，", "").strip()
-        return super().to_python(value)
+MONEY = {"max_digits": 14}
 
 
 class StartForm(forms.Form):

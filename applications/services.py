@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record_event
+from ipgrants.text import join_list
 from organisations.models import Organisation
 from programs.models import JointPolicy, Material, Track
 from programs.selectors import is_call_open
@@ -341,7 +342,7 @@ def submission_problems(application: Application, data: SubmissionData) -> dict[
     missing = [m.title for m in track.materials.all()
                if m.required and m.archived_at is None and m.pk not in uploaded]
     if missing:
-        add("materials", _("Upload the required materials: %(list)s.") % {"list": "、".join(missing)})
+        add("materials", _("Upload the required materials: %(list)s.") % {"list": join_list(missing)})
     return problems
 
 

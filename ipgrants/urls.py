@@ -3,6 +3,7 @@ from django.urls import include, path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts import views as account_views
+from programs import views as program_views
 
 admin.site.site_header = _("ipgrants administration")
 admin.site.site_title = _("ipgrants administration")
@@ -11,7 +12,7 @@ admin.site.index_title = _("Administration")
 admin.site.site_url = reverse_lazy("programs:catalogue")
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", program_views.home, name="home"),
     path("reviewer/", account_views.reviewer_home, name="home_reviewer"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -29,7 +29,7 @@ class OrganisationAdminForm(forms.ModelForm):
 
 class MembershipInline(admin.TabularInline):
     model = Membership
-    fields = ("user", "created_at")
+    fields = ("user", "role", "created_at")
     readonly_fields = ("created_at",)
     autocomplete_fields = ("user",)
     extra = 0

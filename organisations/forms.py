@@ -7,20 +7,50 @@ from django.forms.models import BaseInlineFormSet, ModelChoiceIterator, inlinefo
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ipgrants.forms import MoneyField
+
 from .models import AcceptanceOutcome, Certification, FinancialYear, Organisation, Patent, ProjectRecord
 from .selectors import region_choices
 from .services import (
     CERTIFICATION_FIELDS,
+    EARLIEST_AWARD,
+    EARLIEST_CERTIFICATE,
+    EARLIEST_PATENT_GRANT,
     EARLIEST_YEAR,
     FINANCIAL_YEAR_FIELDS,
     ORGANISATION_FIELDS,
     PATENT_FIELDS,
     PROJECT_RECORD_FIELDS,
     RowChanges,
+    check_certification,
+    check_patent,
+    check_project_record_dates,
 )
 from .uscc import normalise_uscc, validate_uscc
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def date_widget(earliest) -> forms.DateInput:
+    """A date box that tells the browser the plausible range; the services check it again."""
+    return forms.DateInput(attrs={"type": "date", "min": earliest.isoformat()}, format="%Y-%m-%d")
+
+
+class ServiceChecksMixin:
+    """Runs a service's check on the cleaned values so the form names the same field with the same message."""
+
+    service_check = None
+
+    def clean(self):
+        data = super().clean()
+        try:
+            type(self).service_check(data)
+        except forms.ValidationError as exc:
+            for name, errors in exc.error_dict.items():
+                if name not in self.errors:
+                    self.add_error(name if name in self.fields else None, errors)
+        return data
+
 PREFILLED_YEARS = 3
 
 
@@ -81,10 +111,9 @@ class OrganisationForm(forms.ModelForm):
 
 class FinancialYearForm(forms.ModelForm):
     year = forms.IntegerField(label=_("Year"), min_value=EARLIEST_YEAR)
-    sales_revenue = forms.DecimalField(label=_("Sales revenue (yuan)"), min_value=0, max_digits=16,
-                                       decimal_places=2)
-    rd_spend = forms.DecimalField(label=_("R&D spend (yuan)"), min_value=0, max_digits=16, decimal_places=2)
-    ip_spend = forms.DecimalField(label=_("IP spend (yuan)"), min_value=0, max_digits=16, decimal_places=2)
+    sales_revenue = MoneyField(label=_("Sales revenue (yuan)"))
+    rd_spend = MoneyField(label=_("R&D spend (yuan)"))
+    ip_spend = MoneyField(label=_("IP spend (yuan)"))
 
     class Meta:
         model = FinancialYear
@@ -98,33 +127,25 @@ class FinancialYearForm(forms.ModelForm):
         return year
 
 
-class PatentForm(forms.ModelForm):
+class PatentForm(ServiceChecksMixin, forms.ModelForm):
+    service_check = check_patent
+
     class Meta:
         model = Patent
         fields = PATENT_FIELDS
-        widgets = {"granted_on": DATE_WIDGET}
+        widgets = {"granted_on": date_widget(EARLIEST_PATENT_GRANT)}
 
     def clean_number(self) -> str:
         return "".join(self.cleaned_data["number"].split()).upper()
 
-    def clean_granted_on(self):
-        granted_on = self.cleaned_data["granted_on"]
-        if granted_on > timezone.localdate():
-            raise forms.ValidationError(_("The grant date cannot be in the future."))
-        return granted_on
 
+class CertificationForm(ServiceChecksMixin, forms.ModelForm):
+    service_check = check_certification
 
-class CertificationForm(forms.ModelForm):
     class Meta:
         model = Certification
         fields = CERTIFICATION_FIELDS
-        widgets = {"valid_from": DATE_WIDGET, "valid_until": DATE_WIDGET}
-
-    def clean(self):
-        data = super().clean()
-        if data.get("valid_from") and data.get("valid_until") and data["valid_until"] < data["valid_from"]:
-            self.add_error("valid_until", _("The certificate must end on or after the day it starts."))
-        return data
+        widgets = {"valid_from": date_widget(EARLIEST_CERTIFICATE), "valid_until": DATE_WIDGET}
 
 
 class ProfileFormSet(BaseInlineFormSet):
@@ -198,27 +219,38 @@ def formset_changes(formset: BaseInlineFormSet) -> RowChanges:
     return changes
 
 
-class ProjectRecordForm(forms.ModelForm):
+class ProjectRecordForm(ServiceChecksMixin, forms.ModelForm):
+    service_check = check_project_record_dates
+
     class Meta:
         model = ProjectRecord
         fields = PROJECT_RECORD_FIELDS
         widgets = {
-            "awarded_on": DATE_WIDGET, "accepted_on": DATE_WIDGET, "note": forms.Textarea(attrs={"rows": 3}),
+            "awarded_on": date_widget(EARLIEST_AWARD), "accepted_on": date_widget(EARLIEST_AWARD),
+            "note": forms.Textarea(attrs={"rows": 3}),
         }
 
     def clean(self):
         data = super().clean()
         acceptance, accepted_on = data.get("acceptance"), data.get("accepted_on")
-        awarded_on = data.get("awarded_on")
         if acceptance and acceptance != AcceptanceOutcome.PENDING and not accepted_on:
             self.add_error("accepted_on", _("Enter the acceptance date for a passed or failed acceptance."))
-        if accepted_on and awarded_on and accepted_on < awarded_on:
-            self.add_error("accepted_on", _("The acceptance date cannot be before the award date."))
         return data
 
 
-class MemberAddForm(forms.Form):
+class BlacklistForm(forms.Form):
+    """An officer's entry for the credit blacklist, an officer-owned fact the applicant cannot change."""
+
+    blacklisted = forms.BooleanField(label=_("Listed on a national or provincial credit blacklist"), required=False)
+    reason = forms.CharField(
+        label=_("Source or reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example the list and the date it was checked; kept in the audit trail."),
+    )
+
+
+class MemberInviteForm(forms.Form):
     username = forms.CharField(
         label=_("Username"), max_length=150,
-        help_text=_("The username the colleague registered with; they must have an applicant account."),
+        help_text=_("The username your colleague registered with as an applicant. They see the invitation on "
+                    "their own page and accept or decline it."),
     )

@@ -88,6 +88,13 @@ class Organisation(models.Model):
         return self.name
 
 
+class MembershipRole(models.TextChoices):
+    """Owners manage the members (invite, remove, change roles); every member may edit and apply."""
+
+    OWNER = "owner", _("Owner")
+    MEMBER = "member", _("Member")
+
+
 class Membership(models.Model):
     """A user who may act for an organisation."""
 
@@ -97,6 +104,7 @@ class Membership(models.Model):
     user = models.ForeignKey(
         "accounts.User", verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
     )
+    role = models.CharField(_("role"), max_length=10, choices=MembershipRole.choices, default=MembershipRole.MEMBER)
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
 
     class Meta:
@@ -106,6 +114,56 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation}"
+
+
+class InvitationState(models.TextChoices):
+    PENDING = "pending", _("Waiting for an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# The invitation lifecycle: which state may follow which (read by the services and the templates).
+INVITATION_TRANSITIONS = {
+    InvitationState.PENDING: {InvitationState.ACCEPTED, InvitationState.DECLINED, InvitationState.CANCELLED},
+    InvitationState.ACCEPTED: set(),
+    InvitationState.DECLINED: set(),
+    InvitationState.CANCELLED: set(),
+}
+
+
+class Invitation(models.Model):
+    """An owner's (or an officer's) invitation to act for an organisation; the invitee accepts or declines it."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    invitee = models.ForeignKey(
+        "accounts.User", verbose_name=_("invitee"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    invited_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("invited by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=InvitationState.choices, default=InvitationState.PENDING
+    )
+    created_at = models.DateTimeField(_("invited"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "invitee"], condition=models.Q(state="pending"),
+                name="invitation_one_pending",
+            ),
+        ]
+        indexes = [models.Index(fields=["invitee", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.invitee} → {self.organisation}"
 
 
 class FinancialYear(models.Model):

@@ -2,9 +2,21 @@
 officers and administrators see all. Lists run a fixed number of queries whatever their size."""
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Certification, FinancialYear, Membership, Organisation, Patent, ProjectRecord, Region
+from .models import (
+    Certification,
+    FinancialYear,
+    Invitation,
+    InvitationState,
+    Membership,
+    MembershipRole,
+    Organisation,
+    Patent,
+    ProjectRecord,
+    Region,
+)
 
 # Enough parents for Region.full_name (district → city → province) without further queries.
 REGION_PATH = ("region", "region__parent", "region__parent__parent")
@@ -38,6 +50,17 @@ def is_member(user, organisation: Organisation) -> bool:
 def can_edit_organisation(user, organisation: Organisation) -> bool:
     """Members and officers may change an organisation's profile and its members."""
     return _is_officer(user) or is_member(user, organisation)
+
+
+def is_owner(user, organisation: Organisation) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Membership.objects.filter(organisation=organisation, user=user, role=MembershipRole.OWNER).exists()
+
+
+def can_manage_members(user, organisation: Organisation) -> bool:
+    """Owners manage an organisation's members; officers may too, for organisations they registered."""
+    return _is_officer(user) or is_owner(user, organisation)
 
 
 def can_create_organisation(user) -> bool:
@@ -75,3 +98,30 @@ def project_record_for(organisation: Organisation, pk) -> ProjectRecord:
 
 def membership_for(organisation: Organisation, pk) -> Membership:
     return get_object_or_404(organisation.memberships.select_related("user"), pk=pk)
+
+
+def organisation_invitations(organisation: Organisation) -> QuerySet[Invitation]:
+    """Invitations still waiting for an answer, for the members page."""
+    return organisation.invitations.filter(state=InvitationState.PENDING).select_related("invitee", "invited_by")
+
+
+def invitations_for(user) -> QuerySet[Invitation]:
+    """The invitations waiting for this user's answer, with their organisations."""
+    if not getattr(user, "is_authenticated", False):
+        return Invitation.objects.none()
+    return (
+        Invitation.objects.filter(invitee=user, state=InvitationState.PENDING)
+        .select_related("invited_by", *(f"organisation__{path}" for path in REGION_PATH))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def invitation_for_invitee(user, pk) -> Invitation:
+    """One invitation addressed to this user; 404 for anyone else's."""
+    if not getattr(user, "is_authenticated", False):
+        raise Http404
+    return get_object_or_404(Invitation.objects.select_related("organisation"), invitee=user, pk=pk)
+
+
+def invitation_for(organisation: Organisation, pk) -> Invitation:
+    return get_object_or_404(organisation.invitations.select_related("invitee"), pk=pk)

@@ -1,5 +1,7 @@
 """Money helpers: Decimal yuan with two places; shares that always add up to their total."""
 
+import re
+import unicodedata
 from decimal import ROUND_DOWN, Decimal
 
 CENT = Decimal("0.01")
@@ -41,3 +43,28 @@ def format_wan(value) -> str:
         return ""
     wan = (Decimal(str(value)) / WAN).normalize()
     return f"{wan:,f}"
+
+
+YI = Decimal("100000000")
+_UNITS = {"": Decimal(1), "元": Decimal(1), "万": WAN, "万元": WAN, "亿": YI, "亿元": YI}
+_AMOUNT = re.compile(
+    r"^(?P<sign>-)?(?:¥|CNY|RMB)?\s*(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*(?P<unit>万元|万|亿元|亿|元)?$",
+    re.IGNORECASE,
+)
+
+
+def parse_amount(text: str) -> Decimal:
+    """An amount as people type it, in yuan: 300000, 300,000.00, ￥300000, 30万, 30 万元, 1.2亿, full-width
+    digits; a leading minus is kept. Raises ValueError for anything else (30w, 三十万, 1,00,000); the caller
+    checks places and range."""
+    value = unicodedata.normalize("NFKC", str(text)).strip().replace("，", ",")
+    match = _AMOUNT.match(value)
+    if not match:
+        raise ValueError(f"not an amount: {text!r}")
+    number = Decimal(match["number"].replace(",", ""))
+    if match["sign"]:
+        number = -number  # for the field's "zero or more" message
+    if not match["unit"]:
+        return number
+    amount = (number * _UNITS[match["unit"]]).normalize()  # 1.5万 is 15000, not 15000.0000
+    return amount.quantize(Decimal(1)) if amount.as_tuple().exponent > 0 else amount

@@ -58,9 +58,9 @@ class Procedure:
              self.is_default("midterm_check")),
         ]
         if self.tie_breaks:
+            separator = pgettext("separator between the items of a list", ", ")
             rows.append((_("With equal scores, preferred"),
-                         pgettext("list separator", ", ").join(str(TIE_BREAKS.get(k, k)) for k in self.tie_breaks),
-                         False))
+                         separator.join(str(TIE_BREAKS.get(k, k)) for k in self.tie_breaks), False))
         return rows
 
 

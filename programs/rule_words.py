@@ -19,7 +19,7 @@ from .money import format_yuan
 
 
 def _sep() -> str:
-    return pgettext("list separator", ", ")
+    return pgettext("separator between the items of a list", ", ")
 
 
 def _labels(choices, values) -> str:

@@ -1,12 +1,16 @@
 """Reads of programs and tracks. Lists run a fixed number of queries whatever their size."""
 
 import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from django.db.models import Case, CharField, Count, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from .models import KPI, CallStatus, Criterion, EligibilityRule, Material, Program, Rubric, Track
+from organisations.models import Region
+
+from .models import KPI, CallStatus, Criterion, EligibilityRule, GuideStatus, Material, Program, Rubric, Track
 
 
 def today() -> dt.date:
@@ -38,6 +42,76 @@ def call_status(program: Program, on: dt.date | None = None) -> str:
 def is_call_open(program: Program, on: dt.date | None = None) -> bool:
     """The call window is open and the guide takes applications (a draft for comment only once published)."""
     return program.takes_applications and call_status(program, on) == CallStatus.OPEN
+
+
+# Calls open and close by the office's calendar, wherever the server or the applicant is.
+OFFICE_TIME_ZONE = ZoneInfo("Asia/Shanghai")
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A program's call deadline as seen on one day (``today``) in Asia/Shanghai."""
+
+    opens: dt.date | None
+    closes: dt.date
+    today: dt.date
+
+    @property
+    def days_left(self) -> int:
+        """0 on the last day, negative once the call has closed."""
+        return (self.closes - self.today).days
+
+    @property
+    def upcoming(self) -> bool:
+        return self.opens is not None and self.today < self.opens
+
+    @property
+    def closed(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def soon(self) -> bool:
+        return 0 <= self.days_left <= DEADLINE_SOON_DAYS
+
+
+DEADLINE_SOON_DAYS = 7
+
+
+def office_today(now: dt.datetime | None = None) -> dt.date:
+    return (now or timezone.now()).astimezone(OFFICE_TIME_ZONE).date()
+
+
+def call_deadline(program: Program, now: dt.datetime | None = None) -> Deadline | None:
+    """The deadline of the program's call (None when the guide states none), counted in Asia/Shanghai days."""
+    if program.call_closes is None:
+        return None
+    return Deadline(opens=program.call_opens, closes=program.call_closes, today=office_today(now))
+
+
+def open_calls(limit: int = 10) -> QuerySet[Program]:
+    """Programs whose call is open today, closing soonest first, for the home page."""
+    on = office_today()
+    return (
+        Program.objects.select_related("region__parent__parent")
+        .filter(call_opens__lte=on, call_closes__gte=on)
+        .filter(Q(guide_status=GuideStatus.FINAL) | Q(published_at__isnull=False))
+        .annotate(track_count=Count("tracks", distinct=True))
+        .order_by("call_closes", "code")[:limit]
+    )
+
+
+def regions_with_programs() -> QuerySet[Region]:
+    """Regions a program is run in, with the cities and provinces containing them (the region filter matches
+    a region and everything inside it)."""
+    return (
+        Region.objects.filter(
+            Q(programs__isnull=False) | Q(children__programs__isnull=False)
+            | Q(children__children__programs__isnull=False)
+        )
+        .select_related("parent__parent")
+        .distinct()
+        .order_by("code")
+    )
 
 
 def program_list() -> QuerySet[Program]:

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.selectors import home_url_for
 from ipgrants.pagination import paginate
 
 from .filters import ProgramFilter
@@ -16,6 +17,7 @@ from .rule_words import describe
 from .selectors import (
     is_call_open,
     kpi_sections,
+    open_calls,
     program_detail,
     program_list,
     program_tracks,
@@ -23,6 +25,13 @@ from .selectors import (
     track_detail,
 )
 from .services import program_publish, program_set_call_window
+
+
+def home(request):
+    """Signed-in users go to their own start page; visitors see the open calls and how to apply."""
+    if request.user.is_authenticated:
+        return redirect(home_url_for(request.user))
+    return render(request, "accounts/home.html", {"open_calls": open_calls()})
 
 
 def catalogue(request):

@@ -24,7 +24,7 @@ CHOICES: dict[str, type[models.TextChoices]] = {
 
 
 def _list_separator() -> str:
-    return pgettext("list separator", ", ")
+    return pgettext("separator between the items of a list", ", ")
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 from django import template
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from programs.money import format_wan, format_yuan
 
@@ -8,18 +9,24 @@ register = template.Library()
 
 @register.filter
 def yuan(value) -> str:
-    """12,345.00 元"""
+    """12,345.00 元 in Chinese, CNY 12,345.00 in English."""
     if value is None:
         return ""
-    return _("%(amount)s yuan") % {"amount": format_yuan(value)}
+    return _("CNY %(amount)s") % {"amount": format_yuan(value)}
 
 
 @register.filter
 def wan(value) -> str:
-    """170 万元"""
+    """170 万元 in Chinese; English readers count in yuan: CNY 1,700,000."""
     if value is None:
         return ""
-    return _("%(amount)s × 10,000 yuan") % {"amount": format_wan(value)}
+    whole = format_yuan(value)
+    if whole.endswith(".00"):
+        whole = whole[:-3]
+    # The Chinese text names the amount in 万元 (%(wan)s), the English one in yuan (%(yuan)s).
+    # xgettext:no-python-format
+    text = pgettext("amount in ten thousands of yuan", "CNY %(yuan)s")
+    return text % {"yuan": whole, "wan": format_wan(value)}
 
 
 @register.filter

@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from applications import services
 from applications.services import BudgetData, PartnerData, SubmissionData
-from organisations.models import FinancialYear, Membership, Organisation
+from organisations.models import FinancialYear, Membership, MembershipRole, Organisation
 from programs.models import Material, Program, Track
+from tests.organisations.factories import make_uscc
 
 NANSHA = "nansha-2024-high-value-patent-center"
 _seq = count(1)
@@ -19,10 +20,10 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 def make_org(user, *, name=None, region="440115", org_type="enterprise", rd_percent="4", ip_percent="5"):
     n = next(_seq)
     org = Organisation.objects.create(
-        name=name or f"广州南沙测试科技有限公司{n}", uscc=f"91440115MA{n:07d}X"[:18].ljust(18, "0"),
+        name=name or f"广州南沙测试科技有限公司{n}", uscc=make_uscc(500000 + n, region),
         region_id=region, org_type=org_type, is_legal_person=True, full_time_staff=50,
     )
-    Membership.objects.create(organisation=org, user=user)
+    Membership.objects.create(organisation=org, user=user, role=MembershipRole.OWNER)
     year = timezone.localdate().year
     for y in range(year - 3, year):
         FinancialYear.objects.create(

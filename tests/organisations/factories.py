@@ -13,6 +13,7 @@ from organisations.models import (
     Certification,
     FinancialYear,
     Membership,
+    MembershipRole,
     Organisation,
     Patent,
     PatentKind,
@@ -32,7 +33,8 @@ def make_uscc(serial: int, division: str = NANSHA) -> str:
 
 
 class OrganisationFactory(DjangoModelFactory):
-    """``OrganisationFactory(members=[user, ...])`` also makes those users members."""
+    """``OrganisationFactory(members=[user, ...])`` also makes those users members; the first one, like the
+    applicant who registers an organisation, is its owner."""
 
     class Meta:
         model = Organisation
@@ -50,8 +52,10 @@ class OrganisationFactory(DjangoModelFactory):
     @factory.post_generation
     def members(obj, create, extracted, **kwargs):  # noqa: N805
         if create and extracted:
-            for user in extracted:
-                Membership.objects.create(organisation=obj, user=user)
+            for n, user in enumerate(extracted):
+                Membership.objects.create(
+                    organisation=obj, user=user, role=MembershipRole.OWNER if n == 0 else MembershipRole.MEMBER
+                )
 
 
 class FinancialYearFactory(DjangoModelFactory):

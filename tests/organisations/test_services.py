@@ -9,7 +9,6 @@ from organisations.choices import AwardCategory, OrgType, RecordLevel
 from organisations.models import (
     AcceptanceOutcome,
     FinancialYear,
-    Membership,
     Organisation,
     Patent,
     PatentKind,
@@ -18,8 +17,6 @@ from organisations.models import (
 )
 from organisations.services import (
     RowChanges,
-    membership_add,
-    membership_remove,
     organisation_create,
     organisation_profile_save,
     organisation_update,
@@ -29,7 +26,6 @@ from organisations.services import (
     project_record_create,
     project_record_update,
 )
-from tests.factories import UserFactory
 
 from .factories import (
     CertificationFactory,
@@ -115,9 +111,9 @@ def test_organisation_update_by_member_records_the_change(applicant):
 
 def test_organisation_update_by_officer(officer):
     org = OrganisationFactory()
-    organisation_update(actor=officer, organisation=org, blacklisted=True)
+    organisation_update(actor=officer, organisation=org, full_time_staff=77)
     org.refresh_from_db()
-    assert org.blacklisted is True
+    assert org.full_time_staff == 77
 
 
 @pytest.mark.parametrize("role", ["other_applicant", "reviewer"])
@@ -147,51 +143,7 @@ def test_organisation_update_nothing_changed_writes_no_event(applicant):
 # ---------------------------------------------------------------- members
 
 
-def test_membership_add_by_member(applicant, other_applicant):
-    org = OrganisationFactory(members=[applicant])
-    membership_add(actor=applicant, organisation=org, username="applicant_b")
-    assert set(org.members.all()) == {applicant, other_applicant}
-    assert events("membership_add")[0].data == {"user": "applicant_b"}
-
-
-def test_membership_add_by_officer(officer, other_applicant):
-    org = OrganisationFactory()
-    membership_add(actor=officer, organisation=org, username=" applicant_b ")
-    assert list(org.members.all()) == [other_applicant]
-
-
-@pytest.mark.parametrize("username", ["nobody", "reviewer_r", "applicant_a"])
-def test_membership_add_bad_username_names_the_field(applicant, reviewer, username):
-    org = OrganisationFactory(members=[applicant])
-    with pytest.raises(ValidationError) as info:
-        membership_add(actor=applicant, organisation=org, username=username)
-    assert list(info.value.message_dict) == ["username"]
-    assert org.memberships.count() == 1
-
-
-@pytest.mark.parametrize("role", ["other_applicant", "reviewer"])
-def test_membership_add_non_member_is_refused(request, role, applicant):
-    org = OrganisationFactory(members=[applicant])
-    UserFactory(username="third")
-    with pytest.raises(PermissionDenied):
-        membership_add(actor=request.getfixturevalue(role), organisation=org, username="third")
-    assert org.memberships.count() == 1
-
-
-def test_membership_remove_keeps_the_last_member(applicant, other_applicant):
-    org = OrganisationFactory(members=[applicant, other_applicant])
-    membership_remove(actor=applicant, membership=org.memberships.get(user=other_applicant))
-    assert list(org.members.all()) == [applicant]
-    with pytest.raises(ValidationError):
-        membership_remove(actor=applicant, membership=org.memberships.get(user=applicant))
-    assert list(org.members.all()) == [applicant]
-
-
-def test_membership_remove_non_member_is_refused(applicant, other_applicant):
-    org = OrganisationFactory(members=[applicant, UserFactory()])
-    with pytest.raises(PermissionDenied):
-        membership_remove(actor=other_applicant, membership=org.memberships.get(user=applicant))
-    assert Membership.objects.filter(organisation=org).count() == 2
+# (membership services: tests/organisations/test_members.py)
 
 
 # ---------------------------------------------------------------- profile rows

@@ -92,7 +92,7 @@ def test_program_page_shows_tracks_amounts_and_window(client):
 def test_program_page_in_english(client):
     client.cookies.load({"django_language": "en"})
     body = client.get(reverse("programs:program", args=[YUEXIU])).content.decode()
-    assert "Tracks" in body and "170 × 10,000 yuan" in body and "up to 10" in body
+    assert "Tracks" in body and "CNY 1,700,000" in body and "up to 10" in body
 
 
 def test_program_page_unknown_program_404(client):

@@ -12,11 +12,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
-from organisations.models import FinancialYear, Membership, Organisation
+from organisations.models import FinancialYear, Membership, MembershipRole, Organisation
 from programs.models import Material, Program, Track
 from programs.services import program_set_call_window
 
 DEMO_PASSWORD = "ipgrants-demo"
+# A valid unified social credit code (GB 32100-2015) for an enterprise registered in Nansha (440115).
+DEMO_USCC = "91440115MA59UE0T06"
+OLD_DEMO_USCC = "91440101MA59TEST03"
 DEMO_USERS = [
     ("applicant", Role.APPLICANT, "示例申报人"),
     ("applicant2", Role.APPLICANT, "另一申报人"),
@@ -61,12 +64,14 @@ class Command(BaseCommand):
 
     def _demo_organisation(self, user) -> None:
         """A Nansha enterprise for the demo applicant, with three years of figures (R&D 4 %, IP 5 % of R&D)."""
+        # Earlier demos used a code with an "S", which the portal's own check refuses: repair it.
+        Organisation.objects.filter(uscc=OLD_DEMO_USCC).update(uscc=DEMO_USCC)
         org, _created = Organisation.objects.get_or_create(
-            uscc="91440101MA59TEST03",
+            uscc=DEMO_USCC,
             defaults={"name": "广州南沙示例科技有限公司", "region_id": "440115", "org_type": "enterprise",
                       "is_legal_person": True, "full_time_staff": 120},
         )
-        Membership.objects.get_or_create(organisation=org, user=user)
+        Membership.objects.update_or_create(organisation=org, user=user, defaults={"role": MembershipRole.OWNER})
         year = timezone.localdate().year
         for y in range(year - 3, year):
             FinancialYear.objects.update_or_create(

@@ -1,0 +1,72 @@
+"""Form fields shared by every app. One money field for every amount the portal asks for."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from programs.money import format_yuan, parse_amount
+
+
+class MoneyInput(forms.TextInput):
+    """A text box (a number input would silently drop what a browser cannot parse, e.g. "30万") with a live
+    preview in 元 and 万元 beside it (static/js/money.js)."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", "data-money": "", **(attrs or {})})
+
+    def render(self, name, value, attrs=None, renderer=None):
+        box = super().render(name, value, attrs, renderer)
+        box_id = (attrs or {}).get("id") or self.attrs.get("id") or f"id_{name}"
+        # money.js fills in %(yuan)s and %(wan)s; Chinese shows both, English the yuan.
+        # xgettext:no-python-format
+        preview_format = _("= CNY %(yuan)s")
+        preview = format_html(
+            '<div class="form-text money-preview" id="{}_preview" aria-live="polite" data-format="{}" '
+            'data-invalid="{}" hidden></div>',
+            box_id, preview_format, _("Not an amount yet: type digits, for example 150000 or 15万."),
+        )
+        return mark_safe(box + preview)  # noqa: S308 (both parts are escaped above)
+
+    def format_value(self, value):
+        if isinstance(value, Decimal):
+            return format_yuan(value)
+        return super().format_value(value)
+
+
+class MoneyField(forms.DecimalField):
+    """An amount in yuan, two places. Accepts 150000, 150,000.00, ￥150000, 15万, 15万元, 0.15亿 (and their
+    full-width forms); refuses anything else with a message saying what to type."""
+
+    widget = MoneyInput
+    default_error_messages = {
+        "invalid": _("Enter an amount in yuan using digits, for example 150000, 150,000.00 or 15万."),
+    }
+
+    def __init__(self, *, max_digits=16, decimal_places=2, min_value=Decimal("0"), **kwargs):
+        super().__init__(max_digits=max_digits, decimal_places=decimal_places, min_value=min_value, **kwargs)
+
+    def widget_attrs(self, widget):
+        return {}  # no min/step: the browser must not second-guess a text box
+
+    def to_python(self, value):
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, Decimal):
+            return value
+        try:
+            return parse_amount(value)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+    def bound_data(self, data, initial):
+        """Show a converted amount as the amount it is (30万 → 300,000.00); keep what cannot be read as typed."""
+        try:
+            value = self.to_python(data)
+            self.validate(value)
+            self.run_validators(value)
+        except forms.ValidationError:
+            return data
+        return value

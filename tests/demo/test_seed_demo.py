@@ -1,0 +1,37 @@
+"""The demo data must pass the portal's own checks: the demo applicant can save its profile."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from accounts.models import User
+from organisations.models import Organisation
+from organisations.uscc import is_valid_uscc
+from tests.conftest import client_for
+from tests.organisations.test_views import edit_data
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_every_organisation_has_a_valid_uscc_and_its_profile_saves(client):
+    call_command("seed_demo", verbosity=0)
+    organisations = list(Organisation.objects.prefetch_related("memberships__user"))
+    assert organisations
+    for org in organisations:
+        assert is_valid_uscc(org.uscc), org.uscc
+        member = org.memberships.first().user
+        client_for(client, member)
+        response = client.post(reverse("organisations:edit", args=[org.pk]), edit_data(client, org))
+        assert response.status_code == 302, response.context["form"].errors
+        assert response.url == reverse("organisations:detail", args=[org.pk])
+
+
+def test_seed_demo_twice_keeps_one_demo_organisation_and_repairs_an_old_code(client):
+    call_command("seed_demo", verbosity=0)
+    org = Organisation.objects.get()
+    Organisation.objects.filter(pk=org.pk).update(uscc="91440101MA59TEST03")  # what earlier demos created
+    call_command("seed_demo", verbosity=0)
+    org.refresh_from_db()
+    assert Organisation.objects.count() == 1
+    assert is_valid_uscc(org.uscc)
+    assert org.memberships.get().user == User.objects.get(username="applicant")
