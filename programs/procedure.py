@@ -27,6 +27,11 @@ TIE_BREAKS = {
     "matching_funds": "higher matching funds",
     "requested_amount_low": "lower requested amount",
     "local_service": "local service base",
+    # 广东 四.(三): 专利代理机构、专利运营机构……等要素较为齐全者，同等条件下优先 (an officer compares).
+    "member_mix": "more complete mix of member types",
+    # 清远 十一.(四).4: 已开拓海外市场或协同创新需求大的，在同等条件下优先安排 (an officer compares).
+    "overseas_market": "already in overseas markets",
+    "collaboration_need": "greater need for collaborative innovation",
 }
 
 
