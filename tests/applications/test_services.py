@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from applications import services
 from applications.models import Application, ApplicationVersion, PdfStatus, Status
 from audit.models import AuditEvent
-from organisations.models import FinancialYear
+from organisations.models import FinancialYear, Organisation
 from programs.models import Program
 
 from .conftest import make_org, open_call, pdf_upload, valid_submission
@@ -116,8 +116,9 @@ def test_application_submit_twice_refused(applicant, submitted, nansha):
     assert Application.objects.get(pk=submitted.pk).version == 1
 
 
-def test_application_submit_refused_when_rd_intensity_fails(applicant, ready_draft, nansha, org):
-    FinancialYear.objects.filter(organisation=org).update(rd_spend=Decimal("210000"))
+def test_application_submit_refused_when_a_hard_rule_fails(applicant, ready_draft, nansha, org):
+    # Registered in Yuexiu, not Nansha: "南沙区企业" is a hard condition.
+    Organisation.objects.filter(pk=org.pk).update(region_id="440104")
     with pytest.raises(ValidationError) as exc:
         services.application_submit(actor=applicant, application=ready_draft, data=valid_submission(nansha))
     assert "__all__" in exc.value.message_dict
@@ -127,8 +128,8 @@ def test_application_submit_refused_when_rd_intensity_fails(applicant, ready_dra
 
 
 def test_application_submit_allowed_with_failed_soft_rule(applicant, ready_draft, nansha, org):
-    FinancialYear.objects.filter(organisation=org).update(rd_spend=Decimal("210000"))
-    nansha.rules.filter(kind="rd_intensity").update(soft=True)
+    FinancialYear.objects.filter(organisation=org).update(rd_spend=Decimal("210000"))  # 2.1 % < 3 %, 原则上
+    assert nansha.rules.get(kind="rd_intensity").soft
     app = services.application_submit(actor=applicant, application=ready_draft, data=valid_submission(nansha))
     assert app.status == Status.SUBMITTED and app.verdict_overall == "fail"
 

@@ -80,7 +80,9 @@ def test_guides_nansha_track_money_and_rules():
     ip = track.rules.get(kind=RuleKind.IP_SPEND_SHARE)
     assert Decimal(ip.params["min_percent"]) == 3
     program = track.program
-    assert str(program.call_opens) == "2024-06-01" and str(program.call_closes) == "2024-07-31"
+    # 2024年6月—7月 is the start-up phase (publication, review, contract), not an application window.
+    assert program.call_opens is None and program.call_closes is None and program.call_window_text == ""
+    assert "（一）项目启动阶段（2024年6月—2024年7月）" in program.timeline_text
     portfolio = track.kpis.get(target=Decimal("15"))
     assert portfolio.unit == "件" and "不少于15件" in text
 
