@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from programs.models import AwardMode, RuleKind, Track
+from programs.models import AwardMode, GuideStatus, RuleKind, Track
 
 from .test_guides import guide_text
 
@@ -41,3 +41,36 @@ def test_guides_v2_nansha_states_a_senior_manager_target_and_a_midterm_check():
     assert (kpi.comparator, kpi.target, kpi.unit) == ("gte", Decimal("1"), "名")
     assert t.midterm_check is True and "严格做好项目中期检查" in t.procedure_text
     assert t.award_mode == AwardMode.FIXED and t.budget == Decimal("300000.00")
+
+
+YUEXIU = "yuexiu-2018-ip-operation-fund-plan"
+
+
+def test_guides_v2_yuexiu_is_a_draft_for_comment_and_says_so():
+    program = Track.objects.filter(program__code=YUEXIU).first().program
+    assert program.guide_status == GuideStatus.DRAFT_FOR_COMMENT and program.is_draft_for_comment
+    assert program.title.endswith("（征求意见稿）") and "（征求意见稿）" in guide_text(f"{YUEXIU}.txt")
+    assert program.call_window_text == ""  # the guide is silent; nothing invented
+
+
+def test_guides_v2_yuexiu_track_1_does_not_limit_the_undertaker():
+    t = track(YUEXIU, "1")
+    assert not t.rules.exists() and t.eligible_org_types == []
+    assert t.applicant_text == "征集方式：以项目形式向社会公开征集项目承担单位。"
+
+
+def test_guides_v2_yuexiu_track_8_keeps_the_lab_condition_for_the_officer():
+    t = track(YUEXIU, "8")
+    assert list(t.rules.values_list("kind", flat=True)) == [RuleKind.OFFICER]
+    assert "国家级或省级重点实验室或研发中心" in t.rules.get().text
+    assert t.eligible_org_types == []
+
+
+def test_guides_v2_yuexiu_pools_7_and_8_and_fixed_awards_elsewhere():
+    seven, eight = track(YUEXIU, "7"), track(YUEXIU, "8")
+    assert (seven.award_mode, seven.allocation, seven.budget, seven.max_awards, seven.awards_is_maximum) == (
+        AwardMode.POOL, "by_score", Decimal("600000.00"), 10, True)
+    assert (eight.award_mode, eight.allocation, eight.budget, eight.max_awards) == (
+        AwardMode.POOL, "", Decimal("1000000.00"), 2)
+    others = Track.objects.filter(program__code=YUEXIU).exclude(code__in=["7", "8"])
+    assert set(others.values_list("award_mode", "max_awards")) == {(AwardMode.FIXED, 1)}
