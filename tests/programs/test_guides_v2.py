@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from organisations.choices import OrgType, org_type_admitted
 from programs.models import AwardMode, GuideStatus, RuleKind, Track
 
 from .test_guides import guide_text
@@ -74,3 +75,27 @@ def test_guides_v2_yuexiu_pools_7_and_8_and_fixed_awards_elsewhere():
         AwardMode.POOL, "", Decimal("1000000.00"), 2)
     others = Track.objects.filter(program__code=YUEXIU).exclude(code__in=["7", "8"])
     assert set(others.values_list("award_mode", "max_awards")) == {(AwardMode.FIXED, 1)}
+
+
+GUANGDONG = "guangdong-2021-ip-cluster-centers"
+
+
+@pytest.mark.parametrize("code", ["1", "2"])
+def test_guides_v2_guangdong_ip_service_lead_admits_patent_and_trademark_agencies(code):
+    rule = track(GUANGDONG, code).rules.get(kind=RuleKind.ORG_TYPE)
+    for admitted in (OrgType.IP_SERVICE, OrgType.PATENT_AGENCY, OrgType.TRADEMARK_AGENCY, OrgType.IP_OPERATION):
+        assert org_type_admitted(admitted, rule.params["types"]), admitted
+    assert not org_type_admitted(OrgType.ENTERPRISE, rule.params["types"])
+
+
+def test_guides_v2_guangdong_track_2_title_is_the_guide_heading():
+    assert track(GUANGDONG, "2").title == "现代农业与食品产业协同运营中心"
+    assert "（二）现代农业与食品产业协同运营中心。" in guide_text(f"{GUANGDONG}.txt")
+
+
+def test_guides_v2_guangdong_bad_records_apply_to_every_member_and_ties_prefer_matching_funds():
+    t = track(GUANGDONG, "1")
+    members = t.rules.filter(applies_to="all_members")
+    assert set(members.values_list("kind", flat=True)) == {RuleKind.NO_BLACKLIST, RuleKind.NO_FAILED_ACCEPTANCE}
+    assert t.tie_breaks == ["member_mix", "matching_funds"]
+    assert "承诺配套资金较多者，同等条件下优先。" in t.procedure_text
