@@ -99,3 +99,40 @@ def test_guides_v2_guangdong_bad_records_apply_to_every_member_and_ties_prefer_m
     assert set(members.values_list("kind", flat=True)) == {RuleKind.NO_BLACKLIST, RuleKind.NO_FAILED_ACCEPTANCE}
     assert t.tie_breaks == ["member_mix", "matching_funds"]
     assert "承诺配套资金较多者，同等条件下优先。" in t.procedure_text
+
+
+FANGCHENGGANG = "fangchenggang-2022-ip-projects"
+
+
+@pytest.mark.parametrize(("code", "targets"), [
+    ("6", {Decimal("100"), Decimal("1000")}), ("8", {Decimal("500"), Decimal("100")}),
+    ("16", {Decimal("50"), Decimal("2")}),
+])
+def test_guides_v2_fangchenggang_either_or_targets_are_a_group_of_one_of_two(code, targets):
+    t = track(FANGCHENGGANG, code)
+    group = t.kpi_groups.get()
+    assert group.min_count == 1 and group.kpis.count() == 2
+    assert set(group.kpis.values_list("target", flat=True)) == targets
+    assert "或" in group.text and group.text.replace(" ", "") in guide_text(f"{FANGCHENGGANG}.txt")
+    # The other KPIs of the track stay mandatory.
+    assert t.kpis.filter(group__isnull=True).count() == t.kpis.count() - 2
+
+
+def test_guides_v2_fangchenggang_10_states_the_course_hours():
+    kpi = track(FANGCHENGGANG, "10").kpis.get(unit="学时")
+    assert (kpi.comparator, kpi.target) == ("gte", Decimal("32"))
+    assert "总课时不少于32学时" in guide_text(f"{FANGCHENGGANG}.txt")
+
+
+def test_guides_v2_fangchenggang_16_requires_an_ip_service_partner():
+    rule = track(FANGCHENGGANG, "16").rules.get(kind=RuleKind.PARTNER_TYPES)
+    assert rule.params == {"types": ["ip_service"], "min": 1}
+    assert org_type_admitted(OrgType.PATENT_AGENCY, rule.params["types"])
+
+
+def test_guides_v2_fangchenggang_7_is_for_patent_agencies_and_prefers_local_ones():
+    t = track(FANGCHENGGANG, "7")
+    types = t.rules.get(kind=RuleKind.ORG_TYPE).params["types"]
+    assert org_type_admitted(OrgType.PATENT_AGENCY, types)
+    assert not org_type_admitted(OrgType.TRADEMARK_AGENCY, types)  # 具有专利代理服务资质
+    assert t.tie_breaks == ["local_service"]
