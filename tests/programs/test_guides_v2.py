@@ -136,3 +136,56 @@ def test_guides_v2_fangchenggang_7_is_for_patent_agencies_and_prefers_local_ones
     assert org_type_admitted(OrgType.PATENT_AGENCY, types)
     assert not org_type_admitted(OrgType.TRADEMARK_AGENCY, types)  # 具有专利代理服务资质
     assert t.tie_breaks == ["local_service"]
+
+
+QINGYUAN = "qingyuan-2023-ip-reserve-projects"
+
+
+@pytest.mark.parametrize("code", ["1", "2", "8", "12", "16", "17"])
+@pytest.mark.parametrize("agency", [OrgType.PATENT_AGENCY, OrgType.TRADEMARK_AGENCY, OrgType.IP_OPERATION])
+def test_guides_v2_qingyuan_ip_service_agencies_admit_every_agency(code, agency):
+    """"知识产权服务机构" (17 rewards agencies whose core business is 代理) admits patent and trademark agencies."""
+    t = track(QINGYUAN, code)
+    assert "服务机构" in t.applicant_text
+    assert org_type_admitted(agency, t.rules.get(kind=RuleKind.ORG_TYPE).params["types"])
+
+
+def test_guides_v2_qingyuan_5_ip_spend_is_soft():
+    rule = track(QINGYUAN, "5").rules.get(kind=RuleKind.IP_SPEND_SHARE)
+    assert rule.soft and Decimal(rule.params["min_percent"]) == 5 and "原则上不低于5%" in rule.text
+    assert not track(QINGYUAN, "5").rules.filter(soft=True).exclude(pk=rule.pk).exists()
+
+
+def test_guides_v2_qingyuan_6_targets_are_optional_and_failed_acceptance_is_qingyuan_only():
+    t = track(QINGYUAN, "6")
+    group = t.kpi_groups.get()
+    assert group.min_count == 1 and group.kpis.count() == t.kpis.count() == 5
+    assert "可选一个或数个" in group.text
+    rule = t.rules.get(kind=RuleKind.NO_FAILED_ACCEPTANCE)
+    assert rule.params["region"] == "441800" and rule.params["include_unfinished"] is True
+    assert "清远市专利技术实施计划项目" in rule.text
+
+
+def test_guides_v2_qingyuan_numbers_in_tasks_are_kpis():
+    four = track(QINGYUAN, "4").kpis.filter(unit="个", metric__contains="产业集聚区")
+    assert set(four.values_list("comparator", "target")) == {("gte", Decimal("1")), ("lte", Decimal("2"))}
+    fourteen = track(QINGYUAN, "14").kpis.get(unit="个")
+    assert (fourteen.comparator, fourteen.target) == ("gte", Decimal("2")) and "2个以上地理标志产品" in fourteen.text
+
+
+@pytest.mark.parametrize(("code", "types"), [("3", ["ip_service"]), ("4", ["ip_operation"]), ("10", ["ip_service"])])
+def test_guides_v2_qingyuan_required_partners_are_partner_type_rules(code, types):
+    rule = track(QINGYUAN, code).rules.get(kind=RuleKind.PARTNER_TYPES)
+    assert rule.params == {"types": types, "min": 1} and "联合" in rule.text
+
+
+@pytest.mark.parametrize("code", ["15", "16"])
+def test_guides_v2_qingyuan_either_or_targets_are_groups(code):
+    group = track(QINGYUAN, code).kpi_groups.get()
+    assert group.min_count == 1 and group.kpis.count() == 2 and "或" in group.text
+
+
+def test_guides_v2_qingyuan_11_five_invention_patents_is_soft_one_is_hard():
+    rules = track(QINGYUAN, "11").rules.filter(kind=RuleKind.PATENT_COUNT)
+    assert {(r.params["min"], r.soft) for r in rules} == {(1, False), (5, True)}
+    assert track(QINGYUAN, "11").tie_breaks == ["matching_funds", "overseas_market", "collaboration_need"]
