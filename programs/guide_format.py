@@ -1,14 +1,12 @@
-"""Read, check and apply guide fixtures (the nested YAML format of fixtures/README.md).
+"""Read and check guide fixtures (the nested YAML format of fixtures/README.md).
 
-``check_guide`` returns every problem of a document with its place; ``guide_objects`` turns a
-valid document into model instances matched to existing rows by natural key, so that loading a
-guide twice updates it and never duplicates it.
+``check_guide`` returns every problem of a document with its place (and, given the text, its
+line); ``programs.guide_loader.guide_objects`` turns a valid document into rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -20,44 +18,50 @@ from organisations.choices import OrgType
 from organisations.models import Region
 
 from .models import (
-    KPI,
+    Aggregation,
+    Allocation,
+    AppliesTo,
     AwardCategory,
+    AwardMode,
     Comparator,
-    Criterion,
-    EligibilityRule,
+    DayKind,
     FundingMode,
+    GuideStatus,
     JointPolicy,
     Level,
-    Material,
-    Program,
     Rubric,
     RuleKind,
-    Track,
-    Tranche,
     TrancheTrigger,
 )
-from .rule_kinds import RULE_KINDS
+from .procedure import TIE_BREAKS
+from .rule_kinds import MEMBER_KINDS, RULE_KINDS
 
 HUNDRED = Decimal("100")
 CHECK_LEVELS = {"national", "province", "city", "district"}
 PATENT_KINDS = {"invention", "utility", "design"}
 
+# Procedure parameters: on a track, or in the program's ``procedure:`` block as defaults for its tracks.
+PROCEDURE_KEYS = {
+    "reviewers_per_application", "score_aggregation", "tie_breaks", "publicity_days", "publicity_day_kind",
+    "midterm_check", "procedure_text",
+}
 PROGRAM_KEYS = {
     "code", "title", "short_title", "issuer", "level", "region", "year", "reference_prefix", "call_opens",
     "call_closes", "call_window_text", "total_budget", "budget_text", "contact", "summary", "source_file",
-    "rubric", "common", "tracks",
+    "rubric", "common", "tracks", "guide_status", "timeline_text", "encoding_notes", "procedure",
 }
 PROGRAM_REQUIRED = {"code", "title", "issuer", "level", "region", "year", "reference_prefix", "tracks"}
 TRACK_KEYS = {
     "code", "title", "tasks", "kpi_text", "period_months", "period_is_maximum", "period_text", "funding_mode",
     "funding_text", "eligible_org_types", "applicant_text", "joint_policy", "partner_limit", "budget",
-    "max_awards", "awards_is_maximum", "award_text", "award_category", "notes",
-    "rubric", "tranches", "kpis", "rules", "materials",
-}
+    "max_awards", "awards_is_maximum", "award_text", "award_category", "notes", "encoding_notes",
+    "award_mode", "allocation", "rubric", "tranches", "kpi_groups", "kpis", "rules", "materials",
+} | PROCEDURE_KEYS
 TRACK_REQUIRED = {"code", "title"}
 TRANCHE_KEYS = {"share_percent", "amount", "trigger", "text"}
-KPI_KEYS = {"metric", "comparator", "target", "unit", "qualitative", "text"}
-RULE_KEYS = {"kind", "params", "text"}
+KPI_GROUP_KEYS = {"code", "min", "text"}
+KPI_KEYS = {"metric", "comparator", "target", "unit", "qualitative", "text", "group"}
+RULE_KEYS = {"kind", "params", "text", "soft", "applies_to", "note"}
 MATERIAL_KEYS = {"title", "required", "note"}
 RUBRIC_KEYS = {"code", "title", "source", "criteria"}
 CRITERION_KEYS = {"title", "description", "weight"}
@@ -79,9 +83,31 @@ class GuideFormatError(Exception):
 @dataclass
 class _Checker:
     problems: list[str]
+    lines: dict[str, int] | None = None
 
     def add(self, place: str, message: str) -> None:
-        self.problems.append(f"{place}: {message}")
+        line = self._line(place)
+        where = f"{_('line %(line)s') % {'line': line}}: " if line else ""
+        self.problems.append(f"{where}{place}: {message}")
+
+    def _line(self, place: str) -> int | None:
+        """The line of the place, or of the nearest enclosing place the text has."""
+        if not self.lines:
+            return None
+        while place:
+            if place in self.lines:
+                return self.lines[place]
+            cut = max(place.rfind("."), place.rfind("["))
+            place = place[:cut] if cut > 0 else ""
+        return None
+
+    def boolean(self, place: str, value: Any) -> None:
+        if value is not None and not isinstance(value, bool):
+            self.add(place, _("write true or false (found %(value)s)") % {"value": value})
+
+    def text(self, place: str, value: Any) -> None:
+        if value is not None and not isinstance(value, str):
+            self.add(place, _("write text (found %(value)s)") % {"value": value})
 
     def keys(self, place: str, data: Any, allowed: set[str], required: set[str]) -> bool:
         if not isinstance(data, dict):
@@ -147,13 +173,42 @@ def parse_guide(text: str | bytes) -> dict:
     return data
 
 
+def guide_lines(text: str | bytes) -> dict[str, int]:
+    """Map each place of a guide document (as ``check_guide`` names it) to its line in the text."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return {}
+    lines: dict[str, int] = {}
+
+    def walk(node, place: str, parent_key: str) -> None:
+        if place:
+            lines.setdefault(place, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                key = str(key_node.value)
+                walk(value_node, f"{place}.{key}" if place else key, key)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value, 1):
+                item_place = f"{place}[{i}]"
+                if parent_key == "tracks" and isinstance(item, yaml.MappingNode):
+                    code = next((str(v.value) for k, v in item.value if k.value == "code"
+                                 and isinstance(v, yaml.ScalarNode)), "?")
+                    item_place = f"{item_place} «{code}»"
+                walk(item, item_place, "")
+
+    if root is not None:
+        walk(root, "", "")
+    return lines
+
+
 def is_guide_document(data: Any) -> bool:
     return isinstance(data, dict) and ("program" in data or "rubric" in data)
 
 
-def check_guide(data: Any) -> list[str]:
-    """Every problem of a guide document, each prefixed with its place."""
-    c = _Checker([])
+def check_guide(data: Any, text: str | bytes | None = None) -> list[str]:
+    """Every problem of a guide document, each prefixed with its place (and its line, given the text)."""
+    c = _Checker([], guide_lines(text) if text else None)
     if not is_guide_document(data):
         c.add("file", _("a guide file has a top-level “program:” (or “rubric:”) key"))
         return c.problems
@@ -201,6 +256,12 @@ def _check_program(c: _Checker, program: Any) -> None:
     if isinstance(opens, dt.date) and isinstance(closes, dt.date) and closes < opens:
         c.add(f"{place}.call_closes", _("the call closes before it opens"))
     c.decimal(f"{place}.total_budget", program.get("total_budget"))
+    c.choice(f"{place}.guide_status", program.get("guide_status"), GuideStatus)
+    for key in ("title", "timeline_text", "encoding_notes", "call_window_text"):
+        c.text(f"{place}.{key}", program.get(key))
+    procedure = program.get("procedure")
+    if procedure is not None and c.keys(f"{place}.procedure", procedure, PROCEDURE_KEYS, set()):
+        _check_procedure(c, f"{place}.procedure", procedure)
     if program.get("rubric"):
         _check_rubric(c, f"{place}.rubric", program["rubric"])
     common = program.get("common") or {}
@@ -225,6 +286,8 @@ def _check_program(c: _Checker, program: Any) -> None:
 def _check_track(c: _Checker, place: str, track: Any) -> None:
     if not c.keys(place, track, TRACK_KEYS, TRACK_REQUIRED):
         return
+    c.text(f"{place}.encoding_notes", track.get("encoding_notes"))
+    _check_procedure(c, place, track)
     c.whole(f"{place}.period_months", track.get("period_months"))
     c.whole(f"{place}.partner_limit", track.get("partner_limit"))
     c.whole(f"{place}.max_awards", track.get("max_awards"))
@@ -240,12 +303,55 @@ def _check_track(c: _Checker, place: str, track: Any) -> None:
     if track.get("joint_policy") == JointPolicy.REFUSED and track.get("partner_limit"):
         c.add(f"{place}.partner_limit", _("a track that refuses joint applications cannot allow partners"))
     budget = c.decimal(f"{place}.budget", track.get("budget"))
+    _check_award_money(c, place, track, budget)
     if track.get("rubric"):
         _check_rubric(c, f"{place}.rubric", track["rubric"])
     _check_tranches(c, place, track.get("tranches") or [], budget)
-    _check_kpis(c, place, track.get("kpis") or [])
+    _check_kpis(c, place, track.get("kpis") or [], track.get("kpi_groups") or [])
     _check_rules(c, place, track.get("rules") or [])
+    _check_partner_rules(c, place, track)
     _check_materials(c, place, track.get("materials") or [])
+
+
+def _check_award_money(c: _Checker, place: str, track: dict, budget: Decimal | None) -> None:
+    mode, allocation = track.get("award_mode"), track.get("allocation")
+    c.choice(f"{place}.award_mode", mode, AwardMode)
+    c.choice(f"{place}.allocation", allocation, Allocation)
+    if allocation and mode != AwardMode.POOL:
+        c.add(f"{place}.allocation", _("an allocation shares a pool; set “award_mode: pool” or remove “allocation”"))
+    if mode in (AwardMode.FIXED, AwardMode.CAP, AwardMode.POOL) and budget is None:
+        c.add(f"{place}.budget", _("award_mode “%(mode)s” needs the track's budget (the amount, cap or pool, in yuan)")
+              % {"mode": mode})
+    if mode == AwardMode.POOL and track.get("max_awards") == 1:
+        c.add(f"{place}.award_mode", _("a pool is shared by several awards, but max_awards is 1; use “fixed” or "
+                                       "“cap”"))
+
+
+def _check_procedure(c: _Checker, place: str, data: dict) -> None:
+    """Procedure parameters, on a track or in a program's ``procedure:`` block."""
+    reviewers = c.whole(f"{place}.reviewers_per_application", data.get("reviewers_per_application"))
+    if reviewers == 0:
+        c.add(f"{place}.reviewers_per_application", _("at least one reviewer reads each application"))
+    c.choice(f"{place}.score_aggregation", data.get("score_aggregation"), Aggregation)
+    tie_breaks = data.get("tie_breaks")
+    if tie_breaks is not None:
+        if not isinstance(tie_breaks, list):
+            c.add(f"{place}.tie_breaks", _("write a list of tie-break keys"))
+        else:
+            for key in tie_breaks:
+                if key not in TIE_BREAKS:
+                    c.add(f"{place}.tie_breaks", _("“%(value)s” is not one of: %(choices)s")
+                          % {"value": key, "choices": ", ".join(TIE_BREAKS)})
+            if len(set(map(str, tie_breaks))) != len(tie_breaks):
+                c.add(f"{place}.tie_breaks", _("a tie-break key is listed twice"))
+    days = c.whole(f"{place}.publicity_days", data.get("publicity_days"))
+    if days == 0:
+        c.add(f"{place}.publicity_days", _("a publicity period lasts at least one day"))
+    c.choice(f"{place}.publicity_day_kind", data.get("publicity_day_kind"), DayKind)
+    if data.get("publicity_day_kind") and data.get("publicity_days") is None:
+        c.add(f"{place}.publicity_day_kind", _("give “publicity_days” too, or remove “publicity_day_kind”"))
+    c.boolean(f"{place}.midterm_check", data.get("midterm_check"))
+    c.text(f"{place}.procedure_text", data.get("procedure_text"))
 
 
 def _check_tranches(c: _Checker, place: str, tranches: Any, budget: Decimal | None) -> None:
@@ -274,14 +380,44 @@ def _check_tranches(c: _Checker, place: str, tranches: Any, budget: Decimal | No
         c.add(f"{place}.budget", _("tranche amounts are given, so the track needs its budget"))
 
 
-def _check_kpis(c: _Checker, place: str, kpis: Any) -> None:
+def _check_kpi_groups(c: _Checker, place: str, groups: Any) -> dict[str, tuple[str, int | None]]:
+    """The track's KPI groups: code -> (place, min)."""
+    found: dict[str, tuple[str, int | None]] = {}
+    if not isinstance(groups, list):
+        c.add(f"{place}.kpi_groups", _("write a list of KPI groups"))
+        return found
+    for i, group in enumerate(groups, 1):
+        gp = f"{place}.kpi_groups[{i}]"
+        if not c.keys(gp, group, KPI_GROUP_KEYS, {"code", "min"}):
+            continue
+        code = str(group.get("code"))
+        if code in found:
+            c.add(f"{gp}.code", _("duplicate KPI group code “%(code)s”") % {"code": code})
+        minimum = c.whole(f"{gp}.min", group.get("min"))
+        if minimum is not None and minimum < 1:
+            c.add(f"{gp}.min", _("a group asks for at least 1 of its KPIs (found %(value)s)") % {"value": minimum})
+        c.text(f"{gp}.text", group.get("text"))
+        found[code] = (gp, minimum)
+    return found
+
+
+def _check_kpis(c: _Checker, place: str, kpis: Any, groups: Any) -> None:
+    declared = _check_kpi_groups(c, place, groups)
     if not isinstance(kpis, list):
         c.add(f"{place}.kpis", _("write a list of KPIs"))
         return
+    members: dict[str, int] = {code: 0 for code in declared}
     for i, kpi in enumerate(kpis, 1):
         kp = f"{place}.kpis[{i}]"
         if not c.keys(kp, kpi, KPI_KEYS, {"metric"}):
             continue
+        if kpi.get("group") is not None:
+            code = str(kpi["group"])
+            if code not in declared:
+                c.add(f"{kp}.group", _("KPI group “%(code)s” is not declared in this track's kpi_groups")
+                      % {"code": code})
+            else:
+                members[code] += 1
         if kpi.get("qualitative"):
             if kpi.get("target") is not None:
                 c.add(kp, _("a qualitative KPI has no target; remove “qualitative” or the target"))
@@ -294,6 +430,13 @@ def _check_kpis(c: _Checker, place: str, kpis: Any) -> None:
         c.choice(f"{kp}.comparator", kpi.get("comparator"), Comparator, allow_blank=False)
         if not kpi.get("unit"):
             c.add(f"{kp}.unit", _("a numeric KPI needs its unit (家, 件, 人次, 万元, % …)"))
+    for code, (gp, minimum) in declared.items():
+        if members[code] == 0:
+            c.add(gp, _("KPI group “%(code)s” has no KPI; give KPIs “group: %(code)s” or remove the group")
+                  % {"code": code})
+        elif minimum is not None and minimum > members[code]:
+            c.add(f"{gp}.min", _("KPI group “%(code)s” asks for %(min)s of its KPIs but has only %(count)s")
+                  % {"code": code, "min": minimum, "count": members[code]})
 
 
 def _check_rules(c: _Checker, place: str, rules: Any) -> None:
@@ -309,6 +452,12 @@ def _check_rules(c: _Checker, place: str, rules: Any) -> None:
             c.add(f"{rp}.kind", _("unknown rule kind “%(kind)s”; known kinds: %(kinds)s")
                   % {"kind": kind, "kinds": ", ".join(RuleKind.values)})
             continue
+        c.boolean(f"{rp}.soft", rule.get("soft"))
+        c.text(f"{rp}.note", rule.get("note"))
+        c.choice(f"{rp}.applies_to", rule.get("applies_to"), AppliesTo)
+        if rule.get("applies_to") == AppliesTo.ALL_MEMBERS and kind not in MEMBER_KINDS:
+            c.add(f"{rp}.applies_to", _("rule kind “%(kind)s” is checked for the lead only; “all_members” is for: "
+                                        "%(kinds)s") % {"kind": kind, "kinds": ", ".join(sorted(MEMBER_KINDS))})
         params = rule.get("params") or {}
         if not isinstance(params, dict):
             c.add(f"{rp}.params", _("write the parameters as a mapping"))
@@ -330,16 +479,33 @@ def _check_rule_values(c: _Checker, place: str, kind: str, params: dict) -> None
             c.whole(f"{place}.{key}", params[key])
     if kind == RuleKind.MATCHING_FUNDS and ("min_amount" in params) == ("min_ratio" in params):
         c.add(place, _("give exactly one of “min_amount” or “min_ratio”"))
-    if kind == RuleKind.ORG_TYPE:
-        for t in params.get("types") or []:
-            c.choice(f"{place}.types", t, OrgType, allow_blank=False)
+    if kind in (RuleKind.ORG_TYPE, RuleKind.PARTNER_TYPES):
+        types = params.get("types")
+        if not isinstance(types, list) or not types:
+            c.add(f"{place}.types", _("write a list of at least one organisation type"))
+        else:
+            for t in types:
+                c.choice(f"{place}.types", t, OrgType, allow_blank=False)
+    if kind == RuleKind.PARTNER_TYPES:
+        low, high = params.get("min"), params.get("max")
+        if isinstance(low, int) and not isinstance(low, bool) and low < 1:
+            c.add(f"{place}.min", _("a partner requirement asks for at least 1 partner (found %(value)s)")
+                  % {"value": low})
+        if all(isinstance(v, int) and not isinstance(v, bool) for v in (low, high)) and high < low:
+            c.add(f"{place}.max", _("“max” (%(max)s) is smaller than “min” (%(min)s)") % {"max": high, "min": low})
+    if "branch_exception" in params:
+        c.boolean(f"{place}.branch_exception", params["branch_exception"])
+    if "include_unfinished" in params:
+        c.boolean(f"{place}.include_unfinished", params["include_unfinished"])
+    if "issuer" in params and (not isinstance(params["issuer"], str) or not params["issuer"].strip()):
+        c.add(f"{place}.issuer", _("write the awarding office's name as the guide gives it"))
     if kind == RuleKind.PATENT_COUNT:
         for k in params.get("kinds") or []:
             if k not in PATENT_KINDS:
                 c.add(f"{place}.kinds", _("“%(value)s” is not one of: %(choices)s")
                       % {"value": k, "choices": ", ".join(sorted(PATENT_KINDS))})
         c.date(f"{place}.granted_on_or_before", params.get("granted_on_or_before"))
-    if kind == RuleKind.REGION and not Region.objects.filter(code=str(params.get("region"))).exists():
+    if "region" in params and not Region.objects.filter(code=str(params.get("region"))).exists():
         c.add(f"{place}.region", _("region “%(code)s” is not loaded; load fixtures/regions.yaml first or fix the code")
               % {"code": params.get("region")})
     if "category" in params:
@@ -351,143 +517,24 @@ def _check_rule_values(c: _Checker, place: str, kind: str, params: dict) -> None
                   % {"value": level, "choices": ", ".join(sorted(CHECK_LEVELS))})
 
 
+def _check_partner_rules(c: _Checker, place: str, track: dict) -> None:
+    """A partner requirement must fit the track's joint policy and partner limit."""
+    limit = track.get("partner_limit")
+    for i, rule in enumerate(track.get("rules") or [], 1):
+        if not isinstance(rule, dict) or rule.get("kind") != RuleKind.PARTNER_TYPES:
+            continue
+        params = rule.get("params") if isinstance(rule.get("params"), dict) else {}
+        low = params.get("min")
+        if track.get("joint_policy") == JointPolicy.REFUSED:
+            c.add(f"{place}.rules[{i}]", _("a track that refuses joint applications cannot require partners"))
+        elif isinstance(limit, int) and isinstance(low, int) and low > limit:
+            c.add(f"{place}.rules[{i}].params.min", _("requires %(min)s partners but partner_limit is %(limit)s")
+                  % {"min": low, "limit": limit})
+
+
 def _check_materials(c: _Checker, place: str, materials: Any) -> None:
     if not isinstance(materials, list):
         c.add(f"{place}.materials", _("write a list of materials"))
         return
     for i, material in enumerate(materials, 1):
         c.keys(f"{place}.materials[{i}]", material, MATERIAL_KEYS, {"title"})
-
-
-# --- turning a valid document into rows -------------------------------------------------------
-
-
-def _dec(value: Any) -> Decimal | None:
-    return None if value in (None, "") else Decimal(str(value))
-
-
-def _normalise_params(params: dict) -> dict:
-    out = {}
-    for key, value in (params or {}).items():
-        if isinstance(value, dt.date):
-            value = value.isoformat()
-        elif isinstance(value, Decimal | float):
-            value = str(value)
-        out[key] = value
-    return out
-
-
-def guide_objects(data: dict) -> Iterator[Any]:
-    """Yield unsaved model instances in dependency order, matched to existing rows.
-
-    Callers (the YAML deserializer, used by ``loaddata``) save each instance before asking for
-    the next, so a child can read its parent's primary key. Stale children are removed as their
-    parent's list is replaced. Run inside a transaction.
-    """
-    if "rubric" in data:
-        yield from _rubric_objects(data["rubric"])
-    if "program" not in data:
-        return
-    p = data["program"]
-    program_rubric = None
-    if p.get("rubric"):
-        rubric_items = list(_rubric_objects(p["rubric"]))
-        yield from rubric_items[:1]
-        program_rubric = rubric_items[0]
-        yield from rubric_items[1:]
-    program = Program.objects.filter(code=p["code"]).first() or Program(code=p["code"])
-    for field in ("title", "short_title", "issuer", "level", "call_window_text", "budget_text", "contact",
-                  "summary", "source_file", "reference_prefix"):
-        setattr(program, field, p.get(field) or "")
-    program.region_id = str(p["region"])
-    program.year = p["year"]
-    program.call_opens = p.get("call_opens")
-    program.call_closes = p.get("call_closes")
-    program.total_budget = _dec(p.get("total_budget"))
-    program.rubric = program_rubric
-    yield program
-
-    common = p.get("common") or {}
-    codes = [str(t["code"]) for t in p["tracks"]]
-    Track.objects.filter(program=program).exclude(code__in=codes).delete()
-    for position, t in enumerate(p["tracks"], 1):
-        track_rubric = None
-        if t.get("rubric"):
-            rubric_items = list(_rubric_objects(t["rubric"]))
-            yield from rubric_items[:1]
-            track_rubric = rubric_items[0]
-            yield from rubric_items[1:]
-        track = Track.objects.filter(program=program, code=str(t["code"])).first() or Track(
-            program=program, code=str(t["code"])
-        )
-        track.program = program
-        track.position = position
-        for field in ("title", "tasks", "kpi_text", "period_text", "funding_mode", "funding_text",
-                      "applicant_text", "award_text", "notes"):
-            setattr(track, field, t.get(field) or "")
-        track.period_months = t.get("period_months")
-        track.period_is_maximum = bool(t.get("period_is_maximum"))
-        track.eligible_org_types = list(t.get("eligible_org_types") or [])
-        track.joint_policy = t.get("joint_policy") or JointPolicy.UNSTATED
-        track.partner_limit = t.get("partner_limit")
-        track.budget = _dec(t.get("budget"))
-        track.max_awards = t.get("max_awards")
-        track.awards_is_maximum = bool(t.get("awards_is_maximum"))
-        track.award_category = t.get("award_category") or AwardCategory.IP_PROJECT
-        track.rubric = track_rubric
-        yield track
-
-        yield from _children(track, Tranche, t.get("tranches") or [], lambda row, d: (
-            setattr(row, "share_percent", _dec(d["share_percent"])),
-            setattr(row, "amount", _dec(d.get("amount"))),
-            setattr(row, "trigger", d["trigger"]),
-            setattr(row, "text", d.get("text") or ""),
-        ))
-        yield from _children(track, KPI, t.get("kpis") or [], lambda row, d: (
-            setattr(row, "metric", d["metric"]),
-            setattr(row, "comparator", d.get("comparator") or ""),
-            setattr(row, "target", _dec(d.get("target"))),
-            setattr(row, "unit", d.get("unit") or ""),
-            setattr(row, "qualitative", bool(d.get("qualitative"))),
-            setattr(row, "text", d.get("text") or ""),
-        ))
-        rules = list(common.get("rules") or []) + list(t.get("rules") or [])
-        yield from _children(track, EligibilityRule, rules, lambda row, d: (
-            setattr(row, "kind", d["kind"]),
-            setattr(row, "params", _normalise_params(d.get("params") or {})),
-            setattr(row, "text", d["text"]),
-        ))
-        materials = list(common.get("materials") or []) + list(t.get("materials") or [])
-        yield from _children(track, Material, materials, lambda row, d: (
-            setattr(row, "title", d["title"]),
-            setattr(row, "required", d.get("required", True) is not False),
-            setattr(row, "note", d.get("note") or ""),
-        ))
-
-
-def _children(track: Track, model: type, items: list[dict], fill) -> Iterator[Any]:
-    existing = {row.seq: row for row in model.objects.filter(track_id=track.pk)} if track.pk else {}
-    model.objects.filter(track_id=track.pk, seq__gt=len(items)).delete()
-    for seq, item in enumerate(items, 1):
-        row = existing.get(seq) or model(track=track, seq=seq)
-        row.track = track
-        fill(row, item)
-        yield row
-
-
-def _rubric_objects(r: dict) -> Iterator[Any]:
-    rubric = Rubric.objects.filter(code=r["code"]).first() or Rubric(code=r["code"])
-    rubric.title = r["title"]
-    rubric.source = r.get("source") or Rubric.Source.OFFICE
-    rubric.is_portal_default = rubric.source == Rubric.Source.PORTAL
-    yield rubric
-    criteria = r.get("criteria") or []
-    existing = {row.seq: row for row in Criterion.objects.filter(rubric_id=rubric.pk)} if rubric.pk else {}
-    Criterion.objects.filter(rubric_id=rubric.pk, seq__gt=len(criteria)).delete()
-    for seq, item in enumerate(criteria, 1):
-        row = existing.get(seq) or Criterion(rubric=rubric, seq=seq)
-        row.rubric = rubric
-        row.title = item["title"]
-        row.description = item.get("description") or ""
-        row.weight = _dec(item["weight"])
-        yield row

@@ -14,7 +14,8 @@ from django.core.serializers.base import DeserializationError, DeserializedObjec
 from django.core.serializers.pyyaml import Deserializer as DjangoYamlDeserializer
 from django.core.serializers.pyyaml import Serializer  # noqa: F401  (dumpdata keeps working)
 
-from .guide_format import GuideFormatError, check_guide, guide_objects, is_guide_document, parse_guide
+from .guide_format import GuideFormatError, check_guide, is_guide_document, parse_guide
+from .guide_loader import guide_objects
 
 
 class GuideInvalid(CommandError, DeserializationError):
@@ -32,7 +33,7 @@ def Deserializer(stream_or_string, **options) -> Iterator[DeserializedObject]:  
     if not is_guide_document(data):
         yield from DjangoYamlDeserializer(StringIO(text), **options)
         return
-    problems = check_guide(data)
+    problems = check_guide(data, text)
     if problems:
         raise GuideInvalid("\n".join(problems))
     for obj in guide_objects(data):

@@ -111,6 +111,17 @@ class AppliesTo(models.TextChoices):
     ALL_MEMBERS = "all_members", _("The lead organisation and every partner")
 
 
+class GuideRowQuerySet(models.QuerySet):
+    """Rows a guide fixture manages: a row dropped from the fixture but used by applications is archived."""
+
+    def active(self):
+        """The rows the guide has now (forms, pages, checks and PDFs read these)."""
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
+
+
 class Rubric(models.Model):
     """Weighted review criteria. The guides state none: the portal ships a default, marked as its own."""
 
@@ -292,6 +303,8 @@ class Track(models.Model):
         Rubric, verbose_name=_("review rubric"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = GuideRowQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("track")
         verbose_name_plural = _("tracks")
@@ -361,6 +374,8 @@ class KPI(models.Model):
     qualitative = models.BooleanField(_("qualitative (no number)"), default=False)
     text = models.TextField(_("as the guide states it"), blank=True)
 
+    objects = GuideRowQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("KPI")
         verbose_name_plural = _("KPIs")
@@ -391,6 +406,8 @@ class EligibilityRule(models.Model):
     origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices, default=Origin.GUIDE)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
 
+    objects = GuideRowQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("eligibility rule")
         verbose_name_plural = _("eligibility rules")
@@ -409,6 +426,8 @@ class Material(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
     origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices, default=Origin.GUIDE)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+
+    objects = GuideRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("required material")

@@ -29,6 +29,11 @@ TIE_BREAKS = {
     "matching_funds": gettext_lazy("higher matching funds"),
     "requested_amount_low": gettext_lazy("lower requested amount"),
     "local_service": gettext_lazy("a local service base"),
+    # 广东 四.(三): 专利代理机构、专利运营机构……等要素较为齐全者，同等条件下优先 (an officer compares).
+    "member_mix": gettext_lazy("a more complete mix of member types"),
+    # 清远 十一.(四).4: 已开拓海外市场或协同创新需求大的，在同等条件下优先安排 (an officer compares).
+    "overseas_market": gettext_lazy("already in overseas markets"),
+    "collaboration_need": gettext_lazy("a greater need for collaborative innovation"),
 }
 
 

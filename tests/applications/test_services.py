@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from applications import services
 from applications.models import Application, ApplicationVersion, PdfStatus, Status
 from audit.models import AuditEvent
-from organisations.models import FinancialYear
+from organisations.models import FinancialYear, Organisation
 from programs.models import Program
 
 from .conftest import make_org, open_call, pdf_upload, valid_submission
@@ -116,8 +116,9 @@ def test_application_submit_twice_refused(applicant, submitted, nansha):
     assert Application.objects.get(pk=submitted.pk).version == 1
 
 
-def test_application_submit_refused_when_rd_intensity_fails(applicant, ready_draft, nansha, org):
-    FinancialYear.objects.filter(organisation=org).update(rd_spend=Decimal("210000"))
+def test_application_submit_refused_when_a_hard_rule_fails(applicant, ready_draft, nansha, org):
+    # Registered in Yuexiu, not Nansha: "南沙区企业" is a hard condition.
+    Organisation.objects.filter(pk=org.pk).update(region_id="440104")
     with pytest.raises(ValidationError) as exc:
         services.application_submit(actor=applicant, application=ready_draft, data=valid_submission(nansha))
     assert "__all__" in exc.value.message_dict
@@ -129,7 +130,7 @@ def test_application_submit_refused_when_rd_intensity_fails(applicant, ready_dra
 def test_application_submit_with_failed_soft_rule_needs_an_explanation(applicant, ready_draft, nansha, org):
     FinancialYear.objects.filter(organisation=org).update(rd_spend=Decimal("210000"))
     rule = nansha.rules.get(kind="rd_intensity")
-    nansha.rules.filter(pk=rule.pk).update(soft=True)
+    assert rule.soft  # 原则上不低于3%
     with pytest.raises(ValidationError) as exc:
         services.application_submit(actor=applicant, application=ready_draft, data=valid_submission(nansha))
     assert list(exc.value.message_dict) == [f"explain-{rule.pk}"]

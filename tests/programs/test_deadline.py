@@ -120,7 +120,7 @@ def test_home_query_count_is_fixed(client):
     with CaptureQueriesContext(connection) as one:
         assert len(client.get(reverse("home")).context["open_calls"]) == 1
     Program.objects.update(call_opens=today, call_closes=today + dt.timedelta(days=5))
-    total = Program.objects.count()
+    total = Program.objects.filter(guide_status="final").count()  # a draft for comment takes no applications
     with CaptureQueriesContext(connection) as many:
         response = client.get(reverse("home"))
     assert len(response.context["open_calls"]) == total > 1

@@ -8,7 +8,18 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from programs.models import KPI, EligibilityRule, Material, Program, Rubric, RuleKind, Track, Tranche
+from programs.models import (
+    KPI,
+    EligibilityRule,
+    KPIGroup,
+    Material,
+    Origin,
+    Program,
+    Rubric,
+    RuleKind,
+    Track,
+    Tranche,
+)
 from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +91,9 @@ def test_guides_nansha_track_money_and_rules():
     ip = track.rules.get(kind=RuleKind.IP_SPEND_SHARE)
     assert Decimal(ip.params["min_percent"]) == 3
     program = track.program
-    assert str(program.call_opens) == "2024-06-01" and str(program.call_closes) == "2024-07-31"
+    # 2024年6月—7月 is the start-up phase (publication, review, contract), not an application window.
+    assert program.call_opens is None and program.call_closes is None and program.call_window_text == ""
+    assert "（一）项目启动阶段（2024年6月—2024年7月）" in program.timeline_text
     portfolio = track.kpis.get(target=Decimal("15"))
     assert portfolio.unit == "件" and "不少于15件" in text
 
@@ -108,8 +121,16 @@ def test_guides_every_quoted_sentence_stands_in_the_guide(code):
             # The number itself appears in the guide, as digits or (for 三) in words.
             number = f"{kpi.target.normalize():f}"
             assert number in text or kpi.target == 3, (kpi.metric, number)
-    for material in Material.objects.filter(track__program=program):
+    for material in Material.objects.filter(track__program=program, origin=Origin.GUIDE):
         assert re.sub(r"\s+", "", material.title).strip("《》") in text, material.title
+    # The v2 text fields quote the guide too: KPI groups, the schedule, procedure, call window, titles.
+    for group in KPIGroup.objects.filter(track__program=program):
+        assert re.sub(r"\s+", "", group.text) in text, group.text
+    quoted = [program.timeline_text, program.call_window_text]
+    for track in program.tracks.all():
+        quoted += [track.procedure_text, track.title, track.applicant_text]
+    for line in (line for block in quoted for line in block.splitlines() if line.strip()):
+        assert re.sub(r"\s+", "", line) in text, line
 
 
 def test_guides_every_numeric_kpi_has_target_and_unit():

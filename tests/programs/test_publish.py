@@ -127,3 +127,9 @@ def test_application_start_refused_on_an_unpublished_draft(client, applicant, dr
     client.force_login(applicant)
     client.post(reverse("applications:start", args=[track.pk]), {"organisation": org.pk})
     assert not Application.objects.filter(track=track).exists()
+
+
+def test_home_lists_a_draft_for_comment_only_once_published(client, draft_guide, officer):
+    assert draft_guide not in client.get(reverse("home")).context["open_calls"]
+    program_publish(actor=officer, program=draft_guide, reason="局务会通过")
+    assert draft_guide in client.get(reverse("home")).context["open_calls"]

@@ -37,8 +37,9 @@ def test_catalogue_in_english(client):
         ({"region": "440100"}, {NANSHA, YUEXIU}),
         ({"region": "440000"}, {NANSHA, YUEXIU, "guangdong-2021-ip-cluster-centers",
                                 "qingyuan-2023-ip-reserve-projects"}),
-        ({"status": "closed"}, {NANSHA}),
-        ({"status": "unscheduled"}, {YUEXIU, "guangdong-2021-ip-cluster-centers",
+        # No guide states an application window (Nansha's 2024年6月—7月 is its start-up phase, not a window).
+        ({"status": "closed"}, set()),
+        ({"status": "unscheduled"}, {NANSHA, YUEXIU, "guangdong-2021-ip-cluster-centers",
                                      "qingyuan-2023-ip-reserve-projects", "fangchenggang-2022-ip-projects"}),
     ],
 )
@@ -50,7 +51,7 @@ def test_catalogue_filters(client, query, expected):
 def test_catalogue_filter_by_applicant_type_includes_unrestricted_tracks(client):
     response = client.get(reverse("programs:catalogue"), {"applicant_type": "university"})
     codes = {p.code for p in response.context["page"]}
-    # Yuexiu item 8 names universities; Fangchenggang has tracks open to any type; Nansha is enterprises only.
+    # Yuexiu and Fangchenggang have tracks open to any type; Nansha is enterprises only.
     assert YUEXIU in codes and "fangchenggang-2022-ip-projects" in codes and NANSHA not in codes
 
 
@@ -149,7 +150,7 @@ def test_call_window_officer_opens_a_call_and_it_is_audited(client, request, rol
     program = Program.objects.get(code=NANSHA)
     assert program.call_opens == today
     event = AuditEvent.objects.get(action="set_call_window", object_id=str(program.pk))
-    assert event.actor == user and event.reason == "2025 call" and event.from_state == "2024-06-01–2024-07-31"
+    assert event.actor == user and event.reason == "2025 call" and event.from_state == "–"  # no window before
 
 
 def test_call_window_refuses_closing_before_opening(client, officer):
@@ -159,7 +160,7 @@ def test_call_window_refuses_closing_before_opening(client, officer):
     )
     assert response.status_code == 200
     assert "截止日期" in response.content.decode() or "close on or after" in response.content.decode()
-    assert str(Program.objects.get(code=NANSHA).call_opens) == "2024-06-01"
+    assert Program.objects.get(code=NANSHA).call_opens is None
 
 
 @pytest.mark.parametrize("role", ["applicant", "other_applicant", "reviewer", "officer", "admin"])

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from organisations.models import FinancialYear, Membership, MembershipRole, Organisation
-from programs.models import Material, Program, Track
+from programs.models import Material, Origin, Program, Track
 from programs.services import program_set_call_window
 
 DEMO_PASSWORD = "ipgrants-demo"
@@ -83,6 +83,7 @@ class Command(BaseCommand):
     def _demo_material(self) -> None:
         """The Nansha guide lists no materials; as demo data, the office asks for the application book."""
         track = Track.objects.filter(program__code="nansha-2024-high-value-patent-center", code="1").first()
-        if track and not track.materials.exists():
-            Material.objects.create(track=track, seq=1, title="项目申报书", required=True,
+        if track and not track.materials.filter(origin=Origin.OFFICE).exists():
+            # Added by the office (origin=office, numbered from 1000): reloading the guide keeps it.
+            Material.objects.create(track=track, seq=1000, origin=Origin.OFFICE, title="项目申报书", required=True,
                                     note="演示数据：指南未列明申报材料，由主管部门补充")

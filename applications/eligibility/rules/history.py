@@ -68,6 +68,22 @@ def _in_scope(params: dict, record, levels: list[str] | None, category: str | No
     )
 
 
+def _scope_unknown(params: dict, record, levels: list[str] | None, category: str | None) -> bool:
+    """The record matches the level and category, but does not say the region or issuer the rule asks for."""
+    region = str(params.get("region") or "")
+    issuer = str(params.get("issuer") or "").strip()
+    unknown = (region and record.region_id is None) or (issuer and not (record.issuer or "").strip())
+    return bool(unknown) and (levels is None or record.level in levels) and (
+        category is None or record.category == category)
+
+
+def _unknown_reason(record, year: int) -> Reason:
+    return _(
+        "The record “%(title)s” (%(year)s) does not say which office awarded it: an officer checks whether it "
+        "counts"
+    ) % {"title": record.title, "year": year}
+
+
 @check(RuleKind.NO_FAILED_ACCEPTANCE)
 def _check_no_failed_acceptance(params: dict, facts: Facts) -> tuple[str, Reason]:
     years = P.optional_whole(params, "years", minimum=1)
@@ -89,6 +105,11 @@ def _check_no_failed_acceptance(params: dict, facts: Facts) -> tuple[str, Reason
         ),
         key=lambda r: (r.acceptance != AcceptanceOutcome.FAILED, -when(r).toordinal(), r.pk),
     )
+    unknown = [r for r in facts.organisation.project_records.all()
+               if r.acceptance in bad and _scope_unknown(params, r, levels, category)
+               and (since is None or when(r) >= since)]
+    if not hits and unknown:
+        return Outcome.OFFICER, _unknown_reason(unknown[0], when(unknown[0]).year)
     if not hits:
         values = {"scope": _scope(params, levels, category), "since": since.isoformat() if since else ""}
         if unfinished:
@@ -129,6 +150,10 @@ def _check_no_prior_award(params: dict, facts: Facts) -> tuple[str, Reason]:
         ),
         key=lambda r: (-r.awarded_on.toordinal(), r.pk),
     )
+    unknown = [r for r in facts.organisation.project_records.all()
+               if _scope_unknown(params, r, levels, category) and (since is None or r.awarded_on >= since)]
+    if not hits and unknown:
+        return Outcome.OFFICER, _unknown_reason(unknown[0], unknown[0].awarded_on.year)
     if not hits:
         values = {"scope": _scope(params, levels, category), "since": since.isoformat() if since else ""}
         if since:

@@ -17,7 +17,8 @@ class Command(BaseCommand):
         for raw in paths:
             path = Path(raw)
             try:
-                problems = check_guide(parse_guide(path.read_text(encoding="utf-8")))
+                text = path.read_text(encoding="utf-8")
+                problems = check_guide(parse_guide(text), text)
             except FileNotFoundError:
                 problems = [_("file not found; check the path")]
             except UnicodeDecodeError:

@@ -1,0 +1,312 @@
+"""Turn a valid guide document (programs.guide_format) into rows, safely on a database in use.
+
+Programs are matched by code, tracks by (program, code), tranches by position, KPI groups by code;
+KPIs, rules and materials by what they say (metric; kind and sentence; title), so that a KPI an
+applicant committed to stays the same row when the guide's list grows or is reordered.
+
+The loader manages only the rows that come from the guide (``origin=guide``); rows the office
+added (``origin=office``) are never touched. A guide row that is no longer in the file is deleted
+if nothing points to it, and archived (``archived_at`` set) if applications do; an archived row
+that comes back is restored. Loading the same file twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Model, ProtectedError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import (
+    KPI,
+    Allocation,
+    AppliesTo,
+    AwardCategory,
+    AwardMode,
+    Criterion,
+    EligibilityRule,
+    GuideStatus,
+    JointPolicy,
+    KPIGroup,
+    Material,
+    Origin,
+    Program,
+    Rubric,
+    Track,
+    Tranche,
+)
+
+logger = logging.getLogger("programs.guide_loader")
+
+# Sequence numbers used only while rows swap places (unique per track and seq).
+_PARKING = 30000
+# Office rows are numbered from here (a convention: guide rows are numbered 1, 2, 3 …).
+OFFICE_SEQ_START = 1000
+
+
+def _dec(value: Any) -> Decimal | None:
+    return None if value in (None, "") else Decimal(str(value))
+
+
+def _normalise_params(params: dict) -> dict:
+    out = {}
+    for key, value in (params or {}).items():
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        elif isinstance(value, Decimal | float):
+            value = str(value)
+        out[key] = value
+    return out
+
+
+def _delete_or_archive(row: Model, label: str, now) -> bool:
+    """Delete a row the guide dropped; if something protects it, archive it. True if it was kept."""
+    try:
+        with transaction.atomic():
+            row.delete()
+    except ProtectedError:
+        if row.archived_at is None:
+            row.archived_at = now
+            row.save(update_fields=["archived_at"])
+            logger.warning(_("%(row)s is no longer in the guide but applications use it: archived, not deleted.")
+                           % {"row": label})
+        return True
+    logger.info(_("%(row)s is no longer in the guide: deleted.") % {"row": label})
+    return False
+
+
+def guide_objects(data: dict) -> Iterator[Any]:
+    """Yield unsaved model instances in dependency order, matched to existing rows.
+
+    Callers (the YAML deserializer, used by ``loaddata``) save each instance before asking for
+    the next, so a child can read its parent's primary key. Run inside a transaction.
+    """
+    if "rubric" in data:
+        yield from _rubric_objects(data["rubric"])
+    if "program" not in data:
+        return
+    p = data["program"]
+    now = timezone.now()
+    program_rubric = None
+    if p.get("rubric"):
+        rubric_items = list(_rubric_objects(p["rubric"]))
+        yield from rubric_items[:1]
+        program_rubric = rubric_items[0]
+        yield from rubric_items[1:]
+    program = Program.objects.filter(code=p["code"]).first() or Program(code=p["code"])
+    for field in ("title", "short_title", "issuer", "level", "call_window_text", "budget_text", "contact",
+                  "summary", "source_file", "reference_prefix", "timeline_text", "encoding_notes"):
+        setattr(program, field, p.get(field) or "")
+    program.region_id = str(p["region"])
+    program.year = p["year"]
+    program.call_opens = p.get("call_opens")
+    program.call_closes = p.get("call_closes")
+    program.total_budget = _dec(p.get("total_budget"))
+    program.guide_status = p.get("guide_status") or GuideStatus.FINAL
+    program.archived_at = None
+    program.rubric = program_rubric
+    yield program
+
+    common = p.get("common") or {}
+    defaults = p.get("procedure") or {}
+    codes = [str(t["code"]) for t in p["tracks"]]
+    for dropped in Track.objects.filter(program=program).exclude(code__in=codes):
+        _delete_or_archive(dropped, f"{program.code} / {dropped.code}", now)
+    for position, t in enumerate(p["tracks"], 1):
+        track_rubric = None
+        if t.get("rubric"):
+            rubric_items = list(_rubric_objects(t["rubric"]))
+            yield from rubric_items[:1]
+            track_rubric = rubric_items[0]
+            yield from rubric_items[1:]
+        track = Track.objects.filter(program=program, code=str(t["code"])).first() or Track(
+            program=program, code=str(t["code"])
+        )
+        if track.archived_at is not None:
+            logger.warning(_("%(row)s is back in the guide: restored.") % {"row": f"{program.code} / {track.code}"})
+        _fill_track(track, t, defaults, position, track_rubric)
+        track.program = program
+        yield track
+        yield from _track_children(track, t, common, now)
+
+
+def _fill_track(track: Track, t: dict, defaults: dict, position: int, rubric) -> None:
+    track.position = position
+    for field in ("title", "tasks", "kpi_text", "period_text", "funding_mode", "funding_text",
+                  "applicant_text", "award_text", "notes", "encoding_notes"):
+        setattr(track, field, t.get(field) or "")
+    track.period_months = t.get("period_months")
+    track.period_is_maximum = bool(t.get("period_is_maximum"))
+    track.eligible_org_types = list(t.get("eligible_org_types") or [])
+    track.joint_policy = t.get("joint_policy") or JointPolicy.UNSTATED
+    track.partner_limit = t.get("partner_limit")
+    track.budget = _dec(t.get("budget"))
+    track.max_awards = t.get("max_awards")
+    track.awards_is_maximum = bool(t.get("awards_is_maximum"))
+    track.award_category = t.get("award_category") or AwardCategory.IP_PROJECT
+    track.award_mode = t.get("award_mode") or AwardMode.UNSTATED
+    track.allocation = t.get("allocation") or Allocation.UNSTATED
+    # Procedure: the track's own value, else the program's default, else empty (the portal default applies).
+    proc = {key: t[key] if key in t else defaults.get(key) for key in (
+        "reviewers_per_application", "score_aggregation", "tie_breaks", "publicity_days", "publicity_day_kind",
+        "midterm_check", "procedure_text")}
+    track.reviewers_per_application = proc["reviewers_per_application"]
+    track.score_aggregation = proc["score_aggregation"] or ""
+    track.tie_breaks = list(proc["tie_breaks"] or [])
+    track.publicity_days = proc["publicity_days"]
+    track.publicity_day_kind = proc["publicity_day_kind"] or ""
+    track.midterm_check = proc["midterm_check"]
+    track.procedure_text = proc["procedure_text"] or ""
+    track.archived_at = None
+    track.rubric = rubric
+
+
+def _track_children(track: Track, t: dict, common: dict, now) -> Iterator[Any]:
+    yield from _tranches(track, t.get("tranches") or [])
+    groups = yield from _kpi_groups(track, t.get("kpi_groups") or [])
+    yield from _reconcile(track, KPI, t.get("kpis") or [], lambda row: row.metric, lambda d: d["metric"],
+                          lambda row, d: _fill_kpi(row, d, groups), now)
+    rules = list(common.get("rules") or []) + list(t.get("rules") or [])
+    yield from _reconcile(track, EligibilityRule, rules, lambda row: (row.kind, row.text),
+                          lambda d: (d["kind"], d["text"]), _fill_rule, now)
+    materials = list(common.get("materials") or []) + list(t.get("materials") or [])
+    yield from _reconcile(track, Material, materials, lambda row: row.title, lambda d: d["title"],
+                          _fill_material, now)
+
+
+def _fill_kpi(row: KPI, d: dict, groups: dict[str, KPIGroup]) -> None:
+    row.metric = d["metric"]
+    row.comparator = d.get("comparator") or ""
+    row.target = _dec(d.get("target"))
+    row.unit = d.get("unit") or ""
+    row.qualitative = bool(d.get("qualitative"))
+    row.text = d.get("text") or ""
+    row.group = groups.get(str(d["group"])) if d.get("group") is not None else None
+
+
+def _fill_rule(row: EligibilityRule, d: dict) -> None:
+    row.kind = d["kind"]
+    row.params = _normalise_params(d.get("params") or {})
+    row.text = d["text"]
+    row.soft = bool(d.get("soft"))
+    row.applies_to = d.get("applies_to") or AppliesTo.LEAD
+    row.encoding_note = d.get("note") or ""
+
+
+def _fill_material(row: Material, d: dict) -> None:
+    row.title = d["title"]
+    row.required = d.get("required", True) is not False
+    row.note = d.get("note") or ""
+
+
+def _tranches(track: Track, items: list[dict]) -> Iterator[Any]:
+    existing = {row.seq: row for row in Tranche.objects.filter(track_id=track.pk)}
+    Tranche.objects.filter(track_id=track.pk, seq__gt=len(items)).delete()
+    for seq, d in enumerate(items, 1):
+        row = existing.get(seq) or Tranche(track=track, seq=seq)
+        row.track = track
+        row.share_percent = _dec(d["share_percent"])
+        row.amount = _dec(d.get("amount"))
+        row.trigger = d["trigger"]
+        row.text = d.get("text") or ""
+        yield row
+
+
+def _kpi_groups(track: Track, items: list[dict]):
+    """Yield the track's KPI groups; return them by code (for the KPIs that follow)."""
+    existing = {row.code: row for row in KPIGroup.objects.filter(track_id=track.pk)}
+    codes = {str(d["code"]) for d in items}
+    KPIGroup.objects.filter(track_id=track.pk).exclude(code__in=codes).delete()
+    groups = {}
+    for d in items:
+        code = str(d["code"])
+        row = existing.get(code) or KPIGroup(track=track, code=code)
+        row.track = track
+        row.min_count = d["min"]
+        row.text = d.get("text") or ""
+        groups[code] = row
+        yield row
+    return groups
+
+
+def _reconcile(track: Track, model: type, items: list[dict], row_key: Callable, item_key: Callable,
+               fill: Callable, now) -> Iterator[Any]:
+    """Match the guide's list to the track's guide rows; archive or delete the rest; number them 1..N."""
+    rows = sorted(model.objects.filter(track_id=track.pk, origin=Origin.GUIDE), key=lambda r: r.seq)
+    by_key: dict[Any, list] = defaultdict(list)
+    for row in rows:
+        by_key[row_key(row)].append(row)
+    chosen: list[Any] = []
+    for seq, d in enumerate(items, 1):
+        candidates = by_key.get(item_key(d)) or []
+        row = next((r for r in candidates if r.seq == seq), None) or (candidates[0] if candidates else None)
+        if row is not None:
+            candidates.remove(row)
+        chosen.append(row)
+    label = model._meta.verbose_name
+    leftovers = [r for rs in by_key.values() for r in rs]
+    kept = [r for r in leftovers
+            if _delete_or_archive(r, f"{track.program.code} / {track.code}: {label} “{r}”", now)]
+    for row in chosen:
+        if row is not None and row.archived_at is not None:
+            logger.warning(_("%(row)s is back in the guide: restored.")
+                           % {"row": f"{track.program.code} / {track.code}: {label} “{row}”"})
+    # Archived rows move out of 1..N, clear of the office's rows; the chosen rows take 1..N.
+    office = dict(model.objects.filter(track_id=track.pk).exclude(origin=Origin.GUIDE).values_list("pk", "seq"))
+    taken = set(office.values())
+    for pk, seq in sorted(office.items(), key=lambda item: item[1]):
+        if seq <= len(items):  # an office row numbered among the guide's: renumber it, keep it
+            new_seq = max(OFFICE_SEQ_START, *taken) + 1
+            model.objects.filter(pk=pk).update(seq=new_seq)
+            taken.add(new_seq)
+            logger.warning(_("%(row)s: an office row numbered %(old)s is renumbered %(new)s, clear of the guide's "
+                             "rows.") % {"row": f"{track.program.code} / {track.code}", "old": seq, "new": new_seq})
+    final: dict[int, int] = {}
+    for row in sorted(kept, key=lambda r: r.seq):
+        seq = row.seq
+        while seq <= len(items) or seq in taken:
+            seq = max(seq, len(items)) + 1
+        taken.add(seq)
+        final[row.pk] = seq
+    for seq, row in enumerate(chosen, 1):
+        if row is not None:
+            final[row.pk] = seq
+    moving = [row for row in kept + [r for r in chosen if r is not None] if row.seq != final[row.pk]]
+    for i, row in enumerate(moving):
+        model.objects.filter(pk=row.pk).update(seq=_PARKING + i)
+    for row in kept:
+        if row in moving:
+            model.objects.filter(pk=row.pk).update(seq=final[row.pk])
+    for seq, (row, d) in enumerate(zip(chosen, items, strict=True), 1):
+        if row is None:
+            row = model(track=track, seq=seq, origin=Origin.GUIDE)
+        row.track = track
+        row.seq = seq
+        row.archived_at = None
+        fill(row, d)
+        yield row
+
+
+def _rubric_objects(r: dict) -> Iterator[Any]:
+    rubric = Rubric.objects.filter(code=r["code"]).first() or Rubric(code=r["code"])
+    rubric.title = r["title"]
+    rubric.source = r.get("source") or Rubric.Source.OFFICE
+    rubric.is_portal_default = rubric.source == Rubric.Source.PORTAL
+    yield rubric
+    criteria = r.get("criteria") or []
+    existing = {row.seq: row for row in Criterion.objects.filter(rubric_id=rubric.pk)} if rubric.pk else {}
+    Criterion.objects.filter(rubric_id=rubric.pk, seq__gt=len(criteria)).delete()
+    for seq, item in enumerate(criteria, 1):
+        row = existing.get(seq) or Criterion(rubric=rubric, seq=seq)
+        row.rubric = rubric
+        row.title = item["title"]
+        row.description = item.get("description") or ""
+        row.weight = _dec(item["weight"])
+        yield row
