@@ -35,3 +35,15 @@ def test_seed_demo_twice_keeps_one_demo_organisation_and_repairs_an_old_code(cli
     assert Organisation.objects.count() == 1
     assert is_valid_uscc(org.uscc)
     assert org.memberships.get().user == User.objects.get(username="applicant")
+
+
+def test_seed_demo_publishes_the_draft_for_comment_once_and_audits_it():
+    from audit.models import AuditEvent
+    from programs.models import Program
+    from programs.selectors import is_call_open
+
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    yuexiu = Program.objects.get(code="yuexiu-2018-ip-operation-fund-plan")
+    assert yuexiu.is_draft_for_comment and yuexiu.published_at is not None and is_call_open(yuexiu)
+    assert AuditEvent.objects.filter(action="publish", object_id=str(yuexiu.pk)).count() == 1

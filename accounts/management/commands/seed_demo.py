@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from organisations.models import FinancialYear, Membership, MembershipRole, Organisation
-from programs.models import Material, Origin, Program, Track
-from programs.services import program_set_call_window
+from programs.models import GuideStatus, Material, Origin, Program, Track
+from programs.services import program_publish, program_set_call_window
 
 DEMO_PASSWORD = "ipgrants-demo"
 # A valid unified social credit code (GB 32100-2015) for an enterprise registered in Nansha (440115).
@@ -55,6 +55,10 @@ class Command(BaseCommand):
                 actor=users["officer"], program=program, opens=opens, closes=closes,
                 reason="demo: opened by seed_demo",
             )
+        # A draft for comment takes no applications until an officer publishes it; the demo publishes it.
+        for program in Program.objects.filter(guide_status=GuideStatus.DRAFT_FOR_COMMENT, published_at__isnull=True):
+            program_publish(actor=users["officer"], program=program,
+                            reason="demo: published by seed_demo so the draft's tracks can be tried")
         self._demo_organisation(users["applicant"])
         self._demo_material()
         self.stdout.write(
