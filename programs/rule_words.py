@@ -109,6 +109,8 @@ WORDS: dict[str, Callable[[dict], str]] = {
 
 def describe(rule: EligibilityRule) -> str:
     """The rule in plain words; a soft rule says that the office may weigh it."""
+    if rule.kind == RuleKind.OFFICER and rule.text:
+        return rule.text  # an officer's judgement has no plainer words than the guide's own sentence
     words = WORDS.get(rule.kind)
     try:
         text = words(rule.params or {}) if words else str(rule.get_kind_display())
