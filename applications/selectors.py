@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -107,8 +107,10 @@ def _count_of(queryset) -> Coalesce:
     return Coalesce(Subquery(queryset.order_by().annotate(n=_Count()).values("n")[:1]), 0)
 
 
-def officer_queue_rows(ids: list[int]) -> QuerySet[Application]:
-    """The queue page's rows, with their counts as subqueries over these rows only."""
+def officer_queue_rows(ids) -> QuerySet[Application]:
+    """The queue page's rows, with their counts as subqueries over these rows only. ``ids`` is the page's cut (a
+    sliced id query, run as a subquery of this one, or a list); the track, its program and the organisation are
+    joined by primary key on those rows alone."""
     required = Material.objects.filter(track=OuterRef("track_id"), required=True)
     uploaded = MaterialUpload.objects.filter(application=OuterRef("pk"))
     # A second application by the same organisation to the same track (withdrawn ones aside).
@@ -116,19 +118,30 @@ def officer_queue_rows(ids: list[int]) -> QuerySet[Application]:
         submitted_applications().filter(track=OuterRef("track_id"), organisation=OuterRef("organisation_id"))
         .exclude(pk=OuterRef("pk")).exclude(status=Status.WITHDRAWN)
     )
-    # No joins in the row query: the page's tracks and organisations come by primary key in their own small
-    # queries, so the planner never hashes a whole table for 25 rows.
     return (
         Application.objects.filter(pk__in=ids)
-        .order_by()
-        .defer("draft", "verdict", "last_comment")  # the wide columns the list never shows
-        .prefetch_related(
-            Prefetch("track", queryset=Track.objects.select_related("program").only(
-                "code", "title", "program__title", "program__short_title", "program__code")),
-            Prefetch("organisation", queryset=Organisation.objects.only("name", "uscc")),
-        )
+        .select_related("track__program", "organisation")
+        .only(*QUEUE_ROW_FIELDS)
         .annotate(required_count=_count_of(required), uploaded_count=_count_of(uploaded),
                   has_sibling=Exists(sibling.values("pk")))
+    )
+
+
+# The columns the queue shows (the wide ones, draft, verdict and comments, are never read).
+QUEUE_ROW_FIELDS = (
+    "reference", "title", "requested_amount", "status", "verdict_overall", "submitted_at", "track_id",
+    "organisation_id", "track__code", "track__title", "track__program__title", "track__program__short_title",
+    "organisation__name", "organisation__uscc",
+)
+
+
+def queue_filter_tracks() -> list[Track]:
+    """Every track with its program, in the queue filter's order: one query gives both dropdowns."""
+    return list(
+        Track.objects.select_related("program")
+        .only("code", "title", "position", "program__code", "program__title", "program__short_title",
+              "program__year")
+        .order_by("program__code", "position", "pk")
     )
 
 

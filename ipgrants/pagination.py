@@ -11,9 +11,12 @@ def paginate(request, queryset, per_page: int = 20) -> tuple[Page, str]:
 
 def paginate_ids(request, queryset, rows, per_page: int = 20) -> tuple[Page, str]:
     """Cut the page on primary keys alone (an index scan, however deep the page), then load only those rows
-    with ``rows(ids)``, which may join and annotate freely. The page keeps ``queryset``'s order."""
+    with ``rows(ids)``, which may join and annotate freely. The cut runs as a subquery of the rows query (one
+    round trip, the planner still cuts first), and the rows come back in ``queryset``'s order."""
     page, querystring = paginate(request, queryset.values_list("pk", flat=True), per_page)
-    ids = list(page.object_list)
-    loaded = {obj.pk: obj for obj in rows(ids)} if ids else {}
-    page.object_list = [loaded[pk] for pk in ids if pk in loaded]
+    if not page.paginator.count:
+        page.object_list = []
+        return page, querystring
+    ordering = queryset.query.order_by or queryset.model._meta.ordering
+    page.object_list = list(rows(page.object_list).order_by(*ordering))
     return page, querystring
