@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from programs.filters import BootstrapFilterSet
 
 from .models import Application, Status
-from .selectors import QUEUE_DEFAULT_ORDER, QUEUE_ORDERINGS, queue_filter_tracks, queue_search
+from .selectors import QUEUE_DEFAULT_ORDER, QUEUE_ORDERINGS, queue_search, queue_tracks
 
 SORT_CHOICES = [
     ("-submitted", _("Newest submissions first")),
@@ -18,7 +18,7 @@ assert {key for key, _label in SORT_CHOICES} == set(QUEUE_ORDERINGS)
 
 
 class QueueFilter(BootstrapFilterSet):
-    # Both dropdowns are built from one query of the tracks with their programs (``queue_filter_tracks``), and a
+    # Both dropdowns are built from one query of the tracks with their programs (``queue_tracks``), and a
     # chosen program or track is checked against those choices rather than looked up again.
     program = django_filters.ChoiceFilter(label=_("Program"), method="filter_program")
     track = django_filters.ChoiceFilter(label=_("Track"), field_name="track_id")
@@ -39,7 +39,7 @@ class QueueFilter(BootstrapFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.tracks = queue_filter_tracks()
+        self.tracks = queue_tracks()
         programs = {t.program_id: t.program for t in self.tracks}
         self.form.fields["program"].choices = [
             (p.pk, str(p)) for p in sorted(programs.values(), key=lambda p: (-p.year, p.code))

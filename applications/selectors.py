@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from audit.selectors import history_for
 from organisations.models import Organisation
 from organisations.uscc import normalise_uscc
-from programs.models import Material, Track
+from programs.models import Track
 
 from .models import Application, ApplicationVersion, MaterialUpload, Status
 
@@ -108,10 +108,9 @@ def _count_of(queryset) -> Coalesce:
 
 
 def officer_queue_rows(ids) -> QuerySet[Application]:
-    """The queue page's rows, with their counts as subqueries over these rows only. ``ids`` is the page's cut (a
-    sliced id query, run as a subquery of this one, or a list); the track, its program and the organisation are
-    joined by primary key on those rows alone."""
-    required = Material.objects.filter(track=OuterRef("track_id"), required=True)
+    """The queue page's rows with their organisation, and their counts as subqueries over these rows only. ``ids``
+    is the page's cut (a sliced id query, run as a subquery of this one, or a list). Tracks, their programs and
+    required-material counts are not joined: ``with_queue_tracks`` takes them from the filter's track list."""
     uploaded = MaterialUpload.objects.filter(application=OuterRef("pk"))
     # A second application by the same organisation to the same track (withdrawn ones aside).
     sibling = (
@@ -120,29 +119,38 @@ def officer_queue_rows(ids) -> QuerySet[Application]:
     )
     return (
         Application.objects.filter(pk__in=ids)
-        .select_related("track__program", "organisation")
+        .select_related("organisation")
         .only(*QUEUE_ROW_FIELDS)
-        .annotate(required_count=_count_of(required), uploaded_count=_count_of(uploaded),
-                  has_sibling=Exists(sibling.values("pk")))
+        .annotate(uploaded_count=_count_of(uploaded), has_sibling=Exists(sibling.values("pk")))
     )
 
 
 # The columns the queue shows (the wide ones, draft, verdict and comments, are never read).
 QUEUE_ROW_FIELDS = (
     "reference", "title", "requested_amount", "status", "verdict_overall", "submitted_at", "track_id",
-    "organisation_id", "track__code", "track__title", "track__program__title", "track__program__short_title",
-    "organisation__name", "organisation__uscc",
+    "organisation_id", "organisation__name", "organisation__uscc",
 )
 
 
-def queue_filter_tracks() -> list[Track]:
-    """Every track with its program, in the queue filter's order: one query gives both dropdowns."""
+def queue_tracks() -> list[Track]:
+    """Every track with its program and its number of required materials, in the queue filter's order: one
+    query gives both dropdowns and the track column of every row (``with_queue_tracks``)."""
     return list(
         Track.objects.select_related("program")
         .only("code", "title", "position", "program__code", "program__title", "program__short_title",
               "program__year")
+        .annotate(required_count=Count("materials", filter=Q(materials__required=True)))
         .order_by("program__code", "position", "pk")
     )
+
+
+def with_queue_tracks(rows: list[Application], tracks: list[Track]) -> list[Application]:
+    """The queue's rows with their track (and its program) and required-material count from ``queue_tracks``."""
+    by_pk = {track.pk: track for track in tracks}
+    for row in rows:
+        row.track = by_pk[row.track_id]
+        row.required_count = row.track.required_count
+    return rows
 
 
 def tracks_with_materials(track: Track):

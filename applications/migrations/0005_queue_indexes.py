@@ -1,5 +1,6 @@
-"""The formal-review queue filtered by track: a partial index over submitted applications in the queue's order
-within each track, so the page is an index scan that stops after its rows (as 0002's index does unfiltered)."""
+"""Two partial indexes over submitted applications for the formal-review queue: its order within each track, so
+the track filter is an index scan that stops after the page's rows (as 0002's index does unfiltered), and
+(organisation, track), so each row's "second application to this track" check is one index probe."""
 
 from django.db import migrations
 
@@ -9,16 +10,20 @@ TRACK_ORDER = {
     "sqlite": "CREATE INDEX IF NOT EXISTS application_queue_track_order ON applications_application "
               "(track_id, submitted_at DESC, id DESC) WHERE submitted_at IS NOT NULL",
 }
+SIBLINGS = ("CREATE INDEX IF NOT EXISTS application_queue_siblings ON applications_application "
+            "(organisation_id, track_id) WHERE submitted_at IS NOT NULL")
 
 
 def forwards(apps, schema_editor):
-    sql = TRACK_ORDER.get(schema_editor.connection.vendor)
-    if sql:
-        schema_editor.execute(sql)
+    vendor = schema_editor.connection.vendor
+    if vendor in TRACK_ORDER:
+        schema_editor.execute(TRACK_ORDER[vendor])
+        schema_editor.execute(SIBLINGS)
 
 
 def backwards(apps, schema_editor):
     schema_editor.execute("DROP INDEX IF EXISTS application_queue_track_order")
+    schema_editor.execute("DROP INDEX IF EXISTS application_queue_siblings")
 
 
 class Migration(migrations.Migration):
