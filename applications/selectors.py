@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from audit.selectors import history_for
+from ipgrants.counts import count_of
 from organisations.models import Organisation
 from organisations.uscc import normalise_uscc
 from programs.models import Track
@@ -97,16 +97,6 @@ def queue_search(queryset: QuerySet[Application], term: str) -> QuerySet[Applica
     return queryset.filter(Q(reference__icontains=term) | Q(title__icontains=term) | by_organisation)
 
 
-class _Count(Func):
-    function = "COUNT"
-    template = "%(function)s(*)"
-    output_field = IntegerField()
-
-
-def _count_of(queryset) -> Coalesce:
-    return Coalesce(Subquery(queryset.order_by().annotate(n=_Count()).values("n")[:1]), 0)
-
-
 def officer_queue_rows(ids) -> QuerySet[Application]:
     """The queue page's rows with their organisation, and their counts as subqueries over these rows only. ``ids``
     is the page's cut (a sliced id query, run as a subquery of this one, or a list). Tracks, their programs and
@@ -121,7 +111,7 @@ def officer_queue_rows(ids) -> QuerySet[Application]:
         Application.objects.filter(pk__in=ids)
         .select_related("organisation")
         .only(*QUEUE_ROW_FIELDS)
-        .annotate(uploaded_count=_count_of(uploaded), has_sibling=Exists(sibling.values("pk")))
+        .annotate(uploaded_count=count_of(uploaded), has_sibling=Exists(sibling.values("pk")))
     )
 
 

@@ -1,5 +1,7 @@
 from django.core.paginator import Page, Paginator
-from django.db.models import Func, IntegerField, Subquery
+from django.db.models import Subquery
+
+from .counts import CountAll
 
 
 def paginate(request, queryset, per_page: int = 20) -> tuple[Page, str]:
@@ -12,12 +14,6 @@ def _querystring(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
-
-
-class _CountAll(Func):
-    function = "COUNT"
-    template = "%(function)s(*)"
-    output_field = IntegerField()
 
 
 def _page_number(value) -> int:
@@ -36,7 +32,7 @@ def paginate_ids(request, queryset, rows, per_page: int = 20) -> tuple[Page, str
     ordering = queryset.query.order_by or queryset.model._meta.ordering
     paginator = Paginator(ids, per_page)
     number = _page_number(request.GET.get("page"))
-    total = Subquery(queryset.order_by().annotate(_n=_CountAll()).values("_n")[:1])
+    total = Subquery(queryset.order_by().annotate(_n=CountAll()).values("_n")[:1])
     bottom = (number - 1) * per_page
     objects = list(rows(ids[bottom:bottom + per_page]).annotate(_page_total=total).order_by(*ordering))
     if objects:
