@@ -2,10 +2,9 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from programs.filters import BootstrapFilterSet
-from programs.models import Program, Track
 
 from .models import Application, Status
-from .selectors import QUEUE_DEFAULT_ORDER, QUEUE_ORDERINGS, queue_search
+from .selectors import QUEUE_DEFAULT_ORDER, QUEUE_ORDERINGS, queue_search, queue_tracks
 
 SORT_CHOICES = [
     ("-submitted", _("Newest submissions first")),
@@ -19,16 +18,10 @@ assert {key for key, _label in SORT_CHOICES} == set(QUEUE_ORDERINGS)
 
 
 class QueueFilter(BootstrapFilterSet):
-    program = django_filters.ModelChoiceFilter(
-        label=_("Program"), field_name="track__program",
-        queryset=Program.objects.only("title", "short_title").order_by("-year", "code"),
-    )
-    track = django_filters.ModelChoiceFilter(
-        label=_("Track"),
-        queryset=Track.objects.select_related("program")
-        .only("code", "title", "program_id", "program__title", "program__short_title")
-        .order_by("program__code", "position"),
-    )
+    # Both dropdowns are built from one query of the tracks with their programs (``queue_tracks``), and a
+    # chosen program or track is checked against those choices rather than looked up again.
+    program = django_filters.ChoiceFilter(label=_("Program"), method="filter_program")
+    track = django_filters.ChoiceFilter(label=_("Track"), field_name="track_id")
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=[c for c in Status.choices if c[0] != Status.DRAFT]
     )
@@ -45,12 +38,21 @@ class QueueFilter(BootstrapFilterSet):
         fields = ["program", "track", "status", "eligibility", "q", "sort"]
 
     def prepare_form(self) -> None:
-        track_field = self.form.fields["track"]
-        track_field.label_from_instance = lambda t: f"{t.program} · {t.code}. {t.title}"[:80]
+        self.tracks = queue_tracks()
+        programs = {t.program_id: t.program for t in self.tracks}
+        self.form.fields["program"].choices = [
+            (p.pk, str(p)) for p in sorted(programs.values(), key=lambda p: (-p.year, p.code))
+        ]
         # With a program chosen, only its tracks are offered (and a track of another program is refused).
+        offered = self.tracks
         program = self.form["program"].value()
         if program and str(program).isdigit():
-            track_field.queryset = track_field.queryset.filter(program_id=int(program))
+            offered = [t for t in offered if t.program_id == int(program)]
+        self.form.fields["track"].choices = [(t.pk, f"{t.program} · {t.code}. {t.title}"[:80]) for t in offered]
+
+    def filter_program(self, queryset, name, value):
+        # The program's tracks by id: the id query never joins the track table.
+        return queryset.filter(track_id__in=[t.pk for t in self.tracks if str(t.program_id) == str(value)])
 
     def search(self, queryset, name, value):
         return queue_search(queryset, value)

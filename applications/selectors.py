@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from audit.selectors import history_for
+from ipgrants.counts import count_of
 from organisations.models import Organisation
 from organisations.uscc import normalise_uscc
-from programs.models import Material, Track
+from programs.models import Track
 
 from .models import Application, ApplicationVersion, MaterialUpload, Status
 
@@ -97,39 +97,50 @@ def queue_search(queryset: QuerySet[Application], term: str) -> QuerySet[Applica
     return queryset.filter(Q(reference__icontains=term) | Q(title__icontains=term) | by_organisation)
 
 
-class _Count(Func):
-    function = "COUNT"
-    template = "%(function)s(*)"
-    output_field = IntegerField()
-
-
-def _count_of(queryset) -> Coalesce:
-    return Coalesce(Subquery(queryset.order_by().annotate(n=_Count()).values("n")[:1]), 0)
-
-
-def officer_queue_rows(ids: list[int]) -> QuerySet[Application]:
-    """The queue page's rows, with their counts as subqueries over these rows only."""
-    required = Material.objects.filter(track=OuterRef("track_id"), required=True)
+def officer_queue_rows(ids) -> QuerySet[Application]:
+    """The queue page's rows with their organisation, and their counts as subqueries over these rows only. ``ids``
+    is the page's cut (a sliced id query, run as a subquery of this one, or a list). Tracks, their programs and
+    required-material counts are not joined: ``with_queue_tracks`` takes them from the filter's track list."""
     uploaded = MaterialUpload.objects.filter(application=OuterRef("pk"))
     # A second application by the same organisation to the same track (withdrawn ones aside).
     sibling = (
         submitted_applications().filter(track=OuterRef("track_id"), organisation=OuterRef("organisation_id"))
         .exclude(pk=OuterRef("pk")).exclude(status=Status.WITHDRAWN)
     )
-    # No joins in the row query: the page's tracks and organisations come by primary key in their own small
-    # queries, so the planner never hashes a whole table for 25 rows.
     return (
         Application.objects.filter(pk__in=ids)
-        .order_by()
-        .defer("draft", "verdict", "last_comment")  # the wide columns the list never shows
-        .prefetch_related(
-            Prefetch("track", queryset=Track.objects.select_related("program").only(
-                "code", "title", "program__title", "program__short_title", "program__code")),
-            Prefetch("organisation", queryset=Organisation.objects.only("name", "uscc")),
-        )
-        .annotate(required_count=_count_of(required), uploaded_count=_count_of(uploaded),
-                  has_sibling=Exists(sibling.values("pk")))
+        .select_related("organisation")
+        .only(*QUEUE_ROW_FIELDS)
+        .annotate(uploaded_count=count_of(uploaded), has_sibling=Exists(sibling.values("pk")))
     )
+
+
+# The columns the queue shows (the wide ones, draft, verdict and comments, are never read).
+QUEUE_ROW_FIELDS = (
+    "reference", "title", "requested_amount", "status", "verdict_overall", "submitted_at", "track_id",
+    "organisation_id", "organisation__name", "organisation__uscc",
+)
+
+
+def queue_tracks() -> list[Track]:
+    """Every track with its program and its number of required materials, in the queue filter's order: one
+    query gives both dropdowns and the track column of every row (``with_queue_tracks``)."""
+    return list(
+        Track.objects.select_related("program")
+        .only("code", "title", "position", "program__code", "program__title", "program__short_title",
+              "program__year")
+        .annotate(required_count=Count("materials", filter=Q(materials__required=True)))
+        .order_by("program__code", "position", "pk")
+    )
+
+
+def with_queue_tracks(rows: list[Application], tracks: list[Track]) -> list[Application]:
+    """The queue's rows with their track (and its program) and required-material count from ``queue_tracks``."""
+    by_pk = {track.pk: track for track in tracks}
+    for row in rows:
+        row.track = by_pk[row.track_id]
+        row.required_count = row.track.required_count
+    return rows
 
 
 def tracks_with_materials(track: Track):

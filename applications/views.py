@@ -36,6 +36,7 @@ from .selectors import (
     uploads_by_material,
     version_changes,
     versions_of,
+    with_queue_tracks,
 )
 
 DRAFT_SKIP = {"csrfmiddlewaretoken", "action"}
@@ -311,5 +312,6 @@ def queue(request):
         raise Http404
     filterset = QueueFilter(request.GET or None, queryset=officer_queue())
     page, querystring = paginate_ids(request, filterset.qs, officer_queue_rows, per_page=25)
+    with_queue_tracks(page.object_list, filterset.tracks)
     return render(request, "applications/queue.html",
                   {"filter": filterset, "page": page, "querystring": querystring})

@@ -4,10 +4,11 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case, CharField, Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from ipgrants.counts import count_of
 from organisations.models import Region
 
 from .models import KPI, CallStatus, Criterion, EligibilityRule, GuideStatus, Material, Program, Rubric, Track
@@ -112,12 +113,20 @@ def regions_with_programs() -> QuerySet[Region]:
         .distinct()
         .order_by("code")
     )
+# The columns the catalogue shows (the guides' long texts are read on the program page only).
+CATALOGUE_FIELDS = (
+    "code", "title", "issuer", "level", "year", "total_budget", "call_opens", "call_closes", "region",
+    "region__name", "region__parent__name", "region__parent__parent__name", "region__parent__parent__parent",
+    "guide_status", "published_at",
+)
 
 
 def program_list() -> QuerySet[Program]:
+    """The catalogue's programs with their number of tracks (a subquery per shown row, no join to count)."""
     return (
         Program.objects.select_related("region__parent__parent")
-        .annotate(track_count=Count("tracks", distinct=True), status=call_status_expression())
+        .only(*CATALOGUE_FIELDS)
+        .annotate(track_count=count_of(Track.objects.filter(program=OuterRef("pk"))), status=call_status_expression())
         .order_by("-year", "code")
     )
 

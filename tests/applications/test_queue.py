@@ -51,13 +51,24 @@ def count_queries(client, url: str) -> int:
     return len(captured)
 
 
-@pytest.mark.parametrize("query", ["", "?q=副本", "?q=91440115", "?sort=-amount", "?page=2", "?status=submitted"])
-def test_queue_query_count_same_for_one_and_many_rows(client, officer, submitted, django_assert_num_queries, query):
+# What a queue page costs: session, user, the tracks (both dropdowns and every row's track), and the page's rows
+# with their total; a search adds the matching organisations' ids.
+QUEUE_QUERIES = 4
+SEARCH_QUERIES = QUEUE_QUERIES + 1
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("", QUEUE_QUERIES), ("?q=副本", SEARCH_QUERIES), ("?q=91440115", SEARCH_QUERIES), ("?sort=-amount", QUEUE_QUERIES),
+    ("?sort=organisation", QUEUE_QUERIES), ("?status=submitted", QUEUE_QUERIES),
+])
+def test_queue_query_count_same_for_one_and_many_rows(client, officer, submitted, django_assert_num_queries, query,
+                                                      expected):
     client.force_login(officer)
     url = reverse("applications:officer_queue") + query
     Application.objects.filter(pk=submitted.pk).update(title="副本项目")  # one row for every query
     one = count_queries(client, url)
     assert client.get(url).context["page"].paginator.count == 1
+    assert one == expected
     copies(submitted, 60)
     other = Track.objects.exclude(pk=submitted.track_id).first()
     copies(submitted, 20, track=other, start=100)
@@ -66,14 +77,45 @@ def test_queue_query_count_same_for_one_and_many_rows(client, officer, submitted
     assert response.context["page"].paginator.count > 25
 
 
+def test_queue_deep_page_query_count_same_for_one_and_many_rows(client, officer, submitted,
+                                                                django_assert_num_queries):
+    client.force_login(officer)
+    url = reverse("applications:officer_queue") + "?page=2"
+    copies(submitted, 25)  # 26 rows: one on page 2
+    one = count_queries(client, url)
+    assert one == QUEUE_QUERIES
+    assert len(client.get(url).context["page"]) == 1
+    copies(submitted, 60, start=100)
+    with django_assert_num_queries(one):
+        response = client.get(url)
+    assert response.context["page"].number == 2 and len(response.context["page"]) == 25
+
+
+def test_queue_page_past_the_end_shows_the_last_page_at_the_same_cost_for_one_and_many_rows(
+    client, officer, submitted, django_assert_num_queries
+):
+    client.force_login(officer)
+    queue = reverse("applications:officer_queue")
+    past_one = count_queries(client, queue + "?page=9")
+    page = client.get(queue + "?page=9").context["page"]
+    assert page.number == 1 and [a.pk for a in page] == [submitted.pk]
+    made = copies(submitted, 50)  # 51 rows: the last page is page 3, with the oldest row alone
+    with django_assert_num_queries(past_one):
+        page = client.get(queue + "?page=99").context["page"]
+    assert page.number == 3 and [a.pk for a in page] == [made[-1].pk]
+    assert [a.pk for a in client.get(queue + "?page=3").context["page"]] == [made[-1].pk]
+
+
 def test_queue_track_filter_query_count_same_for_one_and_many_rows(client, officer, submitted,
                                                                     django_assert_num_queries):
     client.force_login(officer)
-    url = reverse("applications:officer_queue") + f"?track={submitted.track_id}"
+    url = reverse("applications:officer_queue") + f"?track={submitted.track_id}&program={submitted.track.program_id}"
     one = count_queries(client, url)
+    assert one == QUEUE_QUERIES
     copies(submitted, 40)
     with django_assert_num_queries(one):
-        assert len(client.get(url).context["page"]) == 25
+        page = client.get(url).context["page"]
+    assert len(page) == 25 and {a.track_id for a in page} == {submitted.track_id}
 
 
 def test_queue_excludes_never_submitted_drafts_withdrawn_included(client, officer, applicant, submitted, nansha):
@@ -141,8 +183,9 @@ def test_queue_track_filter_narrows_to_the_chosen_program(client, officer, submi
     copies(submitted, 2, track=other_program_track, start=10)
     client.force_login(officer)
     response = client.get(reverse("applications:officer_queue") + f"?program={submitted.track.program_id}")
-    offered = set(response.context["filter"].form.fields["track"].queryset.values_list("program_id", flat=True))
-    assert offered == {submitted.track.program_id}
+    offered = {int(value) for value, _label in response.context["filter"].form.fields["track"].choices if value}
+    assert offered == set(Track.objects.filter(program=submitted.track.program).values_list("pk", flat=True))
+    assert other_program_track.pk not in offered
     assert [a.pk for a in response.context["page"]] == [submitted.pk]
     mixed = client.get(reverse("applications:officer_queue")
                        + f"?program={submitted.track.program_id}&track={other_program_track.pk}")
