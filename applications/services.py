@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from audit.services import record_event
 from organisations.models import Organisation
@@ -24,6 +25,7 @@ from .models import (
     Application,
     ApplicationVersion,
     BudgetLine,
+    ConditionDecision,
     KPICommitment,
     MaterialUpload,
     Partner,
@@ -33,6 +35,15 @@ from .models import (
 )
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# No guide limits the plan; the Guangdong form says longer explanations go on attached pages (可另附页).
+# 10,000 characters is about five printed pages, and keeps the application PDF under a second.
+PLAN_MAX_CHARS = 10_000
+# Repeated rows: the form shows a fixed number; more can only come from a crafted request.
+MAX_BUDGET_LINES = 30
+MAX_PARTNERS_UNLIMITED = 10
+WITHDRAW_REASON_MAX = 500
+# Characters no text field may hold (PostgreSQL refuses NUL; the rest are invisible control codes).
+_CONTROL = {c: None for c in (*range(0, 9), 11, 12, *range(14, 32), 127)}
 ALLOWED_UPLOADS = {
     ".pdf": ("application/pdf",),
     ".jpg": ("image/jpeg",),
@@ -83,6 +94,8 @@ class SubmissionData:
     partners: list[PartnerData] = field(default_factory=list)
     kpis: dict[int, tuple[Decimal | None, str]] = field(default_factory=dict)
     budget: list[BudgetData] = field(default_factory=list)
+    # The integrity declaration (诚信承诺) as shown to the applicant, if they ticked it; empty otherwise.
+    declaration: str = ""
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -108,6 +121,12 @@ def _lock(application: Application) -> Application:
 
 def _check_state(application: Application, name: str) -> None:
     transition = TRANSITIONS[name]
+    if name in ("submit", "resubmit") and application.status == Status.SUBMITTED:
+        raise ValidationError(
+            _("This application was already submitted (version %(n)s); nothing more to do.")
+            % {"n": application.version},
+            code="already_submitted",
+        )
     if application.status not in transition.sources:
         raise ValidationError(
             _("This application is “%(status)s”; “%(step)s” is not possible from there.")
@@ -140,6 +159,63 @@ def _next_reference(track: Track) -> str:
 # --- drafts --------------------------------------------------------------------------------------
 
 
+_FIELD_LABELS = {"plan": _lazy("Project plan"), "title": _lazy("Project title")}
+
+
+def row_limits(track: Track) -> dict[str, int]:
+    """How many rows each repeated part of the form may have (the form shows exactly these)."""
+    if track.joint_policy == JointPolicy.REFUSED:
+        partners = 0
+    else:
+        partners = track.partner_limit if track.partner_limit is not None else MAX_PARTNERS_UNLIMITED
+    return {"partners": partners, "budget": MAX_BUDGET_LINES}
+
+
+def _row_total(data: dict, prefix: str) -> int:
+    try:
+        return max(int(str(data.get(f"{prefix}-TOTAL_FORMS") or 0)), 0)
+    except ValueError:
+        return 0
+
+
+def clean_draft(track: Track, data: dict) -> tuple[dict[str, str], list[str]]:
+    """The draft with control characters removed and row sets bounded, and a note for each change.
+
+    Nothing else is dropped: the rest of what was typed is kept exactly.
+    """
+    notes: list[str] = []
+    cleaned: dict[str, str] = {}
+    too_long = [str(k) for k, v in data.items() if len(str(v)) > PLAN_MAX_CHARS]
+    if too_long:
+        raise ValidationError(
+            _("%(field)s is longer than %(max)s characters; shorten it (details go in an attached material). "
+              "Nothing was saved.") % {"field": _FIELD_LABELS.get(too_long[0], too_long[0]), "max": PLAN_MAX_CHARS},
+            code="too_long",
+        )
+    stripped = False
+    for key, value in data.items():
+        key, text = str(key).translate(_CONTROL), str(value)
+        clean = text.translate(_CONTROL)
+        stripped = stripped or clean != text
+        if key:
+            cleaned[key] = clean
+    if stripped:
+        notes.append(_("Invisible control characters (such as NUL) were removed from your text; the rest is kept."))
+    labels = {"partners": _("partners"), "budget": _("budget lines")}
+    for prefix, limit in row_limits(track).items():
+        total = _row_total(cleaned, prefix)
+        if total <= limit:
+            continue
+        cleaned[f"{prefix}-TOTAL_FORMS"] = str(limit)
+        for key in [k for k in cleaned if k.startswith(f"{prefix}-")]:
+            index = key[len(prefix) + 1:].split("-", 1)[0]
+            if index.isdigit() and int(index) >= limit:
+                del cleaned[key]
+        notes.append(_("At most %(n)s %(rows)s are allowed; rows beyond that were not kept.")
+                     % {"n": limit, "rows": labels[prefix]})
+    return cleaned, notes
+
+
 @transaction.atomic
 def application_start(*, actor, track: Track, organisation: Organisation) -> Application:
     """An applicant starts a draft for an open track on behalf of one of their organisations."""
@@ -164,8 +240,9 @@ def application_save_draft(*, actor, application: Application, data: dict[str, s
     _require_applicant_member(actor, application)
     locked = _lock(application)
     if locked.status not in EDITABLE:
-        raise ValidationError(_("This application can no longer be edited."))
-    locked.draft = {k: str(v) for k, v in data.items()}
+        raise ValidationError(_("This application can no longer be edited."), code="not_editable")
+    locked.draft, _notes = clean_draft(locked.track, data)
+    data = locked.draft
     locked.draft_saved_at = timezone.now()
     locked.title = data.get("title", "")[:200]
     locked.requested_amount = lenient_decimal(data.get("requested_amount"))
@@ -327,6 +404,11 @@ def submission_problems(application: Application, data: SubmissionData) -> dict[
             add("budget",
                 _("Budget lines paid from matching funds add up to %(sum)s yuan, not the %(mf)s yuan entered.")
                 % {"sum": f"{matching:,.2f}", "mf": f"{data.matching_funds:,.2f}"})
+    if len(data.plan) > PLAN_MAX_CHARS:
+        add("plan", _("The plan has %(n)s characters; at most %(max)s are allowed. Put details in an attached "
+                      "material.") % {"n": len(data.plan), "max": PLAN_MAX_CHARS})
+    if not data.declaration:
+        add("declaration", _("Tick the integrity declaration to submit."))
     uploaded = set(application.uploads.values_list("material_id", flat=True))
     missing = [m.title for m in track.materials.all() if m.required and m.pk not in uploaded]
     if missing:
@@ -334,7 +416,34 @@ def submission_problems(application: Application, data: SubmissionData) -> dict[
     return problems
 
 
-def _snapshot(application: Application, data: SubmissionData, verdict: eligibility.Verdict) -> dict:
+def _organisation_snapshot(organisation_id: int) -> dict:
+    """The organisation's profile as it stood at submission: what the rules read, for the officer."""
+    org = Organisation.objects.select_related("region").prefetch_related(
+        "financial_years", "patents", "certifications"
+    ).get(pk=organisation_id)
+    return {
+        "name": org.name, "uscc": org.uscc, "region": str(org.region), "org_type": org.org_type,
+        "is_legal_person": org.is_legal_person, "full_time_staff": org.full_time_staff,
+        "financial_years": [
+            {"year": y.year, "sales_revenue": f"{y.sales_revenue:.2f}", "rd_spend": f"{y.rd_spend:.2f}",
+             "ip_spend": f"{y.ip_spend:.2f}"}
+            for y in sorted(org.financial_years.all(), key=lambda y: y.year)
+        ],
+        "patents": [
+            {"kind": p.kind, "number": p.number, "title": p.title, "granted_on": p.granted_on.isoformat(),
+             "status": p.status}
+            for p in org.patents.all()
+        ],
+        "certifications": [
+            {"standard": c.standard, "certificate_number": c.certificate_number,
+             "valid_from": c.valid_from.isoformat(), "valid_until": c.valid_until.isoformat()}
+            for c in org.certifications.all()
+        ],
+    }
+
+
+def _snapshot(application: Application, data: SubmissionData, verdict: eligibility.Verdict, *, actor,
+              now) -> dict:
     return {
         "title": data.title,
         "plan": data.plan,
@@ -349,6 +458,9 @@ def _snapshot(application: Application, data: SubmissionData, verdict: eligibili
             for u in application.uploads.all()
         },
         "verdict": verdict.to_dict(),
+        "organisation": _organisation_snapshot(application.organisation_id),
+        "declaration": {"text": data.declaration, "by": actor.username,
+                        "by_name": getattr(actor, "full_name", "") or actor.username, "at": now.isoformat()},
     }
 
 
@@ -402,7 +514,7 @@ def _submit(name: str, *, actor, application: Application, data: SubmissionData)
     _write_rows(locked, data)
     ApplicationVersion.objects.create(
         application=locked, number=locked.version, submitted_at=now, submitted_by=actor,
-        snapshot=_snapshot(locked, data, verdict),
+        snapshot=_snapshot(locked, data, verdict, actor=actor, now=now),
     )
     record_event(target=locked, actor=actor, action=name, from_state=before, to_state=locked.status,
                  data={"version": locked.version, "eligibility": verdict.overall})
@@ -453,9 +565,95 @@ def application_return(*, actor, application: Application, reason: str) -> Appli
 
 
 @transaction.atomic
+def condition_decide(*, actor, application: Application, rule_id: int, decision: str,
+                     note: str = "") -> ConditionDecision:
+    """The officer judges one condition of the submitted version: 符合 (met) or 不符合 (not met), with a note."""
+    from .selectors import conditions_to_decide
+
+    _require_officer(actor)
+    locked = _lock(application)
+    if locked.status != Status.SUBMITTED:
+        raise ValidationError(
+            _("This application is “%(status)s”; conditions are decided only during formal review.")
+            % {"status": locked.get_status_display()}, code="wrong_state")
+    condition = next((r for r in conditions_to_decide(locked) if int(r["rule_id"]) == rule_id), None)
+    if condition is None:
+        raise ValidationError(_("This condition does not need an officer's decision."), code="no_condition")
+    if decision not in ConditionDecision.Decision.values:
+        raise ValidationError({"decision": _("Choose whether the condition is met.")})
+    note = (note or "").strip()
+    if decision == ConditionDecision.Decision.NOT_MET and not note:
+        raise ValidationError({"note": _("Say why the condition is not met; the note goes into the record.")})
+    now = timezone.now()
+    previous = locked.condition_decisions.filter(version=locked.version, rule_id=rule_id).first()
+    if previous:
+        before = previous.decision
+        previous.decision, previous.note, previous.decided_by, previous.decided_at = decision, note, actor, now
+        previous.save(update_fields=["decision", "note", "decided_by", "decided_at"])
+        result = previous
+    else:
+        before = ""
+        result = ConditionDecision.objects.create(application=locked, version=locked.version, rule_id=rule_id,
+                                                  decision=decision, note=note, decided_by=actor, decided_at=now)
+    record_event(target=locked, actor=actor, action="decide_condition", from_state=before, to_state=decision,
+                 reason=note, data={"version": locked.version, "rule_id": rule_id, "seq": condition.get("seq"),
+                                    "guide_text": condition.get("guide_text", "")})
+    return result
+
+
+def _decisions_record(application: Application) -> list[dict]:
+    from .selectors import conditions_to_decide
+
+    decisions = {d.rule_id: d for d in application.condition_decisions.filter(version=application.version)
+                 .select_related("decided_by")}
+    record, undecided = [], []
+    for condition in conditions_to_decide(application):
+        found = decisions.get(int(condition["rule_id"]))
+        if found is None:
+            undecided.append(str(condition.get("seq", condition["rule_id"])))
+            continue
+        record.append({"rule_id": found.rule_id, "seq": condition.get("seq"), "kind": condition.get("kind"),
+                       "guide_text": condition.get("guide_text", ""), "decision": found.decision,
+                       "note": found.note, "by": found.decided_by.username, "at": found.decided_at.isoformat()})
+    if undecided:
+        raise ValidationError(
+            _("Decide every officer-judged condition first (still open: rule %(list)s).")
+            % {"list": "、".join(undecided)}, code="undecided")
+    not_met = [str(r["seq"]) for r in record if r["decision"] == ConditionDecision.Decision.NOT_MET]
+    if not_met:
+        raise ValidationError(
+            _("Rule %(list)s is judged not met; return or refuse the application instead of passing it.")
+            % {"list": "、".join(not_met)}, code="not_met")
+    return record
+
+
+@transaction.atomic
 def application_pass(*, actor, application: Application, reason: str = "") -> Application:
-    """Formal review passes the application on to expert review."""
-    return _officer_step("pass", actor=actor, application=application, reason=reason)
+    """Formal review passes the application on to expert review, once every condition is decided (符合).
+
+    The decisions go into the audit event and the version, and the application PDF is prepared again
+    so that it shows them.
+    """
+    _require_officer(actor)
+    locked = _lock(application)
+    _check_state(locked, "pass")
+    decisions = _decisions_record(locked)
+    version = ApplicationVersion.objects.select_for_update().get(application=locked, number=locked.version)
+    version.snapshot = {**version.snapshot, "decisions": decisions}
+    version.save(update_fields=["snapshot"])
+    before = locked.status
+    locked.status = Status.PASSED
+    locked.pdf_status = PdfStatus.PENDING
+    fields = ["status", "pdf_status", "updated_at"]
+    reason = (reason or "").strip()
+    if reason:
+        locked.last_comment = reason
+        fields.append("last_comment")
+    locked.save(update_fields=fields)
+    record_event(target=locked, actor=actor, action="pass", from_state=before, to_state=locked.status,
+                 reason=reason, data={"version": locked.version, "decisions": decisions})
+    _queue_pdf(locked)
+    return locked
 
 
 @transaction.atomic
@@ -467,6 +665,10 @@ def application_refuse(*, actor, application: Application, reason: str) -> Appli
 def application_withdraw(*, actor, application: Application, reason: str = "") -> Application:
     """The applicant withdraws at any time before approval."""
     _require_applicant_member(actor, application)
+    reason = (reason or "").strip()
+    if len(reason) > WITHDRAW_REASON_MAX:
+        raise ValidationError({"reason": _("The reason has %(n)s characters; shorten it to at most %(max)s.")
+                               % {"n": len(reason), "max": WITHDRAW_REASON_MAX}})
     locked = _lock(application)
     _check_state(locked, "withdraw")
     before = locked.status
