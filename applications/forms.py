@@ -10,7 +10,8 @@ from organisations.choices import OrgType
 from programs.models import JointPolicy, Track
 
 from .models import BudgetLine, ConditionDecision
-from .services import PLAN_MAX_CHARS, WITHDRAW_REASON_MAX, BudgetData, PartnerData, SubmissionData, row_limits
+from .inputs import PLAN_MAX_CHARS, WITHDRAW_REASON_MAX, row_limits
+from .services import BudgetData, PartnerData, SubmissionData
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0")}
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from audit.selectors import history_for
 from organisations.choices import OrgType
-from organisations.models import PatentKind, PatentStatus
+from organisations.models import Organisation, PatentKind, PatentStatus
 from programs.models import Track
 from programs.money import format_wan, format_yuan
 
@@ -68,6 +68,32 @@ def officer_queue() -> QuerySet[Application]:
         )
         .order_by("-submitted_at", "-pk")
     )
+
+
+def organisation_snapshot(organisation_id: int) -> dict:
+    """The organisation's profile as it stood at submission: what the rules read, for the officer."""
+    org = Organisation.objects.select_related("region").prefetch_related(
+        "financial_years", "patents", "certifications"
+    ).get(pk=organisation_id)
+    return {
+        "name": org.name, "uscc": org.uscc, "region": str(org.region), "org_type": org.org_type,
+        "is_legal_person": org.is_legal_person, "full_time_staff": org.full_time_staff,
+        "financial_years": [
+            {"year": y.year, "sales_revenue": f"{y.sales_revenue:.2f}", "rd_spend": f"{y.rd_spend:.2f}",
+             "ip_spend": f"{y.ip_spend:.2f}"}
+            for y in sorted(org.financial_years.all(), key=lambda y: y.year)
+        ],
+        "patents": [
+            {"kind": p.kind, "number": p.number, "title": p.title, "granted_on": p.granted_on.isoformat(),
+             "status": p.status}
+            for p in org.patents.all()
+        ],
+        "certifications": [
+            {"standard": c.standard, "certificate_number": c.certificate_number,
+             "valid_from": c.valid_from.isoformat(), "valid_until": c.valid_until.isoformat()}
+            for c in org.certifications.all()
+        ],
+    }
 
 
 def needs_decision(result: dict) -> bool:

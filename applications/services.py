@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from audit.services import record_event
 from organisations.models import Organisation
@@ -18,6 +17,17 @@ from programs.models import Comparator, JointPolicy, Material, Track
 from programs.selectors import is_call_open
 
 from . import eligibility
+from .inputs import (  # noqa: F401  (re-exported: callers use services.check_upload, services.PLAN_MAX_CHARS)
+    ALLOWED_UPLOADS,
+    MAX_UPLOAD_BYTES,
+    PLAN_MAX_CHARS,
+    WITHDRAW_REASON_MAX,
+    check_upload,
+    clean_draft,
+    draft_partner_count,
+    lenient_decimal,
+    row_limits,
+)
 from .models import (
     EDITABLE,
     TRANSITIONS,
@@ -33,38 +43,7 @@ from .models import (
     ReferenceCounter,
     Status,
 )
-
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-# No guide limits the plan; the Guangdong form says longer explanations go on attached pages (可另附页).
-# 10,000 characters is about five printed pages, and keeps the application PDF under a second.
-PLAN_MAX_CHARS = 10_000
-# Repeated rows: the form shows a fixed number; more can only come from a crafted request.
-MAX_BUDGET_LINES = 30
-MAX_PARTNERS_UNLIMITED = 10
-WITHDRAW_REASON_MAX = 500
-# Characters no text field may hold (PostgreSQL refuses NUL; the rest are invisible control codes).
-_CONTROL = {c: None for c in (*range(0, 9), 11, 12, *range(14, 32), 127)}
-ALLOWED_UPLOADS = {
-    ".pdf": ("application/pdf",),
-    ".jpg": ("image/jpeg",),
-    ".jpeg": ("image/jpeg",),
-    ".png": ("image/png",),
-    ".doc": ("application/msword",),
-    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",),
-    ".xls": ("application/vnd.ms-excel",),
-    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",),
-}
-# What a file of each kind starts with; a renamed file of another kind is refused.
-MAGIC = {
-    ".pdf": (b"%PDF",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".doc": (b"\xd0\xcf\x11\xe0",),
-    ".xls": (b"\xd0\xcf\x11\xe0",),
-    ".docx": (b"PK\x03\x04",),
-    ".xlsx": (b"PK\x03\x04",),
-}
+from .selectors import organisation_snapshot
 
 
 @dataclass
@@ -135,19 +114,6 @@ def _check_state(application: Application, name: str) -> None:
         )
 
 
-def lenient_decimal(value) -> Decimal | None:
-    """A draft amount as typed ("1,200,000", "30万" is not accepted), or None if it does not parse."""
-    if value in (None, ""):
-        return None
-    try:
-        number = Decimal(str(value).replace(",", "").replace("，", "").strip())
-    except InvalidOperation:
-        return None
-    if not number.is_finite() or number < 0 or number >= Decimal("1e12"):
-        return None
-    return number.quantize(Decimal("0.01"))
-
-
 def _next_reference(track: Track) -> str:
     program = track.program
     counter, _created = ReferenceCounter.objects.select_for_update().get_or_create(program=program)
@@ -158,62 +124,6 @@ def _next_reference(track: Track) -> str:
 
 # --- drafts --------------------------------------------------------------------------------------
 
-
-_FIELD_LABELS = {"plan": _lazy("Project plan"), "title": _lazy("Project title")}
-
-
-def row_limits(track: Track) -> dict[str, int]:
-    """How many rows each repeated part of the form may have (the form shows exactly these)."""
-    if track.joint_policy == JointPolicy.REFUSED:
-        partners = 0
-    else:
-        partners = track.partner_limit if track.partner_limit is not None else MAX_PARTNERS_UNLIMITED
-    return {"partners": partners, "budget": MAX_BUDGET_LINES}
-
-
-def _row_total(data: dict, prefix: str) -> int:
-    try:
-        return max(int(str(data.get(f"{prefix}-TOTAL_FORMS") or 0)), 0)
-    except ValueError:
-        return 0
-
-
-def clean_draft(track: Track, data: dict) -> tuple[dict[str, str], list[str]]:
-    """The draft with control characters removed and row sets bounded, and a note for each change.
-
-    Nothing else is dropped: the rest of what was typed is kept exactly.
-    """
-    notes: list[str] = []
-    cleaned: dict[str, str] = {}
-    too_long = [str(k) for k, v in data.items() if len(str(v)) > PLAN_MAX_CHARS]
-    if too_long:
-        raise ValidationError(
-            _("%(field)s is longer than %(max)s characters; shorten it (details go in an attached material). "
-              "Nothing was saved.") % {"field": _FIELD_LABELS.get(too_long[0], too_long[0]), "max": PLAN_MAX_CHARS},
-            code="too_long",
-        )
-    stripped = False
-    for key, value in data.items():
-        key, text = str(key).translate(_CONTROL), str(value)
-        clean = text.translate(_CONTROL)
-        stripped = stripped or clean != text
-        if key:
-            cleaned[key] = clean
-    if stripped:
-        notes.append(_("Invisible control characters (such as NUL) were removed from your text; the rest is kept."))
-    labels = {"partners": _("partners"), "budget": _("budget lines")}
-    for prefix, limit in row_limits(track).items():
-        total = _row_total(cleaned, prefix)
-        if total <= limit:
-            continue
-        cleaned[f"{prefix}-TOTAL_FORMS"] = str(limit)
-        for key in [k for k in cleaned if k.startswith(f"{prefix}-")]:
-            index = key[len(prefix) + 1:].split("-", 1)[0]
-            if index.isdigit() and int(index) >= limit:
-                del cleaned[key]
-        notes.append(_("At most %(n)s %(rows)s are allowed; rows beyond that were not kept.")
-                     % {"n": limit, "rows": labels[prefix]})
-    return cleaned, notes
 
 
 @transaction.atomic
@@ -252,17 +162,6 @@ def application_save_draft(*, actor, application: Application, data: dict[str, s
     return locked
 
 
-def draft_partner_count(draft: dict) -> int:
-    try:
-        total = int(draft.get("partners-TOTAL_FORMS") or 0)
-    except ValueError:
-        return 0
-    return sum(
-        1 for i in range(min(total, 50))
-        if (draft.get(f"partners-{i}-name") or "").strip() and not draft.get(f"partners-{i}-DELETE")
-    )
-
-
 def evaluate_application(application: Application) -> eligibility.Verdict:
     """The verdict for the application as it stands (draft figures included)."""
     facts = eligibility.facts_for(
@@ -277,31 +176,6 @@ def evaluate_application(application: Application) -> eligibility.Verdict:
 
 # --- materials -----------------------------------------------------------------------------------
 
-
-def check_upload(uploaded_file) -> tuple[str, str]:
-    """Return (extension, content type) or raise ValidationError saying what is wrong and what to do."""
-    name = uploaded_file.name or ""
-    ext = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
-    if ext not in ALLOWED_UPLOADS:
-        raise ValidationError(
-            _("“%(name)s” is not an accepted file type. Upload a PDF, a JPG or PNG image, or a Word or Excel file.")
-            % {"name": name}
-        )
-    if uploaded_file.size > MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            _("“%(name)s” is %(size).1f MB; files may be at most %(max)d MB. Compress or split it.")
-            % {"name": name, "size": uploaded_file.size / 1024 / 1024, "max": MAX_UPLOAD_BYTES // 1024 // 1024}
-        )
-    if uploaded_file.size == 0:
-        raise ValidationError(_("“%(name)s” is empty. Choose the file again.") % {"name": name})
-    head = uploaded_file.read(8)
-    uploaded_file.seek(0)
-    if not any(head.startswith(magic) for magic in MAGIC[ext]):
-        raise ValidationError(
-            _("“%(name)s” does not look like a %(ext)s file. Save it again in that format and upload it.")
-            % {"name": name, "ext": ext}
-        )
-    return ext, ALLOWED_UPLOADS[ext][0]
 
 
 @transaction.atomic
@@ -416,31 +290,6 @@ def submission_problems(application: Application, data: SubmissionData) -> dict[
     return problems
 
 
-def _organisation_snapshot(organisation_id: int) -> dict:
-    """The organisation's profile as it stood at submission: what the rules read, for the officer."""
-    org = Organisation.objects.select_related("region").prefetch_related(
-        "financial_years", "patents", "certifications"
-    ).get(pk=organisation_id)
-    return {
-        "name": org.name, "uscc": org.uscc, "region": str(org.region), "org_type": org.org_type,
-        "is_legal_person": org.is_legal_person, "full_time_staff": org.full_time_staff,
-        "financial_years": [
-            {"year": y.year, "sales_revenue": f"{y.sales_revenue:.2f}", "rd_spend": f"{y.rd_spend:.2f}",
-             "ip_spend": f"{y.ip_spend:.2f}"}
-            for y in sorted(org.financial_years.all(), key=lambda y: y.year)
-        ],
-        "patents": [
-            {"kind": p.kind, "number": p.number, "title": p.title, "granted_on": p.granted_on.isoformat(),
-             "status": p.status}
-            for p in org.patents.all()
-        ],
-        "certifications": [
-            {"standard": c.standard, "certificate_number": c.certificate_number,
-             "valid_from": c.valid_from.isoformat(), "valid_until": c.valid_until.isoformat()}
-            for c in org.certifications.all()
-        ],
-    }
-
 
 def _snapshot(application: Application, data: SubmissionData, verdict: eligibility.Verdict, *, actor,
               now) -> dict:
@@ -458,7 +307,7 @@ def _snapshot(application: Application, data: SubmissionData, verdict: eligibili
             for u in application.uploads.all()
         },
         "verdict": verdict.to_dict(),
-        "organisation": _organisation_snapshot(application.organisation_id),
+        "organisation": organisation_snapshot(application.organisation_id),
         "declaration": {"text": data.declaration, "by": actor.username,
                         "by_name": getattr(actor, "full_name", "") or actor.username, "at": now.isoformat()},
     }

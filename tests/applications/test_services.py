@@ -180,7 +180,8 @@ def test_application_return_then_resubmit_keeps_both_versions(applicant, officer
 
     v1, v2 = again.versions.order_by("number")
     changes = {c["key"]: c for c in version_changes(again, v1, v2)}
-    assert (changes["title"]["before"], changes["title"]["after"]) == ("南沙新能源电池高价值专利组合培育", "修改后的标题")
+    assert changes["title"]["before"] == "南沙新能源电池高价值专利组合培育"
+    assert changes["title"]["after"] == "修改后的标题"
 
 
 def test_application_return_needs_a_reason(officer, submitted):
@@ -264,7 +265,9 @@ def test_material_upload_refuses_wrong_type(applicant, draft, nansha, name, cont
 
 
 def test_material_upload_refuses_oversize(applicant, draft, nansha, monkeypatch):
-    monkeypatch.setattr(services, "MAX_UPLOAD_BYTES", 10)
+    from applications import inputs
+
+    monkeypatch.setattr(inputs, "MAX_UPLOAD_BYTES", 10)
     with pytest.raises(ValidationError) as exc:
         services.material_upload(actor=applicant, application=draft, material=nansha.materials.get(seq=1),
                                  uploaded_file=pdf_upload())
