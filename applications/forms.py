@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from organisations.choices import OrgType
 from programs.models import JointPolicy, Track
 
+from .inputs import BUDGET_ITEM_MAX, CONDITION_NOTE_MAX, PLAN_MAX_CHARS, WITHDRAW_REASON_MAX, row_limits
 from .models import BudgetLine, ConditionDecision
-from .inputs import PLAN_MAX_CHARS, WITHDRAW_REASON_MAX, row_limits
 from .services import BudgetData, PartnerData, SubmissionData
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0")}
@@ -133,7 +133,7 @@ class PartnerForm(RowForm):
 
 
 class BudgetForm(RowForm):
-    item = forms.CharField(label=_("Budget item"), max_length=200, required=False)
+    item = forms.CharField(label=_("Budget item"), max_length=BUDGET_ITEM_MAX, required=False)
     source = forms.ChoiceField(label=_("Paid from"), choices=[("", "—"), *BudgetLine.Source.choices], required=False)
     amount = MoneyField(label=_("Amount (yuan)"), required=False, **MONEY)
 
@@ -271,7 +271,7 @@ class ConditionForm(forms.Form):
     rule_id = forms.IntegerField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect,
                                  error_messages={"required": _("Choose whether the condition is met.")})
-    note = forms.CharField(label=_("Note"), max_length=1000, required=False,
+    note = forms.CharField(label=_("Note"), max_length=CONDITION_NOTE_MAX, required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):

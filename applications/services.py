@@ -19,6 +19,9 @@ from programs.selectors import is_call_open
 from . import eligibility
 from .inputs import (  # noqa: F401  (re-exported: callers use services.check_upload, services.PLAN_MAX_CHARS)
     ALLOWED_UPLOADS,
+    BUDGET_ITEM_MAX,
+    CONDITION_NOTE_MAX,
+    MAX_BUDGET_LINES,
     MAX_UPLOAD_BYTES,
     PLAN_MAX_CHARS,
     WITHDRAW_REASON_MAX,
@@ -281,6 +284,10 @@ def submission_problems(application: Application, data: SubmissionData) -> dict[
     if len(data.plan) > PLAN_MAX_CHARS:
         add("plan", _("The plan has %(n)s characters; at most %(max)s are allowed. Put details in an attached "
                       "material.") % {"n": len(data.plan), "max": PLAN_MAX_CHARS})
+    if len(data.budget) > MAX_BUDGET_LINES:
+        add("budget", _("At most %(n)s budget lines are allowed; combine smaller items.") % {"n": MAX_BUDGET_LINES})
+    if any(len(b.item) > BUDGET_ITEM_MAX for b in data.budget):
+        add("budget", _("Name each budget item in at most %(n)s characters.") % {"n": BUDGET_ITEM_MAX})
     if not data.declaration:
         add("declaration", _("Tick the integrity declaration to submit."))
     uploaded = set(application.uploads.values_list("material_id", flat=True))
@@ -431,6 +438,9 @@ def condition_decide(*, actor, application: Application, rule_id: int, decision:
     if decision not in ConditionDecision.Decision.values:
         raise ValidationError({"decision": _("Choose whether the condition is met.")})
     note = (note or "").strip()
+    if len(note) > CONDITION_NOTE_MAX:
+        raise ValidationError({"note": _("The note has %(n)s characters; shorten it to at most %(max)s.")
+                               % {"n": len(note), "max": CONDITION_NOTE_MAX}})
     if decision == ConditionDecision.Decision.NOT_MET and not note:
         raise ValidationError({"note": _("Say why the condition is not met; the note goes into the record.")})
     now = timezone.now()

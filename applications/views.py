@@ -91,8 +91,7 @@ def start(request, track_id: int):
 def edit(request, pk: int):
     application = application_for_member(request.user, pk)
     if not application.is_editable:
-        messages.info(request, _("This application can no longer be edited."))
-        return redirect("applications:detail", pk=pk)
+        return _not_editable(request, application)
     track = application.track
     if request.method == "POST":
         try:
