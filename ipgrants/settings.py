@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "applications",
     "reviews",
     "milestones",
+    "demo",
 ]
 
 MIDDLEWARE = [
