@@ -104,7 +104,10 @@ def clean_draft(track: Track, data: dict) -> tuple[dict[str, str], list[str]]:
             cleaned[key] = clean
     if stripped:
         notes.append(_("Invisible control characters (such as NUL) were removed from your text; the rest is kept."))
-    labels = {"partners": _("partners"), "budget": _("budget lines")}
+    messages = {
+        "partners": _("At most %(n)s partners are allowed; rows beyond that were not kept."),
+        "budget": _("At most %(n)s budget lines are allowed; rows beyond that were not kept."),
+    }
     for prefix, limit in row_limits(track).items():
         total = _row_total(cleaned, prefix)
         if total <= limit:
@@ -114,8 +117,7 @@ def clean_draft(track: Track, data: dict) -> tuple[dict[str, str], list[str]]:
             index = key[len(prefix) + 1:].split("-", 1)[0]
             if index.isdigit() and int(index) >= limit:
                 del cleaned[key]
-        notes.append(_("At most %(n)s %(rows)s are allowed; rows beyond that were not kept.")
-                     % {"n": limit, "rows": labels[prefix]})
+        notes.append(messages[prefix] % {"n": limit})
     return cleaned, notes
 
 
