@@ -15,7 +15,16 @@ from programs.selectors import is_call_open
 
 from . import services
 from .filters import QueueFilter
-from .forms import ApplicationForms, ConditionForm, DecisionForm, PassForm, StartForm, UploadForm, WithdrawForm
+from .forms import (
+    DECLARATION_TEXT,
+    ApplicationForms,
+    ConditionForm,
+    DecisionForm,
+    PassForm,
+    StartForm,
+    UploadForm,
+    WithdrawForm,
+)
 from .models import TRANSITIONS, PdfStatus, Status
 from .selectors import (
     application_for,
@@ -189,11 +198,13 @@ def check(request, pk: int):
     problems = {}
     if forms.is_valid():
         problems = services.submission_problems(application, forms.submission_data())
+        problems.pop("declaration", None)  # asked beside the submit button below
     can_submit = verdict.can_submit(application.track.officer_decides_failures)
     return render(request, "applications/check.html", {
         "application": application, "verdict": verdict, "forms": forms, "problems": problems,
         "form_valid": forms.is_valid(), "can_submit": can_submit and not problems and forms.is_valid(),
         "eligibility_ok": can_submit, "call_open": is_call_open(application.track.program),
+        "declaration_text": DECLARATION_TEXT,
     })
 
 

@@ -358,3 +358,12 @@ def test_pdf_of_the_largest_allowed_application_under_a_second(officer, applican
     assert min(timings) < 1.0, timings
     text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
     assert data.plan[-20:].replace("\n", "") in text.replace("\n", "")
+
+
+def test_check_page_asks_for_the_declaration_beside_submit(client, applicant, ready_draft, nansha):
+    from applications.forms import DECLARATION_TEXT
+
+    draft = {k: v for k, v in valid_draft(nansha).items() if k != "declaration"}
+    services.application_save_draft(actor=applicant, application=ready_draft, data=draft)
+    body = login(client, applicant).get(reverse("applications:check", args=[ready_draft.pk])).content.decode()
+    assert 'value="submit"' in body and 'name="declaration"' in body and str(DECLARATION_TEXT)[:10] in body

@@ -73,6 +73,19 @@ def fill_financial_years(page, rd_spend: str):
         page.fill(f"input[name='fy-{i}-ip_spend']", "20000")
 
 
+def decide_conditions(page, note="经核查符合要求"):
+    """The officer judges each officer-judged condition 符合, with a note."""
+    count = page.locator("#conditions form").count()
+    assert count > 0
+    for i in range(count):
+        form = page.locator("#conditions form").nth(i)
+        form.locator("input[value=met]").check()
+        form.locator("textarea[name=note]").fill(note)
+        form.locator("button[type=submit]").click()
+        page.wait_for_load_state()
+    return count
+
+
 def test_applicant_and_officer_journey(live_server, guides_loaded, celery_worker_thread, browser_page, tmp_path):
     page, base = browser_page, live_server.url
     track = Track.objects.select_related("program").get(program__code="nansha-2024-high-value-patent-center")
@@ -161,6 +174,7 @@ def test_applicant_and_officer_journey(live_server, guides_loaded, celery_worker
     # Check again and submit
     page.goto(f"{base}/applications/{application.pk}/check/")
     shot(page, "3-check-passing")
+    page.check("#id_declaration")  # 诚信承诺
     page.click("button[value=submit]")
     page.wait_for_url(f"**/applications/{application.pk}/")
     application.refresh_from_db()
@@ -185,6 +199,7 @@ def test_applicant_and_officer_journey(live_server, guides_loaded, celery_worker
     page.goto(f"{base}/applications/{application.pk}/edit/")
     page.fill("#id_title", TITLE_V2)
     page.fill("input[name='partners-0-role']", "专利挖掘与布局")
+    page.check("#id_declaration")
     page.click("button[value=submit]")
     page.wait_for_url(f"**/applications/{application.pk}/")
     application.refresh_from_db()
@@ -196,7 +211,10 @@ def test_applicant_and_officer_journey(live_server, guides_loaded, celery_worker
     page.goto(f"{base}/applications/{application.pk}/versions/")
     diff = page.inner_text("main")
     assert TITLE_V1 in diff and TITLE_V2 in diff
-    page.goto(f"{base}/applications/{application.pk}/")
+    page.click("#back-to-application")
+    page.wait_for_url(f"**/applications/{application.pk}/")
+    decide_conditions(page)
+    page.check("#id_confirm_pass")
     page.click("form[action$='/decide/pass/'] button")
     page.wait_for_load_state()
     application.refresh_from_db()
