@@ -249,7 +249,8 @@ def _line_diff(before: str, after: str) -> list[tuple[str, str]]:
         if line.startswith(("---", "+++")):
             continue
         if line.startswith("@@"):
-            lines.append(("gap", "…"))
+            if lines:  # a gap between two changed stretches
+                lines.append(("gap", "…"))
         elif line.startswith("-"):
             lines.append(("removed", line[1:]))
         elif line.startswith("+"):

@@ -5,10 +5,8 @@ the PDF is downloaded and its text checked."""
 
 import io
 import os
-import shutil
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 from pypdf import PdfReader
 
@@ -18,30 +16,10 @@ from programs.models import Material, Track
 from tests.applications.conftest import PDF_BYTES, open_call
 from tests.factories import PASSWORD, UserFactory
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 ORG_NAME = "广州南沙芯动力科技有限公司"
 TITLE_V1 = "南沙固态电池高价值专利组合培育"
 TITLE_V2 = "南沙固态电池高价值专利组合培育（修订）"
-
-
-@pytest.fixture
-def browser_page(monkeypatch):
-    if not shutil.which(CHROMIUM):
-        pytest.fail("Debian's chromium is required for the browser tests (make test installs it)")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-        )
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1000},
-                                      accept_downloads=True)
-        page = context.new_page()
-        page.set_default_timeout(20000)
-        yield page
-        browser.close()
 
 
 def shot(page, name):

@@ -13,7 +13,7 @@ from programs.models import Material, Track
 from tests.applications.conftest import make_org, open_call, pdf_upload, valid_draft, valid_submission
 from tests.factories import UserFactory
 
-from .test_applicant_journey import browser_page, decide_conditions, shot, sign_in  # noqa: F401
+from .test_applicant_journey import decide_conditions, shot, sign_in
 
 NANSHA = "nansha-2024-high-value-patent-center"
 
