@@ -15,13 +15,14 @@ from programs.models import JointPolicy, Track
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # No guide limits the plan; the Guangdong form says longer explanations go on attached pages (可另附页).
-# 10,000 characters is about five printed pages, and keeps the application PDF under a second.
-PLAN_MAX_CHARS = 10_000
+# 6,000 characters is about three printed pages (the form box plus extra pages); longer texts go in an
+# attached material. This keeps the PDF of the largest allowed application under a second.
+PLAN_MAX_CHARS = 6_000
 # Repeated rows: the form shows a fixed number; more can only come from a crafted request.
 # The guides' budget tables have at most a dozen headings; 20 lines of 60 characters leave room.
 MAX_BUDGET_LINES = 20
 BUDGET_ITEM_MAX = 60
-CONDITION_NOTE_MAX = 500
+CONDITION_NOTE_MAX = 300
 MAX_PARTNERS_UNLIMITED = 10
 WITHDRAW_REASON_MAX = 500
 # Characters no text field may hold (PostgreSQL refuses NUL; the rest are invisible control codes).
