@@ -365,8 +365,11 @@ def _submit(name: str, *, actor, application: Application, data: SubmissionData)
     locked.verdict_overall = verdict.overall
     locked.materials_complete = True
     locked.pdf_status = PdfStatus.PENDING
+    # The declaration belongs to this submission; a resubmission asks for it again.
+    locked.draft = {k: v for k, v in locked.draft.items() if k != "declaration"}
     locked.save(update_fields=["version", "status", "submitted_at", "title", "requested_amount", "matching_funds",
-                               "verdict", "verdict_overall", "materials_complete", "pdf_status", "updated_at"])
+                               "verdict", "verdict_overall", "materials_complete", "pdf_status", "draft",
+                               "updated_at"])
     _write_rows(locked, data)
     ApplicationVersion.objects.create(
         application=locked, number=locked.version, submitted_at=now, submitted_by=actor,

@@ -368,3 +368,10 @@ def test_check_page_asks_for_the_declaration_beside_submit(client, applicant, re
     services.application_save_draft(actor=applicant, application=ready_draft, data=draft)
     body = login(client, applicant).get(reverse("applications:check", args=[ready_draft.pk])).content.decode()
     assert 'value="submit"' in body and 'name="declaration"' in body and str(DECLARATION_TEXT)[:10] in body
+
+
+def test_resubmission_asks_for_the_declaration_again(client, applicant, officer, submitted, nansha):
+    assert "declaration" not in Application.objects.get(pk=submitted.pk).draft
+    services.application_return(actor=officer, application=submitted, reason="请修改")
+    body = login(client, applicant).get(reverse("applications:edit", args=[submitted.pk])).content.decode()
+    assert 'name="declaration" id="id_declaration" checked' not in body
