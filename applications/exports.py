@@ -7,6 +7,7 @@ same after the applicant edits and resubmits.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
@@ -23,7 +24,7 @@ from organisations.choices import OrgType
 from programs.models import KPI, Material
 
 from .eligibility import Outcome, RuleResult
-from .models import Application, ApplicationVersion, BudgetLine
+from .models import Application, ApplicationVersion, BudgetLine, ConditionDecision
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Only local files and inline data: rendering never reaches the network.
@@ -118,7 +119,26 @@ def _context(application: Application, submitted: ApplicationVersion) -> dict:
         "rules": _rule_rows(verdict.get("results") or [], snapshot.get("explanations") or {}),
         "materials": _material_rows(track.materials.all(), snapshot.get("materials") or {}),
         "page_footer": _css_page_counter(),
+        "decisions": _decision_rows(snapshot.get("decisions") or []),
+        "declaration": _declaration(snapshot.get("declaration") or {}),
     }
+
+
+def _local(iso: str) -> str:
+    try:
+        return timezone.localtime(dt.datetime.fromisoformat(iso), SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    except (TypeError, ValueError):
+        return ""
+
+
+def _decision_rows(decisions: list[dict]) -> list[dict]:
+    labels = dict(ConditionDecision.Decision.choices)
+    return [{**d, "label": str(labels.get(d.get("decision"), d.get("decision", ""))), "at": _local(d.get("at"))}
+            for d in decisions]
+
+
+def _declaration(declaration: dict) -> dict:
+    return {**declaration, "at_display": _local(declaration.get("at"))}
 
 
 def _decimal(value) -> Decimal | None:

@@ -13,10 +13,18 @@ from programs.models import AwardMode, JointPolicy, Track
 from programs.money import format_yuan
 
 from .checks import active_kpis
-from .models import BudgetLine
+from .inputs import BUDGET_ITEM_MAX, CONDITION_NOTE_MAX, PLAN_MAX_CHARS, WITHDRAW_REASON_MAX, row_limits
+from .models import BudgetLine, ConditionDecision
 from .services import BudgetData, PartnerData, SubmissionData
 
 EXPLAIN_PREFIX = "explain-"
+
+# 诚信承诺: the wording is recorded with each submitted version, exactly as the applicant saw it.
+DECLARATION_TEXT = _(
+    "We declare that everything in this application and its materials is true, accurate and complete, "
+    "that no part infringes another's intellectual property, and that we accept the program office's "
+    "checks and bear the legal responsibility for any false statement."
+)
 
 
 def explanations_from(data) -> dict[int, str]:
@@ -56,14 +64,22 @@ class StartForm(forms.Form):
 class ApplicationForm(forms.Form):
     title = forms.CharField(label=_("Project title"), max_length=200)
     plan = forms.CharField(
-        label=_("Project plan"), widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_("Significance, background and goals, content, measures and how it will be carried out."),
+        label=_("Project plan"), max_length=PLAN_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 10, "data-counter": "plan-count"}),
+        help_text=_("Significance, background and goals, content, measures and how it will be carried out. "
+                    "At most %(max)s characters; put longer explanations in an attached material.")
+        % {"max": f"{PLAN_MAX_CHARS:,}"},
+        error_messages={"max_length": _("The plan has %(show_value)d characters; at most %(limit_value)d are "
+                                        "allowed. Put details in an attached material.")},
     )
     requested_amount = MoneyField(label=_("Requested amount (yuan)"), **MONEY)
     matching_funds = MoneyField(label=_("Matching funds (yuan)"), initial=Decimal("0"), **MONEY)
     matching_committed = forms.BooleanField(
         label=_("We commit to provide the matching funds stated above."), required=False
     )
+    # Required only to submit (the service says so); a draft can be saved without it.
+    declaration = forms.BooleanField(label=_("Integrity declaration"), required=False,
+                                     help_text=DECLARATION_TEXT)
 
     def __init__(self, *args, track: Track, **kwargs):
         super().__init__(*args, **kwargs)
@@ -158,7 +174,7 @@ class PartnerForm(RowForm):
 
 
 class BudgetForm(RowForm):
-    item = forms.CharField(label=_("Budget item"), max_length=200, required=False)
+    item = forms.CharField(label=_("Budget item"), max_length=BUDGET_ITEM_MAX, required=False)
     source = forms.ChoiceField(label=_("Paid from"), choices=[("", "—"), *BudgetLine.Source.choices], required=False)
     amount = MoneyField(label=_("Amount (yuan)"), required=False, **MONEY)
 
@@ -175,6 +191,7 @@ class BudgetForm(RowForm):
 
 PartnerFormSet = formset_factory(PartnerForm, extra=0, can_delete=False)
 BudgetFormSet = formset_factory(BudgetForm, extra=0, can_delete=False)
+BUDGET_ROWS_SHOWN = 6
 
 
 def partner_rows_for(track: Track) -> int:
@@ -190,18 +207,19 @@ class ApplicationForms:
         self.track = track
         initial = initial or {}
         partner_rows = partner_rows_for(track)
+        limits = row_limits(track)
         if data is not None:
-            data = _padded(data, "partners", partner_rows)
-            data = _padded(data, "budget", 6)
+            data = _padded(data, "partners", partner_rows, limits["partners"])
+            data = _padded(data, "budget", BUDGET_ROWS_SHOWN, limits["budget"])
             self.main = ApplicationForm(data, track=track)
             self.partners = PartnerFormSet(data, prefix="partners")
             self.budget = BudgetFormSet(data, prefix="budget")
         else:
             self.main = ApplicationForm(initial=initial, track=track)
             self.partners = PartnerFormSet(initial=_rows(initial, "partners", ("name", "uscc", "org_type", "role"),
-                                                         partner_rows), prefix="partners")
-            self.budget = BudgetFormSet(initial=_rows(initial, "budget", ("item", "source", "amount"), 6),
-                                        prefix="budget")
+                                                         partner_rows, limits["partners"]), prefix="partners")
+            self.budget = BudgetFormSet(initial=_rows(initial, "budget", ("item", "source", "amount"),
+                                                      BUDGET_ROWS_SHOWN, limits["budget"]), prefix="budget")
         self.non_field_errors: list[str] = []
         self.extra_errors: dict[str, list[str]] = {}
 
@@ -223,6 +241,7 @@ class ApplicationForms:
             matching_funds=cd["matching_funds"] or Decimal("0"), matching_committed=cd["matching_committed"],
             partners=partners, kpis=self.main.kpi_values(), budget=budget,
             explanations=explanations_from(self.main.data),
+            declaration=str(DECLARATION_TEXT) if cd.get("declaration") else "",
         )
 
     def add_problems(self, problems: dict[str, list[str]]) -> None:
@@ -243,28 +262,37 @@ class ApplicationForms:
         return count
 
 
-def _padded(data: dict, prefix: str, rows: int) -> dict:
-    """Give the formset its management data (autosaved drafts keep it; an old draft may not)."""
-    data = dict(data)
+def _total(data: dict, prefix: str, rows: int, limit: int) -> int:
+    """Rows to show: at least ``rows``, never more than ``limit`` whatever the data says."""
     try:
         total = max(int(data.get(f"{prefix}-TOTAL_FORMS") or 0), rows)
     except ValueError:
         total = rows
-    data[f"{prefix}-TOTAL_FORMS"] = str(total)
+    return min(total, limit)
+
+
+def _padded(data: dict, prefix: str, rows: int, limit: int) -> dict:
+    """Give the formset its management data (autosaved drafts keep it; an old draft may not)."""
+    data = dict(data)
+    data[f"{prefix}-TOTAL_FORMS"] = str(_total(data, prefix, rows, limit))
     data.setdefault(f"{prefix}-INITIAL_FORMS", "0")
     return data
 
 
-def _rows(initial: dict, prefix: str, fields: tuple[str, ...], rows: int) -> list[dict]:
-    try:
-        total = max(int(initial.get(f"{prefix}-TOTAL_FORMS") or 0), rows)
-    except ValueError:
-        total = rows
+def _rows(initial: dict, prefix: str, fields: tuple[str, ...], rows: int, limit: int) -> list[dict]:
+    total = _total(initial, prefix, rows, limit)
     return [{f: initial.get(f"{prefix}-{i}-{f}", "") for f in fields} for i in range(total)]
 
 
 class UploadForm(forms.Form):
+    material = forms.TypedChoiceField(label=_("Material"), coerce=int, choices=(),
+                                      error_messages={"required": _("Choose which material this file is."),
+                                                      "invalid_choice": _("Choose which material this file is.")})
     file = forms.FileField(label=_("File"), error_messages={"required": _("Choose a file to upload.")})
+
+    def __init__(self, *args, track: Track, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["material"].choices = [(m.pk, m.title) for m in track.materials.all()]
 
 
 class DecisionForm(forms.Form):
@@ -274,5 +302,28 @@ class DecisionForm(forms.Form):
     )
 
 
+class PassForm(DecisionForm):
+    confirm = forms.BooleanField(
+        label=_("I have checked the application, its materials and every condition; pass it to expert review."),
+        error_messages={"required": _("Tick the confirmation to pass the application.")},
+    )
+
+
+class ConditionForm(forms.Form):
+    rule_id = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect,
+                                 error_messages={"required": _("Choose whether the condition is met.")})
+    note = forms.CharField(label=_("Note"), max_length=CONDITION_NOTE_MAX, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = ConditionDecision.Decision.choices
+
+
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(label=_("Reason (optional)"), max_length=500, required=False)
+    reason = forms.CharField(
+        label=_("Reason (optional)"), max_length=WITHDRAW_REASON_MAX, required=False,
+        error_messages={"max_length": _("The reason has %(show_value)d characters; shorten it to at most "
+                                        "%(limit_value)d. Nothing was changed.")},
+    )

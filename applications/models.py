@@ -222,3 +222,30 @@ class ApplicationVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} v{self.number}"
+
+
+class ConditionDecision(models.Model):
+    """An officer's judgement (符合 / 不符合) on one condition of one submitted version."""
+
+    class Decision(models.TextChoices):
+        MET = "met", _("Met")
+        NOT_MET = "not_met", _("Not met")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="condition_decisions")
+    version = models.PositiveIntegerField(_("version"))
+    rule_id = models.PositiveIntegerField(_("rule"))
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
+    note = models.TextField(_("note"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided"))
+
+    class Meta:
+        verbose_name = _("condition decision")
+        verbose_name_plural = _("condition decisions")
+        ordering = ["application", "version", "rule_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "version", "rule_id"], name="one_decision_per_condition")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} v{self.version} rule {self.rule_id}: {self.decision}"

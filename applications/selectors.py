@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import difflib
+from decimal import Decimal, InvalidOperation
+
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from audit.selectors import history_for
 from ipgrants.counts import count_of
-from organisations.models import Organisation
+from organisations.choices import OrgType
+from organisations.models import Organisation, PatentKind, PatentStatus
 from organisations.uscc import normalise_uscc
 from programs.models import Track
+from programs.money import format_wan, format_yuan
 
-from .models import Application, ApplicationVersion, MaterialUpload, Status
+from .eligibility import Outcome, RuleResult
+from .models import Application, ApplicationVersion, BudgetLine, ConditionDecision, MaterialUpload, Status
 
 
 def submitted_applications() -> QuerySet[Application]:
@@ -143,6 +150,79 @@ def with_queue_tracks(rows: list[Application], tracks: list[Track]) -> list[Appl
     return rows
 
 
+def organisation_snapshot(organisation_id: int) -> dict:
+    """The organisation's profile as it stood at submission: what the rules read, for the officer."""
+    org = Organisation.objects.select_related("region").prefetch_related(
+        "financial_years", "patents", "certifications"
+    ).get(pk=organisation_id)
+    return {
+        "name": org.name, "uscc": org.uscc, "region": str(org.region), "org_type": org.org_type,
+        "is_legal_person": org.is_legal_person, "full_time_staff": org.full_time_staff,
+        "financial_years": [
+            {"year": y.year, "sales_revenue": f"{y.sales_revenue:.2f}", "rd_spend": f"{y.rd_spend:.2f}",
+             "ip_spend": f"{y.ip_spend:.2f}"}
+            for y in sorted(org.financial_years.all(), key=lambda y: y.year)
+        ],
+        "patents": [
+            {"kind": p.kind, "number": p.number, "title": p.title, "granted_on": p.granted_on.isoformat(),
+             "status": p.status}
+            for p in org.patents.all()
+        ],
+        "certifications": [
+            {"standard": c.standard, "certificate_number": c.certificate_number,
+             "valid_from": c.valid_from.isoformat(), "valid_until": c.valid_until.isoformat()}
+            for c in org.certifications.all()
+        ],
+    }
+
+
+def needs_decision(result: dict) -> bool:
+    """Whether an officer must judge this rule result: rules only an officer can judge, and soft conditions
+    (原则上) the applicant did not meet and explained."""
+    outcome = result.get("outcome")
+    return outcome == Outcome.OFFICER or (outcome == Outcome.FAIL and bool(result.get("soft")))
+
+
+def conditions_to_decide(application: Application) -> list[dict]:
+    """The rule results of the submitted version that need an officer's 符合 / 不符合, in rule order."""
+    results = (application.verdict or {}).get("results") or []
+    return [r for r in results if needs_decision(r)]
+
+
+def condition_decisions(application: Application) -> dict[int, ConditionDecision]:
+    """The officer's decisions on the current version's conditions, by rule id."""
+    return {
+        d.rule_id: d
+        for d in application.condition_decisions.filter(version=application.version).select_related("decided_by")
+    }
+
+
+def conditions_with_decisions(application: Application) -> list[tuple[dict, ConditionDecision | None]]:
+    """Each condition to decide with its reason in the reader's language, the applicant's explanation of a soft
+    failure, and the officer's decision so far."""
+    decisions = condition_decisions(application)
+    explanations = application.explanations or {}
+    rows = []
+    for r in conditions_to_decide(application):
+        shown = dict(r, reason=RuleResult.from_dict(r).reason, explanation=explanations.get(str(r["rule_id"]), ""))
+        rows.append((shown, decisions.get(int(r["rule_id"]))))
+    return rows
+
+
+def earlier_applications(organisation_ids, track: Track) -> QuerySet[Application]:
+    """Applications (not withdrawn) the given organisations already have for this track."""
+    return (
+        Application.objects.filter(organisation_id__in=organisation_ids, track=track)
+        .exclude(status=Status.WITHDRAWN)
+        .select_related("organisation")
+        .order_by("created_at")
+    )
+
+
+def latest_version(application: Application) -> ApplicationVersion | None:
+    return application.versions.order_by("-number").first()
+
+
 def tracks_with_materials(track: Track):
     return track.materials.order_by("seq")
 
@@ -167,29 +247,120 @@ def application_history(application: Application):
     return history_for(application)
 
 
-def _flatten(snapshot: dict, kpi_labels: dict[str, str], material_labels: dict[str, str]) -> dict[str, str]:
-    flat: dict[str, str] = {}
-    for key in ("title", "plan", "requested_amount", "matching_funds"):
-        flat[key] = str(snapshot.get(key, ""))
+def _decimal(value) -> Decimal | None:
+    try:
+        return None if value in (None, "") else Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def _label(choices, value) -> str:
+    return str(dict(choices).get(value, value or ""))
+
+
+def submitted_view(application: Application, version: ApplicationVersion) -> dict:
+    """Everything in a submitted version, ready to show: what the officer reviews without the PDF."""
+    snap = version.snapshot
+    kpis = {str(k.pk): k for k in application.track.kpis.all()}
+    materials = {str(m.pk): m for m in application.track.materials.all()}
+    uploads = {str(u.material_id): u for u in application.uploads.all()}
+    org = snap.get("organisation") or {}
+    return {
+        "version": version,
+        "title": snap.get("title", ""),
+        "plan": snap.get("plan", ""),
+        "requested_amount": _decimal(snap.get("requested_amount")),
+        "matching_funds": _decimal(snap.get("matching_funds")),
+        "matching_committed": bool(snap.get("matching_committed")),
+        "partners": [{**p, "org_type_label": _label(OrgType.choices, p.get("org_type"))}
+                     for p in snap.get("partners") or []],
+        "budget": [{**b, "source_label": _label(BudgetLine.Source.choices, b.get("source")),
+                    "amount": _decimal(b.get("amount"))} for b in snap.get("budget") or []],
+        "kpis": [{"kpi": kpis.get(kpi_id), "value": _decimal(value), "note": note or ""}
+                 for kpi_id, (value, note) in (snap.get("kpis") or {}).items()],
+        "organisation": {
+            **org, "org_type_label": _label(OrgType.choices, org.get("org_type")),
+            "financial_years": [{**y, **{k: _decimal(y.get(k)) for k in ("sales_revenue", "rd_spend", "ip_spend")}}
+                                for y in org.get("financial_years") or []],
+            "patents": [{**p, "kind_label": _label(PatentKind.choices, p.get("kind")),
+                         "status_label": _label(PatentStatus.choices, p.get("status"))}
+                        for p in org.get("patents") or []],
+        } if org else None,
+        "materials": [
+            {"title": materials[mid].title if mid in materials else m.get("name", ""), "name": m.get("name", ""),
+             "sha256": (m.get("sha256") or "")[:12],
+             # The file can be opened while it is still the one submitted.
+             "upload": uploads.get(mid) if uploads.get(mid) and uploads[mid].sha256 == m.get("sha256") else None}
+            for mid, m in (snap.get("materials") or {}).items()
+        ],
+        "declaration": snap.get("declaration") or {},
+        "decisions": snap.get("decisions") or [],
+    }
+
+
+LONG_TEXT = 80  # characters: longer values are compared line by line
+
+
+def _money(value) -> str:
+    amount = _decimal(value)
+    if amount is None:
+        return str(value or "")
+    return _("%(yuan)s yuan (%(wan)s 10k yuan)") % {"yuan": format_yuan(amount), "wan": format_wan(amount)}
+
+
+def _flatten(snapshot: dict, kpi_labels: dict[str, str], material_labels: dict[str, str]) -> dict[str, tuple]:
+    """Each submitted value by a stable key, with its translated label; amounts formatted."""
+    flat: dict[str, tuple[str, str]] = {
+        "title": (_("Project title"), str(snapshot.get("title", ""))),
+        "plan": (_("Project plan"), str(snapshot.get("plan", ""))),
+        "requested_amount": (_("Requested amount"), _money(snapshot.get("requested_amount"))),
+        "matching_funds": (_("Matching funds"), _money(snapshot.get("matching_funds"))),
+    }
     for i, p in enumerate(snapshot.get("partners", []), 1):
-        flat[f"partner {i}"] = " / ".join(str(p.get(k, "")) for k in ("name", "uscc", "org_type", "role"))
+        parts = [p.get("name", ""), p.get("uscc", ""), _label(OrgType.choices, p.get("org_type")), p.get("role", "")]
+        flat[f"partner-{i}"] = (_("Partner %(n)s") % {"n": i}, " / ".join(str(x) for x in parts if x))
     for kpi_id, (value, note) in snapshot.get("kpis", {}).items():
-        flat[f"KPI {kpi_labels.get(kpi_id, kpi_id)}"] = f"{value or ''} {note or ''}".strip()
+        flat[f"kpi-{kpi_id}"] = (_("KPI: %(name)s") % {"name": kpi_labels.get(kpi_id, kpi_id)},
+                                 f"{value or ''} {note or ''}".strip())
     for i, b in enumerate(snapshot.get("budget", []), 1):
-        flat[f"budget {i}"] = f"{b.get('item')} / {b.get('source')} / {b.get('amount')}"
+        flat[f"budget-{i}"] = (_("Budget line %(n)s") % {"n": i}, " / ".join(
+            [str(b.get("item", "")), _label(BudgetLine.Source.choices, b.get("source")), _money(b.get("amount"))]))
     for mid, m in snapshot.get("materials", {}).items():
-        flat[f"material {material_labels.get(mid, mid)}"] = f"{m.get('name')} ({m.get('sha256', '')[:12]})"
+        flat[f"material-{mid}"] = (_("Material: %(name)s") % {"name": material_labels.get(mid, mid)},
+                                   f"{m.get('name')} ({m.get('sha256', '')[:12]})")
     return flat
 
 
+def _line_diff(before: str, after: str) -> list[tuple[str, str]]:
+    """(kind, line) pairs, kind one of "same", "removed", "added"; unchanged runs kept short."""
+    lines = []
+    for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=1):
+        if line.startswith(("---", "+++")):
+            continue
+        if line.startswith("@@"):
+            if lines:  # a gap between two changed stretches
+                lines.append(("gap", "…"))
+        elif line.startswith("-"):
+            lines.append(("removed", line[1:]))
+        elif line.startswith("+"):
+            lines.append(("added", line[1:]))
+        else:
+            lines.append(("same", line[1:]))
+    return lines
+
+
 def version_changes(application: Application, older: ApplicationVersion, newer: ApplicationVersion) -> list[dict]:
-    """What changed between two submitted versions, field by field."""
+    """What changed between two submitted versions, field by field (long texts line by line)."""
     kpi_labels = {str(k.pk): k.metric for k in application.track.kpis.all()}
     material_labels = {str(m.pk): m.title for m in application.track.materials.all()}
     a = _flatten(older.snapshot, kpi_labels, material_labels)
     b = _flatten(newer.snapshot, kpi_labels, material_labels)
     changes = []
     for key in list(dict.fromkeys([*a, *b])):
-        if a.get(key, "") != b.get(key, ""):
-            changes.append({"field": key, "before": a.get(key, ""), "after": b.get(key, "")})
+        label, before = a.get(key, ("", ""))
+        label_b, after = b.get(key, ("", ""))
+        if before != after:
+            long = max(len(before), len(after)) > LONG_TEXT or "\n" in before or "\n" in after
+            changes.append({"key": key, "field": label or label_b, "before": before, "after": after,
+                            "lines": _line_diff(before, after) if long else None})
     return changes

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -19,6 +19,20 @@ from programs.selectors import is_call_open
 
 from . import eligibility
 from .checks import active_kpis, award_problems, explanation_problems, kpi_group_problems, meets
+from .inputs import (  # noqa: F401  (re-exported: callers use services.check_upload, services.PLAN_MAX_CHARS)
+    ALLOWED_UPLOADS,
+    BUDGET_ITEM_MAX,
+    CONDITION_NOTE_MAX,
+    MAX_BUDGET_LINES,
+    MAX_UPLOAD_BYTES,
+    PLAN_MAX_CHARS,
+    WITHDRAW_REASON_MAX,
+    check_upload,
+    clean_draft,
+    draft_partner_count,
+    lenient_decimal,
+    row_limits,
+)
 from .models import (
     EDITABLE,
     TRANSITIONS,
@@ -26,6 +40,7 @@ from .models import (
     Application,
     ApplicationVersion,
     BudgetLine,
+    ConditionDecision,
     KPICommitment,
     MaterialUpload,
     Partner,
@@ -33,29 +48,7 @@ from .models import (
     ReferenceCounter,
     Status,
 )
-
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-ALLOWED_UPLOADS = {
-    ".pdf": ("application/pdf",),
-    ".jpg": ("image/jpeg",),
-    ".jpeg": ("image/jpeg",),
-    ".png": ("image/png",),
-    ".doc": ("application/msword",),
-    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",),
-    ".xls": ("application/vnd.ms-excel",),
-    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",),
-}
-# What a file of each kind starts with; a renamed file of another kind is refused.
-MAGIC = {
-    ".pdf": (b"%PDF",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".doc": (b"\xd0\xcf\x11\xe0",),
-    ".xls": (b"\xd0\xcf\x11\xe0",),
-    ".docx": (b"PK\x03\x04",),
-    ".xlsx": (b"PK\x03\x04",),
-}
+from .selectors import organisation_snapshot
 
 
 @dataclass
@@ -87,6 +80,8 @@ class SubmissionData:
     budget: list[BudgetData] = field(default_factory=list)
     # The applicant's explanation of each soft condition not met, by rule id.
     explanations: dict[int, str] = field(default_factory=dict)
+    # The integrity declaration (诚信承诺) as shown to the applicant, if they ticked it; empty otherwise.
+    declaration: str = ""
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -112,25 +107,18 @@ def _lock(application: Application) -> Application:
 
 def _check_state(application: Application, name: str) -> None:
     transition = TRANSITIONS[name]
+    if name in ("submit", "resubmit") and application.status == Status.SUBMITTED:
+        raise ValidationError(
+            _("This application was already submitted (version %(n)s); nothing more to do.")
+            % {"n": application.version},
+            code="already_submitted",
+        )
     if application.status not in transition.sources:
         raise ValidationError(
             _("This application is “%(status)s”; “%(step)s” is not possible from there.")
             % {"status": application.get_status_display(), "step": transition.label},
             code="wrong_state",
         )
-
-
-def lenient_decimal(value) -> Decimal | None:
-    """A draft amount as typed ("1,200,000", "30万" is not accepted), or None if it does not parse."""
-    if value in (None, ""):
-        return None
-    try:
-        number = Decimal(str(value).replace(",", "").replace("，", "").strip())
-    except InvalidOperation:
-        return None
-    if not number.is_finite() or number < 0 or number >= Decimal("1e12"):
-        return None
-    return number.quantize(Decimal("0.01"))
 
 
 def _next_reference(track: Track) -> str:
@@ -142,6 +130,7 @@ def _next_reference(track: Track) -> str:
 
 
 # --- drafts --------------------------------------------------------------------------------------
+
 
 
 @transaction.atomic
@@ -168,8 +157,9 @@ def application_save_draft(*, actor, application: Application, data: dict[str, s
     _require_applicant_member(actor, application)
     locked = _lock(application)
     if locked.status not in EDITABLE:
-        raise ValidationError(_("This application can no longer be edited."))
-    locked.draft = {k: str(v) for k, v in data.items()}
+        raise ValidationError(_("This application can no longer be edited."), code="not_editable")
+    locked.draft, _notes = clean_draft(locked.track, data)
+    data = locked.draft
     locked.draft_saved_at = timezone.now()
     fields = ["draft", "draft_saved_at", "updated_at"]
     if locked.version == 0:
@@ -218,31 +208,6 @@ def active_rules(track):
 
 # --- materials -----------------------------------------------------------------------------------
 
-
-def check_upload(uploaded_file) -> tuple[str, str]:
-    """Return (extension, content type) or raise ValidationError saying what is wrong and what to do."""
-    name = uploaded_file.name or ""
-    ext = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
-    if ext not in ALLOWED_UPLOADS:
-        raise ValidationError(
-            _("“%(name)s” is not an accepted file type. Upload a PDF, a JPG or PNG image, or a Word or Excel file.")
-            % {"name": name}
-        )
-    if uploaded_file.size > MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            _("“%(name)s” is %(size).1f MB; files may be at most %(max)d MB. Compress or split it.")
-            % {"name": name, "size": uploaded_file.size / 1024 / 1024, "max": MAX_UPLOAD_BYTES // 1024 // 1024}
-        )
-    if uploaded_file.size == 0:
-        raise ValidationError(_("“%(name)s” is empty. Choose the file again.") % {"name": name})
-    head = uploaded_file.read(8)
-    uploaded_file.seek(0)
-    if not any(head.startswith(magic) for magic in MAGIC[ext]):
-        raise ValidationError(
-            _("“%(name)s” does not look like a %(ext)s file. Save it again in that format and upload it.")
-            % {"name": name, "ext": ext}
-        )
-    return ext, ALLOWED_UPLOADS[ext][0]
 
 
 @transaction.atomic
@@ -338,6 +303,15 @@ def submission_problems(application: Application, data: SubmissionData) -> dict[
             add("budget",
                 _("Budget lines paid from matching funds add up to %(sum)s yuan, not the %(mf)s yuan entered.")
                 % {"sum": f"{matching:,.2f}", "mf": f"{data.matching_funds:,.2f}"})
+    if len(data.plan) > PLAN_MAX_CHARS:
+        add("plan", _("The plan has %(n)s characters; at most %(max)s are allowed. Put details in an attached "
+                      "material.") % {"n": len(data.plan), "max": PLAN_MAX_CHARS})
+    if len(data.budget) > MAX_BUDGET_LINES:
+        add("budget", _("At most %(n)s budget lines are allowed; combine smaller items.") % {"n": MAX_BUDGET_LINES})
+    if any(len(b.item) > BUDGET_ITEM_MAX for b in data.budget):
+        add("budget", _("Name each budget item in at most %(n)s characters.") % {"n": BUDGET_ITEM_MAX})
+    if not data.declaration:
+        add("declaration", _("Tick the integrity declaration to submit."))
     uploaded = set(application.uploads.values_list("material_id", flat=True))
     missing = [m.title for m in track.materials.all()
                if m.required and m.archived_at is None and m.pk not in uploaded]
@@ -347,8 +321,8 @@ def submission_problems(application: Application, data: SubmissionData) -> dict[
 
 
 
-
-def _snapshot(application: Application, data: SubmissionData, verdict: eligibility.Verdict) -> dict:
+def _snapshot(application: Application, data: SubmissionData, verdict: eligibility.Verdict, *, actor,
+              now) -> dict:
     return {
         "title": data.title,
         "plan": data.plan,
@@ -364,6 +338,9 @@ def _snapshot(application: Application, data: SubmissionData, verdict: eligibili
         },
         "verdict": verdict.to_dict(),
         "explanations": _explanations_kept(verdict, data),
+        "organisation": organisation_snapshot(application.organisation_id),
+        "declaration": {"text": data.declaration, "by": actor.username,
+                        "by_name": getattr(actor, "full_name", "") or actor.username, "at": now.isoformat()},
     }
 
 
@@ -423,13 +400,16 @@ def _submit(name: str, *, actor, application: Application, data: SubmissionData)
     locked.explanations = _explanations_kept(verdict, data)
     locked.materials_complete = True
     locked.pdf_status = PdfStatus.PENDING
+    # The declaration belongs to this submission; a resubmission asks for it again.
+    locked.draft = {k: v for k, v in locked.draft.items() if k != "declaration"}
     locked.save(update_fields=["version", "status", "submitted_at", "title", "requested_amount", "matching_funds",
                                "verdict", "verdict_overall", "explanations", "materials_complete", "pdf_status",
+                               "draft",
                                "updated_at"])
     _write_rows(locked, data)
     ApplicationVersion.objects.create(
         application=locked, number=locked.version, submitted_at=now, submitted_by=actor,
-        snapshot=_snapshot(locked, data, verdict),
+        snapshot=_snapshot(locked, data, verdict, actor=actor, now=now),
     )
     record_event(target=locked, actor=actor, action=name, from_state=before, to_state=locked.status,
                  data={"version": locked.version, "eligibility": verdict.overall})
@@ -483,9 +463,98 @@ def application_return(*, actor, application: Application, reason: str) -> Appli
 
 
 @transaction.atomic
+def condition_decide(*, actor, application: Application, rule_id: int, decision: str,
+                     note: str = "") -> ConditionDecision:
+    """The officer judges one condition of the submitted version: 符合 (met) or 不符合 (not met), with a note."""
+    from .selectors import conditions_to_decide
+
+    _require_officer(actor)
+    locked = _lock(application)
+    if locked.status != Status.SUBMITTED:
+        raise ValidationError(
+            _("This application is “%(status)s”; conditions are decided only during formal review.")
+            % {"status": locked.get_status_display()}, code="wrong_state")
+    condition = next((r for r in conditions_to_decide(locked) if int(r["rule_id"]) == rule_id), None)
+    if condition is None:
+        raise ValidationError(_("This condition does not need an officer's decision."), code="no_condition")
+    if decision not in ConditionDecision.Decision.values:
+        raise ValidationError({"decision": _("Choose whether the condition is met.")})
+    note = (note or "").strip()
+    if len(note) > CONDITION_NOTE_MAX:
+        raise ValidationError({"note": _("The note has %(n)s characters; shorten it to at most %(max)s.")
+                               % {"n": len(note), "max": CONDITION_NOTE_MAX}})
+    if decision == ConditionDecision.Decision.NOT_MET and not note:
+        raise ValidationError({"note": _("Say why the condition is not met; the note goes into the record.")})
+    now = timezone.now()
+    previous = locked.condition_decisions.filter(version=locked.version, rule_id=rule_id).first()
+    if previous:
+        before = previous.decision
+        previous.decision, previous.note, previous.decided_by, previous.decided_at = decision, note, actor, now
+        previous.save(update_fields=["decision", "note", "decided_by", "decided_at"])
+        result = previous
+    else:
+        before = ""
+        result = ConditionDecision.objects.create(application=locked, version=locked.version, rule_id=rule_id,
+                                                  decision=decision, note=note, decided_by=actor, decided_at=now)
+    record_event(target=locked, actor=actor, action="decide_condition", from_state=before, to_state=decision,
+                 reason=note, data={"version": locked.version, "rule_id": rule_id, "seq": condition.get("seq"),
+                                    "guide_text": condition.get("guide_text", "")})
+    return result
+
+
+def _decisions_record(application: Application) -> list[dict]:
+    from .selectors import conditions_to_decide
+
+    decisions = {d.rule_id: d for d in application.condition_decisions.filter(version=application.version)
+                 .select_related("decided_by")}
+    record, undecided = [], []
+    for condition in conditions_to_decide(application):
+        found = decisions.get(int(condition["rule_id"]))
+        if found is None:
+            undecided.append(str(condition.get("seq", condition["rule_id"])))
+            continue
+        record.append({"rule_id": found.rule_id, "seq": condition.get("seq"), "kind": condition.get("kind"),
+                       "guide_text": condition.get("guide_text", ""), "decision": found.decision,
+                       "note": found.note, "by": found.decided_by.username, "at": found.decided_at.isoformat()})
+    if undecided:
+        raise ValidationError(
+            _("Decide every officer-judged condition first (still open: rule %(list)s).")
+            % {"list": "、".join(undecided)}, code="undecided")
+    not_met = [str(r["seq"]) for r in record if r["decision"] == ConditionDecision.Decision.NOT_MET]
+    if not_met:
+        raise ValidationError(
+            _("Rule %(list)s is judged not met; return or refuse the application instead of passing it.")
+            % {"list": "、".join(not_met)}, code="not_met")
+    return record
+
+
+@transaction.atomic
 def application_pass(*, actor, application: Application, reason: str = "") -> Application:
-    """Formal review passes the application on to expert review."""
-    return _officer_step("pass", actor=actor, application=application, reason=reason)
+    """Formal review passes the application on to expert review, once every condition is decided (符合).
+
+    The decisions go into the audit event and the version, and the application PDF is prepared again
+    so that it shows them.
+    """
+    _require_officer(actor)
+    locked = _lock(application)
+    _check_state(locked, "pass")
+    decisions = _decisions_record(locked)
+    version = ApplicationVersion.objects.select_for_update().get(application=locked, number=locked.version)
+    version.snapshot = {**version.snapshot, "decisions": decisions}
+    version.save(update_fields=["snapshot"])
+    before = locked.status
+    locked.status = Status.PASSED
+    locked.pdf_status = PdfStatus.PENDING
+    fields = ["status", "pdf_status", "updated_at"]
+    reason = (reason or "").strip()
+    if reason:
+        locked.last_comment = reason
+        fields.append("last_comment")
+    locked.save(update_fields=fields)
+    record_event(target=locked, actor=actor, action="pass", from_state=before, to_state=locked.status,
+                 reason=reason, data={"version": locked.version, "decisions": decisions})
+    _queue_pdf(locked)
+    return locked
 
 
 @transaction.atomic
@@ -497,6 +566,10 @@ def application_refuse(*, actor, application: Application, reason: str) -> Appli
 def application_withdraw(*, actor, application: Application, reason: str = "") -> Application:
     """The applicant withdraws at any time before approval."""
     _require_applicant_member(actor, application)
+    reason = (reason or "").strip()
+    if len(reason) > WITHDRAW_REASON_MAX:
+        raise ValidationError({"reason": _("The reason has %(n)s characters; shorten it to at most %(max)s.")
+                               % {"n": len(reason), "max": WITHDRAW_REASON_MAX}})
     locked = _lock(application)
     _check_state(locked, "withdraw")
     before = locked.status

@@ -18,6 +18,7 @@ urlpatterns = [
     path("applications/<int:pk>/pdf/", views.pdf, name="pdf"),
     path("applications/<int:pk>/pdf/status/", views.pdf_status, name="pdf_status"),
     path("applications/<int:pk>/decide/<str:step>/", views.decide, name="decide"),
+    path("applications/<int:pk>/conditions/", views.decide_condition, name="decide_condition"),
     path("applications/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("applications/<int:pk>/versions/", views.version_diff, name="versions"),
 ]

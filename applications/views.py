@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import OperationalError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,9 +16,12 @@ from programs.selectors import is_call_open
 from . import services
 from .filters import QueueFilter
 from .forms import (
+    DECLARATION_TEXT,
     EXPLAIN_PREFIX,
     ApplicationForms,
+    ConditionForm,
     DecisionForm,
+    PassForm,
     StartForm,
     UploadForm,
     WithdrawForm,
@@ -29,9 +33,13 @@ from .selectors import (
     application_for,
     application_for_member,
     application_history,
+    conditions_with_decisions,
+    earlier_applications,
+    latest_version,
     my_applications,
     officer_queue,
     officer_queue_rows,
+    submitted_view,
     upload_for,
     uploads_by_material,
     version_changes,
@@ -44,6 +52,10 @@ DRAFT_SKIP = {"csrfmiddlewaretoken", "action"}
 
 def _draft_from(post) -> dict[str, str]:
     return {k: v for k, v in post.items() if k not in DRAFT_SKIP}
+
+
+def _busy_message() -> str:
+    return _("The server is busy; your changes were not saved yet. Please try again in a moment.")
 
 
 @login_required
@@ -63,6 +75,7 @@ def start(request, track_id: int):
     if not request.user.is_applicant:
         raise Http404
     organisations = organisations_for(request.user)
+    earlier = earlier_applications(organisations.values("pk"), track)
     form = StartForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         try:
@@ -74,9 +87,15 @@ def start(request, track_id: int):
         else:
             messages.success(request, _("Application %(ref)s started. Your work is saved as you type.")
                              % {"ref": application.reference})
+            others = [a.reference for a in earlier if a.pk != application.pk
+                      and a.organisation_id == application.organisation_id]
+            if others:
+                messages.warning(request, _("Your organisation already has an application to this track: %(list)s. "
+                                            "The guide may allow only one; withdraw the one you do not need.")
+                                 % {"list": "、".join(others)})
             return redirect("applications:edit", pk=application.pk)
     return render(request, "applications/start.html", {
-        "track": track, "form": form, "has_organisations": organisations.exists(),
+        "track": track, "form": form, "has_organisations": organisations.exists(), "earlier": earlier,
         "call_open": is_call_open(track.program), "program": track.program,
         "prechecks": organisation_prechecks(request.user, track),
     })
@@ -87,12 +106,26 @@ def start(request, track_id: int):
 def edit(request, pk: int):
     application = application_for_member(request.user, pk)
     if not application.is_editable:
-        messages.info(request, _("This application can no longer be edited."))
-        return redirect("applications:detail", pk=pk)
+        return _not_editable(request, application)
     track = application.track
     if request.method == "POST":
-        data = _draft_from(request.POST)
-        application = services.application_save_draft(actor=request.user, application=application, data=data)
+        try:
+            data, notes = services.clean_draft(track, _draft_from(request.POST))
+        except ValidationError as exc:
+            data, notes = _draft_from(request.POST), []
+            messages.error(request, " ".join(exc.messages))
+            return _edit_page(request, application, ApplicationForms(track, data=data))
+        try:
+            application = services.application_save_draft(actor=request.user, application=application, data=data)
+        except ValidationError as exc:
+            if exc.code == "not_editable":
+                return _not_editable(request, application)
+            raise
+        except OperationalError:
+            messages.error(request, _busy_message())
+            return _edit_page(request, application, ApplicationForms(track, data=data))
+        for note in notes:
+            messages.warning(request, note)
         forms = ApplicationForms(track, data=data)
         if request.POST.get("action") == "submit":
             if forms.is_valid():
@@ -101,7 +134,13 @@ def edit(request, pk: int):
                 try:
                     step(actor=request.user, application=application, data=forms.submission_data())
                 except ValidationError as exc:
+                    if getattr(exc, "code", None) == "already_submitted":
+                        messages.info(request, " ".join(exc.messages))
+                        return redirect("applications:detail", pk=pk)
                     forms.add_problems(exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages})
+                except OperationalError:
+                    messages.error(request, _busy_message())
+                    return _edit_page(request, application, forms)
                 else:
                     messages.success(request, _("Application %(ref)s was submitted. The application PDF is being "
                                                 "prepared.") % {"ref": application.reference})
@@ -115,15 +154,31 @@ def edit(request, pk: int):
                 return redirect("applications:check", pk=pk)
     else:
         forms = ApplicationForms(track, initial=application.draft)
+    return _edit_page(request, application, forms)
+
+
+def _edit_page(request, application, forms):
+    track = application.track
     uploads = uploads_by_material(application)
     materials = [(m, uploads.get(m.pk)) for m in track.materials.all() if m.archived_at is None]
     explain_errors = {k: v for k, v in forms.extra_errors.items() if k.startswith(EXPLAIN_PREFIX)}
     return render(request, "applications/edit.html", {
         "application": application, "track": track, "forms": forms, "materials": materials,
-        "call_open": is_call_open(track.program),
+        "call_open": is_call_open(track.program), "plan_max": services.PLAN_MAX_CHARS,
         "soft_failures": _soft_failure_rows(services.evaluate_application(application), application.draft,
                                             explain_errors or None),
     })
+
+
+def _not_editable(request, application):
+    """A save or submit that arrives after the application left the draft (another tab, a double click)."""
+    application.refresh_from_db(fields=["status", "version"])
+    if application.status == Status.SUBMITTED:
+        messages.info(request, _("This application was already submitted (version %(n)s); nothing more to do.")
+                      % {"n": application.version})
+    else:
+        messages.info(request, _("This application can no longer be edited."))
+    return redirect("applications:detail", pk=application.pk)
 
 
 @login_required
@@ -131,14 +186,16 @@ def edit(request, pk: int):
 def autosave(request, pk: int):
     application = application_for_member(request.user, pk)
     try:
-        application = services.application_save_draft(
-            actor=request.user, application=application, data=_draft_from(request.POST)
-        )
+        data, notes = services.clean_draft(application.track, _draft_from(request.POST))
+        application = services.application_save_draft(actor=request.user, application=application, data=data)
     except ValidationError as exc:
         return JsonResponse({"saved": False, "error": " ".join(exc.messages)}, status=409)
+    except OperationalError:
+        return JsonResponse({"saved": False, "error": _busy_message()}, status=503)
     saved_at = timezone.localtime(application.draft_saved_at)
+    message = _("Saved at %(time)s") % {"time": saved_at.strftime("%H:%M:%S")}
     return JsonResponse({"saved": True, "saved_at": saved_at.isoformat(),
-                         "message": _("Saved at %(time)s") % {"time": saved_at.strftime("%H:%M:%S")}})
+                         "message": " ".join([message, *notes]), "notes": notes})
 
 
 def _soft_failure_rows(verdict, draft: dict, errors: dict | None = None) -> list[tuple]:
@@ -161,6 +218,7 @@ def check(request, pk: int):
     problems = {}
     if forms.is_valid():
         problems = services.submission_problems(application, forms.submission_data())
+        problems.pop("declaration", None)  # asked beside the submit button below
     can_submit = verdict.can_submit()
     return render(request, "applications/check.html", {
         "application": application, "verdict": verdict, "forms": forms, "problems": problems,
@@ -171,19 +229,31 @@ def check(request, pk: int):
         "form_valid": forms.is_valid(),
         "can_submit": can_submit and not problems and forms.is_valid(),
         "eligibility_ok": can_submit, "call_open": is_call_open(application.track.program),
+        "declaration_text": DECLARATION_TEXT,
     })
 
 
 @login_required
 def detail(request, pk: int):
     application = application_for(request.user, pk)
+    return _detail_page(request, application)
+
+
+def _detail_page(request, application, *, pass_form=None, withdraw_form=None, condition_errors=None):
     uploads = uploads_by_material(application)
     steps = services.allowed_steps(application, request.user)
+    submitted = latest_version(application)
     return render(request, "applications/detail.html", {
         "application": application, "track": application.track,
         "materials": [(m, uploads.get(m.pk)) for m in application.track.materials.all()],
         "history": application_history(application), "versions": versions_of(application),
-        "steps": steps, "decision_form": DecisionForm(), "withdraw_form": WithdrawForm(),
+        "steps": steps, "decision_form": DecisionForm(), "pass_form": pass_form or PassForm(),
+        "withdraw_form": withdraw_form or WithdrawForm(),
+        "submitted": submitted_view(application, submitted) if submitted else None,
+        "conditions": conditions_with_decisions(application) if application.version else [],
+        "can_decide": request.user.is_officer and application.status == Status.SUBMITTED,
+        "condition_errors": condition_errors or {},
+        "decision_choices": ConditionForm().fields["decision"].choices,
         "commitments": application.kpi_commitments.select_related("kpi"),
         "partners": application.partners.all(), "budget": application.budget_lines.all(),
         "verdict_rows": submitted_rows(application), "explanations": application.explanations or {},
@@ -195,12 +265,12 @@ def detail(request, pk: int):
 def materials(request, pk: int):
     application = application_for_member(request.user, pk)
     track = application.track
-    form = UploadForm()
+    form = UploadForm(track=track)
     failed_material = None
     if request.method == "POST":
-        form = UploadForm(request.POST, request.FILES)
-        material = get_object_or_404(track.materials, pk=request.POST.get("material"))
+        form = UploadForm(request.POST, request.FILES, track=track)
         if form.is_valid():
+            material = track.materials.get(pk=form.cleaned_data["material"])
             try:
                 services.material_upload(actor=request.user, application=application, material=material,
                                          uploaded_file=form.cleaned_data["file"])
@@ -209,7 +279,9 @@ def materials(request, pk: int):
             else:
                 messages.success(request, _("“%(title)s” uploaded.") % {"title": material.title})
                 return redirect("applications:materials", pk=pk)
-        failed_material = material.pk
+        failed_material = form.cleaned_data.get("material")
+        if "material" in form.errors:
+            messages.error(request, " ".join(form.errors["material"]))
     uploads = uploads_by_material(application)
     return render(request, "applications/materials.html", {
         "application": application, "track": track, "form": form, "failed_material": failed_material,
@@ -259,8 +331,10 @@ def decide(request, pk: int, step: str):
     application = application_for(request.user, pk)
     if not request.user.is_officer or step not in ("return", "pass", "refuse"):
         raise Http404
-    form = DecisionForm(request.POST)
-    form.is_valid()
+    form = (PassForm if step == "pass" else DecisionForm)(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return _detail_page(request, application, pass_form=form if step == "pass" else None)
     service = {"return": services.application_return, "pass": services.application_pass,
                "refuse": services.application_refuse}[step]
     try:
@@ -277,7 +351,9 @@ def decide(request, pk: int, step: str):
 def withdraw(request, pk: int):
     application = application_for_member(request.user, pk)
     form = WithdrawForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["reason"]))
+        return _detail_page(request, application, withdraw_form=form)
     try:
         services.application_withdraw(actor=request.user, application=application,
                                       reason=form.cleaned_data.get("reason", ""))
@@ -286,6 +362,32 @@ def withdraw(request, pk: int):
     else:
         messages.success(request, _("The application was withdrawn."))
     return redirect("applications:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def decide_condition(request, pk: int):
+    """The officer's 符合 / 不符合 on one officer-judged condition."""
+    application = application_for(request.user, pk)
+    if not request.user.is_officer:
+        raise Http404
+    form = ConditionForm(request.POST)
+    errors = {}
+    if form.is_valid():
+        try:
+            services.condition_decide(actor=request.user, application=application,
+                                      rule_id=form.cleaned_data["rule_id"], decision=form.cleaned_data["decision"],
+                                      note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, _("The decision was recorded."))
+            return redirect("applications:detail", pk=pk)
+    else:
+        errors = [e for field_errors in form.errors.values() for e in field_errors]
+    messages.error(request, " ".join(errors))
+    rule_id = form.cleaned_data.get("rule_id") if hasattr(form, "cleaned_data") else None
+    return _detail_page(request, application, condition_errors={rule_id: errors})
 
 
 @login_required

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "reviews",
     "milestones",
     "benchmarks",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -98,10 +99,22 @@ DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
 else:
+    # The embedded default must hold under concurrent requests: every transaction takes the write
+    # lock when it begins (IMMEDIATE), so a read-then-write never fails half way with "database is
+    # locked"; a writer waits up to `timeout` seconds for its turn. WAL lets readers go on meanwhile.
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": env_int("SQLITE_TIMEOUT", 20),
+                # `timeout` sets SQLite's busy timeout; WAL and NORMAL sync are set per connection.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+            # Tests use a file too: an in-memory database is shared by threads through one connection
+            # and would hide (or fake) the locking behaviour that the concurrency tests check.
+            "TEST": {"NAME": env_str("SQLITE_TEST_PATH", str(BASE_DIR / "test-db.sqlite3"))},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.db.models import Case, CharField, Count, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -131,7 +132,14 @@ def program_list() -> QuerySet[Program]:
     )
 
 
+def _no_nul(*codes: str) -> None:
+    """A code from the URL with a NUL character (%00) names nothing; PostgreSQL would refuse the query."""
+    if any("\x00" in code for code in codes):
+        raise Http404
+
+
 def program_detail(code: str) -> Program:
+    _no_nul(code)
     program = get_object_or_404(
         Program.objects.select_related("region__parent__parent", "rubric").annotate(
             status=call_status_expression()
@@ -149,6 +157,7 @@ def program_tracks(program: Program) -> QuerySet[Track]:
 
 def track_detail(program_code: str, track_code: str) -> Track:
     """A track with the KPIs, rules and materials the guide states now (archived rows left out)."""
+    _no_nul(program_code, track_code)
     active = {"archived_at__isnull": True}
     return get_object_or_404(
         Track.objects.select_related("program", "program__region", "program__rubric", "rubric").prefetch_related(

@@ -1,7 +1,7 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import TRANSITIONS, Status
+from applications.models import TRANSITIONS, ConditionDecision, Status
 
 register = template.Library()
 
@@ -9,6 +9,7 @@ OTHER_ACTIONS = {
     "start": _("Started the application"),
     "upload": _("Uploaded a material"),
     "remove_upload": _("Removed a material"),
+    "decide_condition": _("Decided an officer-judged condition"),
 }
 
 
@@ -21,5 +22,5 @@ def action_label(action: str) -> str:
 
 @register.filter
 def status_label(value: str) -> str:
-    labels = dict(Status.choices)
+    labels = {**dict(Status.choices), **dict(ConditionDecision.Decision.choices)}
     return str(labels.get(value, value))

@@ -10,6 +10,8 @@
   const serverSavedAt = Date.parse(form.dataset.savedAt || "") || 0;
   let timer = null;
   let dirty = false;
+  let inFlight = null;      // the autosave request under way, if any
+  let submitting = false;   // once Save/Submit is pressed, autosave stops: that request carries the data
 
   function say(text, kind) {
     if (!status) return;
@@ -39,8 +41,9 @@
 
   function save() {
     timer = null;
+    if (submitting) return;
     say(form.dataset.msgSaving);
-    fetch(url, {
+    inFlight = fetch(url, {
       method: "POST",
       body: body(),
       headers: { "X-Requested-With": "XMLHttpRequest" },
@@ -48,17 +51,24 @@
       redirect: "manual",
     }).then(function (response) {
       if (response.ok) return response.json();
-      throw new Error(String(response.status));
+      // The server explains a refusal (409: e.g. a text too long) or a busy moment (503).
+      return response.json().catch(function () { return {}; }).then(function (json) {
+        throw new Error(json.error || "");
+      });
     }).then(function (json) {
       dirty = false;
-      say(json.message, "success");
+      say(json.message, json.notes && json.notes.length ? "warning" : "success");
       try { localStorage.setItem(key, JSON.stringify({ at: Date.parse(json.saved_at), data: snapshot(), synced: true })); } catch (e) { }
-    }).catch(function () {
-      say(form.dataset.msgFailed, "danger");
+    }).catch(function (error) {
+      if (submitting) return;
+      say(form.dataset.msgFailed + (error && error.message ? " " + error.message : ""), "danger");
+    }).finally(function () {
+      inFlight = null;
     });
   }
 
   function changed() {
+    if (submitting) return;
     dirty = true;
     keepLocal();
     say(form.dataset.msgPending);
@@ -68,8 +78,24 @@
 
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
+  // Save, check or submit: pause autosave, let a request under way finish first, then send the form.
+  form.addEventListener("submit", function (event) {
+    if (timer) { clearTimeout(timer); timer = null; }
+    submitting = true;
+    if (inFlight) {
+      event.preventDefault();
+      const submitter = event.submitter;
+      inFlight.finally(function () {
+        inFlight = null;
+        form.requestSubmit(submitter);
+      });
+    }
+  });
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) submitting = false;  // back from the next page: autosave again
+  });
   window.addEventListener("beforeunload", function () {
-    if (dirty && navigator.sendBeacon) navigator.sendBeacon(url, body());
+    if (dirty && !submitting && navigator.sendBeacon) navigator.sendBeacon(url, body());
   });
 
   // Restore a newer copy that never reached the server.

@@ -14,6 +14,7 @@ from tests.organisations.factories import make_uscc
 
 NANSHA = "nansha-2024-high-value-patent-center"
 _seq = count(1)
+DECLARATION = "本单位承诺所填报的信息真实、准确、完整。"
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -71,6 +72,7 @@ def valid_draft(track: Track) -> dict[str, str]:
         "budget-TOTAL_FORMS": "2", "budget-INITIAL_FORMS": "0",
         "budget-0-item": "专利申请与代理费", "budget-0-source": "grant", "budget-0-amount": "300000",
         "budget-1-item": "研发人员", "budget-1-source": "matching", "budget-1-amount": "100000",
+        "declaration": "on",
     }
     for kpi in track.kpis.all():
         if kpi.qualitative:
@@ -88,6 +90,7 @@ def valid_submission(track: Track) -> SubmissionData:
         partners=[PartnerData(name="华南理工大学", org_type="university")], kpis=kpis,
         budget=[BudgetData("专利申请与代理费", "grant", Decimal("300000.00")),
                 BudgetData("研发人员", "matching", Decimal("100000.00"))],
+        declaration=DECLARATION,
     )
 
 
@@ -113,3 +116,12 @@ def submitted(applicant, ready_draft, nansha, django_capture_on_commit_callbacks
     with django_capture_on_commit_callbacks(execute=False):
         return services.application_submit(actor=applicant, application=ready_draft,
                                            data=valid_submission(nansha))
+
+
+def decide_all(officer, application, decision="met", note="经核查符合") -> None:
+    """The officer judges every officer-judged condition of the submitted version."""
+    from applications.selectors import conditions_to_decide
+
+    for condition in conditions_to_decide(application):
+        services.condition_decide(actor=officer, application=application, rule_id=int(condition["rule_id"]),
+                                  decision=decision, note=note)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from applications import services
 from applications.eligibility import Outcome, evaluate_rule, facts_for
+from applications.forms import DECLARATION_TEXT
 from applications.models import Status
 from applications.services import BudgetData, SubmissionData
 from organisations.choices import OrgType
@@ -67,7 +68,7 @@ def test_outcome_fangchenggang_6_applicant_committing_to_one_of_two_targets_subm
     data = SubmissionData(
         title="高价值专利培育转化", plan="培育高价值专利组合并推进转化。", requested_amount=Decimal("100000"),
         matching_funds=Decimal("0"), matching_committed=False, kpis=values,
-        budget=[BudgetData("专利培育", "grant", Decimal("100000"))],
+        budget=[BudgetData("专利培育", "grant", Decimal("100000"))], declaration=str(DECLARATION_TEXT),
     )
     submitted = services.application_submit(actor=applicant, application=application, data=data)
     assert submitted.status == Status.SUBMITTED

@@ -12,7 +12,7 @@ from audit.models import AuditEvent
 from organisations.models import FinancialYear, Organisation
 from programs.models import Program
 
-from .conftest import make_org, open_call, pdf_upload, valid_submission
+from .conftest import decide_all, make_org, open_call, pdf_upload, valid_submission
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +112,7 @@ def test_application_submit_queues_the_pdf_on_commit(applicant, ready_draft, nan
 def test_application_submit_twice_refused(applicant, submitted, nansha):
     with pytest.raises(ValidationError) as exc:
         services.application_submit(actor=applicant, application=submitted, data=valid_submission(nansha))
-    assert exc.value.code == "wrong_state"
+    assert exc.value.code == "already_submitted"
     assert Application.objects.get(pk=submitted.pk).version == 1
 
 
@@ -192,8 +192,9 @@ def test_application_return_then_resubmit_keeps_both_versions(applicant, officer
     from applications.selectors import version_changes
 
     v1, v2 = again.versions.order_by("number")
-    assert {"field": "title", "before": "南沙新能源电池高价值专利组合培育", "after": "修改后的标题"} in version_changes(
-        again, v1, v2)
+    changes = {c["key"]: c for c in version_changes(again, v1, v2)}
+    assert changes["title"]["before"] == "南沙新能源电池高价值专利组合培育"
+    assert changes["title"]["after"] == "修改后的标题"
 
 
 def test_application_return_needs_a_reason(officer, submitted):
@@ -203,6 +204,7 @@ def test_application_return_needs_a_reason(officer, submitted):
 
 
 def test_application_pass_and_refuse(officer, admin, submitted, applicant, org, nansha):
+    decide_all(officer, submitted)
     passed = services.application_pass(actor=officer, application=submitted)
     assert passed.status == Status.PASSED and events(passed, "pass").get().actor == officer
     with pytest.raises(ValidationError):
@@ -276,7 +278,9 @@ def test_material_upload_refuses_wrong_type(applicant, draft, nansha, name, cont
 
 
 def test_material_upload_refuses_oversize(applicant, draft, nansha, monkeypatch):
-    monkeypatch.setattr(services, "MAX_UPLOAD_BYTES", 10)
+    from applications import inputs
+
+    monkeypatch.setattr(inputs, "MAX_UPLOAD_BYTES", 10)
     with pytest.raises(ValidationError) as exc:
         services.material_upload(actor=applicant, application=draft, material=nansha.materials.get(seq=1),
                                  uploaded_file=pdf_upload())

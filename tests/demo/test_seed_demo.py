@@ -1,10 +1,14 @@
-"""The demo data must pass the portal's own checks: the demo applicant can save its profile."""
+"""The demo data must pass the portal's own checks and hold applications in every state."""
+
+import io
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import User
+from applications.models import Application, ApplicationVersion, ConditionDecision, Status
+from audit.models import AuditEvent
 from organisations.models import Organisation
 from organisations.uscc import is_valid_uscc
 from tests.conftest import client_for
@@ -47,3 +51,45 @@ def test_seed_demo_publishes_the_draft_for_comment_once_and_audits_it():
     yuexiu = Program.objects.get(code="yuexiu-2018-ip-operation-fund-plan")
     assert yuexiu.is_draft_for_comment and yuexiu.published_at is not None and is_call_open(yuexiu)
     assert AuditEvent.objects.filter(action="publish", object_id=str(yuexiu.pk)).count() == 1
+
+
+def seed() -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict:
+    return {
+        "applications": Application.objects.count(), "versions": ApplicationVersion.objects.count(),
+        "events": AuditEvent.objects.count(), "decisions": ConditionDecision.objects.count(),
+        "users": User.objects.count(),
+        "passwords": tuple(User.objects.order_by("username").values_list("password", flat=True)),
+    }
+
+
+def test_seed_demo_holds_applications_in_every_state(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        seed()
+    states = set(Application.objects.filter(title__startswith="【演示】").values_list("status", flat=True))
+    assert states == set(Status.values)
+    passed = Application.objects.get(status=Status.PASSED)
+    assert passed.versions.get().snapshot["decisions"]  # the officer decided each condition
+    assert passed.versions.get().snapshot["declaration"]["text"]
+
+
+def test_seed_demo_twice_changes_nothing(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        seed()
+        before = counts()
+        output = seed()
+    assert counts() == before and "0 demo applications created" in output
+
+
+def test_seed_demo_officer_queue_shows_the_demo(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        seed()
+    client.force_login(User.objects.get(username="officer"))
+    body = client.get(reverse("applications:officer_queue")).content.decode()
+    for status in (Status.SUBMITTED, Status.RETURNED, Status.PASSED, Status.REFUSED):
+        assert Application.objects.get(status=status).reference in body

@@ -5,10 +5,8 @@ the PDF is downloaded and its text checked."""
 
 import io
 import os
-import shutil
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 from pypdf import PdfReader
 
@@ -18,30 +16,10 @@ from programs.models import Material, Track
 from tests.applications.conftest import PDF_BYTES, open_call
 from tests.factories import PASSWORD, UserFactory
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 ORG_NAME = "广州南沙芯动力科技有限公司"
 TITLE_V1 = "南沙固态电池高价值专利组合培育"
 TITLE_V2 = "南沙固态电池高价值专利组合培育（修订）"
-
-
-@pytest.fixture
-def browser_page(monkeypatch):
-    if not shutil.which(CHROMIUM):
-        pytest.fail("Debian's chromium is required for the browser tests (make test installs it)")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-        )
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1000},
-                                      accept_downloads=True)
-        page = context.new_page()
-        page.set_default_timeout(20000)
-        yield page
-        browser.close()
 
 
 def shot(page, name):
@@ -71,6 +49,19 @@ def fill_financial_years(page, rd_spend: str):
         page.fill(f"input[name='fy-{i}-sales_revenue']", "10000000")
         page.fill(f"input[name='fy-{i}-rd_spend']", rd_spend)
         page.fill(f"input[name='fy-{i}-ip_spend']", "20000")
+
+
+def decide_conditions(page, note="经核查符合要求"):
+    """The officer judges each officer-judged condition 符合, with a note."""
+    count = page.locator("#conditions form").count()
+    assert count > 0
+    for i in range(count):
+        form = page.locator("#conditions form").nth(i)
+        form.locator("input[value=met]").check()
+        form.locator("textarea[name=note]").fill(note)
+        form.locator("button[type=submit]").click()
+        page.wait_for_load_state()
+    return count
 
 
 def test_applicant_and_officer_journey(live_server, guides_loaded, celery_worker_thread, browser_page, tmp_path):
@@ -162,6 +153,7 @@ def test_applicant_and_officer_journey(live_server, guides_loaded, celery_worker
     # Check again and submit
     page.goto(f"{base}/applications/{application.pk}/check/")
     shot(page, "3-check-passing")
+    page.check("#id_declaration")  # 诚信承诺
     page.click("button[value=submit]")
     page.wait_for_url(f"**/applications/{application.pk}/")
     application.refresh_from_db()
@@ -186,6 +178,7 @@ def test_applicant_and_officer_journey(live_server, guides_loaded, celery_worker
     page.goto(f"{base}/applications/{application.pk}/edit/")
     page.fill("#id_title", TITLE_V2)
     page.fill("input[name='partners-0-role']", "专利挖掘与布局")
+    page.check("#id_declaration")
     page.click("button[value=submit]")
     page.wait_for_url(f"**/applications/{application.pk}/")
     application.refresh_from_db()
@@ -197,7 +190,10 @@ def test_applicant_and_officer_journey(live_server, guides_loaded, celery_worker
     page.goto(f"{base}/applications/{application.pk}/versions/")
     diff = page.inner_text("main")
     assert TITLE_V1 in diff and TITLE_V2 in diff
-    page.goto(f"{base}/applications/{application.pk}/")
+    page.click("#back-to-application")
+    page.wait_for_url(f"**/applications/{application.pk}/")
+    decide_conditions(page)
+    page.check("#id_confirm_pass")
     page.click("form[action$='/decide/pass/'] button")
     page.wait_for_load_state()
     application.refresh_from_db()

@@ -9,7 +9,7 @@ from organisations.services import invitation_create
 from tests.applications.conftest import make_org, open_call, valid_draft
 from tests.factories import UserFactory
 
-from .test_applicant_journey import browser_page, shot, sign_in  # noqa: F401 (browser_page is a fixture)
+from .test_applicant_journey import shot, sign_in
 
 NANSHA = "nansha-2024-high-value-patent-center"
 

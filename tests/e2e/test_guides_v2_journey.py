@@ -15,7 +15,7 @@ from tests.applications.conftest import PDF_BYTES, open_call
 from tests.factories import UserFactory
 from tests.organisations.factories import OrganisationFactory, PatentFactory
 
-from .test_applicant_journey import browser_page, shot, sign_in, sign_out  # noqa: F401 (fixture)
+from .test_applicant_journey import decide_conditions, shot, sign_in, sign_out
 
 EXPLANATION = "2025年研发投入已提高至4.2%，附审计报告。"
 
@@ -37,7 +37,7 @@ def _start(page, base, track):
     page.wait_for_url("**/applications/*/edit/")
 
 
-def test_kpi_group_and_soft_condition_journey(live_server, guides_loaded, celery_worker_thread, browser_page,  # noqa: F811
+def test_kpi_group_and_soft_condition_journey(live_server, guides_loaded, celery_worker_thread, browser_page,
                                               tmp_path):
     page, base = browser_page, live_server.url
     applicant = UserFactory(username="zhanghua", role=Role.APPLICANT)
@@ -70,6 +70,7 @@ def test_kpi_group_and_soft_condition_journey(live_server, guides_loaded, celery
     shot(page, "v2-1-kpi-group-form")
     page.click("button[value=check]")
     page.wait_for_url("**/check/")
+    page.check("#id_declaration")
     page.click("#submit-form button[value=submit]")
     page.wait_for_url("**/applications/*/")
     fcg_app = Application.objects.get(track=fcg)
@@ -104,6 +105,7 @@ def test_kpi_group_and_soft_condition_journey(live_server, guides_loaded, celery
     assert "table-warning" in row.get_attribute("class") and "2.9 %" in row.inner_text()
     shot(page, "v2-2-soft-failure-check")
     page.fill(f"#explain-{rd_rule.pk}", EXPLANATION)
+    page.check("#id_declaration")
     page.click("#submit-form button[value=submit]")
     page.wait_for_url(f"**/applications/{app.pk}/")
     app.refresh_from_db()
@@ -116,3 +118,15 @@ def test_kpi_group_and_soft_condition_journey(live_server, guides_loaded, celery
     alert = page.locator(".soft-failure")
     assert alert.count() == 1 and EXPLANATION in alert.inner_text()
     shot(page, "v2-3-officer-sees-soft-failure")
+
+    # 4. The soft condition is one of the conditions the officer decides before passing.
+    assert page.locator(f"#conditions [data-rule='{rd_rule.pk}'] .condition-explanation").count() == 1
+    decided = decide_conditions(page, note="研发投入逐年提高，同意受理")
+    assert decided == len([r for r in app.verdict["results"] if r["outcome"] == "officer" or r.get("soft")
+                           and r["outcome"] == "fail"])
+    page.check("#id_confirm_pass")
+    page.click("form[action$='/decide/pass/'] button")
+    page.wait_for_load_state()
+    app.refresh_from_db()
+    assert app.status == Status.PASSED
+    assert app.condition_decisions.get(rule_id=rd_rule.pk).note == "研发投入逐年提高，同意受理"

@@ -1,7 +1,9 @@
-"""Demo data for `make run`: one account per role, and every call opened for a demo period.
+"""Demo data for `make run`: one account per role, every call opened for a demo period, and
+applications in every state so the officer's pages have something to show on first run.
 
 The guides' own windows are past or unstated; the fixtures keep what the guides say. This
 command moves the windows (through the same service an officer uses), as demo data only.
+Running it twice changes nothing.
 """
 
 import datetime as dt
@@ -12,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
+from demo.applications import seed_applications
 from organisations.models import FinancialYear, Membership, MembershipRole, Organisation
 from programs.models import GuideStatus, Material, Origin, Program, Track
 from programs.services import program_publish, program_set_call_window
@@ -37,15 +40,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, days: int, **options):
-        users = {}
-        for username, role, name in DEMO_USERS:
-            user, _created = User.objects.get_or_create(username=username, defaults={"role": role})
-            user.role, user.full_name, user.email = role, name, f"{username}@example.org"
-            user.is_staff = role == Role.ADMIN
-            user.is_superuser = role == Role.ADMIN
-            user.set_password(DEMO_PASSWORD)
-            user.save()
-            users[username] = user
+        users = {username: self._demo_user(username, role, name) for username, role, name in DEMO_USERS}
         today = timezone.localdate()
         opens, closes = today - dt.timedelta(days=1), today + dt.timedelta(days=days)
         for program in Program.objects.all():
@@ -59,14 +54,30 @@ class Command(BaseCommand):
         for program in Program.objects.filter(guide_status=GuideStatus.DRAFT_FOR_COMMENT, published_at__isnull=True):
             program_publish(actor=users["officer"], program=program,
                             reason="demo: published by seed_demo so the draft's tracks can be tried")
-        self._demo_organisation(users["applicant"])
+        organisation = self._demo_organisation(users["applicant"])
         self._demo_material()
+        created = seed_applications(applicant=users["applicant"], officer=users["officer"], organisation=organisation)
         self.stdout.write(
             f"Demo accounts (password {DEMO_PASSWORD}): " + ", ".join(u for u, *_ in DEMO_USERS)
-            + f"; every call open {opens} – {closes}."
+            + f"; every call open {opens} – {closes}; {created} demo applications created."
         )
 
-    def _demo_organisation(self, user) -> None:
+    def _demo_user(self, username: str, role: str, name: str) -> User:
+        """The account as the demo describes it; saved only when something differs (idempotent)."""
+        user = User.objects.filter(username=username).first() or User(username=username)
+        wanted = {"role": role, "full_name": name, "email": f"{username}@example.org",
+                  "is_staff": role == Role.ADMIN, "is_superuser": role == Role.ADMIN}
+        changed = user.pk is None or any(getattr(user, k) != v for k, v in wanted.items())
+        for key, value in wanted.items():
+            setattr(user, key, value)
+        if not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            changed = True
+        if changed:
+            user.save()
+        return user
+
+    def _demo_organisation(self, user) -> Organisation:
         """A Nansha enterprise for the demo applicant, with three years of figures (R&D 4 %, IP 5 % of R&D)."""
         # Earlier demos used a code with an "S", which the portal's own check refuses: repair it.
         Organisation.objects.filter(uscc=OLD_DEMO_USCC).update(uscc=DEMO_USCC)
@@ -83,6 +94,7 @@ class Command(BaseCommand):
                 defaults={"sales_revenue": Decimal("50000000"), "rd_spend": Decimal("2000000"),
                           "ip_spend": Decimal("100000")},
             )
+        return org
 
     def _demo_material(self) -> None:
         """The Nansha guide lists no materials; as demo data, the office asks for the application book."""
