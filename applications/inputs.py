@@ -82,6 +82,10 @@ def _row_total(data: dict, prefix: str) -> int:
         return 0
 
 
+# Keys every rendering of the application form sends.
+FORM_KEYS = ("title", "plan", "partners-TOTAL_FORMS", "budget-TOTAL_FORMS")
+
+
 def clean_draft(track: Track, data: dict) -> tuple[dict[str, str], list[str]]:
     """The draft with control characters removed and row sets bounded, and a note for each change.
 
@@ -89,6 +93,10 @@ def clean_draft(track: Track, data: dict) -> tuple[dict[str, str], list[str]]:
     """
     notes: list[str] = []
     cleaned: dict[str, str] = {}
+    if not any(key in data for key in FORM_KEYS):
+        # Not the application form (an empty or truncated request): keep the saved draft as it is.
+        raise ValidationError(_("Nothing from the application form arrived, so your saved draft was kept as it "
+                                "was. Reload the page and try again."), code="empty")
     too_long = [str(k) for k, v in data.items() if len(str(v)) > PLAN_MAX_CHARS]
     if too_long:
         raise ValidationError(
