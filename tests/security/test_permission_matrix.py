@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.models import Role
 from applications.models import Application
 from audit.models import AuditEvent
+from organisations.models import Invitation
 from tests.factories import UserFactory
 
 from .world import World, build_world
@@ -132,7 +133,8 @@ def world(applicant, other_applicant, officer, nansha, django_capture_on_commit_
 
 def _state(world: World) -> tuple:
     rows = Application.objects.order_by("pk").values_list("status", "version", "draft", "title")
-    return (list(rows), AuditEvent.objects.count(), world.invitation.__class__.objects.get(pk=world.invitation.pk).state)
+    invitation = Invitation.objects.get(pk=world.invitation.pk)
+    return list(rows), AuditEvent.objects.count(), invitation.state
 
 
 def _check(response, expected, name, role, method):
