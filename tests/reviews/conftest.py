@@ -116,3 +116,12 @@ def nansha(db) -> Track:
 @pytest.fixture
 def pool_track(db) -> Track:
     return make_pool_track()
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English (the msgids); the Chinese catalogue is checked by tests/test_i18n.py."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
