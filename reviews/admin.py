@@ -32,7 +32,7 @@ class ReviewRoundAdmin(ReadOnlyAdmin):
 @admin.register(Assignment)
 class AssignmentAdmin(ReadOnlyAdmin):
     list_display = ("application", "reviewer", "state", "source", "expertise_match")
-    list_filter = ("state", "round")
+    list_filter = ("state", "round", "reviewer")
     list_select_related = ("application", "reviewer")
 
 
