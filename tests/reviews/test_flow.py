@@ -63,3 +63,31 @@ def test_pool_track_path_splits_the_pool_by_score_to_the_yuan_and_opens_projects
         assert award.application.organisation.name in text and f"{award.amount:,.2f}" in text
     assert AuditEvent.objects.filter(action="approve").count() == 6  # award + application, three times
     assert Assignment.objects.filter(round=review_round, state=AssignmentState.ACCEPTED).count() == 9
+
+
+def test_real_yuexiu_7_shares_its_600000_yuan_pool_by_score_to_the_yuan(officer):
+    """Reads Yuexiu 7 as the fixture has it: 60万 shared by at most ten awards by score (具体每家机构支持金额在总额
+    不变的前提下，根据申报数量评分高低确定，数量不超过10家). Until the fixture states the pool itself, the test sets
+    the two fields the guide's sentence gives; the budget and the number of awards come from the fixture."""
+    from programs.models import Allocation, AwardMode, Track
+
+    from .conftest import YUEXIU, track_of
+
+    track = track_of(YUEXIU, "7")
+    assert (track.budget, track.max_awards, track.awards_is_maximum) == (Decimal("600000.00"), 10, True)
+    if track.award_mode != AwardMode.POOL or track.allocation != Allocation.BY_SCORE:
+        Track.objects.filter(pk=track.pk).update(award_mode=AwardMode.POOL, allocation=Allocation.BY_SCORE)
+        track.refresh_from_db()
+    applications = [passed_application(track) for _ in range(11)]
+    for _ in range(6):
+        make_reviewer(load_limit=20)
+    review_round = run_to_reviewing(officer, track, per_application=3)
+    for assignment in Assignment.objects.filter(round=review_round):
+        score_all(assignment, 95 - 3 * applications.index(assignment.application) + assignment.reviewer_id % 3)
+    awards = decisions.round_propose(actor=officer, review_round=review_round)
+    assert len(awards) == 10  # the eleventh, ranked last, is not proposed
+    assert sum(a.amount for a in awards) == Decimal("600000.00")
+    assert all(a.amount == a.amount.to_integral_value() for a in awards)
+    assert [a.amount for a in awards] == sorted((a.amount for a in awards), reverse=True)
+    ranked = ranking(review_round)
+    assert ranked[-1].application == applications[-1] and ranked[-1].award is None
