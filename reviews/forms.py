@@ -95,7 +95,8 @@ class ScoreForm(forms.Form):
     opinion = forms.CharField(label=_("Overall opinion"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
                               max_length=10000)
     recommendation = forms.ChoiceField(label=_("Recommendation"), required=False,
-                                       choices=[("", "—"), *Recommendation.choices])
+                                       choices=[("", "—"), *Recommendation.choices],
+                                       widget=forms.Select(attrs={"class": "form-select w-auto"}))
 
     def __init__(self, *args, criteria=(), **kwargs):
         super().__init__(*args, **kwargs)
