@@ -35,7 +35,7 @@ from .models import (
     RoundState,
 )
 from .selectors import ranking
-from .services import _reason, check_state, lock_round, require_officer
+from .services import check_state, checked_reason, lock_round, require_officer
 
 
 def _lock_award(award: Award) -> Award:
@@ -91,7 +91,7 @@ def round_withdraw_proposal(*, actor, review_round: ReviewRound, reason: str) ->
     require_officer(actor)
     locked = lock_round(review_round)
     transition = check_state(ROUND_TRANSITIONS, "withdraw_proposal", locked.state, locked.get_state_display())
-    reason = _reason(transition, reason)
+    reason = checked_reason(transition, reason)
     Award.objects.filter(round=locked).delete()
     before, locked.state = locked.state, RoundState.REVIEWING
     locked.save(update_fields=["state"])
@@ -109,7 +109,7 @@ def award_adjust(*, actor, award: Award, amount: Decimal, reason: str) -> Award:
     transition = check_state(AWARD_TRANSITIONS, "adjust", locked.state, locked.get_state_display())
     if locked.round.state != RoundState.PROPOSED:
         raise ValidationError(_("Amounts can change only before the list is published."), code="wrong_state")
-    reason = _reason(transition, reason)
+    reason = checked_reason(transition, reason)
     amount = to_yuan(amount)
     amounts = dict(Award.objects.filter(round=locked.round).exclude(state=AwardState.NOT_FUNDED)
                    .values_list("application_id", "amount"))
@@ -173,7 +173,7 @@ def objection_resolve(*, actor, objection: Objection, step: str, resolution: str
         raise ValueError(step)
     locked = Objection.objects.select_for_update().get(pk=objection.pk)
     transition = check_state(OBJECTION_TRANSITIONS, step, locked.state, locked.get_state_display())
-    resolution = _reason(transition, resolution)
+    resolution = checked_reason(transition, resolution)
     before = locked.state
     locked.state, locked.resolution = transition.target, resolution
     locked.resolved_by, locked.resolved_at = actor, timezone.now()
@@ -238,7 +238,7 @@ def award_not_fund(*, actor, award: Award, reason: str) -> Award:
     lock_round(award.round)
     locked = _lock_award(award)
     transition = check_state(AWARD_TRANSITIONS, "not_fund", locked.state, locked.get_state_display())
-    reason = _reason(transition, reason)
+    reason = checked_reason(transition, reason)
     _check_decidable(locked)
     application_conclude(actor=actor, application=_lock_application(locked), step="not_fund", reason=reason)
     before = locked.state

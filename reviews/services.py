@@ -77,7 +77,7 @@ def check_state(table: dict[str, Transition], name: str, state: str, label: str)
     return transition
 
 
-def _reason(transition: Transition, reason: str) -> str:
+def checked_reason(transition: Transition, reason: str) -> str:
     reason = (reason or "").strip()
     if transition.needs_reason and not reason:
         raise ValidationError({"reason": _("Give a reason; it is kept in the record.")})
@@ -348,7 +348,7 @@ def assignment_remove(*, actor, assignment: Assignment, reason: str) -> Assignme
     require_officer(actor)
     locked = _lock_assignment(assignment)
     transition = check_state(ASSIGNMENT_TRANSITIONS, "remove", locked.state, locked.get_state_display())
-    reason = _reason(transition, reason)
+    reason = checked_reason(transition, reason)
     if Review.objects.filter(assignment=locked, state=ReviewState.SUBMITTED).exists():
         raise ValidationError(_("This reviewer has submitted the review; reopen it first if it must go."))
     before, locked.state = locked.state, AssignmentState.REMOVED
@@ -409,7 +409,7 @@ def assignment_declare_conflict(*, actor, assignment: Assignment, reason: str) -
     locked = _lock_assignment(assignment)
     _require_assigned_reviewer(actor, locked)
     transition = check_state(ASSIGNMENT_TRANSITIONS, "declare_conflict", locked.state, locked.get_state_display())
-    reason = _reason(transition, reason)
+    reason = checked_reason(transition, reason)
     before, locked.state = locked.state, AssignmentState.CONFLICT
     locked.save(update_fields=["state"])
     DeclaredConflict.objects.create(reviewer=locked.reviewer, application_id=locked.application_id, reason=reason)
@@ -515,7 +515,7 @@ def review_reopen(*, actor, review: Review, reason: str) -> Review:
     require_officer(actor)
     locked = _lock_review(review)
     transition = check_state(REVIEW_TRANSITIONS, "reopen", locked.state, locked.get_state_display())
-    reason = _reason(transition, reason)
+    reason = checked_reason(transition, reason)
     if locked.assignment.round.state != RoundState.REVIEWING:
         raise ValidationError(_("Reviews can be reopened only while the review runs."), code="wrong_state")
     before, locked.state, locked.total = locked.state, ReviewState.DRAFT, None

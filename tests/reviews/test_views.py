@@ -215,3 +215,16 @@ def test_notice_pdf_for_officers_and_the_applicant_only(client, setup, officer, 
     for outsider in (other_applicant, reviewer):
         assert client_for(client, outsider).get(url).status_code == 404
     assert award.application.project.tranches.count() == 2
+
+
+def test_officer_reopens_a_submitted_review_from_the_assignment_page(client, setup, officer):
+    review_round, application, assignment, reviewers = setup
+    review = score_all(assignment, 70)
+    page = client_for(client, officer).get(reverse("reviews:round", args=[review_round.track_id])).content.decode()
+    assert reverse("reviews:review_reopen", args=[review.pk]) in page
+    client.post(reverse("reviews:review_reopen", args=[review.pk]), {"reason": "请补充评语"})
+    review.refresh_from_db()
+    assert review.state == ReviewState.DRAFT
+    for outsider in (assignment.reviewer.user, application.created_by):
+        client_for(client, outsider).post(reverse("reviews:review_reopen", args=[review.pk]), {"reason": "x"})
+    assert client.post(reverse("reviews:review_reopen", args=[review.pk]), {"reason": "x"}).status_code == 404
