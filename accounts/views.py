@@ -1,21 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from .forms import RegistrationForm
-from .models import Role
 from .selectors import home_url_for
 from .services import register_applicant
-
-
-@login_required
-def reviewer_home(request):
-    if request.user.role != Role.REVIEWER:
-        return redirect(home_url_for(request.user))
-    return render(request, "accounts/reviewer_home.html")
 
 
 @require_http_methods(["GET", "POST"])

@@ -16,11 +16,16 @@ class Status(models.TextChoices):
     PASSED = "passed", _("Passed formal review; in expert review")
     REFUSED = "refused", _("Refused in formal review")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    APPROVED = "approved", _("Approved for funding (立项)")
+    NOT_FUNDED = "not_funded", _("Not funded")
 
 
 class Actor(models.TextChoices):
     APPLICANT = "applicant", _("Applicant")
     OFFICER = "officer", _("Program officer")
+    # Taken by a program officer through the funding decision (reviews' services), never from the
+    # application page: templates show no button for it.
+    DECISION = "decision", _("Funding decision")
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,8 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("withdraw", _("Withdraw"),
                    frozenset({Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.PASSED}), Status.WITHDRAWN,
                    Actor.APPLICANT, needs_reason=False),
+        Transition("approve", _("Approve for funding"), frozenset({Status.PASSED}), Status.APPROVED, Actor.DECISION),
+        Transition("not_fund", _("Mark not funded"), frozenset({Status.PASSED}), Status.NOT_FUNDED, Actor.DECISION),
     )
 }
 EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})

@@ -580,6 +580,24 @@ def application_withdraw(*, actor, application: Application, reason: str = "") -
     return locked
 
 
+def application_conclude(*, actor, application: Application, step: str, reason: str = "") -> Application:
+    """The funding decision ends expert review: ``approve`` (立项) or ``not_fund``.
+
+    Called only by the reviews app's decision services, inside their transaction (it does not open its own),
+    which lock the application with this same lock first.
+    """
+    if step not in ("approve", "not_fund"):
+        raise ValueError(step)
+    _require_officer(actor)
+    locked = _lock(application)
+    _check_state(locked, step)
+    before = locked.status
+    locked.status = TRANSITIONS[step].target
+    locked.save(update_fields=["status", "updated_at"])
+    record_event(target=locked, actor=actor, action=step, from_state=before, to_state=locked.status, reason=reason)
+    return locked
+
+
 def allowed_steps(application: Application, user) -> list:
     """Transitions the user may take now; templates show exactly these buttons."""
     role = Actor.OFFICER if getattr(user, "is_officer", False) else Actor.APPLICANT

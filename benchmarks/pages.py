@@ -37,12 +37,16 @@ class Sample:
     deep_page: int
     term: str  # a word of the seeded titles
     uscc_fragment: str
+    review_track_id: int | None = None  # the track with the seeded review round
+    review_round_id: int | None = None
+    reviewer: object = None  # the seeded reviewer with the most assignments
+    reviewer_profile_id: int | None = None
 
 
 @dataclass
 class Page:
     name: str
-    user: str  # "officer", "applicant", "admin" or "anonymous"
+    user: str  # "officer", "applicant", "reviewer", "admin" or "anonymous"
     url: Callable[[Sample], str]
     admin_url: Callable[[Sample], str] | None = None
     raw_sql: Callable[[Sample], list[Statement]] | None = None
@@ -184,4 +188,67 @@ def _catalogue_sql(s: Sample) -> list[Statement]:
 register(
     "program catalogue", "anonymous", lambda s: reverse("programs:catalogue"),
     lambda s: "/admin/programs/program/", _catalogue_sql,
+)
+
+
+# --- expert review ---------------------------------------------------------------------------------------------
+from reviews.models import Assignment, Review, ReviewerProfile, ReviewRound  # noqa: E402
+
+AS = Assignment._meta.db_table
+RV = Review._meta.db_table
+RP = ReviewerProfile._meta.db_table
+RR = ReviewRound._meta.db_table
+
+
+def _ranking_sql(s: Sample) -> list[Statement]:
+    return [
+        (f"SELECT rr.*, t.title, p.title FROM {RR} rr JOIN {T} t ON t.id = rr.track_id "
+         f"JOIN {P} p ON p.id = t.program_id WHERE rr.track_id = %s", [s.review_track_id]),
+        (f"SELECT a.id, a.reference, a.title, a.status, a.matching_funds, a.requested_amount, o.name, o.uscc "
+         f"FROM {A} a JOIN {O} o ON o.id = a.organisation_id WHERE a.track_id = %s AND a.status IN "
+         f"('passed', 'approved', 'not_funded')", [s.review_track_id]),
+        (f"SELECT s.application_id, s.reviewer_id, r.total FROM {RV} r JOIN {AS} s ON s.id = r.assignment_id "
+         f"WHERE s.round_id = %s AND r.state = 'submitted' AND s.state = 'accepted'", [s.review_round_id]),
+    ]
+
+
+def _assignment_sql(s: Sample) -> list[Statement]:
+    return [
+        (f"SELECT a.id, a.reference, a.title, a.status, o.name FROM {A} a JOIN {O} o ON o.id = a.organisation_id "
+         f"WHERE a.track_id = %s AND a.status IN ('passed', 'approved', 'not_funded') ORDER BY a.reference",
+         [s.review_track_id]),
+        (f"SELECT s.*, rp.name, r.state, r.total FROM {AS} s JOIN {RP} rp ON rp.id = s.reviewer_id "
+         f"LEFT JOIN {RV} r ON r.assignment_id = s.id WHERE s.round_id = %s ORDER BY s.id", [s.review_round_id]),
+        (f"SELECT rp.*, (SELECT COUNT(*) FROM {AS} s WHERE s.reviewer_id = rp.id AND s.round_id = %s) FROM {RP} rp "
+         f"ORDER BY rp.name, rp.id", [s.review_round_id]),
+    ]
+
+
+def _reviewer_queue_sql(s: Sample) -> list[Statement]:
+    where = (f"FROM {AS} s JOIN {RP} rp ON rp.id = s.reviewer_id WHERE rp.user_id = %s "
+             f"AND s.state IN ('confirmed', 'accepted')")
+    return [
+        (f"SELECT COUNT(*) {where}", [s.reviewer.pk]),
+        (f"SELECT s.id, s.state, a.reference, a.title, t.code, t.title, p.title, r.state, r.total "
+         f"FROM {AS} s JOIN {RP} rp ON rp.id = s.reviewer_id JOIN {A} a ON a.id = s.application_id "
+         f"JOIN {RR} rr ON rr.id = s.round_id JOIN {T} t ON t.id = rr.track_id JOIN {P} p ON p.id = t.program_id "
+         f"LEFT JOIN {RV} r ON r.assignment_id = s.id WHERE rp.user_id = %s AND s.state IN ('confirmed', 'accepted') "
+         f"ORDER BY rr.created_at DESC, a.reference, s.id LIMIT 25", [s.reviewer.pk]),
+    ]
+
+
+register(
+    "expert-review ranking", "officer", lambda s: reverse("reviews:ranking", args=[s.review_track_id]),
+    lambda s: f"/admin/reviews/review/?assignment__round__id__exact={s.review_round_id}", _ranking_sql,
+    tags={"reviews"},
+)
+register(
+    "expert-review assignment page", "officer", lambda s: reverse("reviews:round", args=[s.review_track_id]),
+    lambda s: f"/admin/reviews/assignment/?round__id__exact={s.review_round_id}", _assignment_sql,
+    tags={"reviews"},
+)
+register(
+    "reviewer queue", "reviewer", lambda s: reverse("reviews:queue"),
+    lambda s: f"/admin/reviews/assignment/?reviewer__id__exact={s.reviewer_profile_id}", _reviewer_queue_sql,
+    tags={"reviews"},
 )

@@ -12,9 +12,10 @@ from django.test import Client
 
 from applications.models import Application
 from organisations.models import Organisation
+from reviews.models import ReviewerProfile, ReviewRound
 
 from .pages import PAGES, QUEUE_PAGE, Page, Sample
-from .seed import REFERENCE_PREFIX, USCC_PREFIX, Seeded
+from .seed import REFERENCE_PREFIX, USCC_PREFIX, USER_PREFIX, Seeded
 
 
 class QueryTimer:
@@ -69,7 +70,15 @@ def sample_for(seeded: Seeded) -> Sample:
     middle = organisation[organisation.count() // 2]
     last_page = max(1, -(-visible.count() // QUEUE_PAGE))
     title = visible.order_by("pk").values_list("title", flat=True).first() or "专利"
+    review_round = ReviewRound.objects.filter(created_by=seeded.officer).first()
+    reviewer = (
+        ReviewerProfile.objects.filter(user__username__startswith=USER_PREFIX).annotate(n=Count("assignments"))
+        .select_related("user").order_by("-n", "pk").first()
+    )
     return Sample(
+        review_track_id=review_round.track_id if review_round else None,
+        review_round_id=review_round.pk if review_round else None,
+        reviewer=reviewer.user if reviewer else None, reviewer_profile_id=reviewer.pk if reviewer else None,
         officer=seeded.officer, admin=seeded.admin, applicant=seeded.applicant,
         organisation_id=first.organisation_id, application_id=busiest, track_id=first.track_id,
         deep_page=min(200, last_page), term=title[2:7] if len(title) >= 7 else title, uscc_fragment=middle.uscc[-8:],
@@ -110,6 +119,7 @@ def run(sample: Sample, *, rounds: int, pages: list[Page] | None = None) -> list
     clients = {
         "officer": _client_for(sample.officer), "applicant": _client_for(sample.applicant),
         "admin": _client_for(sample.admin), "anonymous": _client_for(None),
+        "reviewer": _client_for(sample.reviewer),
     }
     admin_client = clients["admin"]
     results = [Result(page) for page in pages]

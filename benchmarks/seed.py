@@ -23,6 +23,8 @@ from organisations.models import FinancialYear, Membership, Organisation, Region
 from organisations.uscc import check_character
 from programs.models import Track
 
+from . import review_seed
+
 USER_PREFIX = "bench-"
 USCC_PREFIX = "91449900BM"
 REFERENCE_PREFIX = "BENCH-"
@@ -32,7 +34,7 @@ BATCH = 1000
 # Share of applications in each state (drafts and withdrawn drafts never submitted included).
 STATE_MIX = [
     (Status.DRAFT, 20), (Status.SUBMITTED, 30), (Status.RETURNED, 10), (Status.PASSED, 20),
-    (Status.REFUSED, 8), (Status.WITHDRAWN, 12),
+    (Status.REFUSED, 8), (Status.WITHDRAWN, 12), (Status.APPROVED, 3), (Status.NOT_FUNDED, 3),
 ]
 PLACES = ["南沙", "黄埔", "番禺", "天河", "白云", "花都", "增城", "从化", "防城港", "东兴", "顺德", "南海"]
 FIELDS = ["新能源电池", "海洋装备", "生物医药", "集成电路", "智能制造", "新材料", "数字创意", "现代农业",
@@ -59,6 +61,7 @@ class Seeded:
 def clear() -> None:
     """Remove every row the benchmark wrote (and only those)."""
     with transaction.atomic():
+        review_seed.clear(USER_PREFIX)
         Application.objects.filter(reference__startswith=REFERENCE_PREFIX).delete()
         Organisation.objects.filter(uscc__startswith=USCC_PREFIX).delete()
         User.objects.filter(username__startswith=USER_PREFIX).delete()
@@ -190,7 +193,9 @@ def seed(applications: int, *, seed_value: int = 8, out=None) -> Seeded:
         MaterialUpload.objects.bulk_create(uploads, batch_size=BATCH)
         KPICommitment.objects.bulk_create(commitments, batch_size=BATCH)
         ApplicationVersion.objects.bulk_create(versions, batch_size=BATCH)
+        reviews = review_seed.seed_reviews(rng, officer=officer, password=password, reference_prefix=REFERENCE_PREFIX,
+                                           user_prefix=USER_PREFIX, applications=applications)
     if out:
         out.write(f"seeded {n_orgs} organisations, {len(created)} applications, {len(versions)} versions, "
-                  f"{len(uploads)} materials\n")
+                  f"{len(uploads)} materials, {reviews} reviews\n")
     return Seeded(officer=officer, admin=admin, applicant=users[0], organisations=n_orgs, applications=len(created))

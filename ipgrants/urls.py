@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.urls import include, path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts import views as account_views
 from programs import views as program_views
+from reviews import views as review_views
 
 admin.site.site_header = _("ipgrants administration")
 admin.site.site_title = _("ipgrants administration")
@@ -13,11 +13,12 @@ admin.site.site_url = reverse_lazy("programs:catalogue")
 
 urlpatterns = [
     path("", program_views.home, name="home"),
-    path("reviewer/", account_views.reviewer_home, name="home_reviewer"),
+    path("reviewer/", review_views.queue, name="home_reviewer"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("programs/", include("programs.urls")),
     path("organisations/", include("organisations.urls")),
     path("", include("applications.urls")),
+    path("", include("reviews.urls")),
 ]

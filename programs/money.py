@@ -68,3 +68,44 @@ def parse_amount(text: str) -> Decimal:
         return number
     amount = (number * _UNITS[match["unit"]]).normalize()  # 1.5万 is 15000, not 15000.0000
     return amount.quantize(Decimal(1)) if amount.as_tuple().exponent > 0 else amount
+
+
+def split_remainder_last(total: Decimal, shares: list[Decimal]) -> list[Decimal]:
+    """Split ``total`` yuan by percentage ``shares``: every part but the last rounded down to the cent, the
+    last takes what remains, so the parts add up to ``total`` exactly and the remainder sits where one looks
+    for it (a tranche plan's final payment)."""
+    total = to_yuan(total)
+    share_sum = sum(shares, Decimal("0"))
+    if not shares or share_sum <= 0 or any(share < 0 for share in shares):
+        raise ValueError("shares must be non-negative, not empty, and not all zero")
+    parts = [(total * share / share_sum).quantize(CENT, rounding=ROUND_DOWN) for share in shares[:-1]]
+    return [*parts, total - sum(parts, Decimal("0"))]
+
+
+def largest_remainder(total: Decimal, weights: list[Decimal], *, unit: Decimal = Decimal("1")) -> list[Decimal]:
+    """Share ``total`` in proportion to ``weights`` in whole ``unit``s (one yuan by default), adding up to
+    ``total`` exactly: each part gets the whole units of its quota, and the units left over go one by one to the
+    largest fractional remainders (ties to the earliest, i.e. the better ranked). All-zero weights share equally.
+
+    ``total`` must be a whole number of units.
+    """
+    total = to_yuan(total)
+    if not weights:
+        raise ValueError("nothing to share")
+    if any(w < 0 for w in weights):
+        raise ValueError("weights must not be negative")
+    units = total / unit
+    if units != units.to_integral_value():
+        raise ValueError("the total is not a whole number of units")
+    units = int(units)
+    weights = [Decimal(w) for w in weights]
+    weight_sum = sum(weights, Decimal("0"))
+    if weight_sum == 0:
+        weights, weight_sum = [Decimal("1")] * len(weights), Decimal(len(weights))
+    quotas = [units * w / weight_sum for w in weights]
+    whole = [int(q.to_integral_value(rounding=ROUND_DOWN)) for q in quotas]
+    left = units - sum(whole)
+    order = sorted(range(len(whole)), key=lambda i: (-(quotas[i] - whole[i]), i))
+    for i in order[:left]:
+        whole[i] += 1
+    return [to_yuan(n * unit) for n in whole]

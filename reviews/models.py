@@ -1,0 +1,363 @@
+"""Expert review and the funding decision: the expert pool, a review round per track, assignments, reviews,
+awards, publicity objections. Each lifecycle has one transition table here, read by services and templates."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+SCORE_MIN = 0
+SCORE_MAX = 100  # every criterion is scored on a hundred-point scale; the weighted total is on the same scale
+
+
+class Actor(models.TextChoices):
+    OFFICER = "officer", _("Program officer")
+    REVIEWER = "reviewer", _("Reviewer")
+    USER = "user", _("Any signed-in user")
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: frozenset[str]
+    target: str
+    actor: str
+    needs_reason: bool = False
+
+
+def _table(*transitions: Transition) -> dict[str, Transition]:
+    return {t.name: t for t in transitions}
+
+
+# --- the expert pool ---------------------------------------------------------------------------------------------
+
+
+class ReviewerProfile(models.Model):
+    """An expert in the pool (专家库). The account is a reviewer; the affiliation drives conflict checks."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.CASCADE,
+                                related_name="reviewer_profile")
+    name = models.CharField(_("name"), max_length=100)
+    affiliation_name = models.CharField(_("affiliation"), max_length=200, blank=True)
+    affiliation_uscc = models.CharField(_("affiliation's credit code"), max_length=18, blank=True, db_index=True)
+    affiliation = models.ForeignKey(
+        "organisations.Organisation", verbose_name=_("affiliation in the portal"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="reviewers",
+    )
+    title = models.CharField(_("professional title"), max_length=100, blank=True)
+    expertise = models.JSONField(_("expertise"), default=list, blank=True,
+                                 help_text=_("Keywords; a keyword found in a track's title or tasks matches it."))
+    regions = models.JSONField(_("regions"), default=list, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    load_limit = models.PositiveSmallIntegerField(_("most applications per round"), default=10,
+                                                  validators=[MinValueValidator(1)])
+    active = models.BooleanField(_("active"), default=True, db_index=True)
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reviewer")
+        verbose_name_plural = _("expert pool")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeclaredConflict(models.Model):
+    """A tie the reviewer declared: with one application (at assignment), or standing, with an organisation."""
+
+    reviewer = models.ForeignKey(ReviewerProfile, verbose_name=_("reviewer"), on_delete=models.CASCADE,
+                                 related_name="declared_conflicts")
+    application = models.ForeignKey("applications.Application", verbose_name=_("application"), null=True,
+                                    blank=True, on_delete=models.CASCADE, related_name="+")
+    uscc = models.CharField(_("organisation's credit code"), max_length=18, blank=True)
+    reason = models.TextField(_("reason"))
+    declared_at = models.DateTimeField(_("declared"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("declared conflict")
+        verbose_name_plural = _("declared conflicts")
+        ordering = ["reviewer", "declared_at"]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer}: {self.reason[:40]}"
+
+
+# --- the round ---------------------------------------------------------------------------------------------------
+
+
+class RoundState(models.TextChoices):
+    ASSIGNING = "assigning", _("Assigning reviewers")
+    REVIEWING = "reviewing", _("Expert review")
+    PROPOSED = "proposed", _("Awards proposed")
+    PUBLICITY = "publicity", _("In publicity (公示)")
+    DECIDED = "decided", _("Decided")
+
+
+ROUND_TRANSITIONS = _table(
+    Transition("start_review", _("Confirm the assignment and start the review"), frozenset({RoundState.ASSIGNING}),
+               RoundState.REVIEWING, Actor.OFFICER),
+    Transition("propose", _("Propose awards"), frozenset({RoundState.REVIEWING}), RoundState.PROPOSED,
+               Actor.OFFICER),
+    Transition("withdraw_proposal", _("Withdraw the proposal"), frozenset({RoundState.PROPOSED}),
+               RoundState.REVIEWING, Actor.OFFICER, needs_reason=True),
+    Transition("start_publicity", _("Publish the proposed list (公示)"), frozenset({RoundState.PROPOSED}),
+               RoundState.PUBLICITY, Actor.OFFICER),
+    Transition("close", _("Close the round"), frozenset({RoundState.PUBLICITY}), RoundState.DECIDED,
+               Actor.OFFICER),
+)
+
+
+class ReviewRound(models.Model):
+    """The expert review of one track's applications, from assignment to the decision."""
+
+    track = models.OneToOneField("programs.Track", verbose_name=_("track"), on_delete=models.PROTECT,
+                                 related_name="review_round")
+    state = models.CharField(_("state"), max_length=10, choices=RoundState.choices, default=RoundState.ASSIGNING,
+                             db_index=True)
+    reviewers_per_application = models.PositiveSmallIntegerField(
+        _("reviewers per application"), validators=[MinValueValidator(1), MaxValueValidator(15)])
+    deadline = models.DateField(_("review deadline"), null=True, blank=True)
+    blind = models.BooleanField(_("blind review"), default=True,
+                                help_text=_("Reviewers see no organisation names, people, credit codes or partners."))
+    random_draw = models.BooleanField(_("random draw among the qualified (随机抽取)"), default=False)
+    seed = models.BigIntegerField(_("random seed of the last draw"), null=True, blank=True)
+    publicity_starts = models.DateField(_("publicity starts"), null=True, blank=True)
+    publicity_ends = models.DateField(_("publicity ends"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review round")
+        verbose_name_plural = _("review rounds")
+        ordering = ["track"]
+
+    def __str__(self) -> str:
+        return str(self.track)
+
+
+# --- assignments -------------------------------------------------------------------------------------------------
+
+
+class AssignmentState(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    CONFIRMED = "confirmed", _("Assigned; conflict declaration awaited")
+    ACCEPTED = "accepted", _("No conflict declared")
+    CONFLICT = "conflict", _("Conflict declared; to be replaced")
+    REMOVED = "removed", _("Removed by the officer")
+
+
+ACTIVE_ASSIGNMENT = frozenset({AssignmentState.PROPOSED, AssignmentState.CONFIRMED, AssignmentState.ACCEPTED})
+
+ASSIGNMENT_TRANSITIONS = _table(
+    Transition("confirm", _("Confirm"), frozenset({AssignmentState.PROPOSED}), AssignmentState.CONFIRMED,
+               Actor.OFFICER),
+    Transition("accept", _("I have no conflict of interest"), frozenset({AssignmentState.CONFIRMED}),
+               AssignmentState.ACCEPTED, Actor.REVIEWER),
+    Transition("declare_conflict", _("Declare a conflict of interest"), frozenset({AssignmentState.CONFIRMED}),
+               AssignmentState.CONFLICT, Actor.REVIEWER, needs_reason=True),
+    Transition("remove", _("Remove"), ACTIVE_ASSIGNMENT, AssignmentState.REMOVED, Actor.OFFICER, needs_reason=True),
+)
+
+
+class Assignment(models.Model):
+    class Source(models.TextChoices):
+        AUTOMATIC = "auto", _("Automatic")
+        MANUAL = "manual", _("Added by the officer")
+
+    round = models.ForeignKey(ReviewRound, verbose_name=_("round"), on_delete=models.CASCADE,
+                              related_name="assignments")
+    application = models.ForeignKey("applications.Application", verbose_name=_("application"),
+                                    on_delete=models.CASCADE, related_name="review_assignments")
+    reviewer = models.ForeignKey(ReviewerProfile, verbose_name=_("reviewer"), on_delete=models.PROTECT,
+                                 related_name="assignments")
+    state = models.CharField(_("state"), max_length=10, choices=AssignmentState.choices,
+                             default=AssignmentState.PROPOSED, db_index=True)
+    source = models.CharField(_("source"), max_length=6, choices=Source.choices, default=Source.AUTOMATIC)
+    expertise_match = models.BooleanField(_("expertise matches the track"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["application", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "reviewer"], name="assignment_unique"),
+        ]
+        indexes = [models.Index(fields=["reviewer", "state"]), models.Index(fields=["round", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} → {self.reviewer}"
+
+
+# --- reviews -----------------------------------------------------------------------------------------------------
+
+
+class ReviewState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+
+
+REVIEW_TRANSITIONS = _table(
+    Transition("submit", _("Submit the review"), frozenset({ReviewState.DRAFT}), ReviewState.SUBMITTED,
+               Actor.REVIEWER),
+    Transition("reopen", _("Reopen the review"), frozenset({ReviewState.SUBMITTED}), ReviewState.DRAFT,
+               Actor.OFFICER, needs_reason=True),
+)
+
+
+class Recommendation(models.TextChoices):
+    FUND = "fund", _("Fund")
+    FUND_WITH_CHANGES = "fund_with_changes", _("Fund after changes")
+    DO_NOT_FUND = "do_not_fund", _("Do not fund")
+
+
+class Review(models.Model):
+    assignment = models.OneToOneField(Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE,
+                                      related_name="review")
+    state = models.CharField(_("state"), max_length=10, choices=ReviewState.choices, default=ReviewState.DRAFT,
+                             db_index=True)
+    opinion = models.TextField(_("overall opinion"), blank=True)
+    recommendation = models.CharField(_("recommendation"), max_length=20, choices=Recommendation.choices,
+                                      blank=True)
+    # The weighted total (0–100), fixed when the review is submitted.
+    total = models.DecimalField(_("weighted total"), max_digits=6, decimal_places=2, null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["assignment"]
+
+    def __str__(self) -> str:
+        return f"{self.assignment}: {self.total}"
+
+
+class ReviewScore(models.Model):
+    review = models.ForeignKey(Review, verbose_name=_("review"), on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey("programs.Criterion", verbose_name=_("criterion"), on_delete=models.PROTECT,
+                                  related_name="+")
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True,
+                                validators=[MinValueValidator(SCORE_MIN), MaxValueValidator(SCORE_MAX)])
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        ordering = ["review", "criterion__seq"]
+        constraints = [models.UniqueConstraint(fields=["review", "criterion"], name="review_score_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_id}: {self.score}"
+
+
+class Dossier(models.Model):
+    """The PDF a reviewer opens: the application book, redacted for blind review; generated in the background."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    application = models.OneToOneField("applications.Application", verbose_name=_("application"),
+                                       on_delete=models.CASCADE, related_name="review_dossier")
+    blind = models.BooleanField(_("redacted"), default=True)
+    status = models.CharField(_("PDF"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    pdf_file = models.FileField(_("reviewer's PDF"), upload_to="review/%Y/", blank=True)
+
+    class Meta:
+        verbose_name = _("reviewer's PDF")
+        verbose_name_plural = _("reviewers' PDFs")
+
+    def __str__(self) -> str:
+        return str(self.application_id)
+
+
+# --- the decision ------------------------------------------------------------------------------------------------
+
+
+class AwardState(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    APPROVED = "approved", _("Approved (立项)")
+    NOT_FUNDED = "not_funded", _("Not funded")
+
+
+AWARD_TRANSITIONS = _table(
+    Transition("adjust", _("Change the amount"), frozenset({AwardState.PROPOSED}), AwardState.PROPOSED,
+               Actor.OFFICER, needs_reason=True),
+    Transition("approve", _("Approve (立项)"), frozenset({AwardState.PROPOSED}), AwardState.APPROVED, Actor.OFFICER),
+    Transition("not_fund", _("Mark not funded"), frozenset({AwardState.PROPOSED}), AwardState.NOT_FUNDED,
+               Actor.OFFICER, needs_reason=True),
+)
+
+
+class Award(models.Model):
+    """A proposed award for one application; approval fixes it and opens the project."""
+
+    round = models.ForeignKey(ReviewRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="awards")
+    application = models.OneToOneField("applications.Application", verbose_name=_("application"),
+                                       on_delete=models.PROTECT, related_name="award")
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    score = models.DecimalField(_("score at the proposal"), max_digits=6, decimal_places=2, null=True, blank=True)
+    proposed_amount = models.DecimalField(_("amount the portal proposed (yuan)"), max_digits=14, decimal_places=2)
+    amount = models.DecimalField(_("award (yuan)"), max_digits=14, decimal_places=2)
+    state = models.CharField(_("state"), max_length=10, choices=AwardState.choices, default=AwardState.PROPOSED,
+                             db_index=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    notice_status = models.CharField(_("approval notice"), max_length=10, blank=True,
+                                     choices=Dossier.Status.choices)
+    notice_file = models.FileField(_("approval notice (立项通知书)"), upload_to="notices/%Y/", blank=True)
+
+    class Meta:
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+        ordering = ["round", "rank"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.amount}"
+
+
+class ObjectionState(models.TextChoices):
+    OPEN = "open", _("Open")
+    UPHELD = "upheld", _("Upheld")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+OBJECTION_TRANSITIONS = _table(
+    Transition("uphold", _("Uphold"), frozenset({ObjectionState.OPEN}), ObjectionState.UPHELD, Actor.OFFICER,
+               needs_reason=True),
+    Transition("dismiss", _("Dismiss"), frozenset({ObjectionState.OPEN}), ObjectionState.DISMISSED, Actor.OFFICER,
+               needs_reason=True),
+)
+
+
+class Objection(models.Model):
+    """An objection lodged during publicity (公示异议), and how the office resolved it."""
+
+    round = models.ForeignKey(ReviewRound, verbose_name=_("round"), on_delete=models.CASCADE,
+                              related_name="objections")
+    award = models.ForeignKey(Award, verbose_name=_("award objected to"), null=True, blank=True,
+                              on_delete=models.CASCADE, related_name="objections")
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("lodged by"), on_delete=models.PROTECT,
+                                  related_name="+")
+    reason = models.TextField(_("reason"))
+    state = models.CharField(_("state"), max_length=10, choices=ObjectionState.choices,
+                             default=ObjectionState.OPEN, db_index=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("resolved by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    created_at = models.DateTimeField(_("lodged"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        ordering = ["round", "created_at"]
+
+    def __str__(self) -> str:
+        return self.reason[:40]

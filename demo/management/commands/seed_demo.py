@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from demo.applications import seed_applications
+from demo.reviews import seed_review
 from organisations.models import FinancialYear, Membership, MembershipRole, Organisation
 from programs.models import GuideStatus, Material, Origin, Program, Track
 from programs.services import program_publish, program_set_call_window
@@ -57,6 +58,7 @@ class Command(BaseCommand):
         organisation = self._demo_organisation(users["applicant"])
         self._demo_material()
         created = seed_applications(applicant=users["applicant"], officer=users["officer"], organisation=organisation)
+        seed_review(reviewer=users["reviewer"], officer=users["officer"])
         self.stdout.write(
             f"Demo accounts (password {DEMO_PASSWORD}): " + ", ".join(u for u, *_ in DEMO_USERS)
             + f"; every call open {opens} – {closes}; {created} demo applications created."

@@ -1,0 +1,288 @@
+"""The funding decision: proposal from the ranking, adjustment, publicity (公示), objections, approval (立项) or
+not funded, closing the round. Each transition: atomic, lock, role and state check, update_fields, audit event,
+on-commit work."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications.models import Application, Status
+from applications.services import application_conclude
+from audit.services import record_event
+from milestones.services import project_open
+from programs.models import AwardMode
+from programs.money import to_yuan
+from programs.procedure import CalendarUnknown, period_end, procedure_for
+from programs.selectors import today
+
+from .allocation import Candidate, amount_problems, award_count_problem, propose_amounts
+from .models import (
+    AWARD_TRANSITIONS,
+    OBJECTION_TRANSITIONS,
+    ROUND_TRANSITIONS,
+    Award,
+    AwardState,
+    Dossier,
+    Objection,
+    ObjectionState,
+    ReviewRound,
+    RoundState,
+)
+from .selectors import ranking
+from .services import check_state, checked_reason, lock_round, require_officer
+
+
+def _lock_award(award: Award) -> Award:
+    return Award.objects.select_for_update().select_related("round__track__program").get(pk=award.pk)
+
+
+@transaction.atomic
+def round_propose(*, actor, review_round: ReviewRound, application_ids: list[int] | None = None) -> list[Award]:
+    """Propose awards from the ranking: the chosen applications (the best ranked, up to the track's number of
+    awards, by default), with amounts by the track's money rule (a pool by score to the yuan)."""
+    require_officer(actor)
+    locked = lock_round(review_round)
+    check_state(ROUND_TRANSITIONS, "propose", locked.state, locked.get_state_display())
+    track = locked.track
+    rows = [r for r in ranking(locked) if r.application.status == Status.PASSED]
+    scored = [r for r in rows if r.aggregate is not None]
+    if application_ids is None:
+        limit = track.max_awards if track.max_awards is not None else len(scored)
+        chosen = scored[:limit]
+    else:
+        wanted = set(application_ids)
+        chosen = [r for r in rows if r.application.pk in wanted]
+        if len(chosen) != len(wanted):
+            raise ValidationError(_("Choose only applications of this round that are in expert review."))
+        if any(r.aggregate is None for r in chosen):
+            raise ValidationError(_("An application without a submitted review cannot be proposed."))
+    if not chosen:
+        raise ValidationError(_("No application has a submitted review yet; nothing can be proposed."))
+    problem = award_count_problem(track, len(chosen))
+    if problem:
+        raise ValidationError(problem)
+    amounts = propose_amounts(track, [Candidate(r.application.pk, r.aggregate, r.application.requested_amount)
+                                      for r in chosen])
+    problems = amount_problems(track, {r.application.pk: a for r, a in zip(chosen, amounts, strict=True)})
+    if problems:
+        raise ValidationError(problems)
+    awards = Award.objects.bulk_create(
+        Award(round=locked, application=r.application, rank=i, score=r.aggregate, proposed_amount=amount,
+              amount=amount)
+        for i, (r, amount) in enumerate(zip(chosen, amounts, strict=True), 1)
+    )
+    before, locked.state = locked.state, RoundState.PROPOSED
+    locked.save(update_fields=["state"])
+    record_event(target=locked, actor=actor, action="propose", from_state=before, to_state=locked.state, data={
+        "awards": [{"application": a.application_id, "amount": f"{a.amount:.2f}", "score": f"{a.score}"}
+                   for a in awards],
+        "total": f"{sum((a.amount for a in awards), Decimal('0')):.2f}"})
+    return awards
+
+
+@transaction.atomic
+def round_withdraw_proposal(*, actor, review_round: ReviewRound, reason: str) -> ReviewRound:
+    require_officer(actor)
+    locked = lock_round(review_round)
+    transition = check_state(ROUND_TRANSITIONS, "withdraw_proposal", locked.state, locked.get_state_display())
+    reason = checked_reason(transition, reason)
+    Award.objects.filter(round=locked).delete()
+    before, locked.state = locked.state, RoundState.REVIEWING
+    locked.save(update_fields=["state"])
+    record_event(target=locked, actor=actor, action="withdraw_proposal", from_state=before, to_state=locked.state,
+                 reason=reason)
+    return locked
+
+
+@transaction.atomic
+def award_adjust(*, actor, award: Award, amount: Decimal, reason: str) -> Award:
+    """The officer changes a proposed amount, never past the pool or the cap; audited with the reason."""
+    require_officer(actor)
+    lock_round(award.round)
+    locked = _lock_award(award)
+    transition = check_state(AWARD_TRANSITIONS, "adjust", locked.state, locked.get_state_display())
+    if locked.round.state != RoundState.PROPOSED:
+        raise ValidationError(_("Amounts can change only before the list is published."), code="wrong_state")
+    reason = checked_reason(transition, reason)
+    amount = to_yuan(amount)
+    amounts = dict(Award.objects.filter(round=locked.round).exclude(state=AwardState.NOT_FUNDED)
+                   .values_list("application_id", "amount"))
+    amounts[locked.application_id] = amount
+    problems = amount_problems(locked.round.track, amounts)
+    if problems:
+        raise ValidationError({"amount": problems})
+    before = locked.amount
+    locked.amount = amount
+    locked.save(update_fields=["amount"])
+    record_event(target=locked, actor=actor, action="adjust", from_state=locked.state, to_state=locked.state,
+                 reason=reason, data={"from": f"{before:.2f}", "to": f"{amount:.2f}"})
+    return locked
+
+
+@transaction.atomic
+def round_start_publicity(*, actor, review_round: ReviewRound, starts_on: dt.date | None = None) -> ReviewRound:
+    """Publish the proposed list for the guide's period (working days on the PRC calendar where it says 工作日)."""
+    require_officer(actor)
+    locked = lock_round(review_round)
+    check_state(ROUND_TRANSITIONS, "start_publicity", locked.state, locked.get_state_display())
+    starts_on = starts_on or today()
+    procedure = procedure_for(locked.track)
+    try:
+        ends_on = period_end(starts_on, procedure.publicity_days, procedure.publicity_day_kind)
+    except CalendarUnknown as exc:
+        raise ValidationError(_("The PRC holiday calendar installed does not cover %(day)s yet; update the "
+                                "chinese-calendar package.") % {"day": str(exc)}) from exc
+    before = locked.state
+    locked.state, locked.publicity_starts, locked.publicity_ends = RoundState.PUBLICITY, starts_on, ends_on
+    locked.save(update_fields=["state", "publicity_starts", "publicity_ends"])
+    record_event(target=locked, actor=actor, action="start_publicity", from_state=before, to_state=locked.state,
+                 data={"starts": starts_on.isoformat(), "ends": ends_on.isoformat(),
+                       "days": procedure.publicity_days, "kind": procedure.publicity_day_kind})
+    return locked
+
+
+@transaction.atomic
+def objection_lodge(*, actor, review_round: ReviewRound, reason: str, award: Award | None = None) -> Objection:
+    """Any signed-in user objects during the publicity period, with a reason."""
+    if not actor.is_authenticated:
+        raise PermissionDenied(_("Sign in to lodge an objection."))
+    locked = lock_round(review_round)
+    if locked.state != RoundState.PUBLICITY or today() > locked.publicity_ends:
+        raise ValidationError(_("Objections are taken only during the publicity period."), code="wrong_state")
+    if award is not None and award.round_id != locked.pk:
+        raise ValidationError(_("This award is not on this list."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say what you object to and why.")})
+    objection = Objection.objects.create(round=locked, award=award, raised_by=actor, reason=reason)
+    record_event(target=objection, actor=actor, action="lodge", to_state=objection.state, reason=reason)
+    return objection
+
+
+@transaction.atomic
+def objection_resolve(*, actor, objection: Objection, step: str, resolution: str) -> Objection:
+    """The officer records how an objection was resolved: upheld or dismissed, with the reasons."""
+    require_officer(actor)
+    if step not in OBJECTION_TRANSITIONS:
+        raise ValueError(step)
+    locked = Objection.objects.select_for_update().get(pk=objection.pk)
+    transition = check_state(OBJECTION_TRANSITIONS, step, locked.state, locked.get_state_display())
+    resolution = checked_reason(transition, resolution)
+    before = locked.state
+    locked.state, locked.resolution = transition.target, resolution
+    locked.resolved_by, locked.resolved_at = actor, timezone.now()
+    locked.save(update_fields=["state", "resolution", "resolved_by", "resolved_at"])
+    record_event(target=locked, actor=actor, action=step, from_state=before, to_state=locked.state, reason=resolution)
+    return locked
+
+
+def _check_decidable(award: Award) -> None:
+    review_round = award.round
+    if review_round.state != RoundState.PUBLICITY:
+        raise ValidationError(_("Awards are decided after the publicity period."), code="wrong_state")
+    if today() <= review_round.publicity_ends:
+        raise ValidationError(_("The publicity period runs until %(day)s; decide after it.")
+                              % {"day": review_round.publicity_ends.isoformat()}, code="publicity_running")
+    open_objections = Objection.objects.filter(round=review_round, state=ObjectionState.OPEN)
+    if open_objections.filter(award=award).exists() or open_objections.filter(award__isnull=True).exists():
+        raise ValidationError(_("Resolve the open objections first."), code="objections_open")
+
+
+def _lock_application(award: Award) -> Application:
+    return Application.objects.select_for_update().get(pk=award.application_id)
+
+
+@transaction.atomic
+def award_approve(*, actor, award: Award, starts_on: dt.date | None = None) -> Award:
+    """立项: fix the award, end the application's expert review as approved and open its project with the
+    tranche schedule, all in this transaction; the approval notice PDF follows in the background."""
+    require_officer(actor)
+    lock_round(award.round)
+    locked = _lock_award(award)
+    check_state(AWARD_TRANSITIONS, "approve", locked.state, locked.get_state_display())
+    _check_decidable(locked)
+    application = _lock_application(locked)
+    problems = amount_problems(locked.round.track, dict(
+        Award.objects.filter(round=locked.round).exclude(state=AwardState.NOT_FUNDED)
+        .values_list("application_id", "amount")))
+    if problems:
+        raise ValidationError(problems)
+    application = application_conclude(actor=actor, application=application, step="approve")
+    project_open(actor=actor, application=application, award=locked.amount, starts_on=starts_on or today())
+    before = locked.state
+    locked.state, locked.decided_at, locked.notice_status = AwardState.APPROVED, timezone.now(), Dossier.Status.PENDING
+    locked.save(update_fields=["state", "decided_at", "notice_status"])
+    record_event(target=locked, actor=actor, action="approve", from_state=before, to_state=locked.state,
+                 data={"amount": f"{locked.amount:.2f}"})
+    _queue_notice(locked.pk)
+    return locked
+
+
+def _queue_notice(award_id: int) -> None:
+    from ipgrants.background import run_later
+
+    from .tasks import generate_notice
+
+    transaction.on_commit(lambda: run_later(generate_notice, award_id=award_id))
+
+
+@transaction.atomic
+def award_not_fund(*, actor, award: Award, reason: str) -> Award:
+    require_officer(actor)
+    lock_round(award.round)
+    locked = _lock_award(award)
+    transition = check_state(AWARD_TRANSITIONS, "not_fund", locked.state, locked.get_state_display())
+    reason = checked_reason(transition, reason)
+    _check_decidable(locked)
+    application_conclude(actor=actor, application=_lock_application(locked), step="not_fund", reason=reason)
+    before = locked.state
+    locked.state, locked.decided_at = AwardState.NOT_FUNDED, timezone.now()
+    locked.save(update_fields=["state", "decided_at"])
+    record_event(target=locked, actor=actor, action="not_fund", from_state=before, to_state=locked.state,
+                 reason=reason)
+    return locked
+
+
+@transaction.atomic
+def round_close(*, actor, review_round: ReviewRound) -> ReviewRound:
+    """Once every proposed award is decided, the applications not proposed are marked not funded."""
+    require_officer(actor)
+    locked = lock_round(review_round)
+    check_state(ROUND_TRANSITIONS, "close", locked.state, locked.get_state_display())
+    if Award.objects.filter(round=locked, state=AwardState.PROPOSED).exists():
+        raise ValidationError(_("Approve each proposed award or mark it not funded first."), code="undecided")
+    rest = list(Application.objects.select_for_update().filter(track_id=locked.track_id, status=Status.PASSED))
+    for application in rest:
+        application_conclude(actor=actor, application=application, step="not_fund",
+                             reason=_("Not among the awards of the expert review."))
+    before, locked.state = locked.state, RoundState.DECIDED
+    locked.save(update_fields=["state"])
+    record_event(target=locked, actor=actor, action="close", from_state=before, to_state=locked.state,
+                 data={"not_funded": len(rest), "pool": locked.track.award_mode == AwardMode.POOL})
+    return locked
+
+
+def award_render_notice(*, award_id: int) -> None:
+    from django.core.files.base import ContentFile
+
+    from .exports import approval_notice_pdf
+
+    award = Award.objects.filter(pk=award_id).select_related("application").first()
+    if award is None or award.state != AwardState.APPROVED:
+        return
+    try:
+        content = approval_notice_pdf(award)
+    except Exception:
+        Award.objects.filter(pk=award_id).update(notice_status=Dossier.Status.FAILED)
+        raise
+    with transaction.atomic():
+        locked = Award.objects.select_for_update().get(pk=award_id)
+        locked.notice_file.save(f"{award.application.reference}-notice.pdf", ContentFile(content), save=False)
+        locked.notice_status = Dossier.Status.READY
+        locked.save(update_fields=["notice_file", "notice_status"])

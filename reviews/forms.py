@@ -1,0 +1,125 @@
+"""Forms check the shape of what was typed; services check the rules."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import SCORE_MAX, SCORE_MIN, Recommendation
+from .services import ReviewerData, ScoreData, parse_score
+
+
+class RoundForm(forms.Form):
+    reviewers_per_application = forms.IntegerField(label=_("Reviewers per application"), min_value=1, max_value=15)
+    deadline = forms.DateField(label=_("Review deadline"), required=False,
+                               widget=forms.DateInput(attrs={"type": "date"}))
+    blind = forms.BooleanField(label=_("Blind review"), required=False, initial=True,
+                               help_text=_("Reviewers see no organisation names, people, credit codes or partners."))
+    random_draw = forms.BooleanField(label=_("Random draw among the qualified (随机抽取)"), required=False,
+                                     help_text=_("The seed is recorded so the draw can be reproduced."))
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Expert pool (.xlsx)"),
+                           help_text=_("Columns: 姓名, 电子邮箱, 工作单位, 统一社会信用代码, 职称, 专业领域, 地区代码, "
+                                       "评审上限. Name and e-mail are required."))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 5 MB; split it."))
+        return upload
+
+
+class ReviewerForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    email = forms.EmailField(label=_("E-mail"))
+    affiliation_name = forms.CharField(label=_("Affiliation"), max_length=200, required=False)
+    affiliation_uscc = forms.CharField(label=_("Affiliation's credit code"), max_length=30, required=False)
+    title = forms.CharField(label=_("Professional title"), max_length=100, required=False)
+    expertise = forms.CharField(label=_("Expertise"), max_length=300, required=False,
+                                help_text=_("Keywords separated by commas, e.g. 专利运营, 集成电路."))
+    load_limit = forms.IntegerField(label=_("Most applications per round"), min_value=1, max_value=200, initial=10)
+
+    def clean_affiliation_uscc(self):
+        from organisations.uscc import normalise_uscc, validate_uscc
+
+        code = normalise_uscc(self.cleaned_data["affiliation_uscc"])
+        if code:
+            validate_uscc(code)
+        return code
+
+    def reviewer_data(self) -> ReviewerData:
+        from .pool_excel import SPLIT
+
+        data = self.cleaned_data
+        return ReviewerData(name=data["name"], email=data["email"], affiliation_name=data["affiliation_name"],
+                            affiliation_uscc=data["affiliation_uscc"], title=data["title"],
+                            expertise=[w for w in SPLIT.split(data["expertise"]) if w], load_limit=data["load_limit"])
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                             max_length=2000)
+
+
+class AmountForm(forms.Form):
+    amount = forms.DecimalField(label=_("Award (yuan)"), min_value=Decimal("0.01"), max_digits=14, decimal_places=2)
+    reason = forms.CharField(label=_("Reason"), max_length=2000)
+
+
+class ObjectionForm(forms.Form):
+    award = forms.TypedChoiceField(label=_("Objection to"), coerce=int, required=False, empty_value=None)
+    reason = forms.CharField(label=_("Your objection and its grounds"), widget=forms.Textarea(attrs={"rows": 4}),
+                             max_length=5000)
+
+    def __init__(self, *args, awards=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["award"].choices = [("", _("The list as a whole"))] + [
+            (a.pk, f"{a.application.reference} {a.application.title}") for a in awards]
+
+
+class AddAssignmentForm(forms.Form):
+    application = forms.TypedChoiceField(label=_("Application"), coerce=int)
+    reviewer = forms.TypedChoiceField(label=_("Reviewer"), coerce=int)
+
+    def __init__(self, *args, applications=(), reviewers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].choices = [(a.pk, f"{a.reference} {a.title}") for a in applications]
+        self.fields["reviewer"].choices = [(r.pk, f"{r.name} ({r.affiliation_name})") for r in reviewers]
+
+
+class ScoreForm(forms.Form):
+    """One score and comment per criterion, the opinion and the recommendation. Typed values are kept on errors."""
+
+    opinion = forms.CharField(label=_("Overall opinion"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
+                              max_length=10000)
+    recommendation = forms.ChoiceField(label=_("Recommendation"), required=False,
+                                       choices=[("", "—"), *Recommendation.choices],
+                                       widget=forms.Select(attrs={"class": "form-select w-auto"}))
+
+    def __init__(self, *args, criteria=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        for c in self.criteria:
+            self.fields[f"score_{c.pk}"] = forms.CharField(
+                label=c.title, required=False, help_text=_("%(min)s to %(max)s; weight %(weight)s") % {
+                    "min": SCORE_MIN, "max": SCORE_MAX, "weight": f"{c.weight.normalize():f}"},
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "form-control score-input"}))
+            self.fields[f"comment_{c.pk}"] = forms.CharField(
+                label=_("Comment"), required=False, max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 1, "class": "form-control"}))
+
+    def rows(self):
+        return [(c, self[f"score_{c.pk}"], self[f"comment_{c.pk}"]) for c in self.criteria]
+
+    def score_data(self) -> ScoreData:
+        data = self.cleaned_data
+        return ScoreData(
+            scores={c.pk: (parse_score(data.get(f"score_{c.pk}")), data.get(f"comment_{c.pk}", ""))
+                    for c in self.criteria},
+            opinion=data.get("opinion", ""), recommendation=data.get("recommendation", ""))
+
+    def add_problems(self, problems: dict[str, list[str]]) -> None:
+        for key, messages in problems.items():
+            self.add_error(key if key in self.fields else None, messages)

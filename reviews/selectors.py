@@ -1,0 +1,312 @@
+"""Reads of expert review: conflicts, the reviewer's queue, the assignment page, the ranking, publicity.
+
+Every list runs a fixed number of queries whatever the number of applications, reviewers and reviews: rows are
+loaded in one query per kind and joined in Python.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from applications.models import Application, Partner, Status
+from programs.models import Track
+from programs.procedure import procedure_for
+
+from . import scoring
+from .conflicts import Parties, ReviewerTies, conflict_reason
+from .models import (
+    ACTIVE_ASSIGNMENT,
+    Assignment,
+    AssignmentState,
+    Award,
+    DeclaredConflict,
+    Objection,
+    ObjectionState,
+    Review,
+    ReviewerProfile,
+    ReviewRound,
+    ReviewScore,
+    ReviewState,
+    RoundState,
+)
+
+REVIEWED_STATUSES = (Status.PASSED, Status.APPROVED, Status.NOT_FUNDED)
+
+
+# --- conflicts and expertise -------------------------------------------------------------------------------------
+
+
+def parties_of(application_ids: list[int]) -> dict[int, Parties]:
+    parties = {
+        pk: Parties(lead_id=org_id, lead_uscc=uscc)
+        for pk, org_id, uscc in Application.objects.filter(pk__in=application_ids)
+        .values_list("pk", "organisation_id", "organisation__uscc")
+    }
+    for application_id, org_id, uscc in Partner.objects.filter(application_id__in=application_ids).values_list(
+            "application_id", "organisation_id", "uscc"):
+        if org_id:
+            parties[application_id].partner_ids.add(org_id)
+        if uscc:
+            parties[application_id].partner_usccs.add(uscc)
+    return parties
+
+
+def ties_of(reviewers: list[ReviewerProfile]) -> dict[int, ReviewerTies]:
+    ties = {r.pk: ReviewerTies(affiliation_id=r.affiliation_id, affiliation_uscc=r.affiliation_uscc)
+            for r in reviewers}
+    for reviewer_id, application_id, uscc in DeclaredConflict.objects.filter(reviewer__in=list(ties)).values_list(
+            "reviewer_id", "application_id", "uscc"):
+        if application_id:
+            ties[reviewer_id].declared_applications.add(application_id)
+        if uscc:
+            ties[reviewer_id].declared_usccs.add(uscc)
+    return ties
+
+
+def conflict_matrix(application_ids: list[int], reviewers: list[ReviewerProfile]) -> dict[tuple[int, int], str]:
+    """(application id, reviewer id) → conflict reason code, for every conflicted pair. Three queries."""
+    parties, ties = parties_of(application_ids), ties_of(reviewers)
+    found = {}
+    for application_id, party in parties.items():
+        for reviewer_id, tie in ties.items():
+            reason = conflict_reason(application_id, party, tie)
+            if reason:
+                found[(application_id, reviewer_id)] = reason
+    return found
+
+
+def expertise_matches(track: Track, reviewers: list[ReviewerProfile], application_ids) -> set[tuple[int, int]]:
+    """Pairs where one of the reviewer's keywords appears in the track's title or tasks (the guide's words)."""
+    text = f"{track.title}\n{track.tasks}".lower()
+    matching = [r.pk for r in reviewers if any(word and word.lower() in text for word in r.expertise or [])]
+    return {(a, r) for a in application_ids for r in matching}
+
+
+# --- the reviewer ------------------------------------------------------------------------------------------------
+
+
+def reviewer_queue(user) -> QuerySet[Assignment]:
+    """The reviewer's assignments the office has confirmed, newest round first. Two queries with the count."""
+    return (
+        Assignment.objects.filter(reviewer__user=user, state__in=[AssignmentState.CONFIRMED, AssignmentState.ACCEPTED])
+        .select_related("application", "round__track__program", "review")
+        .only("state", "application__reference", "application__title", "round__deadline", "round__state",
+              "round__blind", "round__track__code", "round__track__title", "round__track__program__title",
+              "round__track__program__short_title", "review__state", "review__total", "review__submitted_at")
+        .order_by("-round__created_at", "application__reference", "pk")
+    )
+
+
+def assignment_for_reviewer(user, pk: int) -> Assignment:
+    """The reviewer's own assignment (confirmed or accepted), or 404 — also for every other role."""
+    if not (user.is_authenticated and user.is_reviewer):
+        raise Http404
+    assignment = (
+        Assignment.objects.filter(pk=pk, reviewer__user=user,
+                                  state__in=[AssignmentState.CONFIRMED, AssignmentState.ACCEPTED])
+        .select_related("reviewer", "round__track__program", "application__track__program")
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    return assignment
+
+
+def review_of(assignment: Assignment) -> Review | None:
+    return (Review.objects.filter(assignment=assignment)
+            .prefetch_related(Prefetch("scores", queryset=ReviewScore.objects.select_related("criterion"))).first())
+
+
+def other_reviews(assignment: Assignment) -> list[Review]:
+    """The other submitted reviews of the same application, shown only once the reviewer's own is submitted."""
+    own = Review.objects.filter(assignment=assignment, state=ReviewState.SUBMITTED).exists()
+    if not own:
+        return []
+    return list(
+        Review.objects.filter(assignment__application_id=assignment.application_id, state=ReviewState.SUBMITTED)
+        .exclude(assignment=assignment).order_by("assignment_id")
+        .prefetch_related(Prefetch("scores", queryset=ReviewScore.objects.select_related("criterion")))
+    )
+
+
+# --- the officer: rounds and the assignment page -----------------------------------------------------------------
+
+
+def round_for_officer(user, track_id: int) -> ReviewRound | None:
+    if not (user.is_authenticated and user.is_officer):
+        raise Http404
+    return ReviewRound.objects.filter(track_id=track_id).select_related("track__program").first()
+
+
+def tracks_in_review() -> QuerySet[Track]:
+    """Tracks with applications in expert review or a round, with counts (subqueries per row of one page)."""
+    return (
+        Track.objects.filter(Q(applications__status__in=REVIEWED_STATUSES) | Q(review_round__isnull=False))
+        .distinct()
+        .select_related("program", "review_round")
+        .annotate(in_review=Count("applications", filter=Q(applications__status=Status.PASSED), distinct=True))
+        .order_by("program__code", "position")
+    )
+
+
+@dataclass
+class AssignmentRow:
+    application: Application
+    assignments: list[Assignment] = field(default_factory=list)
+    needed: int = 0
+
+    @property
+    def active(self) -> list[Assignment]:
+        return [a for a in self.assignments if a.state in ACTIVE_ASSIGNMENT]
+
+    @property
+    def missing(self) -> int:
+        return max(0, self.needed - len(self.active))
+
+
+def assignment_rows(review_round: ReviewRound, application_ids: list[int] | None = None) -> list[AssignmentRow]:
+    """One row per application of the round with its assignments. Two queries."""
+    applications = (Application.objects.filter(track_id=review_round.track_id, status__in=REVIEWED_STATUSES)
+                    .select_related("organisation").only("reference", "title", "status", "organisation__name")
+                    .order_by("reference"))
+    if application_ids is not None:
+        applications = applications.filter(pk__in=application_ids)
+    rows = {a.pk: AssignmentRow(a, needed=review_round.reviewers_per_application) for a in applications}
+    for assignment in (Assignment.objects.filter(round=review_round, application_id__in=list(rows))
+                       .select_related("reviewer", "review").order_by("pk")):
+        rows[assignment.application_id].assignments.append(assignment)
+    return list(rows.values())
+
+
+def reviewer_loads(review_round: ReviewRound) -> list[ReviewerProfile]:
+    """The pool with each reviewer's load in this round. One query."""
+    return list(ReviewerProfile.objects.annotate(
+        load=Count("assignments", filter=Q(assignments__round=review_round,
+                                           assignments__state__in=list(ACTIVE_ASSIGNMENT)))).order_by("name", "pk"))
+
+
+def pool_page() -> QuerySet[ReviewerProfile]:
+    return ReviewerProfile.objects.select_related("user", "affiliation").order_by("name", "pk")
+
+
+# --- ranking -----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class RankingRow:
+    application: Application
+    totals: list[Decimal]
+    assigned: int
+    aggregate: Decimal | None = None
+    normalised: Decimal | None = None
+    rank: int | None = None
+    trimmed: bool = False
+    award: Award | None = None
+    scores: dict[int, dict[int, Decimal | None]] = field(default_factory=dict)  # reviewer → criterion → score
+
+    @property
+    def done(self) -> int:
+        return len(self.totals)
+
+    @property
+    def missing(self) -> int:
+        return max(0, self.assigned - self.done)
+
+    @property
+    def spread(self) -> Decimal | None:
+        return scoring.spread(self.totals)
+
+    @property
+    def wide(self) -> bool:
+        return self.spread is not None and self.spread >= scoring.WIDE_SPREAD
+
+
+def _tie_key(application: Application, keys: list[str]) -> tuple:
+    values = []
+    for key in keys:
+        if key == "matching_funds":
+            values.append(-(application.matching_funds or Decimal("0")))
+        elif key == "requested_amount_low":
+            values.append(application.requested_amount or Decimal("0"))
+    return tuple(values)
+
+
+def ranking(review_round: ReviewRound, *, with_scores: bool = False) -> list[RankingRow]:
+    """The round's applications ranked by the track's aggregation, with tie-breaks from the guide. Four queries
+    (five with per-criterion scores for the Excel export), whatever the number of applications and reviews."""
+    procedure = procedure_for(review_round.track)
+    applications = list(
+        Application.objects.filter(track_id=review_round.track_id, status__in=REVIEWED_STATUSES)
+        .select_related("organisation")
+        .only("reference", "title", "status", "matching_funds", "requested_amount", "organisation__name",
+              "organisation__uscc")
+    )
+    assigned = dict(Assignment.objects.filter(round=review_round, state__in=list(ACTIVE_ASSIGNMENT))
+                    .values("application_id").annotate(n=Count("pk")).values_list("application_id", "n"))
+    submitted = list(Review.objects.filter(assignment__round=review_round, state=ReviewState.SUBMITTED,
+                                           assignment__state=AssignmentState.ACCEPTED)
+                     .values_list("assignment__reviewer_id", "assignment__application_id", "total", "pk"))
+    awards = {a.application_id: a for a in Award.objects.filter(round=review_round)}
+    rows = {a.pk: RankingRow(a, totals=[], assigned=assigned.get(a.pk, 0), award=awards.get(a.pk))
+            for a in applications}
+    for _reviewer, application_id, total, _pk in submitted:
+        if application_id in rows:
+            rows[application_id].totals.append(total)
+    z = scoring.z_scores([(r, a, t) for r, a, t, _pk in submitted])
+    by_application: dict[int, list[Decimal]] = defaultdict(list)
+    for (_reviewer, application_id), value in z.items():
+        by_application[application_id].append(value)
+    method = procedure.score_aggregation
+    for row in rows.values():
+        row.aggregate = scoring.aggregate(method, row.totals)
+        row.trimmed = scoring.is_trimmed(method, len(row.totals))
+        values = by_application.get(row.application.pk)
+        row.normalised = scoring.mean(values) if values else None
+    if with_scores:
+        review_owner = {pk: (reviewer, application) for reviewer, application, _t, pk in submitted}
+        for review_id, criterion_id, score in ReviewScore.objects.filter(review_id__in=list(review_owner)).values_list(
+                "review_id", "criterion_id", "score"):
+            reviewer, application = review_owner[review_id]
+            rows[application].scores.setdefault(reviewer, {})[criterion_id] = score
+    ordered = sorted(rows.values(), key=lambda r: (
+        r.aggregate is None, -(r.aggregate or 0), *_tie_key(r.application, procedure.tie_breaks),
+        r.application.reference))
+    for i, row in enumerate(ordered, 1):
+        row.rank = i if row.aggregate is not None else None
+    return ordered
+
+
+# --- decision and publicity --------------------------------------------------------------------------------------
+
+
+def awards_of(review_round: ReviewRound) -> list[Award]:
+    return list(
+        Award.objects.filter(round=review_round)
+        .select_related("application__organisation", "application__project")
+        .annotate(open_objections=Count("objections", filter=Q(objections__state=ObjectionState.OPEN)))
+        .order_by("rank")
+    )
+
+
+def objections_of(review_round: ReviewRound) -> list[Objection]:
+    return list(Objection.objects.filter(round=review_round)
+                .select_related("award__application", "raised_by", "resolved_by").order_by("created_at", "pk"))
+
+
+def publicity_round(pk: int) -> ReviewRound:
+    """A round whose proposed list is published (in publicity or decided); 404 before that, for everyone."""
+    review_round = (ReviewRound.objects.filter(pk=pk, state__in=[RoundState.PUBLICITY, RoundState.DECIDED])
+                    .select_related("track__program").first())
+    if review_round is None:
+        raise Http404
+    return review_round
+
+
+def publicity_list() -> QuerySet[ReviewRound]:
+    return (ReviewRound.objects.filter(state__in=[RoundState.PUBLICITY, RoundState.DECIDED])
+            .select_related("track__program").order_by("-publicity_starts", "pk"))

@@ -1,0 +1,559 @@
+"""Every state change of expert review: the pool, rounds, assignments and reviews. The funding decision
+(proposal, publicity, objections, approval) is in ``decisions.py``. Each transition: atomic, lock, role and state
+check, save with update_fields, audit event, on-commit work."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from applications.models import Application, Status
+from audit.services import record_event
+from organisations.models import Organisation, Region
+from organisations.uscc import normalise_uscc
+from programs.models import Track
+from programs.procedure import procedure_for
+from programs.selectors import rubric_for
+
+from . import assignment as solver
+from .models import (
+    ACTIVE_ASSIGNMENT,
+    ASSIGNMENT_TRANSITIONS,
+    REVIEW_TRANSITIONS,
+    ROUND_TRANSITIONS,
+    SCORE_MAX,
+    SCORE_MIN,
+    Assignment,
+    AssignmentState,
+    DeclaredConflict,
+    Dossier,
+    Recommendation,
+    Review,
+    ReviewerProfile,
+    ReviewRound,
+    ReviewScore,
+    ReviewState,
+    RoundState,
+    Transition,
+)
+from .pool_excel import PoolRow, read_pool
+from .selectors import conflict_matrix, expertise_matches
+
+# --- helpers -----------------------------------------------------------------------------------------------------
+
+
+def require_officer(actor) -> None:
+    if not getattr(actor, "is_officer", False):
+        raise PermissionDenied(_("Only program officers may do this."))
+
+
+def _require_assigned_reviewer(actor, assignment: Assignment) -> None:
+    if not (getattr(actor, "is_reviewer", False) and assignment.reviewer.user_id == actor.pk):
+        raise PermissionDenied(_("Only the assigned reviewer may do this."))
+
+
+def check_state(table: dict[str, Transition], name: str, state: str, label: str) -> Transition:
+    transition = table[name]
+    if state not in transition.sources:
+        raise ValidationError(
+            _("This is “%(state)s”; “%(step)s” is not possible from there.")
+            % {"state": label, "step": transition.label},
+            code="wrong_state",
+        )
+    return transition
+
+
+def checked_reason(transition: Transition, reason: str) -> str:
+    reason = (reason or "").strip()
+    if transition.needs_reason and not reason:
+        raise ValidationError({"reason": _("Give a reason; it is kept in the record.")})
+    return reason
+
+
+def lock_round(review_round: ReviewRound) -> ReviewRound:
+    return ReviewRound.objects.select_for_update().select_related("track", "track__program").get(pk=review_round.pk)
+
+
+def _lock_assignment(assignment: Assignment) -> Assignment:
+    return Assignment.objects.select_for_update().select_related("reviewer", "round").get(pk=assignment.pk)
+
+
+# --- the expert pool ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReviewerData:
+    name: str
+    email: str
+    affiliation_name: str = ""
+    affiliation_uscc: str = ""
+    title: str = ""
+    expertise: list[str] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)
+    phone: str = ""
+    load_limit: int = 10
+
+
+def _create_reviewer(data: ReviewerData | PoolRow, organisations: dict[str, int]) -> ReviewerProfile:
+    user = User(username=data.email, email=data.email, full_name=data.name, phone=data.phone, role=Role.REVIEWER)
+    user.set_unusable_password()
+    user.save()
+    uscc = normalise_uscc(data.affiliation_uscc)
+    return ReviewerProfile.objects.create(
+        user=user, name=data.name, affiliation_name=data.affiliation_name, affiliation_uscc=uscc,
+        affiliation_id=organisations.get(uscc), title=data.title, expertise=list(data.expertise),
+        regions=list(data.regions), phone=data.phone, load_limit=data.load_limit,
+    )
+
+
+def password_link(user: User) -> str:
+    """The path where a new reviewer sets a password (Django's password-reset token: single use, expiring)."""
+    return reverse("reviews:set_password", kwargs={
+        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)})
+
+
+def _send_welcome(user_ids: list[int]) -> None:
+    base = getattr(settings, "PORTAL_BASE_URL", "")
+    for user in User.objects.filter(pk__in=user_ids):
+        send_mail(
+            _("You have been added to the expert pool"),
+            _("Dear %(name)s,\n\nThe program office added you to its expert pool. Set your password here:\n%(link)s\n"
+              "\nYour user name is %(username)s.") % {"name": user.full_name, "link": base + password_link(user),
+                                                      "username": user.username},
+            None, [user.email],
+        )
+
+
+def _duplicate_emails(emails: list[str]) -> set[str]:
+    return set(User.objects.filter(username__in=emails).values_list("username", flat=True)) | set(
+        User.objects.filter(email__in=emails).values_list("email", flat=True))
+
+
+@transaction.atomic
+def reviewer_add(*, actor, data: ReviewerData) -> ReviewerProfile:
+    """An officer adds one reviewer; the reviewer gets an account and a link to set the password."""
+    require_officer(actor)
+    data.email = data.email.strip().lower()
+    if _duplicate_emails([data.email]):
+        raise ValidationError({"email": _("An account with this e-mail already exists.")})
+    uscc = normalise_uscc(data.affiliation_uscc)
+    organisations = dict(Organisation.objects.filter(uscc=uscc).values_list("uscc", "pk")) if uscc else {}
+    profile = _create_reviewer(data, organisations)
+    record_event(target=profile, actor=actor, action="add_reviewer", to_state="active")
+    transaction.on_commit(lambda: _send_welcome([profile.user_id]))
+    return profile
+
+
+@dataclass
+class ImportResult:
+    created: list[ReviewerProfile]
+
+
+@transaction.atomic
+def reviewer_pool_import(*, actor, content: bytes) -> ImportResult:
+    """Import a pool from an Excel file: all rows or none. Raises ValidationError listing every bad row."""
+    require_officer(actor)
+    rows, problems = read_pool(content, known_regions=set(Region.objects.values_list("code", flat=True)))
+    taken = _duplicate_emails([r.email for r in rows])
+    problems += [_("Row %(row)s: an account with the e-mail %(email)s already exists.")
+                 % {"row": r.row, "email": r.email} for r in rows if r.email in taken]
+    if problems:
+        raise ValidationError(sorted(problems, key=_row_number), code="bad_rows")
+    organisations = dict(Organisation.objects.filter(uscc__in=[r.affiliation_uscc for r in rows if r.affiliation_uscc])
+                         .values_list("uscc", "pk"))
+    created = [_create_reviewer(row, organisations) for row in rows]
+    for profile in created:
+        record_event(target=profile, actor=actor, action="import_reviewer", to_state="active")
+    ids = [p.user_id for p in created]
+    transaction.on_commit(lambda: _send_welcome(ids))
+    return ImportResult(created=created)
+
+
+def _row_number(message: str) -> int:
+    digits = "".join(ch if ch.isdigit() else " " for ch in message).split()
+    return int(digits[0]) if digits else 0
+
+
+@transaction.atomic
+def conflict_declare_standing(*, actor, reviewer: ReviewerProfile, uscc: str, reason: str) -> DeclaredConflict:
+    """A standing tie with an organisation (a parent group, a former employer), declared by the reviewer or
+    recorded by an officer; every application of that organisation's family is then a conflict."""
+    if not (getattr(actor, "is_officer", False) or reviewer.user_id == actor.pk):
+        raise PermissionDenied(_("Only the reviewer or a program officer may do this."))
+    code = normalise_uscc(uscc)
+    if len(code) != 18 or not (reason or "").strip():
+        raise ValidationError(_("Give the organisation's 18-character credit code and the reason."))
+    conflict = DeclaredConflict.objects.create(reviewer=reviewer, uscc=code, reason=reason.strip())
+    record_event(target=reviewer, actor=actor, action="declare_standing_conflict", reason=reason.strip(),
+                 data={"uscc": code})
+    return conflict
+
+
+# --- rounds and assignment ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def round_open(*, actor, track: Track, reviewers_per_application: int | None = None, deadline: dt.date | None = None,
+               blind: bool = True, random_draw: bool = False) -> ReviewRound:
+    """Open the expert review of a track, with the guide's procedure parameters (portal defaults where silent)."""
+    require_officer(actor)
+    Track.objects.select_for_update().get(pk=track.pk)
+    if ReviewRound.objects.filter(track=track).exists():
+        raise ValidationError(_("The expert review of this track is already open."), code="exists")
+    count = reviewers_per_application or procedure_for(track).reviewers_per_application
+    if not 1 <= count <= 15:
+        raise ValidationError({"reviewers_per_application": _("Choose from 1 to 15 reviewers per application.")})
+    review_round = ReviewRound.objects.create(track=track, reviewers_per_application=count, deadline=deadline,
+                                              blind=blind, random_draw=random_draw, created_by=actor)
+    record_event(target=review_round, actor=actor, action="open", to_state=review_round.state,
+                 data={"reviewers_per_application": count, "blind": blind, "random_draw": random_draw})
+    return review_round
+
+
+@transaction.atomic
+def round_update(*, actor, review_round: ReviewRound, reviewers_per_application: int, deadline: dt.date | None,
+                 blind: bool, random_draw: bool) -> ReviewRound:
+    require_officer(actor)
+    locked = lock_round(review_round)
+    if locked.state != RoundState.ASSIGNING:
+        raise ValidationError(_("The settings can change only before the review starts."), code="wrong_state")
+    if not 1 <= reviewers_per_application <= 15:
+        raise ValidationError({"reviewers_per_application": _("Choose from 1 to 15 reviewers per application.")})
+    locked.reviewers_per_application, locked.deadline = reviewers_per_application, deadline
+    locked.blind, locked.random_draw = blind, random_draw
+    locked.save(update_fields=["reviewers_per_application", "deadline", "blind", "random_draw"])
+    record_event(target=locked, actor=actor, action="settings", data={
+        "reviewers_per_application": reviewers_per_application, "blind": blind, "random_draw": random_draw,
+        "deadline": deadline.isoformat() if deadline else None})
+    return locked
+
+
+def round_applications(review_round: ReviewRound):
+    """The applications a round reviews: the track's applications in expert review."""
+    return Application.objects.filter(track_id=review_round.track_id, status=Status.PASSED)
+
+
+@dataclass
+class Proposal:
+    created: int
+    shortfall: dict[int, int]  # application id → reviewers still missing
+    seed: int | None
+
+
+@transaction.atomic
+def assignment_propose(*, actor, review_round: ReviewRound, seed: int | None = None) -> Proposal:
+    """Fill every application up to the round's number of reviewers (a first proposal, or replacements for
+    declared conflicts and removals). New assignments are proposed; the officer confirms them."""
+    require_officer(actor)
+    locked = lock_round(review_round)
+    if locked.state not in (RoundState.ASSIGNING, RoundState.REVIEWING):
+        raise ValidationError(_("Reviewers can be assigned only before the awards are proposed."), code="wrong_state")
+    applications = list(round_applications(locked).values_list("pk", flat=True))
+    reviewers = list(ReviewerProfile.objects.filter(active=True).select_for_update())
+    active = list(Assignment.objects.filter(round=locked, state__in=ACTIVE_ASSIGNMENT)
+                  .values_list("application_id", "reviewer_id"))
+    ever = set(Assignment.objects.filter(application_id__in=applications).values_list("application_id", "reviewer_id"))
+    load: dict[int, int] = {}
+    held: dict[int, int] = {}
+    for application_id, reviewer_id in active:
+        load[reviewer_id] = load.get(reviewer_id, 0) + 1
+        held[application_id] = held.get(application_id, 0) + 1
+    conflicts = conflict_matrix(applications, reviewers)
+    allowed = {a: {r.pk for r in reviewers if (a, r.pk) not in conflicts and (a, r.pk) not in ever}
+               for a in applications}
+    matches = expertise_matches(locked.track, reviewers, applications)
+    if locked.random_draw and seed is None:
+        seed = random.SystemRandom().randrange(1, 2**62)
+    problem = solver.Problem(
+        needs={a: locked.reviewers_per_application - held.get(a, 0) for a in applications},
+        capacity={r.pk: max(0, r.load_limit - load.get(r.pk, 0)) for r in reviewers},
+        load=load, allowed=allowed, matches=matches,
+    )
+    chosen = solver.solve(problem, seed=seed if locked.random_draw else None)
+    rows = [Assignment(round=locked, application_id=a, reviewer_id=r, state=AssignmentState.PROPOSED,
+                       expertise_match=(a, r) in matches) for a, ids in chosen.items() for r in ids]
+    Assignment.objects.bulk_create(rows)
+    shortfall = {a: need - len(chosen.get(a, [])) for a, need in problem.needs.items()
+                 if need - len(chosen.get(a, [])) > 0}
+    if locked.random_draw:
+        locked.seed = seed
+        locked.save(update_fields=["seed"])
+    record_event(target=locked, actor=actor, action="propose_assignment", from_state=locked.state,
+                 to_state=locked.state, data={"created": len(rows), "seed": seed if locked.random_draw else None,
+                                              "shortfall": {str(k): v for k, v in shortfall.items()}})
+    return Proposal(created=len(rows), shortfall=shortfall, seed=seed if locked.random_draw else None)
+
+
+@transaction.atomic
+def assignment_add(*, actor, review_round: ReviewRound, application: Application,
+                   reviewer: ReviewerProfile) -> Assignment:
+    """The officer assigns a reviewer by hand; a conflicted reviewer or one at the load limit is refused."""
+    require_officer(actor)
+    locked = lock_round(review_round)
+    if locked.state not in (RoundState.ASSIGNING, RoundState.REVIEWING):
+        raise ValidationError(_("Reviewers can be assigned only before the awards are proposed."), code="wrong_state")
+    profile = ReviewerProfile.objects.select_for_update().get(pk=reviewer.pk)
+    if not round_applications(locked).filter(pk=application.pk).exists():
+        raise ValidationError(_("This application is not in this round's expert review."))
+    if not profile.active:
+        raise ValidationError(_("This reviewer is not active."))
+    if (application.pk, profile.pk) in conflict_matrix([application.pk], [profile]):
+        raise ValidationError(_("%(name)s has a conflict of interest with this application.") % {"name": profile.name})
+    if Assignment.objects.filter(application=application, reviewer=profile).exists():
+        raise ValidationError(_("%(name)s was already assigned to this application.") % {"name": profile.name})
+    if Assignment.objects.filter(round=locked, reviewer=profile, state__in=ACTIVE_ASSIGNMENT).count() \
+            >= profile.load_limit:
+        raise ValidationError(_("%(name)s already has %(n)s applications, the load limit.")
+                              % {"name": profile.name, "n": profile.load_limit})
+    state = AssignmentState.PROPOSED if locked.state == RoundState.ASSIGNING else AssignmentState.CONFIRMED
+    created = Assignment.objects.create(
+        round=locked, application=application, reviewer=profile, state=state, source=Assignment.Source.MANUAL,
+        expertise_match=bool(expertise_matches(locked.track, [profile], [application.pk])))
+    record_event(target=created, actor=actor, action="add", to_state=state)
+    if state == AssignmentState.CONFIRMED:
+        _queue_dossier(created.application_id, locked.blind)
+    return created
+
+
+@transaction.atomic
+def assignment_confirm(*, actor, assignment: Assignment) -> Assignment:
+    require_officer(actor)
+    locked = _lock_assignment(assignment)
+    check_state(ASSIGNMENT_TRANSITIONS, "confirm", locked.state, locked.get_state_display())
+    if locked.round.state != RoundState.REVIEWING:
+        raise ValidationError(_("Start the review to confirm the whole proposal."), code="wrong_state")
+    before, locked.state = locked.state, AssignmentState.CONFIRMED
+    locked.save(update_fields=["state"])
+    record_event(target=locked, actor=actor, action="confirm", from_state=before, to_state=locked.state)
+    _queue_dossier(locked.application_id, locked.round.blind)
+    return locked
+
+
+@transaction.atomic
+def assignment_remove(*, actor, assignment: Assignment, reason: str) -> Assignment:
+    require_officer(actor)
+    locked = _lock_assignment(assignment)
+    transition = check_state(ASSIGNMENT_TRANSITIONS, "remove", locked.state, locked.get_state_display())
+    reason = checked_reason(transition, reason)
+    if Review.objects.filter(assignment=locked, state=ReviewState.SUBMITTED).exists():
+        raise ValidationError(_("This reviewer has submitted the review; reopen it first if it must go."))
+    before, locked.state = locked.state, AssignmentState.REMOVED
+    locked.save(update_fields=["state"])
+    record_event(target=locked, actor=actor, action="remove", from_state=before, to_state=locked.state, reason=reason)
+    return locked
+
+
+@transaction.atomic
+def round_start_review(*, actor, review_round: ReviewRound) -> ReviewRound:
+    """The officer confirms the proposed assignment; reviewers are told and see their applications."""
+    require_officer(actor)
+    locked = lock_round(review_round)
+    check_state(ROUND_TRANSITIONS, "start_review", locked.state, locked.get_state_display())
+    proposed = Assignment.objects.filter(round=locked, state=AssignmentState.PROPOSED)
+    if not proposed.exists():
+        raise ValidationError(_("Propose the assignment first."))
+    confirmed = proposed.update(state=AssignmentState.CONFIRMED)
+    before, locked.state = locked.state, RoundState.REVIEWING
+    locked.save(update_fields=["state"])
+    record_event(target=locked, actor=actor, action="start_review", from_state=before, to_state=locked.state,
+                 data={"confirmed": confirmed})
+    for application_id in round_applications(locked).values_list("pk", flat=True):
+        _queue_dossier(application_id, locked.blind)
+    return locked
+
+
+def _queue_dossier(application_id: int, blind: bool) -> None:
+    from ipgrants.background import run_later
+
+    from .tasks import generate_dossier
+
+    Dossier.objects.update_or_create(application_id=application_id,
+                                     defaults={"blind": blind, "status": Dossier.Status.PENDING})
+    transaction.on_commit(lambda: run_later(generate_dossier, application_id=application_id))
+
+
+# --- the reviewer ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assignment_accept(*, actor, assignment: Assignment) -> Assignment:
+    """The reviewer declares no conflict of interest; the application opens and a draft review starts."""
+    locked = _lock_assignment(assignment)
+    _require_assigned_reviewer(actor, locked)
+    check_state(ASSIGNMENT_TRANSITIONS, "accept", locked.state, locked.get_state_display())
+    before, locked.state = locked.state, AssignmentState.ACCEPTED
+    locked.save(update_fields=["state"])
+    Review.objects.get_or_create(assignment=locked)
+    record_event(target=locked, actor=actor, action="accept", from_state=before, to_state=locked.state,
+                 reason=_("No conflict of interest declared."))
+    return locked
+
+
+@transaction.atomic
+def assignment_declare_conflict(*, actor, assignment: Assignment, reason: str) -> Assignment:
+    """The reviewer declares a conflict: the assignment drops and the officer is asked to replace it."""
+    locked = _lock_assignment(assignment)
+    _require_assigned_reviewer(actor, locked)
+    transition = check_state(ASSIGNMENT_TRANSITIONS, "declare_conflict", locked.state, locked.get_state_display())
+    reason = checked_reason(transition, reason)
+    before, locked.state = locked.state, AssignmentState.CONFLICT
+    locked.save(update_fields=["state"])
+    DeclaredConflict.objects.create(reviewer=locked.reviewer, application_id=locked.application_id, reason=reason)
+    record_event(target=locked, actor=actor, action="declare_conflict", from_state=before, to_state=locked.state,
+                 reason=reason)
+    return locked
+
+
+def _lock_review(review: Review) -> Review:
+    return Review.objects.select_for_update().select_related(
+        "assignment__reviewer", "assignment__round__track__program").get(pk=review.pk)
+
+
+@dataclass
+class ScoreData:
+    scores: dict[int, tuple[Decimal | None, str]]  # criterion id → (score, comment)
+    opinion: str = ""
+    recommendation: str = ""
+
+
+def _score_problems(criteria, data: ScoreData, *, complete: bool) -> dict[str, list[str]]:
+    problems: dict[str, list[str]] = {}
+    for criterion in criteria:
+        score, _comment = data.scores.get(criterion.pk, (None, ""))
+        if score is None:
+            if complete:
+                problems.setdefault(f"score_{criterion.pk}", []).append(_("Give a score from %(min)s to %(max)s.")
+                                                                         % {"min": SCORE_MIN, "max": SCORE_MAX})
+        elif not (SCORE_MIN <= score <= SCORE_MAX) or score.as_tuple().exponent < -2:
+            problems.setdefault(f"score_{criterion.pk}", []).append(
+                _("A score is a number from %(min)s to %(max)s with at most two decimals.")
+                % {"min": SCORE_MIN, "max": SCORE_MAX})
+    if complete and not data.opinion.strip():
+        problems.setdefault("opinion", []).append(_("Write your overall opinion."))
+    if data.recommendation and data.recommendation not in Recommendation.values:
+        problems.setdefault("recommendation", []).append(_("Choose a recommendation."))
+    elif complete and not data.recommendation:
+        problems.setdefault("recommendation", []).append(_("Choose a recommendation."))
+    return problems
+
+
+def _write_scores(review: Review, criteria, data: ScoreData) -> None:
+    existing = {s.criterion_id: s for s in review.scores.all()}
+    for criterion in criteria:
+        score, comment = data.scores.get(criterion.pk, (None, ""))
+        row = existing.get(criterion.pk) or ReviewScore(review=review, criterion=criterion)
+        row.score, row.comment = score, (comment or "").strip()
+        row.save()
+
+
+def _editable_review(actor, review: Review) -> tuple[Review, list]:
+    locked = _lock_review(review)
+    _require_assigned_reviewer(actor, locked.assignment)
+    if locked.assignment.state != AssignmentState.ACCEPTED:
+        raise ValidationError(_("This assignment is no longer yours to score."), code="wrong_state")
+    if locked.assignment.round.state != RoundState.REVIEWING:
+        raise ValidationError(_("The review of this track is closed."), code="wrong_state")
+    rubric = rubric_for(locked.assignment.round.track)
+    return locked, list(rubric.criteria.all()) if rubric else []
+
+
+@transaction.atomic
+def review_save(*, actor, review: Review, data: ScoreData) -> Review:
+    """Keep a draft: scores may be missing, but those given must be in range."""
+    locked, criteria = _editable_review(actor, review)
+    if locked.state != ReviewState.DRAFT:
+        raise ValidationError(_("A submitted review is locked; an officer may reopen it."), code="wrong_state")
+    problems = _score_problems(criteria, data, complete=False)
+    if problems:
+        raise ValidationError(problems)
+    _write_scores(locked, criteria, data)
+    locked.opinion, locked.recommendation = data.opinion.strip(), data.recommendation
+    locked.save(update_fields=["opinion", "recommendation", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def review_submit(*, actor, review: Review, data: ScoreData) -> Review:
+    """Submit the review: every criterion scored, the weighted total fixed; the review is then locked."""
+    from .scoring import weighted_total
+
+    locked, criteria = _editable_review(actor, review)
+    check_state(REVIEW_TRANSITIONS, "submit", locked.state, locked.get_state_display())
+    if not criteria:
+        raise ValidationError(_("This track has no review criteria; ask the office to set a rubric."))
+    problems = _score_problems(criteria, data, complete=True)
+    if problems:
+        raise ValidationError(problems)
+    _write_scores(locked, criteria, data)
+    before = locked.state
+    locked.total = weighted_total([(data.scores[c.pk][0], c.weight) for c in criteria])
+    locked.opinion, locked.recommendation = data.opinion.strip(), data.recommendation
+    locked.state, locked.submitted_at = ReviewState.SUBMITTED, timezone.now()
+    locked.save(update_fields=["total", "opinion", "recommendation", "state", "submitted_at", "updated_at"])
+    record_event(target=locked, actor=actor, action="submit", from_state=before, to_state=locked.state,
+                 data={"total": f"{locked.total:.2f}"})
+    return locked
+
+
+@transaction.atomic
+def review_reopen(*, actor, review: Review, reason: str) -> Review:
+    """An officer reopens a submitted review (the reviewer may change it and submit again)."""
+    require_officer(actor)
+    locked = _lock_review(review)
+    transition = check_state(REVIEW_TRANSITIONS, "reopen", locked.state, locked.get_state_display())
+    reason = checked_reason(transition, reason)
+    if locked.assignment.round.state != RoundState.REVIEWING:
+        raise ValidationError(_("Reviews can be reopened only while the review runs."), code="wrong_state")
+    before, locked.state, locked.total = locked.state, ReviewState.DRAFT, None
+    locked.save(update_fields=["state", "total", "updated_at"])
+    record_event(target=locked, actor=actor, action="reopen", from_state=before, to_state=locked.state, reason=reason)
+    return locked
+
+
+def parse_score(value) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        return Decimal("-1")  # reported as out of range
+    return number if number.is_finite() else Decimal("-1")
+
+
+def dossier_render(*, application_id: int) -> None:
+    """Render and store the reviewers' PDF of an application (background work)."""
+    from django.core.files.base import ContentFile
+
+    from .exports import dossier_pdf
+
+    dossier = Dossier.objects.filter(application_id=application_id).select_related("application").first()
+    if dossier is None:
+        return
+    try:
+        content = dossier_pdf(dossier.application, blind=dossier.blind)
+    except Exception:
+        Dossier.objects.filter(pk=dossier.pk).update(status=Dossier.Status.FAILED)
+        raise
+    with transaction.atomic():
+        locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        old = locked.pdf_file.name if locked.pdf_file else None
+        locked.pdf_file.save(f"{dossier.application.reference}-review.pdf", ContentFile(content), save=False)
+        locked.status = Dossier.Status.READY
+        locked.save(update_fields=["pdf_file", "status"])
+        if old and old != locked.pdf_file.name:
+            storage = locked.pdf_file.storage
+            transaction.on_commit(lambda: storage.delete(old))

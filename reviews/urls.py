@@ -1,0 +1,33 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from . import views
+
+app_name = "reviews"
+
+urlpatterns = [
+    path("expert-review/", views.overview, name="overview"),
+    path("expert-review/pool/", views.pool, name="pool"),
+    path("expert-review/tracks/<int:track_id>/", views.round_page, name="round"),
+    path("expert-review/tracks/<int:track_id>/add/", views.assignment_add, name="assignment_add"),
+    path("expert-review/tracks/<int:track_id>/step/<str:step>/", views.round_step, name="round_step"),
+    path("expert-review/tracks/<int:track_id>/ranking/", views.ranking_page, name="ranking"),
+    path("expert-review/tracks/<int:track_id>/ranking.xlsx", views.ranking_export, name="ranking_export"),
+    path("expert-review/tracks/<int:track_id>/decision/", views.decision, name="decision"),
+    path("expert-review/assignments/<int:pk>/<str:step>/", views.assignment_step, name="assignment_step"),
+    path("expert-review/reviews/<int:pk>/reopen/", views.review_reopen, name="review_reopen"),
+    path("expert-review/awards/<int:pk>/notice.pdf", views.notice_pdf, name="notice_pdf"),
+    path("expert-review/awards/<int:pk>/<str:step>/", views.award_step, name="award_step"),
+    path("expert-review/objections/<int:pk>/<str:step>/", views.objection_step, name="objection_step"),
+    path("reviewer/", views.queue, name="queue"),
+    path("reviewer/assignments/<int:pk>/", views.assignment_page, name="assignment"),
+    path("reviewer/assignments/<int:pk>/declare/<str:step>/", views.declare, name="declare"),
+    path("reviewer/assignments/<int:pk>/pdf/", views.dossier_pdf, name="dossier_pdf"),
+    path("publicity/", views.publicity_index, name="publicity_index"),
+    path("publicity/<int:pk>/", views.publicity, name="publicity"),
+    path("experts/set-password/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(
+        template_name="reviews/set_password.html", success_url=reverse_lazy("reviews:password_set")),
+        name="set_password"),
+    path("experts/set-password/done/", auth_views.PasswordResetCompleteView.as_view(
+        template_name="reviews/set_password_done.html"), name="password_set"),
+]

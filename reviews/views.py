@@ -1,0 +1,480 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from applications.models import Status
+from ipgrants.pagination import paginate
+from programs.models import Track
+from programs.procedure import procedure_for
+from programs.selectors import rubric_for
+
+from . import decisions, services
+from .forms import (
+    AddAssignmentForm,
+    AmountForm,
+    ImportForm,
+    ObjectionForm,
+    ReasonForm,
+    ReviewerForm,
+    RoundForm,
+    ScoreForm,
+)
+from .models import (
+    ASSIGNMENT_TRANSITIONS,
+    AWARD_TRANSITIONS,
+    OBJECTION_TRANSITIONS,
+    ROUND_TRANSITIONS,
+    Assignment,
+    AssignmentState,
+    Award,
+    Dossier,
+    Objection,
+    Review,
+    ReviewState,
+    RoundState,
+)
+from .selectors import (
+    assignment_for_reviewer,
+    assignment_rows,
+    awards_of,
+    objections_of,
+    other_reviews,
+    pool_page,
+    publicity_list,
+    publicity_round,
+    ranking,
+    review_of,
+    reviewer_loads,
+    reviewer_queue,
+    round_for_officer,
+    tracks_in_review,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _officer(request) -> None:
+    if not (request.user.is_authenticated and request.user.is_officer):
+        raise Http404
+
+
+def _errors(request, exc: Exception) -> None:
+    if isinstance(exc, ValidationError):
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, str(exc))
+
+
+def _round_or_404(request, track_id: int):
+    review_round = round_for_officer(request.user, track_id)
+    if review_round is None:
+        raise Http404
+    return review_round
+
+
+# --- officer: overview, pool -------------------------------------------------------------------------------------
+
+
+@login_required
+def overview(request):
+    _officer(request)
+    page, querystring = paginate(request, tracks_in_review(), per_page=25)
+    return render(request, "reviews/overview.html", {"page": page, "querystring": querystring})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pool(request):
+    _officer(request)
+    import_form, add_form, problems = ImportForm(), ReviewerForm(), []
+    if request.method == "POST" and request.POST.get("action") == "import":
+        import_form = ImportForm(request.POST, request.FILES)
+        if import_form.is_valid():
+            try:
+                result = services.reviewer_pool_import(actor=request.user,
+                                                       content=import_form.cleaned_data["file"].read())
+            except ValidationError as exc:
+                problems = exc.messages
+            else:
+                messages.success(request, _("%(n)s reviewers imported; each was sent a link to set a password.")
+                                 % {"n": len(result.created)})
+                return redirect("reviews:pool")
+    elif request.method == "POST":
+        add_form = ReviewerForm(request.POST)
+        if add_form.is_valid():
+            try:
+                profile = services.reviewer_add(actor=request.user, data=add_form.reviewer_data())
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    add_form.add_error(field if field in add_form.fields else None, errors)
+            else:
+                messages.success(request, _("%(name)s was added; a link to set a password was sent.")
+                                 % {"name": profile.name})
+                return redirect("reviews:pool")
+    page, querystring = paginate(request, pool_page(), per_page=50)
+    return render(request, "reviews/pool.html", {"page": page, "querystring": querystring,
+                                                 "import_form": import_form, "add_form": add_form,
+                                                 "problems": problems})
+
+
+# --- officer: the round and its assignment -----------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_page(request, track_id: int):
+    _officer(request)
+    track = get_object_or_404(Track.objects.select_related("program"), pk=track_id)
+    review_round = round_for_officer(request.user, track_id)
+    procedure = procedure_for(track)
+    initial = {"reviewers_per_application": procedure.reviewers_per_application, "blind": True}
+    if review_round is not None:
+        initial = {"reviewers_per_application": review_round.reviewers_per_application,
+                   "deadline": review_round.deadline, "blind": review_round.blind,
+                   "random_draw": review_round.random_draw}
+    form = RoundForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if review_round is None:
+                services.round_open(actor=request.user, track=track, **data)
+            else:
+                services.round_update(actor=request.user, review_round=review_round, **data)
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("Settings saved."))
+            return redirect("reviews:round", track_id=track_id)
+    rows = assignment_rows(review_round) if review_round else []
+    loads = reviewer_loads(review_round) if review_round else []
+    add_form = AddAssignmentForm(applications=[r.application for r in rows if r.application.status == Status.PASSED],
+                                 reviewers=[r for r in loads if r.active])
+    return render(request, "reviews/round.html", {
+        "track": track, "round": review_round, "form": form, "rows": rows, "loads": loads,
+        "procedure": procedure, "add_form": add_form, "reason_form": ReasonForm(),
+        "steps": ROUND_TRANSITIONS, "assignment_steps": ASSIGNMENT_TRANSITIONS,
+        "proposed": any(a.state == AssignmentState.PROPOSED for r in rows for a in r.assignments),
+        "conflicts": sum(1 for r in rows for a in r.assignments if a.state == AssignmentState.CONFLICT),
+    })
+
+
+@login_required
+@require_POST
+def round_step(request, track_id: int, step: str):
+    review_round = _round_or_404(request, track_id)
+    reason = ReasonForm(request.POST)
+    reason.is_valid()
+    actions = {
+        "propose_assignment": lambda: services.assignment_propose(actor=request.user, review_round=review_round),
+        "start_review": lambda: services.round_start_review(actor=request.user, review_round=review_round),
+        "propose": lambda: decisions.round_propose(
+            actor=request.user, review_round=review_round,
+            application_ids=[int(v) for v in request.POST.getlist("application") if v.isdigit()] or None),
+        "withdraw_proposal": lambda: decisions.round_withdraw_proposal(
+            actor=request.user, review_round=review_round, reason=reason.cleaned_data.get("reason", "")),
+        "start_publicity": lambda: decisions.round_start_publicity(actor=request.user, review_round=review_round),
+        "close": lambda: decisions.round_close(actor=request.user, review_round=review_round),
+    }
+    if step not in actions:
+        raise Http404
+    try:
+        result = actions[step]()
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+    else:
+        if step == "propose_assignment":
+            missing = sum(result.shortfall.values())
+            messages.success(request, _("%(n)s assignments proposed.") % {"n": result.created})
+            if missing:
+                messages.warning(request, _("%(n)s places could not be filled without a conflict or going past a "
+                                            "load limit: add reviewers to the pool.") % {"n": missing})
+        else:
+            messages.success(request, _("Done: %(step)s.") % {"step": ROUND_TRANSITIONS.get(step).label
+                                                               if step in ROUND_TRANSITIONS else step})
+    target = "reviews:round" if step in ("propose_assignment", "start_review") else "reviews:decision"
+    if step == "withdraw_proposal":
+        target = "reviews:ranking"
+    return redirect(target, track_id=track_id)
+
+
+@login_required
+@require_POST
+def assignment_add(request, track_id: int):
+    review_round = _round_or_404(request, track_id)
+    rows = assignment_rows(review_round)
+    form = AddAssignmentForm(request.POST, applications=[r.application for r in rows],
+                             reviewers=reviewer_loads(review_round))
+    if form.is_valid():
+        application = next(r.application for r in rows if r.application.pk == form.cleaned_data["application"])
+        reviewer = next(r for r in reviewer_loads(review_round) if r.pk == form.cleaned_data["reviewer"])
+        try:
+            services.assignment_add(actor=request.user, review_round=review_round, application=application,
+                                    reviewer=reviewer)
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("Reviewer assigned."))
+    else:
+        messages.error(request, _("Choose an application and a reviewer."))
+    return redirect("reviews:round", track_id=track_id)
+
+
+@login_required
+@require_POST
+def assignment_step(request, pk: int, step: str):
+    _officer(request)
+    assignment = get_object_or_404(Assignment.objects.select_related("round"), pk=pk)
+    if step not in ("confirm", "remove"):
+        raise Http404
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    try:
+        if step == "confirm":
+            services.assignment_confirm(actor=request.user, assignment=assignment)
+        else:
+            services.assignment_remove(actor=request.user, assignment=assignment,
+                                       reason=form.cleaned_data.get("reason", ""))
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Done: %(step)s.") % {"step": ASSIGNMENT_TRANSITIONS[step].label})
+    return redirect("reviews:round", track_id=assignment.round.track_id)
+
+
+@login_required
+@require_POST
+def review_reopen(request, pk: int):
+    _officer(request)
+    review = get_object_or_404(Review.objects.select_related("assignment__round"), pk=pk)
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    try:
+        services.review_reopen(actor=request.user, review=review, reason=form.cleaned_data.get("reason", ""))
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("The review was reopened; the reviewer may change it and submit again."))
+    return redirect("reviews:ranking", track_id=review.assignment.round.track_id)
+
+
+# --- officer: ranking and decision -------------------------------------------------------------------------------
+
+
+@login_required
+def ranking_page(request, track_id: int):
+    review_round = _round_or_404(request, track_id)
+    rows = ranking(review_round)
+    track = review_round.track
+    limit = track.max_awards if track.max_awards is not None else len(rows)
+    return render(request, "reviews/ranking.html", {
+        "round": review_round, "track": track, "rows": rows, "procedure": procedure_for(track),
+        "default_ids": {r.application.pk for r in rows if r.rank and r.rank <= limit
+                        and r.application.status == Status.PASSED},
+        "can_propose": review_round.state == RoundState.REVIEWING, "steps": ROUND_TRANSITIONS,
+        "reason_form": ReasonForm(),
+    })
+
+
+@login_required
+def ranking_export(request, track_id: int):
+    from .exports import ranking_xlsx
+
+    review_round = _round_or_404(request, track_id)
+    response = HttpResponse(ranking_xlsx([review_round]), content_type=XLSX)
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="ranking-{review_round.track.program.reference_prefix}-' \
+                                      f'{review_round.track.code}-{stamp}.xlsx"'
+    return response
+
+
+@login_required
+def decision(request, track_id: int):
+    review_round = _round_or_404(request, track_id)
+    awards = awards_of(review_round)
+    return render(request, "reviews/decision.html", {
+        "round": review_round, "track": review_round.track, "awards": awards,
+        "objections": objections_of(review_round), "steps": ROUND_TRANSITIONS, "award_steps": AWARD_TRANSITIONS,
+        "objection_steps": OBJECTION_TRANSITIONS, "reason_form": ReasonForm(),
+        "total": sum((a.amount for a in awards if a.state != "not_funded"), 0),
+        "publicity_over": review_round.publicity_ends is not None
+        and timezone.localdate() > review_round.publicity_ends,
+    })
+
+
+@login_required
+@require_POST
+def award_step(request, pk: int, step: str):
+    _officer(request)
+    award = get_object_or_404(Award.objects.select_related("round"), pk=pk)
+    if step not in AWARD_TRANSITIONS:
+        raise Http404
+    try:
+        if step == "adjust":
+            form = AmountForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError([e for errors in form.errors.values() for e in errors])
+            decisions.award_adjust(actor=request.user, award=award, amount=form.cleaned_data["amount"],
+                                   reason=form.cleaned_data["reason"])
+        elif step == "approve":
+            decisions.award_approve(actor=request.user, award=award)
+        else:
+            form = ReasonForm(request.POST)
+            form.is_valid()
+            decisions.award_not_fund(actor=request.user, award=award, reason=form.cleaned_data.get("reason", ""))
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Done: %(step)s.") % {"step": AWARD_TRANSITIONS[step].label})
+    return redirect("reviews:decision", track_id=award.round.track_id)
+
+
+@login_required
+@require_POST
+def objection_step(request, pk: int, step: str):
+    _officer(request)
+    objection = get_object_or_404(Objection.objects.select_related("round"), pk=pk)
+    if step not in OBJECTION_TRANSITIONS:
+        raise Http404
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    try:
+        decisions.objection_resolve(actor=request.user, objection=objection, step=step,
+                                    resolution=form.cleaned_data.get("reason", ""))
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("The resolution was recorded."))
+    return redirect("reviews:decision", track_id=objection.round.track_id)
+
+
+@login_required
+def notice_pdf(request, pk: int):
+    """The approval notice: for officers and the applicant organisation's members."""
+    award = get_object_or_404(Award.objects.select_related("application"), pk=pk)
+    user = request.user
+    member = user.is_applicant and user.memberships.filter(organisation_id=award.application.organisation_id).exists()
+    if not (user.is_officer or member) or award.notice_status != Dossier.Status.READY or not award.notice_file:
+        raise Http404
+    return FileResponse(award.notice_file.open("rb"), as_attachment=True, content_type="application/pdf",
+                        filename=f"{award.application.reference}-立项通知书.pdf")
+
+
+# --- reviewer ----------------------------------------------------------------------------------------------------
+
+
+@login_required
+def queue(request):
+    if not request.user.is_reviewer:
+        raise Http404
+    page, querystring = paginate(request, reviewer_queue(request.user), per_page=25)
+    return render(request, "reviews/queue.html", {"page": page, "querystring": querystring})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assignment_page(request, pk: int):
+    from .exports import dossier_context
+
+    assignment = assignment_for_reviewer(request.user, pk)
+    if assignment.state == AssignmentState.CONFIRMED:
+        return render(request, "reviews/declare.html", {"assignment": assignment, "reason_form": ReasonForm(),
+                                                        "steps": ASSIGNMENT_TRANSITIONS})
+    review = review_of(assignment)
+    rubric = rubric_for(assignment.round.track)
+    criteria = list(rubric.criteria.all()) if rubric else []
+    initial = {"opinion": review.opinion, "recommendation": review.recommendation}
+    for s in review.scores.all():
+        initial[f"score_{s.criterion_id}"] = "" if s.score is None else f"{s.score.normalize():f}"
+        initial[f"comment_{s.criterion_id}"] = s.comment
+    form = ScoreForm(request.POST or None, criteria=criteria, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        submit = request.POST.get("action") == "submit"
+        service = services.review_submit if submit else services.review_save
+        try:
+            service(actor=request.user, review=review, data=form.score_data())
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                form.add_problems(exc.message_dict)
+            else:
+                form.add_error(None, exc.messages)
+            messages.error(request, _("Not saved: see the problems marked below."))
+        else:
+            messages.success(request, _("Review submitted.") if submit else _("Draft saved."))
+            return redirect("reviews:assignment", pk=pk)
+    dossier = Dossier.objects.filter(application_id=assignment.application_id).first()
+    return render(request, "reviews/assignment.html", {
+        "assignment": assignment, "review": review, "form": form,
+        "locked": review.state == ReviewState.SUBMITTED or assignment.round.state != RoundState.REVIEWING,
+        "others": other_reviews(assignment), "criteria": criteria, "dossier": dossier,
+        "application": dossier_context(assignment.application, blind=assignment.round.blind),
+    })
+
+
+@login_required
+@require_POST
+def declare(request, pk: int, step: str):
+    assignment = assignment_for_reviewer(request.user, pk)
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    try:
+        if step == "accept":
+            services.assignment_accept(actor=request.user, assignment=assignment)
+        elif step == "declare_conflict":
+            services.assignment_declare_conflict(actor=request.user, assignment=assignment,
+                                                 reason=form.cleaned_data.get("reason", ""))
+            messages.info(request, _("Your conflict was recorded; the office will assign someone else."))
+            return redirect("reviews:queue")
+        else:
+            raise Http404
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("reviews:assignment", pk=pk)
+
+
+@login_required
+def dossier_pdf(request, pk: int):
+    assignment = assignment_for_reviewer(request.user, pk)
+    if assignment.state != AssignmentState.ACCEPTED:
+        raise Http404
+    dossier = Dossier.objects.filter(application_id=assignment.application_id, status=Dossier.Status.READY).first()
+    if dossier is None or not dossier.pdf_file:
+        raise Http404
+    return FileResponse(dossier.pdf_file.open("rb"), as_attachment=True, content_type="application/pdf",
+                        filename=f"{assignment.application.reference}.pdf")
+
+
+# --- publicity (public) ------------------------------------------------------------------------------------------
+
+
+def publicity_index(request):
+    page, querystring = paginate(request, publicity_list(), per_page=25)
+    return render(request, "reviews/publicity_list.html", {"page": page, "querystring": querystring})
+
+
+@require_http_methods(["GET", "POST"])
+def publicity(request, pk: int):
+    review_round = publicity_round(pk)
+    awards = awards_of(review_round)
+    form = ObjectionForm(request.POST or None, awards=awards)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            raise Http404
+        if form.is_valid():
+            award = next((a for a in awards if a.pk == form.cleaned_data["award"]), None)
+            try:
+                decisions.objection_lodge(actor=request.user, review_round=review_round, award=award,
+                                          reason=form.cleaned_data["reason"])
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            else:
+                messages.success(request, _("Your objection was received; the office will answer it."))
+                return redirect("reviews:publicity", pk=pk)
+    return render(request, "reviews/publicity.html", {
+        "round": review_round, "track": review_round.track, "awards": awards, "form": form,
+        "open": review_round.state == RoundState.PUBLICITY and timezone.localdate() <= review_round.publicity_ends,
+    })

@@ -1,0 +1,230 @@
+"""Each page, per role: the officer's pages, the reviewer's pages (an unassigned reviewer gets 404), publicity."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from programs.selectors import rubric_for
+from reviews import decisions, services
+from reviews.models import Assignment, AssignmentState, Dossier, Review, ReviewState
+from tests.conftest import client_for
+from tests.organisations.factories import OrganisationFactory
+
+from .conftest import end_publicity, make_reviewer, passed_application, run_to_reviewing, score_all
+
+pytestmark = pytest.mark.django_db
+SECRET_ORG = "广州保密测试芯片有限公司"
+SECRET_PARTNER = "华南保密合作研究院"
+
+
+@pytest.fixture
+def setup(officer, pool_track, django_capture_on_commit_callbacks):
+    lead = OrganisationFactory(name=SECRET_ORG, contact_name="李保密")
+    partner = OrganisationFactory(name=SECRET_PARTNER, org_type="research_institute")
+    application = passed_application(pool_track, organisation=lead, partners=[partner])
+    reviewers = [make_reviewer() for _ in range(3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        review_round = run_to_reviewing(officer, pool_track, per_application=3)
+    assignment = Assignment.objects.filter(round=review_round).first()
+    return review_round, application, assignment, reviewers
+
+
+OFFICER_PAGES = ["overview", "pool", "round", "ranking", "ranking_export", "decision"]
+
+
+def officer_url(name, track_id):
+    return reverse(f"reviews:{name}", args=[] if name in ("overview", "pool") else [track_id])
+
+
+@pytest.mark.parametrize("name", OFFICER_PAGES)
+def test_officer_pages_per_role(client, name, setup, officer, applicant, reviewer, admin):
+    review_round = setup[0]
+    url = officer_url(name, review_round.track_id)
+    assert client.get(url).status_code == 302  # anonymous: sign in first
+    for outsider in (applicant, reviewer):
+        assert client_for(client, outsider).get(url).status_code == 404
+    response = client_for(client, officer).get(url)
+    assert response.status_code == 200
+    if name == "round":
+        assert SECRET_ORG in response.content.decode()  # officers see who applied
+    assert client_for(client, admin).get(url).status_code == 200
+
+
+def test_round_page_of_a_track_without_round_offers_to_open_it(client, officer, nansha):
+    passed_application(nansha)
+    response = client_for(client, officer).get(reverse("reviews:round", args=[nansha.pk]))
+    assert response.context["round"] is None and response.context["form"].initial["reviewers_per_application"] == 3
+    response = client.post(reverse("reviews:round", args=[nansha.pk]),
+                           {"reviewers_per_application": "5", "blind": "on"})
+    assert response.status_code == 302 and nansha.review_round.reviewers_per_application == 5
+
+
+def test_reviewer_queue_lists_only_own_assignments(client, setup, reviewer):
+    review_round, application, assignment, reviewers = setup
+    own = client_for(client, assignment.reviewer.user).get(reverse("reviews:queue"))
+    assert [a.pk for a in own.context["page"]] == [assignment.pk]
+    assert client_for(client, reviewer).get(reverse("reviews:queue")).context["page"].paginator.count == 0
+
+
+@pytest.mark.parametrize("who", ["officer", "applicant", "other_reviewer", "unassigned"])
+def test_assignment_page_is_404_for_everyone_but_the_assigned_reviewer(client, setup, request, who):
+    review_round, application, assignment, reviewers = setup
+    user = {
+        "officer": lambda: request.getfixturevalue("officer"),
+        "applicant": lambda: application.created_by,
+        "other_reviewer": lambda: Assignment.objects.exclude(reviewer=assignment.reviewer)
+        .filter(round=review_round).first().reviewer.user,
+        "unassigned": lambda: request.getfixturevalue("reviewer"),
+    }[who]()
+    client_for(client, user)
+    for url in (reverse("reviews:assignment", args=[assignment.pk]),
+                reverse("reviews:dossier_pdf", args=[assignment.pk])):
+        assert client.get(url).status_code == 404
+    assert client.post(reverse("reviews:declare", args=[assignment.pk, "accept"])).status_code == 404
+    assignment.refresh_from_db()
+    assert assignment.state == AssignmentState.CONFIRMED
+
+
+def test_reviewer_declares_before_seeing_the_application(client, setup):
+    review_round, application, assignment, reviewers = setup
+    client_for(client, assignment.reviewer.user)
+    page = client.get(reverse("reviews:assignment", args=[assignment.pk])).content.decode()
+    assert application.title not in page and "no-conflict" in page
+    client.post(reverse("reviews:declare", args=[assignment.pk, "accept"]))
+    page = client.get(reverse("reviews:assignment", args=[assignment.pk])).content.decode()
+    assert application.title in page and "score-form" in page
+
+
+def test_blind_review_hides_identity_in_the_page_and_the_pdf(client, setup):
+    review_round, application, assignment, reviewers = setup
+    client_for(client, assignment.reviewer.user)
+    client.post(reverse("reviews:declare", args=[assignment.pk, "accept"]))
+    page = client.get(reverse("reviews:assignment", args=[assignment.pk])).content.decode()
+    lead = application.organisation
+    partner = application.partners.get()
+    for secret in (SECRET_ORG, SECRET_PARTNER, lead.uscc, partner.uscc, "李保密", application.created_by.full_name):
+        assert secret not in page
+    assert "已隐去" in page and "合作单位 1" in page  # the page speaks the reader's language (Chinese by default)
+    assert "〔***〕牵头建设" in page  # the organisation's name typed in the plan is withheld too
+    assert Dossier.objects.get(application=application).status == Dossier.Status.READY
+    response = client.get(reverse("reviews:dossier_pdf", args=[assignment.pk]))
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages)
+    assert application.reference in text and application.title in text
+    for secret in (SECRET_ORG, SECRET_PARTNER, lead.uscc, partner.uscc):
+        assert secret not in text
+
+
+def test_open_review_shows_identity(client, officer, nansha, django_capture_on_commit_callbacks):
+    lead = OrganisationFactory(name=SECRET_ORG)
+    passed_application(nansha, organisation=lead)
+    [make_reviewer() for _ in range(3)]
+    review_round = services.round_open(actor=officer, track=nansha, blind=False)
+    services.assignment_propose(actor=officer, review_round=review_round)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.round_start_review(actor=officer, review_round=review_round)
+    assignment = Assignment.objects.filter(round=review_round).first()
+    services.assignment_accept(actor=assignment.reviewer.user, assignment=assignment)
+    page = client_for(client, assignment.reviewer.user).get(reverse("reviews:assignment", args=[assignment.pk]))
+    assert SECRET_ORG in page.content.decode()
+
+
+def test_scoring_through_the_page_keeps_typed_values_on_errors_and_then_submits(client, setup):
+    review_round, application, assignment, reviewers = setup
+    client_for(client, assignment.reviewer.user)
+    client.post(reverse("reviews:declare", args=[assignment.pk, "accept"]))
+    criteria = list(rubric_for(review_round.track).criteria.all())
+    url = reverse("reviews:assignment", args=[assignment.pk])
+    data = {f"score_{c.pk}": "80" for c in criteria} | {f"score_{criteria[0].pk}": "120", "opinion": "很好",
+                                                        "recommendation": "fund", "action": "submit"}
+    response = client.post(url, data)
+    assert response.status_code == 200 and 'value="120"' in response.content.decode()
+    assert Review.objects.get(assignment=assignment).state == ReviewState.DRAFT
+    data[f"score_{criteria[0].pk}"] = "90"
+    assert client.post(url, data).status_code == 302
+    review = Review.objects.get(assignment=assignment)
+    assert review.state == ReviewState.SUBMITTED and review.total == Decimal("83.00")  # 90×30 + 80×70 over 100
+
+
+def test_other_reviews_are_shown_only_after_submitting_ones_own(client, setup):
+    review_round, application, assignment, reviewers = setup
+    first, second = Assignment.objects.filter(round=review_round).order_by("pk")[:2]
+    score_all(first, 70, opinion="第一位专家的意见")
+    services.assignment_accept(actor=second.reviewer.user, assignment=second)
+    url = reverse("reviews:assignment", args=[second.pk])
+    page = client_for(client, second.reviewer.user).get(url).content.decode()
+    assert "第一位专家的意见" not in page
+    data = services.ScoreData(scores={c.pk: (Decimal(60), "") for c in rubric_for(review_round.track).criteria.all()},
+                              opinion="第二位", recommendation="fund")
+    services.review_submit(actor=second.reviewer.user, review=Review.objects.get(assignment=second), data=data)
+    assert "第一位专家的意见" in client.get(url).content.decode()
+
+
+def test_ranking_export_opens_with_numbers_and_translated_headers(client, setup, officer):
+    review_round, application, assignment, reviewers = setup
+    for a in Assignment.objects.filter(round=review_round):
+        score_all(a, 75)
+    client_for(client, officer)
+    client.cookies.load({"django_language": "zh-hans"})
+    response = client.get(reverse("reviews:ranking_export", args=[review_round.track_id]))
+    book = load_workbook(io.BytesIO(response.content))
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    assert header[:4] == ["排名", "申报编号", "项目名称", "综合得分"]
+    row = [c.value for c in sheet[2]]
+    assert row[0] == 1 and row[1] == application.reference and row[3] == 75 and isinstance(row[3], int | float)
+    assert row.count(75.0) >= 1 + 3 * 6  # the aggregate, then each expert's five criteria and total
+
+
+def test_publicity_page_is_public_and_takes_objections_from_signed_in_users(client, setup, officer, applicant):
+    review_round, application, assignment, reviewers = setup
+    for a in Assignment.objects.filter(round=review_round):
+        score_all(a, 80)
+    url = reverse("reviews:publicity", args=[review_round.pk])
+    assert client.get(url).status_code == 404  # nothing published yet
+    decisions.round_propose(actor=officer, review_round=review_round)
+    decisions.round_start_publicity(actor=officer, review_round=review_round)
+    response = client.get(url)
+    assert response.status_code == 200 and SECRET_ORG in response.content.decode()
+    assert client.post(url, {"reason": "匿名异议"}).status_code == 404
+    client_for(client, applicant)
+    response = client.post(url, {"reason": "该单位不在越秀区"})
+    assert response.status_code == 302 and review_round.objections.get().raised_by == applicant
+    end_publicity(review_round)
+    response = client.post(url, {"reason": "迟到"})
+    assert response.status_code == 200 and review_round.objections.count() == 1
+    assert "publicity period" in response.content.decode() or "公示期" in response.content.decode()
+
+
+def test_notice_pdf_for_officers_and_the_applicant_only(client, setup, officer, other_applicant, reviewer,
+                                                        django_capture_on_commit_callbacks):
+    review_round, application, assignment, reviewers = setup
+    for a in Assignment.objects.filter(round=review_round):
+        score_all(a, 80)
+    (award,) = decisions.round_propose(actor=officer, review_round=review_round)
+    decisions.round_start_publicity(actor=officer, review_round=review_round)
+    end_publicity(review_round)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(client, officer).post(reverse("reviews:award_step", args=[award.pk, "approve"]))
+    url = reverse("reviews:notice_pdf", args=[award.pk])
+    assert client.get(url).status_code == 200
+    assert client_for(client, application.created_by).get(url).status_code == 200
+    for outsider in (other_applicant, reviewer):
+        assert client_for(client, outsider).get(url).status_code == 404
+    assert award.application.project.tranches.count() == 2
+
+
+def test_officer_reopens_a_submitted_review_from_the_assignment_page(client, setup, officer):
+    review_round, application, assignment, reviewers = setup
+    review = score_all(assignment, 70)
+    page = client_for(client, officer).get(reverse("reviews:round", args=[review_round.track_id])).content.decode()
+    assert reverse("reviews:review_reopen", args=[review.pk]) in page
+    client.post(reverse("reviews:review_reopen", args=[review.pk]), {"reason": "请补充评语"})
+    review.refresh_from_db()
+    assert review.state == ReviewState.DRAFT
+    for outsider in (assignment.reviewer.user, application.created_by):
+        client_for(client, outsider).post(reverse("reviews:review_reopen", args=[review.pk]), {"reason": "x"})
+    assert client.post(reverse("reviews:review_reopen", args=[review.pk]), {"reason": "x"}).status_code == 404

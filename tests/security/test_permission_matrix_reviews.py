@@ -1,0 +1,120 @@
+"""The permission matrix for expert review: the officer's pages, the assigned reviewer's pages, publicity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+
+from reviews import decisions
+from reviews.models import Assignment, Award, Review, ReviewerProfile
+from tests.organisations.factories import make_uscc
+from tests.reviews.conftest import make_pool_track, passed_application, run_to_reviewing, score_all
+
+from .test_permission_matrix import (
+    LOGIN,
+    NOT_ALLOWED,
+    NOT_FOUND,
+    OFFICERS,
+    OK,
+    POST_ONLY,
+    PUBLIC,
+    REDIRECT,
+    ROLES,
+    Case,
+    _check,
+    roles,
+)
+
+pytestmark = pytest.mark.django_db
+ONLY_THE_REVIEWER = roles(LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND)
+
+
+@dataclass
+class ReviewWorld:
+    track_id: int
+    assignment: Assignment
+    review: Review
+    award: Award
+    objection_pk: int
+    round_pk: int
+
+
+@pytest.fixture
+def review_world(reviewer, officer, other_applicant, django_capture_on_commit_callbacks) -> ReviewWorld:
+    with django_capture_on_commit_callbacks(execute=True):
+        track = make_pool_track()
+        passed_application(track)
+        ReviewerProfile.objects.create(user=reviewer, name="评审专家", affiliation_uscc=make_uscc(8801, "440104"),
+                                       affiliation_name="某大学", load_limit=10)
+        review_round = run_to_reviewing(officer, track, per_application=1)
+        assignment = Assignment.objects.get(round=review_round)
+        review = score_all(assignment, 80)
+        (award,) = decisions.round_propose(actor=officer, review_round=review_round)
+        review_round = decisions.round_start_publicity(actor=officer, review_round=review_round)
+        objection = decisions.objection_lodge(actor=other_applicant, review_round=review_round, reason="评分存疑")
+    return ReviewWorld(track_id=track.pk, assignment=assignment, review=review, award=award,
+                       objection_pk=objection.pk, round_pk=review_round.pk)
+
+
+TRACK = lambda w: [w.track_id]  # noqa: E731
+CASES: dict[str, Case] = {
+    "reviews:overview": Case(get=OFFICERS),
+    "reviews:pool": Case(get=OFFICERS, post=OFFICERS),
+    "reviews:round": Case(TRACK, get=OFFICERS),
+    "reviews:assignment_add": Case(TRACK, get=POST_ONLY,
+                                   post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT)),
+    "reviews:round_step": Case(lambda w: [w.track_id, "close"], get=POST_ONLY,
+                               post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT)),
+    "reviews:ranking": Case(TRACK, get=OFFICERS),
+    "reviews:ranking_export": Case(TRACK, get=OFFICERS),
+    "reviews:decision": Case(TRACK, get=OFFICERS),
+    "reviews:assignment_step": Case(lambda w: [w.assignment.pk, "remove"], get=POST_ONLY,
+                                    post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT)),
+    "reviews:review_reopen": Case(lambda w: [w.review.pk], get=POST_ONLY,
+                                  post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT)),
+    # No notice before approval: 404 for everyone.
+    "reviews:notice_pdf": Case(lambda w: [w.award.pk], get=roles(LOGIN, *[NOT_FOUND] * 5)),
+    "reviews:award_step": Case(lambda w: [w.award.pk, "approve"], get=POST_ONLY,
+                               post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT)),
+    "reviews:objection_step": Case(lambda w: [w.objection_pk, "uphold"], get=POST_ONLY,
+                                   post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT)),
+    "reviews:queue": Case(get=ONLY_THE_REVIEWER),
+    "reviews:assignment": Case(lambda w: [w.assignment.pk], get=ONLY_THE_REVIEWER),
+    "reviews:declare": Case(lambda w: [w.assignment.pk, "accept"], get=POST_ONLY,
+                            post=roles(LOGIN, NOT_FOUND, NOT_FOUND, REDIRECT, NOT_FOUND, NOT_FOUND)),
+    "reviews:dossier_pdf": Case(lambda w: [w.assignment.pk], get=ONLY_THE_REVIEWER),
+    "reviews:publicity_index": Case(get=PUBLIC),
+    "reviews:publicity": Case(lambda w: [w.round_pk], get=PUBLIC),
+    "reviews:set_password": Case(lambda w: ["MQ", "set-password"], get=PUBLIC),
+    "reviews:password_set": Case(get=PUBLIC),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix_reviews(client, request, review_world, role, django_capture_on_commit_callbacks):
+    user = None if role == "anonymous" else request.getfixturevalue(role)
+    for name, case in CASES.items():
+        url = reverse(name, args=case.args(review_world))
+        for method, expectations in (("get", case.get), ("post", case.post)):
+            if role not in expectations:
+                continue
+            client.logout()
+            if user is not None:
+                client.force_login(user)
+            with transaction.atomic(), django_capture_on_commit_callbacks(execute=False):
+                response = client.post(url, {}) if method == "post" else client.get(url)
+                _check(response, expectations[role], name, role, method)
+                transaction.set_rollback(True)
+
+
+def test_permission_matrix_reviews_names_exist():
+    assert all(reverse(name, args=case.args(_Dummy())) for name, case in CASES.items())
+    assert NOT_ALLOWED == 405
+
+
+class _Dummy:
+    track_id = round_pk = objection_pk = 1
+    assignment = review = award = type("Obj", (), {"pk": 1})()
