@@ -1,12 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from .forms import RegistrationForm
-from .models import Role
 from .selectors import home_url_for
 from .services import register_applicant
 
@@ -15,13 +14,6 @@ def home(request):
     if request.user.is_authenticated:
         return redirect(home_url_for(request.user))
     return render(request, "accounts/home.html")
-
-
-@login_required
-def reviewer_home(request):
-    if request.user.role != Role.REVIEWER:
-        return redirect(home_url_for(request.user))
-    return render(request, "accounts/reviewer_home.html")
 
 
 @require_http_methods(["GET", "POST"])
@@ -34,6 +26,7 @@ def register(request):
             email=form.cleaned_data["email"],
             full_name=form.cleaned_data["full_name"],
             phone=form.cleaned_data["phone"],
+            language=get_language(),
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome! Start by entering your organisation's profile."))

@@ -12,11 +12,12 @@ admin.site.site_url = reverse_lazy("programs:catalogue")
 
 urlpatterns = [
     path("", account_views.home, name="home"),
-    path("reviewer/", account_views.reviewer_home, name="home_reviewer"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("programs/", include("programs.urls")),
     path("organisations/", include("organisations.urls")),
     path("", include("applications.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("dashboard/", include("dashboards.urls")),
 ]

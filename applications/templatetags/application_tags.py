@@ -9,6 +9,7 @@ OTHER_ACTIONS = {
     "start": _("Started the application"),
     "upload": _("Uploaded a material"),
     "remove_upload": _("Removed a material"),
+    "retry_pdf": _("Asked for the application PDF again"),
 }
 
 
