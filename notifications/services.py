@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import models, transaction
+from django.db import OperationalError, connection, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,7 @@ from .models import EmailStatus, Notification, NotificationPreference, SentRemin
 from .registry import KINDS, REMINDER_SOURCES, Kind, Reminder, get_kind
 
 logger = logging.getLogger(__name__)
+SQLITE_LOCK_RETRIES = 40
 
 
 def _figure(value):
@@ -155,8 +157,20 @@ def notification_email_failed(*, notification_id: int) -> None:
 
 def _send_reminder(reminder: Reminder) -> bool:
     """Claim the reminder's unique row and notify in one transaction; False if another run already claimed it
-    (a second INSERT waits for the first on the unique index, then finds its row)."""
+    (on PostgreSQL a second INSERT waits for the first on the unique index, then finds its row)."""
     content_type = ContentType.objects.get_for_model(reminder.target, for_concrete_model=False)
+    for attempt in range(SQLITE_LOCK_RETRIES + 1):
+        try:
+            return _claim_and_notify(reminder, content_type)
+        except OperationalError as exc:
+            # SQLite (the embedded default) refuses a second writer instead of queueing it: wait and try again.
+            if connection.vendor != "sqlite" or "locked" not in str(exc) or attempt == SQLITE_LOCK_RETRIES:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    return False  # pragma: no cover - the loop returns or raises
+
+
+def _claim_and_notify(reminder: Reminder, content_type: ContentType) -> bool:
     with transaction.atomic():
         sent, created = SentReminder.objects.get_or_create(
             recipient=reminder.recipient, kind=reminder.kind, content_type=content_type,

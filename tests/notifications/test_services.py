@@ -12,7 +12,7 @@ from tests.factories import UserFactory
 
 from .conftest import FORMAL, HELLO, OFFICERS_ONLY, FlakyBackend
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("inline_tasks")]
 
 
 def test_notify_stores_the_figures_and_emails_after_commit(applicant, django_capture_on_commit_callbacks):
