@@ -120,12 +120,8 @@ def test_daily_sweep_runs_on_a_celery_worker(celery_worker_thread, reminder_sour
     users = [UserFactory() for _ in range(2)]
     today = dt.date.today()
     reminder_source.reminders = _reminders_for(users, due=today + dt.timedelta(days=1))
-    for _ in range(2):
-        result = daily_sweep.delay()
-        if celery_worker_thread is not None:
-            deadline = time.monotonic() + 60
-            while not result.ready() and time.monotonic() < deadline:
-                time.sleep(0.2)
+    sent = [daily_sweep.apply_async(ignore_result=False).get(timeout=60) for _ in range(2)]
+    assert sent == [2, 0]
     assert SentReminder.objects.count() == 2
     notifications = Notification.objects.filter(kind=HELLO.code)
     assert notifications.count() == 2
