@@ -54,7 +54,8 @@ def test_home_anonymous_shows_the_portal(client):
 
 @pytest.mark.parametrize(
     ("role", "target"),
-    [("applicant", "/dashboard/applicant/"), ("reviewer", "/dashboard/reviewer/"), ("officer", "/dashboard/officer/"), ("admin", "/dashboard/admin/")],
+    [("applicant", "/dashboard/applicant/"), ("reviewer", "/dashboard/reviewer/"),
+     ("officer", "/dashboard/officer/"), ("admin", "/dashboard/admin/")],
 )
 def test_home_sends_each_role_to_its_work(client, request, role, target):
     client.force_login(request.getfixturevalue(role))

@@ -57,7 +57,8 @@ def test_notify_email_turned_off_keeps_the_inbox(applicant, django_capture_on_co
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         notification = services.notify(recipient=applicant, kind=HELLO.code, target=applicant, name="x", day="")
     assert callbacks == [] and mail.outbox == []
-    assert notification.email_status == EmailStatus.NONE and Notification.objects.filter(recipient=applicant).count() == 1
+    assert notification.email_status == EmailStatus.NONE
+    assert Notification.objects.filter(recipient=applicant).count() == 1
 
 
 def test_notify_without_address_sends_no_email(django_capture_on_commit_callbacks):
