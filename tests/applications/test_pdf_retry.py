@@ -17,7 +17,8 @@ def failed(submitted):
 
 
 @pytest.mark.parametrize("role", ["applicant", "officer"])
-def test_application_retry_pdf_requeues_and_renders(request, role, failed, django_capture_on_commit_callbacks):
+def test_application_retry_pdf_requeues_and_renders(request, role, failed, inline_tasks,
+                                                    django_capture_on_commit_callbacks):
     actor = request.getfixturevalue(role)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         application = services.application_retry_pdf(actor=actor, application=failed)
