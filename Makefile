@@ -28,7 +28,7 @@ deps: $(PYTHON)
 
 assets:
 	@command -v npm >/dev/null || $(MAKE) --no-print-directory apt PKGS="nodejs npm"
-	@test -d node_modules/bootstrap/dist && test -d node_modules/bootstrap-icons/font || npm ci --no-audit --no-fund
+	@test -d node_modules/bootstrap/dist && test -d node_modules/bootstrap-icons/font && test -d node_modules/chart.js/dist || npm ci --no-audit --no-fund
 
 # WeasyPrint renders PDFs with Pango.
 pango:

@@ -9,5 +9,5 @@ from .models import User
 class UserAdmin(BaseUserAdmin):
     list_display = ("username", "full_name", "email", "role", "is_active")
     list_filter = ("role", "is_active", "is_staff")
-    fieldsets = (*BaseUserAdmin.fieldsets, (_("Portal"), {"fields": ("role", "full_name", "phone")}))
+    fieldsets = (*BaseUserAdmin.fieldsets, (_("Portal"), {"fields": ("role", "full_name", "phone", "language")}))
     add_fieldsets = (*BaseUserAdmin.add_fieldsets, (_("Portal"), {"fields": ("role",)}))

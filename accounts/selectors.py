@@ -4,13 +4,13 @@ from .models import Role, User
 
 
 def home_url_for(user: User) -> str:
-    """Where each role's work starts."""
+    """Each role's dashboard, where its work starts."""
     if not user.is_authenticated:
         return reverse("programs:catalogue")
     if user.is_superuser or user.role == Role.ADMIN:
-        return reverse("admin:index")
+        return reverse("dashboards:admin")
     if user.role == Role.OFFICER:
-        return reverse("applications:officer_queue")
+        return reverse("dashboards:officer")
     if user.role == Role.REVIEWER:
-        return reverse("home_reviewer")
-    return reverse("applications:mine")
+        return reverse("dashboards:reviewer")
+    return reverse("dashboards:applicant")

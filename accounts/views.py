@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -19,6 +20,7 @@ def register(request):
             email=form.cleaned_data["email"],
             full_name=form.cleaned_data["full_name"],
             phone=form.cleaned_data["phone"],
+            language=get_language(),
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome! Start by entering your organisation's profile."))

@@ -7,8 +7,13 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Applications")
 
     def ready(self) -> None:
+        from notifications.registry import register_kind, register_reminder_source
         from programs.hooks import register_track_panel
 
+        from . import notices, reminders
         from .prechecks import track_precheck_panel
 
         register_track_panel(track_precheck_panel)
+        for kind in notices.KINDS:
+            register_kind(kind)
+        register_reminder_source(reminders.due)

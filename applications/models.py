@@ -61,7 +61,8 @@ EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
 
 class PdfStatus(models.TextChoices):
     NONE = "none", _("Not generated")
-    PENDING = "pending", _("Being prepared")
+    PENDING = "pending", _("Queued")
+    RUNNING = "running", _("Being generated")
     READY = "ready", _("Ready")
     FAILED = "failed", _("Failed")
 

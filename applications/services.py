@@ -17,7 +17,7 @@ from organisations.models import Organisation
 from programs.models import JointPolicy, Material, Track
 from programs.selectors import is_call_open
 
-from . import eligibility
+from . import eligibility, notices
 from .checks import active_kpis, award_problems, explanation_problems, kpi_group_problems, meets
 from .inputs import (  # noqa: F401  (re-exported: callers use services.check_upload, services.PLAN_MAX_CHARS)
     ALLOWED_UPLOADS,
@@ -414,6 +414,7 @@ def _submit(name: str, *, actor, application: Application, data: SubmissionData)
     record_event(target=locked, actor=actor, action=name, from_state=before, to_state=locked.status,
                  data={"version": locked.version, "eligibility": verdict.overall})
     _queue_pdf(locked)
+    notices.submitted(locked)
     return locked
 
 
@@ -453,6 +454,7 @@ def _officer_step(name: str, *, actor, application: Application, reason: str) ->
         fields.append("last_comment")
     locked.save(update_fields=fields)
     record_event(target=locked, actor=actor, action=name, from_state=before, to_state=locked.status, reason=reason)
+    notices.decided(name, locked, reason)
     return locked
 
 
@@ -553,6 +555,7 @@ def application_pass(*, actor, application: Application, reason: str = "") -> Ap
     locked.save(update_fields=fields)
     record_event(target=locked, actor=actor, action="pass", from_state=before, to_state=locked.status,
                  reason=reason, data={"version": locked.version, "decisions": decisions})
+    notices.decided("pass", locked, reason)
     _queue_pdf(locked)
     return locked
 
@@ -577,6 +580,7 @@ def application_withdraw(*, actor, application: Application, reason: str = "") -
     locked.save(update_fields=["status", "updated_at"])
     record_event(target=locked, actor=actor, action="withdraw", from_state=before, to_state=locked.status,
                  reason=reason)
+    notices.withdrawn(locked, actor, reason)
     return locked
 
 
@@ -638,6 +642,7 @@ def application_render_pdf(*, application_id: int, version: int) -> None:
     application = Application.objects.filter(pk=application_id).first()
     if application is None or application.version != version:
         return  # gone, or a newer version has its own task
+    Application.objects.filter(pk=application_id, version=version).update(pdf_status=PdfStatus.RUNNING)
     try:
         content = application_pdf(application)
     except Exception:
@@ -655,3 +660,19 @@ def application_render_pdf(*, application_id: int, version: int) -> None:
         if old and old != locked.pdf_file.name:
             storage = locked.pdf_file.storage
             transaction.on_commit(lambda: storage.delete(old))
+
+
+@transaction.atomic
+def application_retry_pdf(*, actor, application: Application) -> Application:
+    """Make the application PDF again after it failed: an officer or a member of the organisation asks."""
+    member = actor.is_applicant and _is_member(actor, application.organisation_id)
+    if not (getattr(actor, "is_officer", False) or member):
+        raise PermissionDenied(_("Only officers and the organisation's members may do this."))
+    locked = _lock(application)
+    if locked.version == 0 or locked.pdf_status != PdfStatus.FAILED:
+        raise ValidationError(_("The application PDF has not failed; there is nothing to retry."), code="wrong_state")
+    locked.pdf_status = PdfStatus.PENDING
+    locked.save(update_fields=["pdf_status"])
+    record_event(target=locked, actor=actor, action="retry_pdf", data={"version": locked.version})
+    _queue_pdf(locked)
+    return locked

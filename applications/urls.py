@@ -17,6 +17,7 @@ urlpatterns = [
     path("applications/<int:pk>/materials/<int:upload_pk>/remove/", views.material_remove, name="material_remove"),
     path("applications/<int:pk>/pdf/", views.pdf, name="pdf"),
     path("applications/<int:pk>/pdf/status/", views.pdf_status, name="pdf_status"),
+    path("applications/<int:pk>/pdf/retry/", views.pdf_retry, name="pdf_retry"),
     path("applications/<int:pk>/decide/<str:step>/", views.decide, name="decide"),
     path("applications/<int:pk>/conditions/", views.decide_condition, name="decide_condition"),
     path("applications/<int:pk>/withdraw/", views.withdraw, name="withdraw"),

@@ -327,6 +327,19 @@ def pdf_status(request, pk: int):
 
 @login_required
 @require_POST
+def pdf_retry(request, pk: int):
+    application = application_for(request.user, pk)
+    try:
+        services.application_retry_pdf(actor=request.user, application=application)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+    else:
+        messages.success(request, _("The application PDF is being made again."))
+    return redirect("applications:detail", pk=pk)
+
+
+@login_required
+@require_POST
 def decide(request, pk: int, step: str):
     application = application_for(request.user, pk)
     if not request.user.is_officer or step not in ("return", "pass", "refuse"):

@@ -8,6 +8,7 @@ switches to PostgreSQL, ``REDIS_URL`` (or ``CELERY_BROKER_URL``) to a real Celer
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "accounts",
     "audit",
+    "notifications",
     "organisations",
     "programs",
     "applications",
@@ -56,6 +58,7 @@ INSTALLED_APPS = [
     "milestones",
     "benchmarks",
     "demo",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -87,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "notifications.context_processors.inbox",
             ],
         },
     },
@@ -144,6 +148,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", BASE_DIR / "node_modules" / "bootstrap-icons" / "font"),
+    ("vendor/chart.js", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -179,8 +184,34 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The daily reminder sweep (notifications.tasks.daily_sweep), at this hour in CELERY_TIMEZONE (Asia/Shanghai).
+REMINDER_SWEEP_HOUR = env_int("REMINDER_SWEEP_HOUR", 8)
+if not 0 <= REMINDER_SWEEP_HOUR <= 23:
+    raise ImproperlyConfigured(f"REMINDER_SWEEP_HOUR={REMINDER_SWEEP_HOUR} is not an hour of the day (0-23).")
+CELERY_BEAT_SCHEDULE = {
+    "notifications-daily-sweep": {
+        "task": "notifications.daily_sweep",
+        "schedule": crontab(hour=REMINDER_SWEEP_HOUR, minute=0),
+    },
+}
+
+# Mail: printed to the console unless EMAIL_HOST names an SMTP server.
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=EMAIL_PORT == 587)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=EMAIL_PORT == 465)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set only one of EMAIL_USE_TLS and EMAIL_USE_SSL.")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
+)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ipgrants@localhost")
+# The portal's address, for links in mail ("https://grants.example.gov.cn").
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # HTTPS: whether users reach the site over https (directly or through a TLS proxy). Secure cookies, HSTS
 # and the https redirect follow it, so that a site served over plain http never sets cookies the browser

@@ -21,4 +21,6 @@ urlpatterns = [
     path("organisations/", include("organisations.urls")),
     path("", include("applications.urls")),
     path("", include("reviews.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("dashboard/", include("dashboards.urls")),
 ]

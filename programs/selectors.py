@@ -116,7 +116,7 @@ def regions_with_programs() -> QuerySet[Region]:
     )
 # The columns the catalogue shows (the guides' long texts are read on the program page only).
 CATALOGUE_FIELDS = (
-    "code", "title", "issuer", "level", "year", "total_budget", "call_opens", "call_closes", "region",
+    "code", "title", "short_title", "issuer", "level", "year", "total_budget", "call_opens", "call_closes", "region",
     "region__name", "region__parent__name", "region__parent__parent__name", "region__parent__parent__parent",
     "guide_status", "published_at",
 )

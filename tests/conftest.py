@@ -107,3 +107,11 @@ def celery_worker_thread(transactional_db, settings):
     app.loader.import_default_modules()
     with start_worker(app, perform_ping_check=False, pool="solo", concurrency=1, shutdown_timeout=30) as worker:
         yield worker
+
+
+@pytest.fixture
+def inline_tasks(settings):
+    """Queued work (mail, PDF) runs in the test's own thread after commit, even where a broker is configured:
+    for unit tests that read its result inside the test transaction. The broker itself is exercised by the
+    tests that take ``celery_worker_thread``."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True

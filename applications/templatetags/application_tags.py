@@ -10,6 +10,7 @@ OTHER_ACTIONS = {
     "upload": _("Uploaded a material"),
     "remove_upload": _("Removed a material"),
     "decide_condition": _("Decided an officer-judged condition"),
+    "retry_pdf": _("Asked for the application PDF again"),
 }
 
 

@@ -54,7 +54,8 @@ def test_home_anonymous_shows_the_portal(client):
 
 @pytest.mark.parametrize(
     ("role", "target"),
-    [("applicant", "/my/"), ("reviewer", "/reviewer/"), ("officer", "/review/"), ("admin", "/admin/")],
+    [("applicant", "/dashboard/applicant/"), ("reviewer", "/dashboard/reviewer/"),
+     ("officer", "/dashboard/officer/"), ("admin", "/dashboard/admin/")],
 )
 def test_home_sends_each_role_to_its_work(client, request, role, target):
     client.force_login(request.getfixturevalue(role))
@@ -64,7 +65,7 @@ def test_home_sends_each_role_to_its_work(client, request, role, target):
 
 def test_reviewer_home_lists_assignment_notice(client, reviewer):
     client.force_login(reviewer)
-    assert "专家评审" in client.get(reverse("home_reviewer")).content.decode()
+    assert "专家评审" in client.get(reverse("dashboards:reviewer")).content.decode()
 
 
 def test_logout_signs_out(client, applicant):

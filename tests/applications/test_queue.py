@@ -53,7 +53,7 @@ def count_queries(client, url: str) -> int:
 
 # What a queue page costs: session, user, the tracks (both dropdowns and every row's track), and the page's rows
 # with their total; a search adds the matching organisations' ids.
-QUEUE_QUERIES = 4
+QUEUE_QUERIES = 5  # session, user, tracks, rows, the header's unread notifications
 SEARCH_QUERIES = QUEUE_QUERIES + 1
 
 

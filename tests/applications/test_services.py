@@ -92,7 +92,8 @@ def test_application_submit_queues_the_pdf_on_commit(applicant, ready_draft, nan
                                                      django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         app = services.application_submit(actor=applicant, application=ready_draft, data=valid_submission(nansha))
-    assert len(callbacks) == 1 and app.pdf_status == PdfStatus.PENDING
+    # The PDF first, then the confirmation email to the organisation's member (notifications).
+    assert len(callbacks) == 2 and app.pdf_status == PdfStatus.PENDING
     if settings.CELERY_TASK_ALWAYS_EAGER:
         callbacks[0]()  # the embedded default runs the task at once
         app.refresh_from_db()

@@ -80,7 +80,7 @@ def test_applicant_and_officer_journey(live_server, guides_loaded, celery_worker
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD)
     submit_main_form(page)
-    page.wait_for_url(f"{base}/my/")
+    page.wait_for_url(f"{base}/dashboard/applicant/")
 
     # The organisation, with R&D at 2.1 % of sales
     page.goto(f"{base}/organisations/new/")

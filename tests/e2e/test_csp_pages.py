@@ -82,7 +82,8 @@ def test_main_pages_raise_no_csp_violation(live_server, guides_loaded, browser_p
     violations["403"] = visit(page, f"{base}/organisations/{org.pk}/members/", "members-again")
 
     # the language menu, without inline script
-    page.select_option("select[name=language]", "en")
+    with page.expect_navigation():
+        page.select_option("select[name=language]", "en")
     page.wait_for_load_state("networkidle")
     assert "Members" in page.inner_text("main")
     violations["members-en"] = visit(page, page.url, "organisation-members-en")

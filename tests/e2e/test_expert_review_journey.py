@@ -46,7 +46,8 @@ def experts(insider_uscc: str):
 def score_in_browser(page, base, username, value):
     """Sign in as the reviewer, declare no conflict and score every assignment in the queue."""
     sign_in(page, base, username)
-    page.wait_for_url(f"{base}/reviewer/")
+    page.wait_for_url(f"{base}/dashboard/reviewer/")  # the reviewer's dashboard lists the assignments
+    page.goto(f"{base}/reviewer/")
     while True:
         links = page.locator("#queue tbody tr:has(.text-bg-warning) a, #queue tbody tr:has(.text-bg-info) a")
         if links.count() == 0:

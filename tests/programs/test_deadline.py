@@ -128,8 +128,8 @@ def test_home_query_count_is_fixed(client):
 
 
 @pytest.mark.parametrize(("role", "target"), [
-    ("applicant", "applications:mine"), ("officer", "applications:officer_queue"),
-    ("admin", "admin:index"), ("reviewer", "home_reviewer"), ("other_applicant", "applications:mine"),
+    ("applicant", "dashboards:applicant"), ("officer", "dashboards:officer"),
+    ("admin", "dashboards:admin"), ("reviewer", "dashboards:reviewer"), ("other_applicant", "dashboards:applicant"),
 ])
 def test_home_signed_in_users_go_to_their_start_page(request, client, role, target):
     response = client_for(client, request.getfixturevalue(role)).get(reverse("home"))

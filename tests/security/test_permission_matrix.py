@@ -109,9 +109,30 @@ CASES: dict[str, Case] = {
     "applications:withdraw": Case(SUBMITTED, get=POST_ONLY,
                                   post=roles(LOGIN, REDIRECT, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)),
     "applications:versions": Case(SUBMITTED, get=OWNER_AND_OFFICERS),
+    "applications:pdf_retry": Case(SUBMITTED, get=POST_ONLY,
+                                   post=roles(LOGIN, REDIRECT, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT)),
+    "notifications:inbox": Case(get=roles(LOGIN, OK, OK, OK, OK, OK)),
+    "notifications:settings": Case(get=roles(LOGIN, OK, OK, OK, OK, OK)),
+    # The applicant's own notification: opened or marked read by its recipient only.
+    "notifications:open": Case(lambda w: [_notification(w)], get=POST_ONLY,
+                               post=roles(LOGIN, REDIRECT, *[NOT_FOUND] * 4)),
+    "notifications:read": Case(lambda w: [_notification(w)], get=POST_ONLY,
+                               post=roles(LOGIN, REDIRECT, *[NOT_FOUND] * 4)),
+    "notifications:read_all": Case(get=POST_ONLY, post=roles(LOGIN, *[REDIRECT] * 5)),
+    "dashboards:applicant": Case(get=APPLICANTS),
+    "dashboards:reviewer": Case(get=roles(LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND)),
+    "dashboards:officer": Case(get=OFFICERS),
+    "dashboards:admin": Case(get=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK)),
 }
+
+
+def _notification(world: World) -> int:
+    from notifications.models import Notification
+
+    return Notification.objects.filter(recipient__memberships__organisation=world.org).order_by("pk").first().pk
 # Requests that change state when allowed: only the refused ones are checked to change nothing.
-CHANGES_STATE = {"applications:withdraw", "organisations:invitation_accept", "organisations:invitation_decline",
+CHANGES_STATE = {"applications:withdraw", "notifications:read", "notifications:read_all", "notifications:open",
+                 "applications:pdf_retry", "organisations:invitation_accept", "organisations:invitation_decline",
                  "organisations:invitation_cancel", "applications:start", "set_language", "accounts:logout"}
 
 

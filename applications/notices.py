@@ -1,0 +1,115 @@
+"""What applicants and officers are told when an application changes state: the kinds, and one call per step
+that the services make inside their transaction (the inbox row commits with the change; the email follows it)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role, User
+from audit.models import AuditEvent
+from notifications.registry import Kind
+from notifications.services import notify
+
+from .models import Application
+
+FORMAL = frozenset()  # formal decisions are always emailed
+
+
+def _link(application: Application) -> str:
+    return reverse("applications:detail", args=[application.pk])
+
+
+SUBMITTED = Kind(
+    "applications.submitted", _("Application received"),
+    _("Application %(reference)s received"),
+    _("Your application %(reference)s “%(title)s” (version %(version)s) was submitted on %(submitted)s. "
+      "It now waits for formal review by the program office; you will be told the result."),
+    link=_link,
+)
+RETURNED = Kind(
+    "applications.returned", _("Application returned for revision"),
+    _("Application %(reference)s returned for revision"),
+    _("The program office returned your application %(reference)s “%(title)s” for revision. Its comment:\n"
+      "%(reason)s\n\nRevise the application and submit it again before the call closes on %(deadline)s."),
+    link=_link, opt_out=FORMAL,
+)
+REFUSED = Kind(
+    "applications.refused", _("Application refused"),
+    _("Application %(reference)s refused"),
+    _("Your application %(reference)s “%(title)s” was refused in formal review. The program office's reason:\n"
+      "%(reason)s"),
+    link=_link, opt_out=FORMAL,
+)
+PASSED = Kind(
+    "applications.passed", _("Application passed formal review"),
+    _("Application %(reference)s passed formal review"),
+    _("Your application %(reference)s “%(title)s” passed formal review and goes on to expert review. "
+      "You will be told the outcome."),
+    link=_link,
+)
+WITHDRAWN = Kind(
+    "applications.withdrawn", _("Application withdrawn"),
+    _("Application %(reference)s withdrawn"),
+    _("Application %(reference)s “%(title)s” of %(organisation)s was withdrawn by %(actor)s on %(date)s. "
+      "Reason given: %(reason)s"),
+    link=_link,
+)
+CALL_CLOSING = Kind(
+    "applications.call_closing", _("Reminder: the call closes soon"),
+    _("The call closes on %(deadline)s: application %(reference)s is not submitted"),
+    _("Application %(reference)s “%(title)s” to %(program)s still waits for you to submit it. The call closes "
+      "on %(deadline)s (days left: %(days)s); after that it can no longer be submitted."),
+    link=_link,
+)
+KINDS = (SUBMITTED, RETURNED, REFUSED, PASSED, WITHDRAWN, CALL_CLOSING)
+DECISIONS = {"return": RETURNED, "refuse": REFUSED, "pass": PASSED}
+
+
+def members_of(application: Application):
+    return User.objects.filter(memberships__organisation_id=application.organisation_id, is_active=True,
+                               role=Role.APPLICANT).order_by("pk")
+
+
+def figures(application: Application) -> dict:
+    program = application.track.program
+    return {
+        "reference": application.reference,
+        "title": application.title or application.draft.get("title") or "—",
+        "program": str(program),
+        "deadline": program.call_closes or "—",
+    }
+
+
+def submitted(application: Application) -> None:
+    """A confirmation to every member of the applicant organisation, the submitter included."""
+    for member in members_of(application):
+        notify(recipient=member, kind=SUBMITTED.code, target=application, version=application.version,
+               submitted=application.submitted_at, **figures(application))
+
+
+def decided(step: str, application: Application, reason: str) -> None:
+    """Formal review's decision (return, refuse, pass) to every member of the applicant organisation."""
+    kind = DECISIONS.get(step)
+    if kind is None:
+        return
+    for member in members_of(application):
+        notify(recipient=member, kind=kind.code, target=application, reason=reason or "—", **figures(application))
+
+
+def withdrawn(application: Application, actor, reason: str) -> None:
+    """To the organisation's members (a confirmation, and news to the others) and to the officers who have
+    already worked on the application (they would otherwise find it gone from their queue without a word)."""
+    officers = User.objects.filter(
+        pk__in=AuditEvent.objects.filter(
+            content_type__app_label="applications", content_type__model="application",
+            object_id=str(application.pk), actor__role__in=(Role.OFFICER, Role.ADMIN),
+        ).values("actor_id"),
+        is_active=True,
+    )
+    recipients = {u.pk: u for u in [*members_of(application), *officers.order_by("pk")]}
+    values = {**figures(application), "organisation": application.organisation.name, "actor": str(actor),
+              "date": timezone.localdate(), "reason": reason or "—"}
+    for recipient in recipients.values():
+        notify(recipient=recipient, kind=WITHDRAWN.code, target=application, **values)

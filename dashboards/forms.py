@@ -1,0 +1,52 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .selectors import application_pk_for_reference, audit_object_types
+
+
+class AuditSearchForm(forms.Form):
+    content_type = forms.ModelChoiceField(label=_("Object type"), queryset=None, required=False,
+                                          empty_label=_("any"))
+    object = forms.CharField(label=_("Object"), required=False, max_length=40,
+                             help_text=_("An id, or an application's reference number."))
+    actor = forms.CharField(label=_("Actor"), required=False, max_length=100,
+                            help_text=_("Part of a user name or full name."))
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["content_type"].queryset = audit_object_types()
+        self.fields["content_type"].label_from_instance = lambda ct: str(ct.model_class()._meta.verbose_name
+                                                                         if ct.model_class() else ct.model)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is before the start date; swap them."))
+        term = (data.get("object") or "").strip()
+        data["object_id"] = ""
+        if term and not term.isdigit():
+            pk = application_pk_for_reference(term)
+            if pk is None:
+                self.add_error("object", _("No application has the reference “%(ref)s”. Enter an id or a reference "
+                                           "number exactly as shown.") % {"ref": term})
+            else:
+                data["object_id"] = str(pk)
+                data["content_type"] = data.get("content_type") or self._application_type()
+        elif term:
+            data["object_id"] = term
+        return data
+
+    @staticmethod
+    def _application_type():
+        from django.contrib.contenttypes.models import ContentType
+
+        return ContentType.objects.get(app_label="applications", model="application")
+
+    def search_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {"content_type": data.get("content_type"), "object_id": data.get("object_id", ""),
+                "actor": (data.get("actor") or "").strip(), "date_from": data.get("date_from"),
+                "date_to": data.get("date_to")}

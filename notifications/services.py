@@ -1,0 +1,202 @@
+"""notify(): the one way to tell someone something; the inbox steps; email; the reminder sweep."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import OperationalError, connection, models, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .models import EmailStatus, Notification, NotificationPreference, SentReminder
+from .registry import KINDS, REMINDER_SOURCES, Kind, Reminder, get_kind
+
+logger = logging.getLogger(__name__)
+SQLITE_LOCK_RETRIES = 40
+
+
+def _figure(value):
+    """Values are stored as figures (JSON); dates and amounts as their exact text, never translated text."""
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def _fill(message: str, values: dict) -> str:
+    try:
+        return message % values
+    except (KeyError, TypeError, ValueError):
+        logger.warning("notification text %r lacks a value from %r", message, sorted(values))
+        return message
+
+
+def render(notification: Notification, language: str | None = None) -> tuple[str, str]:
+    """The notification's title and body in ``language`` (the active language when None)."""
+    kind = get_kind(notification.kind)
+    with translation.override(language or translation.get_language()):
+        if kind is None:
+            return notification.kind, ""
+        return _fill(str(kind.title), notification.values), _fill(str(kind.body), notification.values)
+
+
+def wants_email(user, kind: Kind) -> bool:
+    if not user.email:
+        return False
+    if not kind.may_opt_out(user):
+        return True
+    return not NotificationPreference.objects.filter(user=user, kind=kind.code, email=False).exists()
+
+
+def notify(*, recipient, kind: str, target: models.Model | None = None, **values) -> Notification | None:
+    """Put a notification in ``recipient``'s inbox now (inside the caller's transaction, so it exists exactly when
+    the change it tells of does) and email it after commit unless the recipient turned that kind's email off."""
+    spec = get_kind(kind)
+    if spec is None:
+        raise ValueError(f"unknown notification kind {kind!r}; register it in an AppConfig.ready()")
+    if not recipient.is_active:
+        return None
+    email = wants_email(recipient, spec)
+    notification = Notification.objects.create(
+        recipient=recipient, kind=kind,
+        content_type=ContentType.objects.get_for_model(target, for_concrete_model=False) if target else None,
+        object_id=str(target.pk) if target else "",
+        values={key: _figure(value) for key, value in values.items()},
+        link=spec.link(target) if (spec.link and target is not None) else "",
+        email_status=EmailStatus.QUEUED if email else EmailStatus.NONE,
+    )
+    if email:
+        from ipgrants.background import run_later
+
+        from .tasks import send_notification_email
+
+        pk = notification.pk
+        transaction.on_commit(lambda: run_later(send_notification_email, notification_id=pk))
+    return notification
+
+
+# --- the inbox -------------------------------------------------------------------------------------
+
+
+def notification_mark_read(*, actor, notification: Notification) -> Notification:
+    if notification.recipient_id != actor.pk:
+        raise PermissionDenied(_("This notification is not yours."))
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=notification.read_at)
+    return notification
+
+
+def notification_mark_all_read(*, actor) -> int:
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=timezone.now())
+
+
+@transaction.atomic
+def preferences_save(*, actor, email_off: set[str]) -> None:
+    """Turn email off for the kinds in ``email_off`` and on for every other kind the user may opt out of."""
+    unknown = email_off - set(KINDS)
+    if unknown:
+        raise ValidationError(_("Unknown notification kinds: %(kinds)s.") % {"kinds": ", ".join(sorted(unknown))})
+    for code, kind in KINDS.items():
+        if not kind.may_opt_out(actor):
+            if code in email_off:
+                raise ValidationError(_("The email of “%(kind)s” cannot be turned off.") % {"kind": kind.label})
+            continue
+        NotificationPreference.objects.update_or_create(user=actor, kind=code,
+                                                        defaults={"email": code not in email_off})
+
+
+# --- email -----------------------------------------------------------------------------------------
+
+
+def email_message(notification: Notification) -> tuple[str, str]:
+    """Subject and text of the email, in the recipient's language."""
+    language = notification.recipient.language or settings.LANGUAGE_CODE
+    title, body = render(notification, language)
+    with translation.override(language):
+        subject = f"[{settings.PORTAL_NAME}] {title}"
+        lines = [body]
+        if notification.link:
+            lines += ["", _("Open it in the portal: %(url)s") % {"url": settings.PORTAL_BASE_URL + notification.link}]
+        lines += ["", _("You can choose which notifications reach you by email on your notification settings page.")]
+    return subject, "\n".join(lines)
+
+
+def notification_send_email(*, notification_id: int) -> bool:
+    """Send the email of one queued notification; False if it is gone or already sent. SMTP errors propagate
+    (the task retries the transient ones)."""
+    notification = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    if notification is None or notification.email_status != EmailStatus.QUEUED:
+        return False
+    subject, text = email_message(notification)
+    send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [notification.recipient.email])
+    Notification.objects.filter(pk=notification_id).update(email_status=EmailStatus.SENT, emailed_at=timezone.now())
+    return True
+
+
+def notification_email_failed(*, notification_id: int) -> None:
+    Notification.objects.filter(pk=notification_id, email_status=EmailStatus.QUEUED).update(
+        email_status=EmailStatus.FAILED
+    )
+
+
+# --- reminders -------------------------------------------------------------------------------------
+
+
+def _send_reminder(reminder: Reminder) -> bool:
+    """Claim the reminder's unique row and notify in one transaction; False if another run already claimed it
+    (on PostgreSQL a second INSERT waits for the first on the unique index, then finds its row)."""
+    content_type = ContentType.objects.get_for_model(reminder.target, for_concrete_model=False)
+    for attempt in range(SQLITE_LOCK_RETRIES + 1):
+        try:
+            return _claim_and_notify(reminder, content_type)
+        except OperationalError as exc:
+            # SQLite (the embedded default) refuses a second writer instead of queueing it: wait and try again.
+            if connection.vendor != "sqlite" or "locked" not in str(exc) or attempt == SQLITE_LOCK_RETRIES:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    return False  # pragma: no cover - the loop returns or raises
+
+
+def _claim_and_notify(reminder: Reminder, content_type: ContentType) -> bool:
+    with transaction.atomic():
+        sent, created = SentReminder.objects.get_or_create(
+            recipient=reminder.recipient, kind=reminder.kind, content_type=content_type,
+            object_id=str(reminder.target.pk), due_date=reminder.due_date, lead_days=reminder.lead_days,
+        )
+        if not created:
+            return False
+        notification = notify(recipient=reminder.recipient, kind=reminder.kind, target=reminder.target,
+                              **reminder.values)
+        if notification is not None:
+            sent.notification = notification
+            sent.save(update_fields=["notification"])
+    return True
+
+
+def reminder_sweep(*, today: dt.date | None = None) -> int:
+    """Run every registered reminder source for ``today`` and send what is due and not yet sent; the number
+    sent. A source that fails is logged and the others still run."""
+    today = today or timezone.localdate()
+    count = 0
+    for source in list(REMINDER_SOURCES):
+        try:
+            reminders = list(source(today))
+        except Exception:
+            logger.exception("reminder source %s failed", getattr(source, "__qualname__", source))
+            continue
+        for reminder in reminders:
+            count += _send_reminder(reminder)
+    return count

@@ -1,0 +1,34 @@
+"""Thin tasks: they take ids, re-read, and call the services."""
+
+import smtplib
+
+from celery import shared_task
+
+from .services import notification_email_failed, notification_send_email, reminder_sweep
+
+# Failures worth another try: the server or the network, not the address.
+TRANSIENT = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError, TimeoutError)
+EMAIL_MAX_RETRIES = 5
+
+
+def is_transient(exc: Exception) -> bool:
+    if isinstance(exc, smtplib.SMTPResponseException) and not isinstance(exc, smtplib.SMTPSenderRefused):
+        return 400 <= exc.smtp_code < 500  # 4xx: "try again later"
+    return isinstance(exc, TRANSIENT)
+
+
+@shared_task(bind=True, name="notifications.send_email", ignore_result=True, max_retries=EMAIL_MAX_RETRIES)
+def send_notification_email(self, *, notification_id: int) -> None:
+    try:
+        notification_send_email(notification_id=notification_id)
+    except Exception as exc:
+        if is_transient(exc) and not self.request.called_directly and self.request.retries < self.max_retries:
+            raise self.retry(exc=exc, countdown=min(30 * 2**self.request.retries, 3600)) from exc
+        notification_email_failed(notification_id=notification_id)
+        raise
+
+
+@shared_task(name="notifications.daily_sweep", ignore_result=True)
+def daily_sweep() -> int:
+    """Celery beat runs this once a day (Asia/Shanghai; CELERY_BEAT_SCHEDULE)."""
+    return reminder_sweep()
