@@ -36,7 +36,8 @@ from .uscc import normalise_uscc
 # What members may type on the profile page. Officer-owned facts (the credit blacklist here, past awards
 # and acceptance outcomes in project records) are changed only by the officer services below.
 ORGANISATION_FIELDS = (
-    "name", "uscc", "region", "org_type", "is_legal_person", "full_time_staff", "park_enterprise_count",
+    "name", "uscc", "region", "org_type", "is_legal_person", "is_separately_counted_branch", "full_time_staff",
+    "park_enterprise_count",
     "address", "contact_name", "contact_phone",
 )
 FINANCIAL_YEAR_FIELDS = ("year", "sales_revenue", "rd_spend", "ip_spend")

@@ -458,3 +458,17 @@ def test_record_edit_wrong_organisation_or_role_gets_404(client, officer, applic
     assert client_for(client, officer).get(url("record_edit", other.pk, record.pk)).status_code == 404
     client_for(client, applicant)
     assert client.get(url("record_edit", record.organisation.pk, record.pk)).status_code == 404
+
+
+def test_edit_member_records_a_separately_counted_branch(client, applicant):
+    """Nansha's legal-person rule admits 单独入统的分公司: the member says so in the profile."""
+    org = OrganisationFactory(members=[applicant])
+    client_for(client, applicant)
+    data = edit_data(client, org)
+    data.pop("is_legal_person", None)
+    data["is_separately_counted_branch"] = "on"
+    response = client.post(url("edit", org.pk), data)
+    assert response.status_code == 302
+    org.refresh_from_db()
+    assert not org.is_legal_person and org.is_separately_counted_branch
+    assert "单独入统" in client.get(url("detail", org.pk)).content.decode()
