@@ -13,7 +13,7 @@ from django.urls import reverse
 from applications import services
 from applications.exports import application_pdf
 from applications.inputs import BUDGET_ITEM_MAX, CONDITION_NOTE_MAX, MAX_BUDGET_LINES, PLAN_MAX_CHARS
-from applications.models import Application, ConditionDecision, Status
+from applications.models import Application, ConditionDecision, PdfStatus, Status
 from applications.selectors import conditions_to_decide, version_changes
 from audit.models import AuditEvent
 from organisations.models import FinancialYear
@@ -119,7 +119,8 @@ def test_pass_puts_decisions_in_audit_version_and_pdf(officer, submitted, django
     decide_all(officer, submitted, note="经核查符合要求")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         passed = services.application_pass(actor=officer, application=submitted)
-    assert passed.status == Status.PASSED and len(callbacks) == 1  # the PDF is prepared again
+    assert passed.status == Status.PASSED and passed.pdf_status == PdfStatus.PENDING  # the PDF is prepared again
+    assert callbacks  # queued on commit
     count = len(conditions_to_decide(submitted))
     assert len(events(passed, "pass").get().data["decisions"]) == count
     snapshot = passed.versions.get(number=1).snapshot

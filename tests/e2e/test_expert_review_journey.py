@@ -70,7 +70,7 @@ def score_in_browser(page, base, username, value):
     sign_out(page)
 
 
-def test_expert_review_journey(live_server, guides_loaded, browser_page, tmp_path):  # noqa: F811
+def test_expert_review_journey(live_server, guides_loaded, celery_worker_thread, browser_page, tmp_path):
     page, base = browser_page, live_server.url
     UserFactory(username="officer_er", role=Role.OFFICER)
     objector = UserFactory(username="objector", role=Role.APPLICANT)

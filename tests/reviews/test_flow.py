@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_pool_track_path_splits_the_pool_by_score_to_the_yuan_and_opens_projects(
-        officer, pool_track, django_capture_on_commit_callbacks):
+        officer, pool_track, inline_tasks, django_capture_on_commit_callbacks):
     applications = [passed_application(pool_track) for _ in range(3)]
     for _ in range(5):
         make_reviewer(expertise=["知识产权示范企业"])

@@ -99,10 +99,12 @@ def test_reviewer_declares_before_seeing_the_application(client, setup):
     assert application.title in page and "score-form" in page
 
 
-def test_blind_review_hides_identity_in_the_page_and_the_pdf(client, setup):
+def test_blind_review_hides_identity_in_the_page_and_the_pdf(client, inline_tasks, setup,
+                                                             django_capture_on_commit_callbacks):
     review_round, application, assignment, reviewers = setup
     client_for(client, assignment.reviewer.user)
-    client.post(reverse("reviews:declare", args=[assignment.pk, "accept"]))
+    with django_capture_on_commit_callbacks(execute=True):  # the redacted PDF is made on commit
+        client.post(reverse("reviews:declare", args=[assignment.pk, "accept"]))
     page = client.get(reverse("reviews:assignment", args=[assignment.pk])).content.decode()
     lead = application.organisation
     partner = application.partners.get()
@@ -199,7 +201,7 @@ def test_publicity_page_is_public_and_takes_objections_from_signed_in_users(clie
     assert "publicity period" in response.content.decode() or "公示期" in response.content.decode()
 
 
-def test_notice_pdf_for_officers_and_the_applicant_only(client, setup, officer, other_applicant, reviewer,
+def test_notice_pdf_for_officers_and_the_applicant_only(client, inline_tasks, setup, officer, other_applicant, reviewer,
                                                         django_capture_on_commit_callbacks):
     review_round, application, assignment, reviewers = setup
     for a in Assignment.objects.filter(round=review_round):

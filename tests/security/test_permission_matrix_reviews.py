@@ -43,7 +43,7 @@ class ReviewWorld:
 
 
 @pytest.fixture
-def review_world(reviewer, officer, other_applicant, django_capture_on_commit_callbacks) -> ReviewWorld:
+def review_world(reviewer, officer, other_applicant, inline_tasks, django_capture_on_commit_callbacks) -> ReviewWorld:
     with django_capture_on_commit_callbacks(execute=True):
         track = make_pool_track()
         passed_application(track)
