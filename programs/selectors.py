@@ -104,16 +104,18 @@ def open_calls(limit: int = 10) -> QuerySet[Program]:
 
 def regions_with_programs() -> QuerySet[Region]:
     """Regions a program is run in, with the cities and provinces containing them (the region filter matches
-    a region and everything inside it)."""
+    a region and everything inside it). Subqueries over the few programs, not a join over every region."""
+    programs = Program.objects.all()
     return (
         Region.objects.filter(
-            Q(programs__isnull=False) | Q(children__programs__isnull=False)
-            | Q(children__children__programs__isnull=False)
+            Q(code__in=programs.values("region_id")) | Q(code__in=programs.values("region__parent_id"))
+            | Q(code__in=programs.values("region__parent__parent_id"))
         )
         .select_related("parent__parent")
-        .distinct()
         .order_by("code")
     )
+
+
 # The columns the catalogue shows (the guides' long texts are read on the program page only).
 CATALOGUE_FIELDS = (
     "code", "title", "short_title", "issuer", "level", "year", "total_budget", "call_opens", "call_closes", "region",
