@@ -21,6 +21,7 @@ from programs.money import to_yuan
 from programs.procedure import CalendarUnknown, period_end, procedure_for
 from programs.selectors import today
 
+from . import notices
 from .allocation import Candidate, amount_problems, award_count_problem, propose_amounts
 from .models import (
     AWARD_TRANSITIONS,
@@ -179,6 +180,7 @@ def objection_resolve(*, actor, objection: Objection, step: str, resolution: str
     locked.resolved_by, locked.resolved_at = actor, timezone.now()
     locked.save(update_fields=["state", "resolution", "resolved_by", "resolved_at"])
     record_event(target=locked, actor=actor, action=step, from_state=before, to_state=locked.state, reason=resolution)
+    notices.objection_resolved(locked)
     return locked
 
 
@@ -220,6 +222,7 @@ def award_approve(*, actor, award: Award, starts_on: dt.date | None = None) -> A
     locked.save(update_fields=["state", "decided_at", "notice_status"])
     record_event(target=locked, actor=actor, action="approve", from_state=before, to_state=locked.state,
                  data={"amount": f"{locked.amount:.2f}"})
+    notices.decided(locked, approved=True)
     _queue_notice(locked.pk)
     return locked
 
@@ -246,6 +249,7 @@ def award_not_fund(*, actor, award: Award, reason: str) -> Award:
     locked.save(update_fields=["state", "decided_at"])
     record_event(target=locked, actor=actor, action="not_fund", from_state=before, to_state=locked.state,
                  reason=reason)
+    notices.decided(locked, approved=False, reason=reason)
     return locked
 
 

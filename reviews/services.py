@@ -30,6 +30,7 @@ from programs.procedure import procedure_for
 from programs.selectors import rubric_for
 
 from . import assignment as solver
+from . import notices
 from .models import (
     ACTIVE_ASSIGNMENT,
     ASSIGNMENT_TRANSITIONS,
@@ -325,6 +326,7 @@ def assignment_add(*, actor, review_round: ReviewRound, application: Application
         expertise_match=bool(expertise_matches(locked.track, [profile], [application.pk])))
     record_event(target=created, actor=actor, action="add", to_state=state)
     if state == AssignmentState.CONFIRMED:
+        notices.assigned([created])
         _queue_dossier(created.application_id, locked.blind)
     return created
 
@@ -339,6 +341,7 @@ def assignment_confirm(*, actor, assignment: Assignment) -> Assignment:
     before, locked.state = locked.state, AssignmentState.CONFIRMED
     locked.save(update_fields=["state"])
     record_event(target=locked, actor=actor, action="confirm", from_state=before, to_state=locked.state)
+    notices.assigned([locked])
     _queue_dossier(locked.application_id, locked.round.blind)
     return locked
 
@@ -366,7 +369,10 @@ def round_start_review(*, actor, review_round: ReviewRound) -> ReviewRound:
     proposed = Assignment.objects.filter(round=locked, state=AssignmentState.PROPOSED)
     if not proposed.exists():
         raise ValidationError(_("Propose the assignment first."))
+    proposed_ids = list(proposed.values_list("pk", flat=True))
     confirmed = proposed.update(state=AssignmentState.CONFIRMED)
+    notices.assigned(Assignment.objects.filter(pk__in=proposed_ids)
+                     .select_related("reviewer__user", "application", "round__track__program"))
     before, locked.state = locked.state, RoundState.REVIEWING
     locked.save(update_fields=["state"])
     record_event(target=locked, actor=actor, action="start_review", from_state=before, to_state=locked.state,
@@ -521,6 +527,7 @@ def review_reopen(*, actor, review: Review, reason: str) -> Review:
     before, locked.state, locked.total = locked.state, ReviewState.DRAFT, None
     locked.save(update_fields=["state", "total", "updated_at"])
     record_event(target=locked, actor=actor, action="reopen", from_state=before, to_state=locked.state, reason=reason)
+    notices.reopened(locked, reason)
     return locked
 
 
