@@ -1,11 +1,10 @@
 """An application to one track: the draft as typed, its submitted versions, materials and verdict."""
 
-from dataclasses import dataclass
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ipgrants.lifecycle import Transition
 from organisations.choices import OrgType
 
 
@@ -26,16 +25,6 @@ class Actor(models.TextChoices):
     # Taken by a program officer through the funding decision (reviews' services), never from the
     # application page: templates show no button for it.
     DECISION = "decision", _("Funding decision")
-
-
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    sources: frozenset[str]
-    target: str
-    actor: str
-    needs_reason: bool = False
 
 
 # The one table of allowed steps; services enforce it and templates read it to show buttons.

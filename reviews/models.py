@@ -1,12 +1,13 @@
 """Expert review and the funding decision: the expert pool, a review round per track, assignments, reviews,
 awards, publicity objections. Each lifecycle has one transition table here, read by services and templates."""
 
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from ipgrants.lifecycle import Transition, transition_table
 
 SCORE_MIN = 0
 SCORE_MAX = 100  # every criterion is scored on a hundred-point scale; the weighted total is on the same scale
@@ -18,18 +19,7 @@ class Actor(models.TextChoices):
     USER = "user", _("Any signed-in user")
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    sources: frozenset[str]
-    target: str
-    actor: str
-    needs_reason: bool = False
-
-
-def _table(*transitions: Transition) -> dict[str, Transition]:
-    return {t.name: t for t in transitions}
+_table = transition_table
 
 
 # --- the expert pool ---------------------------------------------------------------------------------------------
