@@ -3,11 +3,37 @@
 The projects issue adds the contract, releases, KPI reports and acceptance on top of these rows.
 """
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import TrancheTrigger
+
+
+class ProjectState(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("In progress")
+    ACCEPTANCE_REQUESTED = "acceptance_requested", _("Acceptance requested")
+    RECTIFYING = "rectifying", _("Rectification after a failed acceptance")
+    ACCEPTED = "accepted", _("Accepted")
+    CLOSED = "closed", _("Closed")
+    TERMINATED = "terminated", _("Terminated")
+
+
+class InspectionMode(models.TextChoices):
+    WRITTEN = "written", _("Written review")
+    ON_SITE = "on_site", _("On-site inspection")
+
+
+class AcceptanceOutcomeChoice(models.TextChoices):
+    PASSED = "passed", _("Passed")
+    FAILED = "failed", _("Failed")
+
+
+class MidtermOutcome(models.TextChoices):
+    ON_TRACK = "on_track", _("On track")
+    RECTIFY = "rectify", _("Rectification required")
 
 
 class Project(models.Model):
@@ -21,6 +47,17 @@ class Project(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("officer in charge"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    state = models.CharField(_("state"), max_length=25, choices=ProjectState.choices,
+                             default=ProjectState.IN_PROGRESS, db_index=True)
+    contract_signed_on = models.DateField(_("contract signed on"), null=True, blank=True)
+    contract_file = models.FileField(_("signed contract"), upload_to="contracts/%Y/", blank=True)
+    contract_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("contract recorded by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    acceptance_failures = models.PositiveSmallIntegerField(_("failed acceptances"), default=0)
+    rectify_by = models.DateField(_("rectify by"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("project")
@@ -33,6 +70,8 @@ class Project(models.Model):
 
 class TrancheState(models.TextChoices):
     PLANNED = "planned", _("Planned")
+    DUE = "due", _("Due")
+    RELEASED = "released", _("Released")
 
 
 class ProjectTranche(models.Model):
@@ -44,7 +83,17 @@ class ProjectTranche(models.Model):
     amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2)
     share_percent = models.DecimalField(_("share (%)"), max_digits=5, decimal_places=2)
     condition = models.CharField(_("paid"), max_length=15, choices=TrancheTrigger.choices)
-    state = models.CharField(_("state"), max_length=10, choices=TrancheState.choices, default=TrancheState.PLANNED)
+    state = models.CharField(_("state"), max_length=10, choices=TrancheState.choices, default=TrancheState.PLANNED,
+                             db_index=True)
+    due_on = models.DateField(_("due since"), null=True, blank=True)
+    released_on = models.DateField(_("released on"), null=True, blank=True)
+    released_amount = models.DecimalField(_("released amount (yuan)"), max_digits=14, decimal_places=2, null=True,
+                                          blank=True)
+    payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("released by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("project tranche")
@@ -54,3 +103,97 @@ class ProjectTranche(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seq}: {self.amount}"
+
+
+class Acceptance(models.Model):
+    """One acceptance request (验收申请) and, once the officer records it, its inspection and outcome."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE,
+                                related_name="acceptances")
+    seq = models.PositiveSmallIntegerField(_("request"))
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"),
+                                     on_delete=models.PROTECT, related_name="+")
+    final_report = models.FileField(_("final report"), upload_to="acceptance/%Y/")
+    final_accounts = models.FileField(_("final accounts"), upload_to="acceptance/%Y/")
+    mode = models.CharField(_("inspection"), max_length=10, choices=InspectionMode.choices, blank=True)
+    inspected_on = models.DateField(_("inspected on"), null=True, blank=True)
+    expert_opinion = models.TextField(_("experts' opinion"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=AcceptanceOutcomeChoice.choices, blank=True)
+    rectify_by = models.DateField(_("rectify by"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("acceptance")
+        verbose_name_plural = _("acceptances")
+        ordering = ["project", "seq"]
+        constraints = [models.UniqueConstraint(fields=["project", "seq"], name="acceptance_seq_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.project} #{self.seq}"
+
+
+class MidtermCheck(models.Model):
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE,
+                                related_name="midterm_checks")
+    checked_on = models.DateField(_("checked on"))
+    outcome = models.CharField(_("outcome"), max_length=10, choices=MidtermOutcome.choices)
+    comments = models.TextField(_("comments"), blank=True)
+    rectify_by = models.DateField(_("rectify by"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
+                                    on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("mid-term check")
+        verbose_name_plural = _("mid-term checks")
+        ordering = ["project", "checked_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.checked_on}"
+
+
+class Actor(models.TextChoices):
+    OFFICER = "officer", _("Program officer")
+    UNIT = "unit", _("Funded unit")
+    SYSTEM = "system", _("The portal, when a condition is met")
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: frozenset[str]
+    target: str
+    actor: str
+
+
+# The one table of a tranche's steps: due when its condition holds, released once by an officer.
+TRANCHE_TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        Transition("make_due", _("Make due"), frozenset({TrancheState.PLANNED}), TrancheState.DUE, Actor.SYSTEM),
+        Transition("release", _("Release"), frozenset({TrancheState.DUE}), TrancheState.RELEASED, Actor.OFFICER),
+    )
+}
+
+_OPEN = frozenset({ProjectState.IN_PROGRESS})
+# The one table of a project's steps, read by the services and the project pages' buttons.
+PROJECT_TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        Transition("record_contract", _("Record the signed contract"), _OPEN, ProjectState.IN_PROGRESS,
+                   Actor.OFFICER),
+        Transition("record_midterm", _("Record the mid-term check"), _OPEN, ProjectState.IN_PROGRESS,
+                   Actor.OFFICER),
+        Transition("request_acceptance", _("Request acceptance"),
+                   frozenset({ProjectState.IN_PROGRESS, ProjectState.RECTIFYING}), ProjectState.ACCEPTANCE_REQUESTED,
+                   Actor.UNIT),
+        Transition("acceptance_pass", _("Record acceptance passed"), frozenset({ProjectState.ACCEPTANCE_REQUESTED}),
+                   ProjectState.ACCEPTED, Actor.OFFICER),
+        Transition("acceptance_fail", _("Record acceptance failed"), frozenset({ProjectState.ACCEPTANCE_REQUESTED}),
+                   ProjectState.RECTIFYING, Actor.OFFICER),  # a second failure goes to TERMINATED instead
+        Transition("close", _("Close the project"), frozenset({ProjectState.ACCEPTED}), ProjectState.CLOSED,
+                   Actor.SYSTEM),
+    )
+}

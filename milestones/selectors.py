@@ -1,0 +1,125 @@
+"""Reads: which projects a user may see, a program's fund ledger and its fund plan from the guide fixture.
+
+Every list here runs a fixed number of queries whatever the number of projects: amounts are summed per project in
+one annotated query, totals in one aggregate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import DecimalField, Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from programs.models import Program
+from programs.money import split_remainder_last
+
+from .models import Project, ProjectTranche, TrancheState
+
+ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+def _sum(state: str | None = None):
+    condition = Q(tranches__state=state) if state else Q()
+    return Coalesce(Sum("tranches__amount", filter=condition), ZERO)
+
+
+def projects_for(user) -> QuerySet[Project]:
+    """Officers see every project; a unit's members see their organisations' projects; others none."""
+    qs = Project.objects.select_related("application__organisation", "application__track__program", "officer")
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if user.is_officer:
+        return qs
+    from organisations.models import Membership
+
+    return qs.filter(Exists(Membership.objects.filter(organisation_id=OuterRef("application__organisation_id"),
+                                                      user=user)))
+
+
+def project_for(user, pk: int) -> Project:
+    project = projects_for(user).filter(pk=pk).first()
+    if project is None:
+        raise Http404
+    return project
+
+
+def with_money(qs: QuerySet[Project]) -> QuerySet[Project]:
+    return qs.annotate(planned=_sum(TrancheState.PLANNED), due=_sum(TrancheState.DUE),
+                       released=_sum(TrancheState.RELEASED))
+
+
+def program_for_officer(user, program_id: int) -> Program:
+    if not (getattr(user, "is_authenticated", False) and user.is_officer):
+        raise Http404
+    program = Program.objects.filter(pk=program_id).first()
+    if program is None:
+        raise Http404
+    return program
+
+
+def ledger_projects(program: Program) -> QuerySet[Project]:
+    return with_money(Project.objects.filter(application__track__program=program)
+                      .select_related("application__organisation", "application__track")
+                      .order_by("application__track__position", "application__reference"))
+
+
+def ledger_totals(program: Program) -> dict:
+    """Planned, due and released per track and for the program (two queries)."""
+    tranches = ProjectTranche.objects.filter(project__application__track__program=program)
+    sums = {"planned": Coalesce(Sum("amount", filter=Q(state=TrancheState.PLANNED)), ZERO),
+            "due": Coalesce(Sum("amount", filter=Q(state=TrancheState.DUE)), ZERO),
+            "released": Coalesce(Sum("amount", filter=Q(state=TrancheState.RELEASED)), ZERO),
+            "award": Coalesce(Sum("amount"), ZERO)}
+    by_track = list(tranches.values("project__application__track__code", "project__application__track__title",
+                                    "project__application__track__position")
+                    .annotate(**sums).order_by("project__application__track__position"))
+    return {"tracks": [{"code": row["project__application__track__code"],
+                        "title": row["project__application__track__title"],
+                        **{key: row[key] for key in sums}} for row in by_track],
+            "total": tranches.aggregate(**sums)}
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    code: str
+    title: str
+    awards: int | None
+    total: Decimal
+    first: Decimal
+    second: Decimal
+
+
+def fund_plan(program: Program) -> tuple[list[PlanRow], PlanRow]:
+    """For each track with a budget: its number of awards, total, first and second tranche, as the guide fixture
+    states them (a tranche's stated amount, else its share of the budget, the remainder on the last); then the
+    totals. Two queries."""
+    rows = []
+    tracks = program.tracks.filter(budget__isnull=False).prefetch_related("tranches").order_by("position")
+    for track in tracks:
+        plan = sorted(track.tranches.all(), key=lambda t: t.seq)
+        if plan and all(t.amount is not None for t in plan):
+            amounts = [t.amount for t in plan]
+        elif plan:
+            amounts = split_remainder_last(track.budget, [t.share_percent for t in plan])
+        else:
+            amounts = [track.budget]
+        first = amounts[0]
+        rows.append(PlanRow(track.code, track.title, track.max_awards, track.budget, first,
+                            sum(amounts[1:], Decimal("0.00"))))
+    total = PlanRow("", "", sum((r.awards or 0) for r in rows) or None, sum((r.total for r in rows), Decimal("0")),
+                    sum((r.first for r in rows), Decimal("0")), sum((r.second for r in rows), Decimal("0")))
+    return rows, total
+
+
+def disbursement_chart(totals: dict) -> dict:
+    """The ledger's per-track figures as a chart's data (yuan)."""
+    return {"labels": [row["code"] for row in totals["tracks"]],
+            "released": [float(row["released"]) for row in totals["tracks"]],
+            "due": [float(row["due"]) for row in totals["tracks"]],
+            "planned": [float(row["planned"]) for row in totals["tracks"]]}
+
+
+__all__ = ["disbursement_chart", "fund_plan", "ledger_projects", "ledger_totals",
+           "program_for_officer", "project_for", "projects_for", "with_money"]

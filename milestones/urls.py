@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "milestones"
+
+urlpatterns = [
+    path("projects/", views.project_list, name="projects"),
+    path("projects/<int:pk>/", views.project_page, name="project"),
+    path("projects/<int:pk>/contract/", views.contract_step, name="contract"),
+    path("projects/<int:pk>/contract/file/", views.contract_file, name="contract_file"),
+    path("projects/<int:pk>/tranches/<int:seq>/release/", views.tranche_release_step, name="release"),
+    path("projects/<int:pk>/midterm/", views.midterm_step, name="midterm"),
+    path("projects/<int:pk>/acceptance/request/", views.acceptance_request_step, name="acceptance_request"),
+    path("projects/<int:pk>/acceptance/record/", views.acceptance_record_step, name="acceptance_record"),
+    path("programs/<int:program_id>/ledger/", views.ledger, name="ledger"),
+    path("programs/<int:program_id>/ledger.xlsx", views.ledger_export, name="ledger_export"),
+    path("programs/<int:program_id>/fund-plan/", views.fund_plan, name="fund_plan"),
+    path("programs/<int:program_id>/fund-plan.xlsx", views.fund_plan_export, name="fund_plan_export"),
+]

@@ -1,0 +1,160 @@
+"""Project pages for officers and funded units, the fund ledger and the fund plan. Views parse input, call one
+service or selector and render; what a user may not see is a 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ipgrants.pagination import paginate
+
+from . import services
+from .exports import fund_plan_xlsx, ledger_xlsx
+from .forms import AcceptanceRecordForm, AcceptanceRequestForm, ContractForm, MidtermForm, ReleaseForm
+from .selectors import (
+    disbursement_chart,
+    ledger_projects,
+    ledger_totals,
+    program_for_officer,
+    project_for,
+    projects_for,
+    with_money,
+)
+from .selectors import (
+    fund_plan as plan_rows,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _errors(request, exc: Exception) -> None:
+    messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+
+
+def _form_errors(request, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+
+
+@login_required
+def project_list(request):
+    page, querystring = paginate(request, with_money(projects_for(request.user)).order_by("-created_at", "pk"))
+    return render(request, "milestones/project_list.html", {"page": page, "querystring": querystring})
+
+
+@login_required
+def project_page(request, pk: int):
+    project = project_for(request.user, pk)
+    steps = {t.name for t in services.allowed_project_steps(project, request.user)}
+    return render(request, "milestones/project.html", {
+        "project": project, "steps": steps, "is_officer": request.user.is_officer,
+        "tranches": list(project.tranches.select_related("released_by")),
+        "acceptances": list(project.acceptances.all()), "checks": list(project.midterm_checks.all()),
+        "contract_form": ContractForm(), "release_form": ReleaseForm(), "midterm_form": MidtermForm(),
+        "request_form": AcceptanceRequestForm(), "record_form": AcceptanceRecordForm(),
+    })
+
+
+def _step(request, pk: int, form_class, call):
+    project = project_for(request.user, pk)
+    form = form_class(request.POST, request.FILES)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("milestones:project", pk=project.pk)
+    try:
+        call(project, form.cleaned_data)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("milestones:project", pk=project.pk)
+
+
+@login_required
+@require_POST
+def contract_step(request, pk: int):
+    return _step(request, pk, ContractForm, lambda project, data: services.contract_record(
+        actor=request.user, project=project, signed_on=data["signed_on"], signed_file=data["signed_file"]))
+
+
+@login_required
+def contract_file(request, pk: int):
+    project = project_for(request.user, pk)
+    if not project.contract_file:
+        raise Http404
+    return FileResponse(project.contract_file.open("rb"), as_attachment=True,
+                        filename=f"{project.application.reference}-任务书.pdf")
+
+
+@login_required
+@require_POST
+def tranche_release_step(request, pk: int, seq: int):
+    project = project_for(request.user, pk)
+    tranche = get_object_or_404(project.tranches, seq=seq)
+    return _step(request, pk, ReleaseForm, lambda project, data: services.tranche_release(
+        actor=request.user, tranche=tranche, payment_reference=data["payment_reference"],
+        released_on=data["released_on"]))
+
+
+@login_required
+@require_POST
+def midterm_step(request, pk: int):
+    return _step(request, pk, MidtermForm, lambda project, data: services.midterm_record(
+        actor=request.user, project=project, outcome=data["outcome"], checked_on=data["checked_on"],
+        comments=data["comments"], rectify_by=data["rectify_by"]))
+
+
+@login_required
+@require_POST
+def acceptance_request_step(request, pk: int):
+    return _step(request, pk, AcceptanceRequestForm, lambda project, data: services.acceptance_request(
+        actor=request.user, project=project, final_report=data["final_report"],
+        final_accounts=data["final_accounts"]))
+
+
+@login_required
+@require_POST
+def acceptance_record_step(request, pk: int):
+    return _step(request, pk, AcceptanceRecordForm, lambda project, data: services.acceptance_record(
+        actor=request.user, project=project, outcome=data["outcome"], mode=data["mode"],
+        inspected_on=data["inspected_on"], expert_opinion=data["expert_opinion"], rectify_by=data["rectify_by"]))
+
+
+@login_required
+def ledger(request, program_id: int):
+    program = program_for_officer(request.user, program_id)
+    totals = ledger_totals(program)
+    page, querystring = paginate(request, ledger_projects(program), per_page=50)
+    return render(request, "milestones/ledger.html", {
+        "program": program, "page": page, "querystring": querystring, "totals": totals,
+        "chart": {**disbursement_chart(totals), "title": _("Disbursement by track (yuan)"),
+                  "names": {"released": _("Released"), "due": _("Due"), "planned": _("Planned")}}})
+
+
+@login_required
+def ledger_export(request, program_id: int):
+    program = program_for_officer(request.user, program_id)
+    return HttpResponse(ledger_xlsx(program), content_type=XLSX,
+                        headers={"Content-Disposition": f'attachment; filename="{program.code}-ledger.xlsx"'})
+
+
+@login_required
+def fund_plan(request, program_id: int):
+    program = program_for_officer(request.user, program_id)
+    rows, total = plan_rows(program)
+    return render(request, "milestones/fund_plan.html", {"program": program, "rows": rows, "total": total})
+
+
+@login_required
+def fund_plan_export(request, program_id: int):
+    program = program_for_officer(request.user, program_id)
+    return HttpResponse(fund_plan_xlsx(program), content_type=XLSX,
+                        headers={"Content-Disposition": f'attachment; filename="{program.code}-fund-plan.xlsx"'})
