@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Role
@@ -28,10 +29,12 @@ def open_project(officer, *, program: str = NANSHA, code: str = "1", award: str 
     if program == NANSHA and track.period_months is None:
         Track.objects.filter(pk=track.pk).update(period_months=12)  # 实施周期：1年
         track.refresh_from_db()
-    application = passed_application(track, organisation=organisation)
-    application.status = "approved"
-    application.save(update_fields=["status"])
-    return project_open(actor=officer, application=application, award=Decimal(award), starts_on=starts_on)
+    with transaction.atomic():
+        application = passed_application(track, organisation=organisation)
+        application.status = "approved"
+        application.save(update_fields=["status"])
+        return project_open(actor=officer, application=application, award=Decimal(award),
+                            starts_on=starts_on)
 
 
 def unit_member(project):
