@@ -38,12 +38,18 @@ def _book(title: str, header: list[str], lines: list[list]) -> bytes:
     return out.getvalue()
 
 
+def awards_text(row) -> int | str | None:
+    if row.awards is None:
+        return None
+    return _("at most %(n)s") % {"n": row.awards} if row.awards_is_maximum else row.awards
+
+
 def fund_plan_xlsx(program: Program) -> bytes:
     rows, total = fund_plan(program)
     header = [_("Track"), _("Project"), _("Awards"), _("Total (10,000 yuan)"), _("First tranche (10,000 yuan)"),
               _("Second tranche (10,000 yuan)")]
-    lines = [[r.code, r.title, r.awards, _wan(r.total), _wan(r.first), _wan(r.second)] for r in rows]
-    lines.append([_("Total"), "", total.awards, _wan(total.total), _wan(total.first), _wan(total.second)])
+    lines = [[r.code, r.title, awards_text(r), _wan(r.total), _wan(r.first), _wan(r.second)] for r in rows]
+    lines.append([_("Total"), "", None, _wan(total.total), _wan(total.first), _wan(total.second)])
     return _book(_("Fund plan"), header, lines)
 
 

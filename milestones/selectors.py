@@ -86,15 +86,16 @@ class PlanRow:
     code: str
     title: str
     awards: int | None
+    awards_is_maximum: bool
     total: Decimal
     first: Decimal
     second: Decimal
 
 
 def fund_plan(program: Program) -> tuple[list[PlanRow], PlanRow]:
-    """For each track with a budget: its number of awards, total, first and second tranche, as the guide fixture
-    states them (a tranche's stated amount, else its share of the budget, the remainder on the last); then the
-    totals. Two queries."""
+    """For each track with a budget (in guide order): its number of awards, total, first and second tranche, as
+    the guide fixture states them (a tranche's stated amount, else its share of the budget, the remainder on the
+    last); then the totals. Two queries."""
     rows = []
     tracks = program.tracks.filter(budget__isnull=False).prefetch_related("tranches").order_by("position")
     for track in tracks:
@@ -106,9 +107,10 @@ def fund_plan(program: Program) -> tuple[list[PlanRow], PlanRow]:
         else:
             amounts = [track.budget]
         first = amounts[0]
-        rows.append(PlanRow(track.code, track.title, track.max_awards, track.budget, first,
+        rows.append(PlanRow(track.code, track.title, track.max_awards, track.awards_is_maximum, track.budget, first,
                             sum(amounts[1:], Decimal("0.00"))))
-    total = PlanRow("", "", sum((r.awards or 0) for r in rows) or None, sum((r.total for r in rows), Decimal("0")),
+    # The guide's total row leaves the number of awards empty: one track states a maximum, not a count.
+    total = PlanRow("", "", None, False, sum((r.total for r in rows), Decimal("0")),
                     sum((r.first for r in rows), Decimal("0")), sum((r.second for r in rows), Decimal("0")))
     return rows, total
 

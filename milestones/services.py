@@ -356,12 +356,23 @@ def _write_record(*, actor, project: Project, passed: bool, on: dt.date):
         accepted_on=on, source="portal", note=application.reference, recorded_by=actor)
 
 
-def allowed_project_steps(project: Project, user) -> list:
-    """The project steps the user may take now; the project pages show exactly these buttons."""
+def role_of(project: Project, user) -> str | None:
     from .models import Actor
 
-    role = Actor.OFFICER if getattr(user, "is_officer", False) else (
-        Actor.UNIT if is_unit_member(user, project) else None)
+    if getattr(user, "is_officer", False):
+        return Actor.OFFICER
+    return Actor.UNIT if is_unit_member(user, project) else None
+
+
+def may_take(project: Project, user, name: str) -> bool:
+    """Whether the user has the role a step needs (whatever the project's state): views answer 404 otherwise."""
+    table = TRANCHE_TRANSITIONS if name in TRANCHE_TRANSITIONS else PROJECT_TRANSITIONS
+    return role_of(project, user) == table[name].actor
+
+
+def allowed_project_steps(project: Project, user) -> list:
+    """The project steps the user may take now; the project pages show exactly these buttons."""
+    role = role_of(project, user)
     steps = [t for t in PROJECT_TRANSITIONS.values() if project.state in t.sources and t.actor == role]
     if project.contract_signed_on is not None:
         steps = [t for t in steps if t.name != "record_contract"]

@@ -13,8 +13,8 @@ urlpatterns = [
     path("projects/<int:pk>/midterm/", views.midterm_step, name="midterm"),
     path("projects/<int:pk>/acceptance/request/", views.acceptance_request_step, name="acceptance_request"),
     path("projects/<int:pk>/acceptance/record/", views.acceptance_record_step, name="acceptance_record"),
-    path("programs/<int:program_id>/ledger/", views.ledger, name="ledger"),
-    path("programs/<int:program_id>/ledger.xlsx", views.ledger_export, name="ledger_export"),
-    path("programs/<int:program_id>/fund-plan/", views.fund_plan, name="fund_plan"),
-    path("programs/<int:program_id>/fund-plan.xlsx", views.fund_plan_export, name="fund_plan_export"),
+    path("projects/program/<int:program_id>/ledger/", views.ledger, name="ledger"),
+    path("projects/program/<int:program_id>/ledger.xlsx", views.ledger_export, name="ledger_export"),
+    path("projects/program/<int:program_id>/fund-plan/", views.fund_plan, name="fund_plan"),
+    path("projects/program/<int:program_id>/fund-plan.xlsx", views.fund_plan_export, name="fund_plan_export"),
 ]

@@ -61,8 +61,10 @@ def project_page(request, pk: int):
     })
 
 
-def _step(request, pk: int, form_class, call):
+def _step(request, pk: int, name: str, form_class, call):
     project = project_for(request.user, pk)
+    if not services.may_take(project, request.user, name):
+        raise Http404
     form = form_class(request.POST, request.FILES)
     if not form.is_valid():
         _form_errors(request, form)
@@ -81,7 +83,7 @@ def _step(request, pk: int, form_class, call):
 @login_required
 @require_POST
 def contract_step(request, pk: int):
-    return _step(request, pk, ContractForm, lambda project, data: services.contract_record(
+    return _step(request, pk, "record_contract", ContractForm, lambda project, data: services.contract_record(
         actor=request.user, project=project, signed_on=data["signed_on"], signed_file=data["signed_file"]))
 
 
@@ -99,7 +101,7 @@ def contract_file(request, pk: int):
 def tranche_release_step(request, pk: int, seq: int):
     project = project_for(request.user, pk)
     tranche = get_object_or_404(project.tranches, seq=seq)
-    return _step(request, pk, ReleaseForm, lambda project, data: services.tranche_release(
+    return _step(request, pk, "release", ReleaseForm, lambda project, data: services.tranche_release(
         actor=request.user, tranche=tranche, payment_reference=data["payment_reference"],
         released_on=data["released_on"]))
 
@@ -107,7 +109,7 @@ def tranche_release_step(request, pk: int, seq: int):
 @login_required
 @require_POST
 def midterm_step(request, pk: int):
-    return _step(request, pk, MidtermForm, lambda project, data: services.midterm_record(
+    return _step(request, pk, "record_midterm", MidtermForm, lambda project, data: services.midterm_record(
         actor=request.user, project=project, outcome=data["outcome"], checked_on=data["checked_on"],
         comments=data["comments"], rectify_by=data["rectify_by"]))
 
@@ -115,15 +117,16 @@ def midterm_step(request, pk: int):
 @login_required
 @require_POST
 def acceptance_request_step(request, pk: int):
-    return _step(request, pk, AcceptanceRequestForm, lambda project, data: services.acceptance_request(
-        actor=request.user, project=project, final_report=data["final_report"],
-        final_accounts=data["final_accounts"]))
+    return _step(request, pk, "request_acceptance", AcceptanceRequestForm,
+                 lambda project, data: services.acceptance_request(
+                     actor=request.user, project=project, final_report=data["final_report"],
+                     final_accounts=data["final_accounts"]))
 
 
 @login_required
 @require_POST
 def acceptance_record_step(request, pk: int):
-    return _step(request, pk, AcceptanceRecordForm, lambda project, data: services.acceptance_record(
+    return _step(request, pk, "acceptance_pass", AcceptanceRecordForm, lambda project, data: services.acceptance_record(
         actor=request.user, project=project, outcome=data["outcome"], mode=data["mode"],
         inspected_on=data["inspected_on"], expert_opinion=data["expert_opinion"], rectify_by=data["rectify_by"]))
 
