@@ -197,3 +197,83 @@ PROJECT_TRANSITIONS: dict[str, Transition] = {
                    Actor.SYSTEM),
     )
 }
+
+
+class ReportKind(models.TextChoices):
+    MIDTERM = "midterm", _("Mid-term report")
+    FINAL = "final", _("Final report")
+    EXTRA = "extra", _("Additional report")
+
+
+class ReportState(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for revision")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+class KpiReport(models.Model):
+    """One KPI report (绩效报告) of a project: per KPI the value reached, evidence, a narrative."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="reports")
+    seq = models.PositiveSmallIntegerField(_("report"))
+    kind = models.CharField(_("kind"), max_length=10, choices=ReportKind.choices)
+    due_on = models.DateField(_("due on"))
+    state = models.CharField(_("state"), max_length=10, choices=ReportState.choices, default=ReportState.SCHEDULED,
+                             db_index=True)
+    narrative = models.TextField(_("narrative"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True,
+                                     blank=True, on_delete=models.PROTECT, related_name="+")
+    officer_comments = models.TextField(_("officer's comments"), blank=True)
+
+    class Meta:
+        verbose_name = _("KPI report")
+        verbose_name_plural = _("KPI reports")
+        ordering = ["project", "seq"]
+        constraints = [models.UniqueConstraint(fields=["project", "seq"], name="kpi_report_seq_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.get_kind_display()}"
+
+
+class KpiValue(models.Model):
+    report = models.ForeignKey(KpiReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="values")
+    kpi = models.ForeignKey("programs.KPI", verbose_name=_("KPI"), on_delete=models.PROTECT, related_name="+")
+    value = models.DecimalField(_("value reached"), max_digits=14, decimal_places=2, null=True, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("KPI value")
+        verbose_name_plural = _("KPI values")
+        constraints = [models.UniqueConstraint(fields=["report", "kpi"], name="kpi_value_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kpi_id}: {self.value}"
+
+
+class KpiEvidence(models.Model):
+    report = models.ForeignKey(KpiReport, verbose_name=_("report"), on_delete=models.CASCADE,
+                               related_name="evidence")
+    file = models.FileField(_("file"), upload_to="kpi-evidence/%Y/")
+    original_name = models.CharField(_("file name"), max_length=255)
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+REPORT_TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        Transition("submit", _("Submit the report"), frozenset({ReportState.SCHEDULED, ReportState.RETURNED}),
+                   ReportState.SUBMITTED, Actor.UNIT),
+        Transition("accept", _("Accept the report"), frozenset({ReportState.SUBMITTED}), ReportState.ACCEPTED,
+                   Actor.OFFICER),
+        Transition("return", _("Return with comments"), frozenset({ReportState.SUBMITTED}), ReportState.RETURNED,
+                   Actor.OFFICER),
+    )
+}

@@ -125,3 +125,32 @@ def disbursement_chart(totals: dict) -> dict:
 
 __all__ = ["disbursement_chart", "fund_plan", "ledger_projects", "ledger_totals",
            "program_for_officer", "project_for", "projects_for", "with_money"]
+
+
+def report_for(user, project_pk: int, report_pk: int):
+    from .models import KpiReport
+
+    project = project_for(user, project_pk)
+    report = KpiReport.objects.filter(project=project, pk=report_pk).first()
+    if report is None:
+        raise Http404
+    return project, report
+
+
+def report_completion(report):
+    """The report's completion per KPI, per group and overall (three queries)."""
+    from .completion import completion
+
+    track = report.project.application.track
+    kpis = [k for k in track.kpis.select_related("group") if k.archived_at is None]
+    snapshot = report.project.application.versions.order_by("-number").values_list("snapshot", flat=True).first()
+    committed = (snapshot or {}).get("kpis") or {}
+    reached = dict(report.values.values_list("kpi_id", "value"))
+    groups = {k.group_id: k.group for k in kpis if k.group_id is not None}
+    return completion(kpis, committed, reached, groups)
+
+
+def completion_chart(result, *, title: str, label: str) -> dict:
+    lines = [line for line in result.lines if not line.qualitative]
+    return {"title": title, "label": label, "labels": [line.metric[:30] for line in lines],
+            "data": [float(line.of_commitment or 0) for line in lines]}

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record_event
@@ -75,8 +76,23 @@ def project_open(*, actor, application, award: Decimal, starts_on: dt.date, offi
     )
     record_event(target=project, actor=actor, action="open", to_state=project.state,
                  data={"award": f"{award:.2f}", "tranches": [f"{a:.2f}" for a in amounts]})
+    _schedule_reports(project)
     tranches_make_due(actor=actor, project=project, condition=TrancheTrigger.ON_APPROVAL)
     return project
+
+
+def _schedule_reports(project: Project) -> None:
+    """A mid-term report at the end of the period's first half (whole months) and a final report at its end; a
+    year when the guide states no period."""
+    from .models import KpiReport, ReportKind
+
+    months = project.application.track.period_months or 12
+    ends_on = project.ends_on or add_months(project.starts_on, months) - dt.timedelta(days=1)
+    midpoint = add_months(project.starts_on, max(months // 2, 1)) - dt.timedelta(days=1)
+    KpiReport.objects.bulk_create([
+        KpiReport(project=project, seq=1, kind=ReportKind.MIDTERM, due_on=midpoint),
+        KpiReport(project=project, seq=2, kind=ReportKind.FINAL, due_on=ends_on),
+    ])
 
 
 RECTIFICATION_MONTHS = 3  # 整改: three months unless the officer sets another deadline
@@ -377,3 +393,96 @@ def allowed_project_steps(project: Project, user) -> list:
     if project.contract_signed_on is not None:
         steps = [t for t in steps if t.name != "record_contract"]
     return steps
+
+
+# --- KPI reports -------------------------------------------------------------------------------------------------
+
+
+def report_add(*, actor, project: Project, due_on: dt.date):
+    """The officer asks for one more report."""
+    from .models import KpiReport, ReportKind
+
+    _require_officer(actor)
+    if due_on is None:
+        raise ValidationError({"due_on": _("Enter the date the report is due.")})
+    with transaction.atomic():
+        locked = _lock_project(project)
+        if locked.state in (ProjectState.CLOSED, ProjectState.TERMINATED):
+            raise ValidationError(_("This project is “%(state)s”: no more reports.")
+                                  % {"state": locked.get_state_display()}, code="wrong_state")
+        seq = (locked.reports.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
+        report = KpiReport.objects.create(project=locked, seq=seq, kind=ReportKind.EXTRA, due_on=due_on)
+        record_event(target=report, actor=actor, action="add", to_state=report.state,
+                     data={"due_on": due_on.isoformat()})
+    return report
+
+
+def _lock_report(report):
+    from .models import KpiReport
+
+    return KpiReport.objects.select_for_update().select_related("project__application").get(pk=report.pk)
+
+
+def _check_report_state(report, name: str) -> None:
+    from .models import REPORT_TRANSITIONS
+
+    step = REPORT_TRANSITIONS[name]
+    if report.state not in step.sources:
+        raise ValidationError(_("This report is “%(state)s”; “%(step)s” is not possible from there.")
+                              % {"state": report.get_state_display(), "step": step.label}, code="wrong_state")
+
+
+def report_submit(*, actor, report, values: dict, narrative: str, evidence=()):
+    """The unit submits a report: ``values`` maps each KPI id of the track to the value reached (None for a
+    qualitative KPI, described in the narrative); evidence files are added to those already uploaded."""
+    from .models import REPORT_TRANSITIONS, KpiEvidence, KpiValue
+
+    step = REPORT_TRANSITIONS["submit"]
+    _require_unit(actor, report.project)
+    if not (narrative or "").strip():
+        raise ValidationError({"narrative": _("Describe the progress in the narrative.")})
+    errors = {}
+    for key, value in values.items():
+        if value is not None and value < 0:
+            errors[f"kpi_{key}"] = _("A value reached cannot be negative.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = _lock_report(report)
+        _check_report_state(locked, step.name)
+        kpis = {k.pk for k in locked.project.application.track.kpis.all()}
+        KpiValue.objects.filter(report=locked).delete()
+        KpiValue.objects.bulk_create(KpiValue(report=locked, kpi_id=kpi_id, value=value)
+                                     for kpi_id, value in values.items() if kpi_id in kpis)
+        for upload in evidence:
+            item = KpiEvidence(report=locked, original_name=upload.name[:255])
+            item.file.save(upload.name, upload, save=False)
+            item.save()
+        before = locked.state
+        locked.state, locked.narrative = step.target, narrative.strip()
+        locked.submitted_at, locked.submitted_by = timezone.now(), actor
+        locked.save(update_fields=["state", "narrative", "submitted_at", "submitted_by"])
+        record_event(target=locked, actor=actor, action=step.name, from_state=before, to_state=locked.state,
+                     data={"values": {str(k): (f"{v}" if v is not None else None) for k, v in values.items()}})
+    return locked
+
+
+def report_review(*, actor, report, accept: bool, comments: str = ""):
+    """The officer accepts a submitted report, or returns it with comments (required)."""
+    from .models import REPORT_TRANSITIONS
+
+    name = "accept" if accept else "return"
+    step = REPORT_TRANSITIONS[name]
+    _require_officer(actor)
+    comments = (comments or "").strip()
+    if not accept and not comments:
+        raise ValidationError({"comments": _("Say what the unit must revise.")})
+    with transaction.atomic():
+        locked = _lock_report(report)
+        _check_report_state(locked, name)
+        before = locked.state
+        locked.state, locked.officer_comments = step.target, comments
+        locked.save(update_fields=["state", "officer_comments"])
+        record_event(target=locked, actor=actor, action=name, from_state=before, to_state=locked.state,
+                     reason=comments)
+    return locked

@@ -15,14 +15,27 @@ from ipgrants.pagination import paginate
 
 from . import services
 from .exports import fund_plan_xlsx, ledger_xlsx
-from .forms import AcceptanceRecordForm, AcceptanceRequestForm, ContractForm, MidtermForm, ReleaseForm
+from .forms import (
+    AcceptanceRecordForm,
+    AcceptanceRequestForm,
+    ContractForm,
+    MidtermForm,
+    ReleaseForm,
+    ReportAddForm,
+    ReportForm,
+    ReportReviewForm,
+)
+from .models import Actor
 from .selectors import (
+    completion_chart,
     disbursement_chart,
     ledger_projects,
     ledger_totals,
     program_for_officer,
     project_for,
     projects_for,
+    report_completion,
+    report_for,
     with_money,
 )
 from .selectors import (
@@ -56,6 +69,7 @@ def project_page(request, pk: int):
         "project": project, "steps": steps, "is_officer": request.user.is_officer,
         "tranches": list(project.tranches.select_related("released_by")),
         "acceptances": list(project.acceptances.all()), "checks": list(project.midterm_checks.all()),
+        "reports": list(project.reports.all()), "report_add_form": ReportAddForm(),
         "contract_form": ContractForm(), "release_form": ReleaseForm(), "midterm_form": MidtermForm(),
         "request_form": AcceptanceRequestForm(), "record_form": AcceptanceRecordForm(),
     })
@@ -161,3 +175,71 @@ def fund_plan_export(request, program_id: int):
     program = program_for_officer(request.user, program_id)
     return HttpResponse(fund_plan_xlsx(program), content_type=XLSX,
                         headers={"Content-Disposition": f'attachment; filename="{program.code}-fund-plan.xlsx"'})
+
+
+# --- KPI reports -------------------------------------------------------------------------------------------------
+
+
+@login_required
+def report_page(request, pk: int, report_pk: int):
+    project, report = report_for(request.user, pk, report_pk)
+    kpis = list(project.application.track.kpis.filter(archived_at__isnull=True).order_by("seq"))
+    values = dict(report.values.values_list("kpi_id", "value"))
+    unit_may_submit = (services.role_of(project, request.user) == Actor.UNIT
+                       and report.state in ("scheduled", "returned"))
+    form = ReportForm(kpis=kpis, values=values)
+    if request.method == "POST":
+        if not unit_may_submit:
+            raise Http404
+        form = ReportForm(request.POST, request.FILES, kpis=kpis)
+        if form.is_valid():
+            try:
+                services.report_submit(actor=request.user, report=report, values=form.kpi_values(),
+                                       narrative=form.cleaned_data["narrative"],
+                                       evidence=form.cleaned_data["evidence"])
+            except ValidationError as exc:
+                _errors(request, exc)
+            else:
+                messages.success(request, _("Report submitted."))
+                return redirect("milestones:report", pk=project.pk, report_pk=report.pk)
+    result = report_completion(report)
+    return render(request, "milestones/report.html", {
+        "project": project, "report": report, "result": result, "form": form, "may_submit": unit_may_submit,
+        "may_review": request.user.is_officer and report.state == "submitted", "review_form": ReportReviewForm(),
+        "evidence": list(report.evidence.all()),
+        "chart": completion_chart(result, title=_("Completion against commitments (%)"), label=_("Completion (%)")),
+    })
+
+
+@login_required
+@require_POST
+def report_review_step(request, pk: int, report_pk: int):
+    project, report = report_for(request.user, pk, report_pk)
+    if not request.user.is_officer:
+        raise Http404
+    form = ReportReviewForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+    else:
+        try:
+            services.report_review(actor=request.user, report=report, accept=form.cleaned_data["decision"] == "accept",
+                                   comments=form.cleaned_data["comments"])
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("Saved."))
+    return redirect("milestones:report", pk=project.pk, report_pk=report.pk)
+
+
+@login_required
+@require_POST
+def report_add_step(request, pk: int):
+    return _step(request, pk, "record_midterm", ReportAddForm, lambda project, data: services.report_add(
+        actor=request.user, project=project, due_on=data["due_on"]))
+
+
+@login_required
+def evidence_file(request, pk: int, report_pk: int, evidence_pk: int):
+    _project, report = report_for(request.user, pk, report_pk)
+    item = get_object_or_404(report.evidence, pk=evidence_pk)
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name)

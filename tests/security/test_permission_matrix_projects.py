@@ -10,7 +10,7 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
-from milestones.services import contract_record
+from milestones.services import contract_record, report_submit
 from organisations.models import Membership
 from tests.milestones.conftest import open_project, pdf
 
@@ -28,6 +28,8 @@ UNIT_STEP = roles(LOGIN, REDIRECT, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)
 class ProjectWorld:
     project_pk: int
     program_pk: int
+    report_pk: int
+    evidence_pk: int
 
 
 @pytest.fixture
@@ -35,7 +37,10 @@ def project_world(applicant, officer) -> ProjectWorld:
     project = open_project(officer)
     Membership.objects.create(organisation_id=project.application.organisation_id, user=applicant)
     contract_record(actor=officer, project=project, signed_on=dt.date(2024, 9, 10), signed_file=pdf())
-    return ProjectWorld(project_pk=project.pk, program_pk=project.application.track.program_id)
+    report = project.reports.get(seq=1)
+    report_submit(actor=applicant, report=report, values={}, narrative="中期进展", evidence=[pdf("evidence.pdf")])
+    return ProjectWorld(project_pk=project.pk, program_pk=project.application.track.program_id,
+                        report_pk=report.pk, evidence_pk=report.evidence.get().pk)
 
 
 PROJECT = lambda w: [w.project_pk]  # noqa: E731
@@ -50,6 +55,10 @@ CASES: dict[str, Case] = {
     "milestones:midterm": Case(PROJECT, get=POST_ONLY, post=OFFICER_STEP),
     "milestones:acceptance_request": Case(PROJECT, get=POST_ONLY, post=UNIT_STEP),
     "milestones:acceptance_record": Case(PROJECT, get=POST_ONLY, post=OFFICER_STEP),
+    "milestones:report_add": Case(PROJECT, get=POST_ONLY, post=OFFICER_STEP),
+    "milestones:report": Case(lambda w: [w.project_pk, w.report_pk], get=UNIT_AND_OFFICERS),
+    "milestones:report_review": Case(lambda w: [w.project_pk, w.report_pk], get=POST_ONLY, post=OFFICER_STEP),
+    "milestones:evidence": Case(lambda w: [w.project_pk, w.report_pk, w.evidence_pk], get=UNIT_AND_OFFICERS),
     "milestones:ledger": Case(PROGRAM, get=OFFICERS_ONLY),
     "milestones:ledger_export": Case(PROGRAM, get=OFFICERS_ONLY),
     "milestones:fund_plan": Case(PROGRAM, get=OFFICERS_ONLY),
