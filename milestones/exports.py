@@ -63,3 +63,55 @@ def ledger_xlsx(program: Program) -> bytes:
     lines.append([_("Total"), "", "", float(total["award"]), float(total["planned"]), float(total["due"]),
                   float(total["released"])])
     return _book(_("Fund ledger"), header, lines)
+
+
+# --- PDFs: the task book (任务书) and the acceptance conclusion (验收结论) ---------------------------------------
+
+
+def _pdf(template: str, context: dict) -> bytes:
+    import weasyprint
+    from django.conf import settings
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from applications.exports import URL_FETCHER
+
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(template, context)
+    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=URL_FETCHER).write_pdf()
+
+
+def task_book_pdf(project) -> bytes:
+    """The task book: project, organisation, KPIs with the committed values (groups as committed), budget and the
+    tranche schedule, from the application's last submitted version."""
+    from applications.exports import _budget_rows, _kpi_rows
+
+    from .models import Project
+
+    project = Project.objects.select_related("application__organisation", "application__track__program",
+                                             "officer").get(pk=project.pk)
+    application = project.application
+    snapshot = application.versions.order_by("-number").values_list("snapshot", flat=True).first() or {}
+    kpis = list(application.track.kpis.select_related("group").order_by("seq"))
+    budget = _budget_rows(snapshot.get("budget") or [])
+    return _pdf("milestones/task_book_pdf.html", {
+        "project": project, "application": application, "organisation": application.organisation,
+        "track": application.track, "program": application.track.program,
+        "kpis": _kpi_rows(kpis, snapshot.get("kpis") or {}), "budget": budget,
+        "budget_total": sum((row.amount or Decimal(0) for row in budget), Decimal(0)),
+        "tranches": list(project.tranches.order_by("seq")), "plan": snapshot.get("plan", ""),
+    })
+
+
+def acceptance_conclusion_pdf(acceptance) -> bytes:
+    from .models import Acceptance
+
+    acceptance = Acceptance.objects.select_related(
+        "project__application__organisation", "project__application__track__program", "recorded_by").get(
+        pk=acceptance.pk)
+    project = acceptance.project
+    return _pdf("milestones/conclusion_pdf.html", {
+        "acceptance": acceptance, "project": project, "application": project.application,
+        "organisation": project.application.organisation, "program": project.application.track.program,
+        "tranches": list(project.tranches.order_by("seq")),
+    })

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from programs.models import TrancheTrigger
 
@@ -27,13 +28,19 @@ class InspectionMode(models.TextChoices):
 
 
 class AcceptanceOutcomeChoice(models.TextChoices):
-    PASSED = "passed", _("Passed")
-    FAILED = "failed", _("Failed")
+    PASSED = "passed", pgettext_lazy("acceptance outcome", "Passed")
+    FAILED = "failed", pgettext_lazy("acceptance outcome", "Failed")
 
 
 class MidtermOutcome(models.TextChoices):
     ON_TRACK = "on_track", _("On track")
     RECTIFY = "rectify", _("Rectification required")
+
+
+class PdfStatus(models.TextChoices):
+    PENDING = "pending", _("Being prepared")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
 
 
 class Project(models.Model):
@@ -58,6 +65,9 @@ class Project(models.Model):
     acceptance_failures = models.PositiveSmallIntegerField(_("failed acceptances"), default=0)
     rectify_by = models.DateField(_("rectify by"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    task_book = models.FileField(_("task book (PDF)"), upload_to="task-books/%Y/", blank=True)
+    task_book_status = models.CharField(_("task book"), max_length=10, choices=PdfStatus.choices,
+                                        default=PdfStatus.PENDING)
 
     class Meta:
         verbose_name = _("project")
@@ -123,6 +133,7 @@ class Acceptance(models.Model):
     rectify_by = models.DateField(_("rectify by"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
                                     blank=True, on_delete=models.PROTECT, related_name="+")
+    conclusion = models.FileField(_("acceptance conclusion (PDF)"), upload_to="acceptance/%Y/", blank=True)
 
     class Meta:
         verbose_name = _("acceptance")

@@ -78,7 +78,58 @@ def project_open(*, actor, application, award: Decimal, starts_on: dt.date, offi
                  data={"award": f"{award:.2f}", "tranches": [f"{a:.2f}" for a in amounts]})
     _schedule_reports(project)
     tranches_make_due(actor=actor, project=project, condition=TrancheTrigger.ON_APPROVAL)
+    _queue(project_id=project.pk)
     return project
+
+
+def _queue(*, project_id: int | None = None, acceptance_id: int | None = None) -> None:
+    """The task book or the acceptance conclusion, rendered after the commit, in the background."""
+    from ipgrants.background import run_later
+
+    from .tasks import generate_conclusion, generate_task_book
+
+    if project_id is not None:
+        transaction.on_commit(lambda: run_later(generate_task_book, project_id=project_id))
+    if acceptance_id is not None:
+        transaction.on_commit(lambda: run_later(generate_conclusion, acceptance_id=acceptance_id))
+
+
+def task_book_render(*, project_id: int) -> None:
+    from django.core.files.base import ContentFile
+
+    from .exports import task_book_pdf
+    from .models import PdfStatus
+
+    project = Project.objects.filter(pk=project_id).select_related("application").first()
+    if project is None:
+        return
+    try:
+        content = task_book_pdf(project)
+    except Exception:
+        Project.objects.filter(pk=project_id).update(task_book_status=PdfStatus.FAILED)
+        raise
+    with transaction.atomic():
+        locked = Project.objects.select_for_update().get(pk=project_id)
+        locked.task_book.save(f"{project.application.reference}-task-book.pdf", ContentFile(content), save=False)
+        locked.task_book_status = PdfStatus.READY
+        locked.save(update_fields=["task_book", "task_book_status"])
+
+
+def conclusion_render(*, acceptance_id: int) -> None:
+    from django.core.files.base import ContentFile
+
+    from .exports import acceptance_conclusion_pdf
+
+    acceptance = Acceptance.objects.filter(pk=acceptance_id).exclude(outcome="").select_related(
+        "project__application").first()
+    if acceptance is None:
+        return
+    content = acceptance_conclusion_pdf(acceptance)
+    with transaction.atomic():
+        locked = Acceptance.objects.select_for_update().get(pk=acceptance_id)
+        locked.conclusion.save(f"{acceptance.project.application.reference}-acceptance-{locked.seq}.pdf",
+                               ContentFile(content), save=False)
+        locked.save(update_fields=["conclusion"])
 
 
 def _schedule_reports(project: Project) -> None:
@@ -350,6 +401,7 @@ def acceptance_record(*, actor, project: Project, outcome: str, mode: str, inspe
                 _close(actor=actor, project=locked)
         elif locked.state == ProjectState.TERMINATED:
             _write_record(actor=actor, project=locked, passed=False, on=inspected_on)
+        _queue(acceptance_id=acceptance.pk)
         from .notices import tell_unit
 
         tell_unit(locked, "milestones.acceptance_recorded", target=locked, reference=locked.application.reference,

@@ -111,6 +111,25 @@ def contract_file(request, pk: int):
 
 
 @login_required
+def task_book(request, pk: int):
+    project = project_for(request.user, pk)
+    if not project.task_book:
+        raise Http404
+    return FileResponse(project.task_book.open("rb"), as_attachment=True, content_type="application/pdf",
+                        filename=f"{project.application.reference}-任务书.pdf")
+
+
+@login_required
+def conclusion_pdf(request, pk: int, seq: int):
+    project = project_for(request.user, pk)
+    acceptance = get_object_or_404(project.acceptances, seq=seq)
+    if not acceptance.conclusion:
+        raise Http404
+    return FileResponse(acceptance.conclusion.open("rb"), as_attachment=True, content_type="application/pdf",
+                        filename=f"{project.application.reference}-验收结论-{seq}.pdf")
+
+
+@login_required
 @require_POST
 def tranche_release_step(request, pk: int, seq: int):
     project = project_for(request.user, pk)

@@ -33,8 +33,9 @@ class ProjectWorld:
 
 
 @pytest.fixture
-def project_world(applicant, officer) -> ProjectWorld:
-    project = open_project(officer)
+def project_world(applicant, officer, django_capture_on_commit_callbacks) -> ProjectWorld:
+    with django_capture_on_commit_callbacks(execute=True):  # the task book is rendered
+        project = open_project(officer)
     Membership.objects.create(organisation_id=project.application.organisation_id, user=applicant)
     contract_record(actor=officer, project=project, signed_on=dt.date(2024, 9, 10), signed_file=pdf())
     report = project.reports.get(seq=1)
@@ -51,6 +52,9 @@ CASES: dict[str, Case] = {
     "milestones:project": Case(PROJECT, get=UNIT_AND_OFFICERS),
     "milestones:contract": Case(PROJECT, get=POST_ONLY, post=OFFICER_STEP),
     "milestones:contract_file": Case(PROJECT, get=UNIT_AND_OFFICERS),
+    "milestones:task_book": Case(PROJECT, get=UNIT_AND_OFFICERS),
+    # No acceptance recorded yet: no conclusion, for anyone.
+    "milestones:conclusion": Case(lambda w: [w.project_pk, 1], get=roles(LOGIN, *[NOT_FOUND] * 5)),
     "milestones:release": Case(lambda w: [w.project_pk, 1], get=POST_ONLY, post=OFFICER_STEP),
     "milestones:midterm": Case(PROJECT, get=POST_ONLY, post=OFFICER_STEP),
     "milestones:acceptance_request": Case(PROJECT, get=POST_ONLY, post=UNIT_STEP),
