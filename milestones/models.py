@@ -65,6 +65,11 @@ class Project(models.Model):
     acceptance_failures = models.PositiveSmallIntegerField(_("failed acceptances"), default=0)
     rectify_by = models.DateField(_("rectify by"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    record = models.OneToOneField(
+        "organisations.ProjectRecord", verbose_name=_("project record"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="portal_project",
+        help_text=_("The organisation's record of this award, which later guides' history rules read."),
+    )
     task_book = models.FileField(_("task book (PDF)"), upload_to="task-books/%Y/", blank=True)
     task_book_status = models.CharField(_("task book"), max_length=10, choices=PdfStatus.choices,
                                         default=PdfStatus.PENDING)

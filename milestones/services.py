@@ -77,6 +77,8 @@ def project_open(*, actor, application, award: Decimal, starts_on: dt.date, offi
     record_event(target=project, actor=actor, action="open", to_state=project.state,
                  data={"award": f"{award:.2f}", "tranches": [f"{a:.2f}" for a in amounts]})
     _schedule_reports(project)
+    project.record = _open_record(actor=actor, project=project)
+    project.save(update_fields=["record"])
     tranches_make_due(actor=actor, project=project, condition=TrancheTrigger.ON_APPROVAL)
     _queue(project_id=project.pk)
     return project
@@ -409,8 +411,9 @@ def acceptance_record(*, actor, project: Project, outcome: str, mode: str, inspe
     return acceptance
 
 
-def _write_record(*, actor, project: Project, passed: bool, on: dt.date):
-    """The outcome later guides read, on the organisation (organisations.ProjectRecord, source portal)."""
+def _open_record(*, actor, project: Project):
+    """The award on the organisation's record (acceptance pending), where the history rules of later guides read
+    it: an unfinished project counts where a guide says so (清远: 未验收或未通过验收)."""
     from organisations.choices import RecordLevel
     from organisations.models import AcceptanceOutcome, ProjectRecord
 
@@ -420,8 +423,23 @@ def _write_record(*, actor, project: Project, passed: bool, on: dt.date):
     return ProjectRecord.objects.create(
         organisation=application.organisation, title=application.title or application.reference, level=level,
         category=application.track.award_category, awarded_on=project.starts_on, issuer=program.issuer,
-        region=program.region, acceptance=AcceptanceOutcome.PASSED if passed else AcceptanceOutcome.FAILED,
-        accepted_on=on, source="portal", note=application.reference, recorded_by=actor)
+        region=program.region, acceptance=AcceptanceOutcome.PENDING, source="portal", note=application.reference,
+        recorded_by=actor)
+
+
+def _write_record(*, actor, project: Project, passed: bool, on: dt.date):
+    """The final acceptance outcome on the organisation's record (a passed acceptance, or the second failure)."""
+    from organisations.models import AcceptanceOutcome, ProjectRecord
+
+    record = ProjectRecord.objects.select_for_update().filter(pk=project.record_id).first()
+    if record is None:  # the record was deleted by an administrator: write it again
+        record = _open_record(actor=actor, project=project)
+        project.record = record
+        project.save(update_fields=["record"])
+    record.acceptance = AcceptanceOutcome.PASSED if passed else AcceptanceOutcome.FAILED
+    record.accepted_on = on
+    record.save(update_fields=["acceptance", "accepted_on"])
+    return record
 
 
 def role_of(project: Project, user) -> str | None:

@@ -145,7 +145,8 @@ def test_acceptance_failure_then_rectification_then_request_again(nansha_project
     assert failed.rectify_by == dt.date(2025, 12, 15)
     nansha_project.refresh_from_db()
     assert nansha_project.state == ProjectState.RECTIFYING and nansha_project.rectify_by == dt.date(2025, 12, 15)
-    assert not ProjectRecord.objects.filter(organisation=nansha_project.application.organisation).exists()
+    on_record = ProjectRecord.objects.get(organisation=nansha_project.application.organisation)
+    assert on_record.acceptance == AcceptanceOutcome.PENDING  # a first failure is not yet a failed acceptance
     monkeypatch.setattr("milestones.services.today", lambda: dt.date(2025, 12, 1))
     with pytest.raises(ValidationError) as early:
         request(nansha_project, unit)
@@ -201,3 +202,36 @@ def test_unit_member_of_another_project_is_an_outsider(officer):
     first, second = open_project(officer), open_project(officer)
     with pytest.raises(PermissionDenied):
         request(second, unit_member(first))
+
+
+GUANGDONG = "guangdong-2021-ip-cluster-centers"
+
+
+def history_rule(organisation):
+    """Guangdong's rule: no failed acceptance of a provincial IP project in the last three years (四.(五))."""
+    from applications.eligibility import evaluate_rule, facts_for
+    from programs.models import EligibilityRule, RuleKind
+
+    rule = EligibilityRule.objects.filter(track__program__code=GUANGDONG, kind=RuleKind.NO_FAILED_ACCEPTANCE).first()
+    facts = facts_for(organisation_id=organisation.pk, requested_amount=None, matching_funds=None,
+                      on=dt.date(2026, 6, 1))
+    return evaluate_rule(rule, facts).outcome
+
+
+def test_history_rule_reads_the_portals_acceptance_outcomes(officer, monkeypatch):
+    from applications.eligibility import Outcome
+
+    rectified = open_project(officer, program=GUANGDONG, code="1", award="1000000",
+                             starts_on=dt.date(2024, 1, 1))
+    failed_twice = open_project(officer, program=GUANGDONG, code="1", award="1000000",
+                                starts_on=dt.date(2024, 1, 1))
+    for project in (rectified, failed_twice):
+        request(project, unit_member(project))
+        record(project, officer, "failed", on=dt.date(2025, 1, 10))
+    monkeypatch.setattr("milestones.services.today", lambda: dt.date(2025, 4, 10))
+    request(rectified, unit_member(rectified))
+    record(rectified, officer, "passed", on=dt.date(2025, 4, 20))
+    request(failed_twice, unit_member(failed_twice))
+    record(failed_twice, officer, "failed", on=dt.date(2025, 4, 20))
+    assert history_rule(rectified.application.organisation) == Outcome.PASS
+    assert history_rule(failed_twice.application.organisation) == Outcome.FAIL
