@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -57,6 +57,13 @@ def program_for_officer(user, program_id: int) -> Program:
     if program is None:
         raise Http404
     return program
+
+
+def programs_with_projects() -> list[Program]:
+    """Every program, with its number of projects (one query), for the officer's links to ledgers and plans."""
+    count = Project.objects.filter(application__track__program=OuterRef("pk")).values(
+        "application__track__program").annotate(n=Count("pk")).values("n")
+    return list(Program.objects.annotate(projects=Coalesce(Subquery(count), 0)).order_by("-year", "code"))
 
 
 def ledger_projects(program: Program) -> QuerySet[Project]:

@@ -32,6 +32,7 @@ from .selectors import (
     ledger_projects,
     ledger_totals,
     program_for_officer,
+    programs_with_projects,
     project_for,
     projects_for,
     report_completion,
@@ -58,7 +59,9 @@ def _form_errors(request, form) -> None:
 @login_required
 def project_list(request):
     page, querystring = paginate(request, with_money(projects_for(request.user)).order_by("-created_at", "pk"))
-    return render(request, "milestones/project_list.html", {"page": page, "querystring": querystring})
+    programs = programs_with_projects() if request.user.is_officer else []
+    return render(request, "milestones/project_list.html", {"page": page, "querystring": querystring,
+                                                            "programs": programs})
 
 
 @login_required
