@@ -316,3 +316,27 @@ register("fund ledger", "officer", lambda s: reverse("milestones:ledger", args=[
          lambda s: "/admin/milestones/project/", _ledger_sql, tags={"projects"})
 register("KPI report page", "officer", lambda s: reverse("milestones:report", args=[s.project_id, s.report_id]),
          lambda s: f"/admin/milestones/project/{s.project_id}/change/", _report_sql, tags={"projects"})
+
+
+def _fund_plan_sql(s: Sample) -> list[Statement]:
+    return [
+        (f"SELECT * FROM {P} WHERE id = %s", [s.project_program_id]),
+        (f"SELECT * FROM {T} WHERE program_id = %s AND budget IS NOT NULL ORDER BY position", [s.project_program_id]),
+        (f"SELECT tr.* FROM programs_tranche tr JOIN {T} t ON t.id = tr.track_id WHERE t.program_id = %s",
+         [s.project_program_id]),
+    ]
+
+
+def _completion_sql(s: Sample) -> list[Statement]:
+    return _ledger_sql(s)[2:] + [
+        (f"SELECT r.* FROM {KR} r JOIN {PJ} pj ON pj.id = r.project_id JOIN {A} a ON a.id = pj.application_id "
+         f"JOIN {T} t ON t.id = a.track_id WHERE t.program_id = %s AND r.state IN ('submitted', 'accepted') "
+         f"ORDER BY r.project_id, r.seq DESC", [s.project_program_id]),
+    ]
+
+
+register("fund plan", "officer", lambda s: reverse("milestones:fund_plan", args=[s.project_program_id]),
+         lambda s: "/admin/programs/track/", _fund_plan_sql, tags={"projects"})
+register("KPI completion by program", "officer",
+         lambda s: reverse("milestones:completion", args=[s.project_program_id]),
+         lambda s: "/admin/milestones/project/", _completion_sql, tags={"projects"})

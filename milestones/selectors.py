@@ -161,3 +161,51 @@ def completion_chart(result, *, title: str, label: str) -> dict:
     lines = [line for line in result.lines if not line.qualitative]
     return {"title": title, "label": label, "labels": [line.metric[:30] for line in lines],
             "data": [float(line.of_commitment or 0) for line in lines]}
+
+
+@dataclass(frozen=True)
+class CompletionRow:
+    project: Project
+    report: object | None
+    result: object | None
+
+
+def program_completion_page(program: Program, page_projects) -> list[CompletionRow]:
+    """KPI completion of each project on the page, from its latest submitted or accepted report. Four queries
+    whatever the page size: the reports, the tracks' KPIs, the reports' values, the applications' versions."""
+    from applications.models import ApplicationVersion
+    from programs.models import KPI
+
+    from .completion import completion
+    from .models import KpiReport, KpiValue, ReportState
+
+    projects = list(page_projects)
+    reports: dict[int, KpiReport] = {}
+    for report in (KpiReport.objects.filter(project__in=[p.pk for p in projects],
+                                            state__in=[ReportState.SUBMITTED, ReportState.ACCEPTED])
+                   .order_by("project_id", "-seq")):
+        reports.setdefault(report.project_id, report)
+    track_ids = {p.application.track_id for p in projects}
+    kpis: dict[int, list] = {}
+    for kpi in KPI.objects.filter(track_id__in=track_ids, archived_at__isnull=True).select_related("group"):
+        kpis.setdefault(kpi.track_id, []).append(kpi)
+    values: dict[int, dict] = {}
+    for report_id, kpi_id, value in KpiValue.objects.filter(report__in=list(reports.values())).values_list(
+            "report_id", "kpi_id", "value"):
+        values.setdefault(report_id, {})[kpi_id] = value
+    snapshots: dict[int, dict] = {}
+    for application_id, snapshot in (ApplicationVersion.objects
+                                     .filter(application_id__in=[p.application_id for p in projects])
+                                     .order_by("application_id", "-number").values_list("application_id", "snapshot")):
+        snapshots.setdefault(application_id, snapshot or {})
+    rows = []
+    for project in projects:
+        report = reports.get(project.pk)
+        result = None
+        if report is not None:
+            track_kpis = kpis.get(project.application.track_id, [])
+            groups = {k.group_id: k.group for k in track_kpis if k.group_id is not None}
+            result = completion(track_kpis, snapshots.get(project.application_id, {}).get("kpis") or {},
+                                values.get(report.pk, {}), groups)
+        rows.append(CompletionRow(project, report, result))
+    return rows

@@ -22,6 +22,7 @@ urlpatterns = [
          name="evidence"),
     path("projects/program/<int:program_id>/ledger/", views.ledger, name="ledger"),
     path("projects/program/<int:program_id>/ledger.xlsx", views.ledger_export, name="ledger_export"),
+    path("projects/program/<int:program_id>/completion/", views.completion_report, name="completion"),
     path("projects/program/<int:program_id>/fund-plan/", views.fund_plan, name="fund_plan"),
     path("projects/program/<int:program_id>/fund-plan.xlsx", views.fund_plan_export, name="fund_plan_export"),
 ]

@@ -31,6 +31,7 @@ from .selectors import (
     disbursement_chart,
     ledger_projects,
     ledger_totals,
+    program_completion_page,
     program_for_officer,
     programs_with_projects,
     project_for,
@@ -176,6 +177,20 @@ def ledger(request, program_id: int):
         "program": program, "page": page, "querystring": querystring, "totals": totals,
         "chart": {**disbursement_chart(totals), "title": _("Disbursement by track (yuan)"),
                   "names": {"released": _("Released"), "due": _("Due"), "planned": _("Planned")}}})
+
+
+@login_required
+def completion_report(request, program_id: int):
+    """KPI completion per project of a program, from each project's latest report, as a table and a chart."""
+    program = program_for_officer(request.user, program_id)
+    page, querystring = paginate(request, ledger_projects(program), per_page=50)
+    rows = program_completion_page(program, page)
+    reported = [row for row in rows if row.result is not None and row.result.overall is not None]
+    chart = {"title": _("KPI completion by project (%)"), "label": _("Completion (%)"),
+             "labels": [row.project.application.reference for row in reported],
+             "data": [float(row.result.overall) for row in reported]}
+    return render(request, "milestones/completion.html", {
+        "program": program, "page": page, "querystring": querystring, "rows": rows, "chart": chart})
 
 
 @login_required

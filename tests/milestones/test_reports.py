@@ -127,3 +127,32 @@ def test_report_page_per_role_and_submission_through_it(client, fcg_project, off
         assert client.get(url).status_code == 404
     client.force_login(officer)
     assert client.post(url, data).status_code == 404  # officers review, they do not submit
+
+
+def test_program_completion_page_per_project_and_role(client, fcg_project, officer, outsider,
+                                                      django_assert_num_queries):
+    from programs.models import Program
+
+    unit = unit_member(fcg_project)
+    report_submit(actor=unit, report=fcg_project.reports.get(seq=1), values=reached_values(fcg_project),
+                  narrative="进展")
+    silent = open_project(officer, program=FANGCHENGGANG, code="6", award="200000")
+    program = Program.objects.get(code=FANGCHENGGANG)
+    url = reverse("milestones:completion", args=[program.pk])
+    client.force_login(officer)
+    page = client.get(url).content.decode()
+    assert f'data-project="{fcg_project.pk}" data-overall="75.0"' in page
+    assert f'data-project="{silent.pk}" data-overall=""' in page
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as two:
+        client.get(url)
+    for _ in range(3):
+        project = open_project(officer, program=FANGCHENGGANG, code="6", award="100000")
+        report_submit(actor=unit_member(project), report=project.reports.get(seq=1), values={}, narrative="x")
+    with django_assert_num_queries(len(two.captured_queries)):
+        client.get(url)
+    for user in (unit, outsider):
+        client.force_login(user)
+        assert client.get(url).status_code == 404

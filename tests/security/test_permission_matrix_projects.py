@@ -66,6 +66,7 @@ CASES: dict[str, Case] = {
     "milestones:ledger": Case(PROGRAM, get=OFFICERS_ONLY),
     "milestones:ledger_export": Case(PROGRAM, get=OFFICERS_ONLY),
     "milestones:fund_plan": Case(PROGRAM, get=OFFICERS_ONLY),
+    "milestones:completion": Case(PROGRAM, get=OFFICERS_ONLY),
     "milestones:fund_plan_export": Case(PROGRAM, get=OFFICERS_ONLY),
 }
 
