@@ -7,9 +7,10 @@ class MilestonesConfig(AppConfig):
     verbose_name = _("KPI milestones and tranches")
 
     def ready(self) -> None:
-        from notifications.registry import register_kind
+        from notifications.registry import register_kind, register_reminder_source
 
-        from . import notices
+        from . import notices, reminders
 
         for kind in notices.KINDS:
             register_kind(kind)
+        register_reminder_source(reminders.due)

@@ -40,7 +40,14 @@ ACCEPTANCE_RECORDED = Kind(
       "Rectification deadline, if any: %(rectify_by)s."),
     link=_link,
 )
-KINDS = (TRANCHE_RELEASED, MIDTERM_RECORDED, ACCEPTANCE_REQUESTED, ACCEPTANCE_RECORDED)
+REPORT_DUE = Kind(
+    "milestones.report_due", _("Reminder: a KPI report is due"),
+    _("Project %(reference)s: %(report)s due on %(date)s"),
+    _("The %(report)s of project %(reference)s is due on %(date)s. Submit it on the project page: the value "
+      "reached for each KPI, evidence files and a narrative."),
+    link=_link,
+)
+KINDS = (TRANCHE_RELEASED, MIDTERM_RECORDED, ACCEPTANCE_REQUESTED, ACCEPTANCE_RECORDED, REPORT_DUE)
 
 
 def tell_unit(project, kind: str, *, target, **values) -> None:

@@ -156,3 +156,19 @@ def test_program_completion_page_per_project_and_role(client, fcg_project, offic
     for user in (unit, outsider):
         client.force_login(user)
         assert client.get(url).status_code == 404
+
+
+def test_report_due_reminders_reach_the_unit_once_per_step(nansha_project, unit):
+    from notifications.models import Notification
+    from notifications.services import reminder_sweep
+
+    report = nansha_project.reports.get(seq=1)  # due 2025-02-28
+    reminder_sweep(today=dt.date(2025, 2, 10))  # 18 days before: nothing yet
+    assert not Notification.objects.filter(kind="milestones.report_due").exists()
+    reminder_sweep(today=dt.date(2025, 2, 14))
+    reminder_sweep(today=dt.date(2025, 2, 15))  # the same 14-day step: not again
+    sent = Notification.objects.filter(kind="milestones.report_due", recipient=unit)
+    assert sent.count() == 1 and "2025" in str(sent.get().values.get("date"))
+    report_submit(actor=unit, report=report, values={}, narrative="按期提交")
+    reminder_sweep(today=dt.date(2025, 2, 27))  # submitted: no 1-day reminder
+    assert sent.count() == 1
