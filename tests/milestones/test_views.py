@@ -163,3 +163,13 @@ def test_lists_run_a_fixed_number_of_queries(client, officer, django_assert_num_
         open_project(officer, program=YUEXIU, code=code, award="100000")
     with django_assert_num_queries(len(one.captured_queries)):
         assert client.get(reverse(name, args=args)).status_code == 200
+
+
+def test_project_page_says_when_the_guide_asks_for_a_midterm_check(client, nansha_project, officer):
+    from programs.models import Track
+
+    url = reverse("milestones:project", args=[nansha_project.pk])
+    assert 'id="midterm-required"' not in login(client, officer).get(url).content.decode()
+    Track.objects.filter(pk=nansha_project.application.track_id).update(midterm_check=True)
+    page = client.get(url).content.decode()
+    assert 'id="midterm-required"' in page and 'id="midterm-form"' in page
