@@ -60,10 +60,19 @@ def program_for_officer(user, program_id: int) -> Program:
 
 
 def programs_with_projects() -> list[Program]:
-    """Every program, with its number of projects (one query), for the officer's links to ledgers and plans."""
+    """Every program with its number of projects and the money planned, due and released (one query, each figure
+    a subquery), for the officer's overview of disbursement and links to ledgers and plans."""
     count = Project.objects.filter(application__track__program=OuterRef("pk")).values(
         "application__track__program").annotate(n=Count("pk")).values("n")
-    return list(Program.objects.annotate(projects=Coalesce(Subquery(count), 0)).order_by("-year", "code"))
+
+    def money(state: str):
+        return Coalesce(Subquery(
+            ProjectTranche.objects.filter(project__application__track__program=OuterRef("pk"), state=state)
+            .values("project__application__track__program").annotate(s=Sum("amount")).values("s")), ZERO)
+
+    return list(Program.objects.annotate(
+        projects=Coalesce(Subquery(count), 0), planned=money(TrancheState.PLANNED), due=money(TrancheState.DUE),
+        released=money(TrancheState.RELEASED)).order_by("-year", "code"))
 
 
 def ledger_projects(program: Program) -> QuerySet[Project]:

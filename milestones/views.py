@@ -61,8 +61,13 @@ def _form_errors(request, form) -> None:
 def project_list(request):
     page, querystring = paginate(request, with_money(projects_for(request.user)).order_by("-created_at", "pk"))
     programs = programs_with_projects() if request.user.is_officer else []
+    funded = [p for p in programs if p.projects]
+    chart = {"title": _("Disbursement by program (yuan)"), "labels": [p.short_title or p.code for p in funded],
+             "released": [float(p.released) for p in funded], "due": [float(p.due) for p in funded],
+             "planned": [float(p.planned) for p in funded],
+             "names": {"released": _("Released"), "due": _("Due"), "planned": _("Planned")}}
     return render(request, "milestones/project_list.html", {"page": page, "querystring": querystring,
-                                                            "programs": programs})
+                                                            "programs": programs, "chart": chart})
 
 
 @login_required

@@ -174,3 +174,14 @@ def test_project_page_says_when_the_guide_asks_for_a_midterm_check(client, nansh
     Track.objects.filter(pk=nansha_project.application.track_id).update(midterm_check=True)
     page = client.get(url).content.decode()
     assert 'id="midterm-required"' in page and 'id="midterm-form"' in page
+
+
+def test_project_list_totals_disbursement_per_program_for_officers(client, officer):
+    first = open_project(officer, program=YUEXIU, code="1", award="1700000")
+    open_project(officer, program=YUEXIU, code="9", award="250000")
+    tranche_release(actor=officer, tranche=first.tranches.get(seq=1), payment_reference="YX-1")
+    html = login(client, officer).get(reverse("milestones:projects")).content.decode()
+    row = re.search(rf'<tr data-program="{YUEXIU}">(.*?)</tr>', html, re.S).group(1)
+    # planned 680,000 + 100,000; due 150,000 (Yuexiu 9's first tranche); released 1,020,000
+    assert re.findall(r"[\d,]+\.\d\d", row) == ["780,000.00", "150,000.00", "1,020,000.00"]
+    assert 'id="disbursement-chart"' in html
