@@ -19,7 +19,7 @@ def text_of(data: bytes) -> str:
     return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
-def test_task_book_is_rendered_after_commit_with_kpis_groups_and_tranches(officer, client,
+def test_task_book_is_rendered_after_commit_with_kpis_groups_and_tranches(officer, client, inline_tasks,
                                                                           django_capture_on_commit_callbacks):
     from applications.models import ApplicationVersion
 
@@ -49,7 +49,8 @@ def test_task_book_waits_for_the_commit(officer, django_capture_on_commit_callba
     assert project.task_book_status == PdfStatus.PENDING and not project.task_book and len(callbacks) == 1
 
 
-def test_acceptance_conclusion_pdf_names_outcome_and_deadline(officer, client, django_capture_on_commit_callbacks):
+def test_acceptance_conclusion_pdf_names_outcome_and_deadline(officer, client, inline_tasks,
+                                                              django_capture_on_commit_callbacks):
     from milestones.services import acceptance_record, acceptance_request
 
     project = open_project(officer)

@@ -33,7 +33,7 @@ class ProjectWorld:
 
 
 @pytest.fixture
-def project_world(applicant, officer, django_capture_on_commit_callbacks) -> ProjectWorld:
+def project_world(applicant, officer, inline_tasks, django_capture_on_commit_callbacks) -> ProjectWorld:
     with django_capture_on_commit_callbacks(execute=True):  # the task book is rendered
         project = open_project(officer)
     Membership.objects.create(organisation_id=project.application.organisation_id, user=applicant)
