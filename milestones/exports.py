@@ -54,15 +54,29 @@ def fund_plan_xlsx(program: Program) -> bytes:
 
 
 def ledger_xlsx(program: Program) -> bytes:
-    header = [_("Track"), _("Project"), _("Organisation"), _("Award (yuan)"), _("Planned (yuan)"), _("Due (yuan)"),
-              _("Released (yuan)")]
+    """Two sheets: by project, and by track, each with its totals row."""
+    from openpyxl import load_workbook
+
+    money = [_("Planned (yuan)"), _("Due (yuan)"), _("Released (yuan)")]
+    header = [_("Track"), _("Project"), _("Organisation"), _("Award (yuan)"), *money]
     lines = [[p.application.track.code, f"{p.application.reference} {p.application.title}",
               p.application.organisation.name, float(p.award), float(p.planned), float(p.due), float(p.released)]
              for p in ledger_projects(program)]
-    total = ledger_totals(program)["total"]
+    totals = ledger_totals(program)
+    total = totals["total"]
     lines.append([_("Total"), "", "", float(total["award"]), float(total["planned"]), float(total["due"]),
                   float(total["released"])])
-    return _book(_("Fund ledger"), header, lines)
+    workbook = load_workbook(io.BytesIO(_book(_("Fund ledger"), header, lines)))
+    sheet = workbook.create_sheet(_("By track"))
+    sheet.append([_("Track"), _("Title"), _("Award (yuan)"), *money])
+    for row in totals["tracks"]:
+        sheet.append([row["code"], row["title"], float(row["award"]), float(row["planned"]), float(row["due"]),
+                      float(row["released"])])
+    sheet.append([_("Total"), "", float(total["award"]), float(total["planned"]), float(total["due"]),
+                  float(total["released"])])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
 
 
 # --- PDFs: the task book (任务书) and the acceptance conclusion (验收结论) ---------------------------------------

@@ -123,10 +123,15 @@ def test_ledger_sums_planned_due_released_and_exports(client, officer):
     assert re.findall(r"[\d,]+\.\d\d", total) == ["1,950,000.00", "780,000.00", "150,000.00", "1,020,000.00"]
     from openpyxl import load_workbook
 
-    sheet = load_workbook(io.BytesIO(client.get(
-        reverse("milestones:ledger_export", args=[program(YUEXIU).pk])).content)).active
+    book = load_workbook(io.BytesIO(client.get(
+        reverse("milestones:ledger_export", args=[program(YUEXIU).pk])).content))
+    sheet, by_track = book.worksheets
+    assert sheet.max_row == 4  # header, two projects, total
     assert list(sheet.iter_rows(min_row=sheet.max_row, values_only=True))[0][3:] == (
         1950000, 780000, 150000, 1020000)
+    assert [row[0:1] + row[2:] for row in by_track.iter_rows(min_row=2, values_only=True)] == [
+        ("1", 1700000, 680000, 0, 1020000), ("9", 250000, 100000, 150000, 0), ("合计", 1950000, 780000, 150000,
+                                                                             1020000)]
 
 
 def test_ledger_and_fund_plan_are_for_officers_only(client, officer, applicant, reviewer):
