@@ -235,3 +235,33 @@ def test_history_rule_reads_the_portals_acceptance_outcomes(officer, monkeypatch
     record(failed_twice, officer, "failed", on=dt.date(2025, 4, 20))
     assert history_rule(rectified.application.organisation) == Outcome.PASS
     assert history_rule(failed_twice.application.organisation) == Outcome.FAIL
+
+
+def test_steps_on_a_terminated_project_are_refused_as_wrong_state(nansha_project, officer, unit, monkeypatch):
+    from milestones.services import report_add
+
+    request(nansha_project, unit)
+    record(nansha_project, officer, "failed")
+    monkeypatch.setattr("milestones.services.today", lambda: dt.date(2026, 1, 1))
+    request(nansha_project, unit)
+    record(nansha_project, officer, "failed", on=dt.date(2026, 1, 10))
+    for step in (
+        lambda: contract_record(actor=officer, project=nansha_project, signed_on=dt.date(2025, 1, 1),
+                                signed_file=pdf()),
+        lambda: midterm_record(actor=officer, project=nansha_project, outcome=MidtermOutcome.ON_TRACK,
+                               checked_on=dt.date(2025, 3, 1)),
+        lambda: report_add(actor=officer, project=nansha_project, due_on=dt.date(2026, 3, 1)),
+    ):
+        with pytest.raises(ValidationError) as wrong:
+            step()
+        assert wrong.value.code == "wrong_state"
+    assert not events(nansha_project, "record_contract").exists()
+    assert not events(nansha_project, "record_midterm").exists()
+
+
+def test_report_add_writes_its_audit_row(nansha_project, officer):
+    from milestones.services import report_add
+
+    added = report_add(actor=officer, project=nansha_project, due_on=dt.date(2025, 5, 1))
+    event = events(added, "add").get()
+    assert (event.actor, event.to_state, event.data["due_on"]) == (officer, "scheduled", "2025-05-01")
