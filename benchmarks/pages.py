@@ -41,6 +41,9 @@ class Sample:
     review_round_id: int | None = None
     reviewer: object = None  # the seeded reviewer with the most assignments
     reviewer_profile_id: int | None = None
+    project_id: int | None = None  # a seeded project, in the program with the most projects
+    project_program_id: int | None = None
+    report_id: int | None = None
 
 
 @dataclass
@@ -252,3 +255,88 @@ register(
     lambda s: f"/admin/reviews/assignment/?reviewer__id__exact={s.reviewer_profile_id}", _reviewer_queue_sql,
     tags={"reviews"},
 )
+
+
+# --- projects and money ----------------------------------------------------------------------------------------
+from milestones.models import KpiReport, Project, ProjectTranche  # noqa: E402
+
+PJ = Project._meta.db_table
+PT = ProjectTranche._meta.db_table
+KR = KpiReport._meta.db_table
+
+
+def _money(alias: str = "pj") -> str:
+    return ", ".join(
+        f"(SELECT COALESCE(SUM(x.amount), 0) FROM {PT} x WHERE x.project_id = {alias}.id AND x.state = '{state}')"
+        for state in ("planned", "due", "released"))
+
+
+def _projects_sql(s: Sample) -> list[Statement]:
+    return [
+        (f"SELECT COUNT(*) FROM {PJ}", []),
+        (f"SELECT pj.*, a.reference, a.title, o.name, t.code, p.title, {_money()} FROM {PJ} pj "
+         f"JOIN {A} a ON a.id = pj.application_id JOIN {O} o ON o.id = a.organisation_id "
+         f"JOIN {T} t ON t.id = a.track_id JOIN {P} p ON p.id = t.program_id "
+         f"ORDER BY pj.created_at DESC, pj.id LIMIT 20", []),
+    ]
+
+
+def _ledger_sql(s: Sample) -> list[Statement]:
+    where = f"JOIN {A} a ON a.id = pj.application_id JOIN {T} t ON t.id = a.track_id WHERE t.program_id = %s"
+    sums = ", ".join(f"COALESCE(SUM(CASE WHEN x.state = '{state}' THEN x.amount END), 0)"
+                     for state in ("planned", "due", "released"))
+    return [
+        (f"SELECT t.code, t.title, {sums}, SUM(x.amount) FROM {PT} x JOIN {PJ} pj ON pj.id = x.project_id {where} "
+         f"GROUP BY t.code, t.title, t.position ORDER BY t.position", [s.project_program_id]),
+        (f"SELECT {sums}, SUM(x.amount) FROM {PT} x JOIN {PJ} pj ON pj.id = x.project_id {where}",
+         [s.project_program_id]),
+        (f"SELECT COUNT(*) FROM {PJ} pj {where}", [s.project_program_id]),
+        (f"SELECT pj.*, a.reference, a.title, o.name, t.code, {_money()} FROM {PJ} pj "
+         f"JOIN {A} a ON a.id = pj.application_id JOIN {O} o ON o.id = a.organisation_id "
+         f"JOIN {T} t ON t.id = a.track_id WHERE t.program_id = %s ORDER BY t.position, a.reference LIMIT 50",
+         [s.project_program_id]),
+    ]
+
+
+def _report_sql(s: Sample) -> list[Statement]:
+    return [
+        (f"SELECT pj.*, a.*, o.name, t.* FROM {PJ} pj JOIN {A} a ON a.id = pj.application_id "
+         f"JOIN {O} o ON o.id = a.organisation_id JOIN {T} t ON t.id = a.track_id WHERE pj.id = %s", [s.project_id]),
+        (f"SELECT * FROM {KR} WHERE id = %s AND project_id = %s", [s.report_id, s.project_id]),
+        (f"SELECT k.* FROM programs_kpi k JOIN {A} a ON a.track_id = k.track_id JOIN {PJ} pj "
+         f"ON pj.application_id = a.id WHERE pj.id = %s ORDER BY k.seq", [s.project_id]),
+        (f"SELECT v.snapshot FROM {V} v JOIN {PJ} pj ON pj.application_id = v.application_id WHERE pj.id = %s "
+         f"ORDER BY v.number DESC LIMIT 1", [s.project_id]),
+    ]
+
+
+register("project list", "officer", lambda s: reverse("milestones:projects"),
+         lambda s: "/admin/milestones/project/", _projects_sql, tags={"projects"})
+register("fund ledger", "officer", lambda s: reverse("milestones:ledger", args=[s.project_program_id]),
+         lambda s: "/admin/milestones/project/", _ledger_sql, tags={"projects"})
+register("KPI report page", "officer", lambda s: reverse("milestones:report", args=[s.project_id, s.report_id]),
+         lambda s: f"/admin/milestones/project/{s.project_id}/change/", _report_sql, tags={"projects"})
+
+
+def _fund_plan_sql(s: Sample) -> list[Statement]:
+    return [
+        (f"SELECT * FROM {P} WHERE id = %s", [s.project_program_id]),
+        (f"SELECT * FROM {T} WHERE program_id = %s AND budget IS NOT NULL ORDER BY position", [s.project_program_id]),
+        (f"SELECT tr.* FROM programs_tranche tr JOIN {T} t ON t.id = tr.track_id WHERE t.program_id = %s",
+         [s.project_program_id]),
+    ]
+
+
+def _completion_sql(s: Sample) -> list[Statement]:
+    return _ledger_sql(s)[2:] + [
+        (f"SELECT r.* FROM {KR} r JOIN {PJ} pj ON pj.id = r.project_id JOIN {A} a ON a.id = pj.application_id "
+         f"JOIN {T} t ON t.id = a.track_id WHERE t.program_id = %s AND r.state IN ('submitted', 'accepted') "
+         f"ORDER BY r.project_id, r.seq DESC", [s.project_program_id]),
+    ]
+
+
+register("fund plan", "officer", lambda s: reverse("milestones:fund_plan", args=[s.project_program_id]),
+         lambda s: "/admin/programs/track/", _fund_plan_sql, tags={"projects"})
+register("KPI completion by program", "officer",
+         lambda s: reverse("milestones:completion", args=[s.project_program_id]),
+         lambda s: "/admin/milestones/project/", _completion_sql, tags={"projects"})

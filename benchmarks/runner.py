@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.test import Client
 
 from applications.models import Application
+from milestones.models import Project
 from organisations.models import Organisation
 from reviews.models import ReviewerProfile, ReviewRound
 
@@ -75,7 +76,16 @@ def sample_for(seeded: Seeded) -> Sample:
         ReviewerProfile.objects.filter(user__username__startswith=USER_PREFIX).annotate(n=Count("assignments"))
         .select_related("user").order_by("-n", "pk").first()
     )
+    project = (Project.objects.filter(application__reference__startswith=REFERENCE_PREFIX)
+               .values("application__track__program_id").annotate(n=Count("pk")).order_by("-n").first())
+    project_row = (Project.objects.filter(application__reference__startswith=REFERENCE_PREFIX,
+                                          application__track__program_id=project["application__track__program_id"])
+                   .order_by("pk").first() if project else None)
+    report = project_row.reports.order_by("seq").first() if project_row else None
     return Sample(
+        project_id=project_row.pk if project_row else None,
+        project_program_id=project["application__track__program_id"] if project else None,
+        report_id=report.pk if report else None,
         review_track_id=review_round.track_id if review_round else None,
         review_round_id=review_round.pk if review_round else None,
         reviewer=reviewer.user if reviewer else None, reviewer_profile_id=reviewer.pk if reviewer else None,

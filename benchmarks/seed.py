@@ -23,7 +23,7 @@ from organisations.models import FinancialYear, Membership, Organisation, Region
 from organisations.uscc import check_character
 from programs.models import Track
 
-from . import review_seed
+from . import project_seed, review_seed
 
 USER_PREFIX = "bench-"
 USCC_PREFIX = "91449900BM"
@@ -62,6 +62,7 @@ def clear() -> None:
     """Remove every row the benchmark wrote (and only those)."""
     with transaction.atomic():
         review_seed.clear(USER_PREFIX)
+        project_seed.clear(REFERENCE_PREFIX)
         Application.objects.filter(reference__startswith=REFERENCE_PREFIX).delete()
         Organisation.objects.filter(uscc__startswith=USCC_PREFIX).delete()
         User.objects.filter(username__startswith=USER_PREFIX).delete()
@@ -195,7 +196,8 @@ def seed(applications: int, *, seed_value: int = 8, out=None) -> Seeded:
         ApplicationVersion.objects.bulk_create(versions, batch_size=BATCH)
         reviews = review_seed.seed_reviews(rng, officer=officer, password=password, reference_prefix=REFERENCE_PREFIX,
                                            user_prefix=USER_PREFIX, applications=applications)
+        projects = project_seed.seed_projects(rng, officer=officer, reference_prefix=REFERENCE_PREFIX)
     if out:
         out.write(f"seeded {n_orgs} organisations, {len(created)} applications, {len(versions)} versions, "
-                  f"{len(uploads)} materials, {reviews} reviews\n")
+                  f"{len(uploads)} materials, {reviews} reviews, {projects} projects\n")
     return Seeded(officer=officer, admin=admin, applicant=users[0], organisations=n_orgs, applications=len(created))

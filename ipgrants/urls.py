@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("notifications/", include("notifications.urls")),
     path("dashboard/", include("dashboards.urls")),
+    path("", include("milestones.urls")),
 ]

@@ -3,11 +3,44 @@
 The projects issue adds the contract, releases, KPI reports and acceptance on top of these rows.
 """
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from programs.models import TrancheTrigger
+
+
+class ProjectState(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("In progress")
+    ACCEPTANCE_REQUESTED = "acceptance_requested", _("Acceptance requested")
+    RECTIFYING = "rectifying", _("Rectification after a failed acceptance")
+    ACCEPTED = "accepted", _("Accepted")
+    CLOSED = "closed", _("Closed")
+    TERMINATED = "terminated", _("Terminated")
+
+
+class InspectionMode(models.TextChoices):
+    WRITTEN = "written", _("Written review")
+    ON_SITE = "on_site", _("On-site inspection")
+
+
+class AcceptanceOutcomeChoice(models.TextChoices):
+    PASSED = "passed", pgettext_lazy("acceptance outcome", "Passed")
+    FAILED = "failed", pgettext_lazy("acceptance outcome", "Failed")
+
+
+class MidtermOutcome(models.TextChoices):
+    ON_TRACK = "on_track", _("On track")
+    RECTIFY = "rectify", _("Rectification required")
+
+
+class PdfStatus(models.TextChoices):
+    PENDING = "pending", _("Being prepared")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
 
 
 class Project(models.Model):
@@ -21,6 +54,25 @@ class Project(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("officer in charge"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    state = models.CharField(_("state"), max_length=25, choices=ProjectState.choices,
+                             default=ProjectState.IN_PROGRESS, db_index=True)
+    contract_signed_on = models.DateField(_("contract signed on"), null=True, blank=True)
+    contract_file = models.FileField(_("signed contract"), upload_to="contracts/%Y/", blank=True)
+    contract_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("contract recorded by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    acceptance_failures = models.PositiveSmallIntegerField(_("failed acceptances"), default=0)
+    rectify_by = models.DateField(_("rectify by"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    record = models.OneToOneField(
+        "organisations.ProjectRecord", verbose_name=_("project record"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="portal_project",
+        help_text=_("The organisation's record of this award, which later guides' history rules read."),
+    )
+    task_book = models.FileField(_("task book (PDF)"), upload_to="task-books/%Y/", blank=True)
+    task_book_status = models.CharField(_("task book"), max_length=10, choices=PdfStatus.choices,
+                                        default=PdfStatus.PENDING)
 
     class Meta:
         verbose_name = _("project")
@@ -33,6 +85,8 @@ class Project(models.Model):
 
 class TrancheState(models.TextChoices):
     PLANNED = "planned", _("Planned")
+    DUE = "due", _("Due")
+    RELEASED = "released", _("Released")
 
 
 class ProjectTranche(models.Model):
@@ -44,7 +98,17 @@ class ProjectTranche(models.Model):
     amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2)
     share_percent = models.DecimalField(_("share (%)"), max_digits=5, decimal_places=2)
     condition = models.CharField(_("paid"), max_length=15, choices=TrancheTrigger.choices)
-    state = models.CharField(_("state"), max_length=10, choices=TrancheState.choices, default=TrancheState.PLANNED)
+    state = models.CharField(_("state"), max_length=10, choices=TrancheState.choices, default=TrancheState.PLANNED,
+                             db_index=True)
+    due_on = models.DateField(_("due since"), null=True, blank=True)
+    released_on = models.DateField(_("released on"), null=True, blank=True)
+    released_amount = models.DecimalField(_("released amount (yuan)"), max_digits=14, decimal_places=2, null=True,
+                                          blank=True)
+    payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("released by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("project tranche")
@@ -54,3 +118,178 @@ class ProjectTranche(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seq}: {self.amount}"
+
+
+class Acceptance(models.Model):
+    """One acceptance request (验收申请) and, once the officer records it, its inspection and outcome."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE,
+                                related_name="acceptances")
+    seq = models.PositiveSmallIntegerField(_("request"))
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"),
+                                     on_delete=models.PROTECT, related_name="+")
+    final_report = models.FileField(_("final report"), upload_to="acceptance/%Y/")
+    final_accounts = models.FileField(_("final accounts"), upload_to="acceptance/%Y/")
+    mode = models.CharField(_("inspection"), max_length=10, choices=InspectionMode.choices, blank=True)
+    inspected_on = models.DateField(_("inspected on"), null=True, blank=True)
+    expert_opinion = models.TextField(_("experts' opinion"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=AcceptanceOutcomeChoice.choices, blank=True)
+    rectify_by = models.DateField(_("rectify by"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+")
+    conclusion = models.FileField(_("acceptance conclusion (PDF)"), upload_to="acceptance/%Y/", blank=True)
+
+    class Meta:
+        verbose_name = _("acceptance")
+        verbose_name_plural = _("acceptances")
+        ordering = ["project", "seq"]
+        constraints = [models.UniqueConstraint(fields=["project", "seq"], name="acceptance_seq_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.project} #{self.seq}"
+
+
+class MidtermCheck(models.Model):
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE,
+                                related_name="midterm_checks")
+    checked_on = models.DateField(_("checked on"))
+    outcome = models.CharField(_("outcome"), max_length=10, choices=MidtermOutcome.choices)
+    comments = models.TextField(_("comments"), blank=True)
+    rectify_by = models.DateField(_("rectify by"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
+                                    on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("mid-term check")
+        verbose_name_plural = _("mid-term checks")
+        ordering = ["project", "checked_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.checked_on}"
+
+
+class Actor(models.TextChoices):
+    OFFICER = "officer", _("Program officer")
+    UNIT = "unit", _("Funded unit")
+    SYSTEM = "system", _("The portal, when a condition is met")
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: frozenset[str]
+    target: str
+    actor: str
+
+
+# The one table of a tranche's steps: due when its condition holds, released once by an officer.
+TRANCHE_TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        Transition("make_due", _("Make due"), frozenset({TrancheState.PLANNED}), TrancheState.DUE, Actor.SYSTEM),
+        Transition("release", _("Release"), frozenset({TrancheState.DUE}), TrancheState.RELEASED, Actor.OFFICER),
+    )
+}
+
+_OPEN = frozenset({ProjectState.IN_PROGRESS})
+# The one table of a project's steps, read by the services and the project pages' buttons.
+PROJECT_TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        Transition("record_contract", _("Record the signed contract"), _OPEN, ProjectState.IN_PROGRESS,
+                   Actor.OFFICER),
+        Transition("record_midterm", _("Record the mid-term check"), _OPEN, ProjectState.IN_PROGRESS,
+                   Actor.OFFICER),
+        Transition("request_acceptance", _("Request acceptance"),
+                   frozenset({ProjectState.IN_PROGRESS, ProjectState.RECTIFYING}), ProjectState.ACCEPTANCE_REQUESTED,
+                   Actor.UNIT),
+        Transition("acceptance_pass", _("Record acceptance passed"), frozenset({ProjectState.ACCEPTANCE_REQUESTED}),
+                   ProjectState.ACCEPTED, Actor.OFFICER),
+        Transition("acceptance_fail", _("Record acceptance failed"), frozenset({ProjectState.ACCEPTANCE_REQUESTED}),
+                   ProjectState.RECTIFYING, Actor.OFFICER),  # a second failure goes to TERMINATED instead
+        Transition("close", _("Close the project"), frozenset({ProjectState.ACCEPTED}), ProjectState.CLOSED,
+                   Actor.SYSTEM),
+    )
+}
+
+
+class ReportKind(models.TextChoices):
+    MIDTERM = "midterm", _("Mid-term report")
+    FINAL = "final", _("Final report")
+    EXTRA = "extra", _("Additional report")
+
+
+class ReportState(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for revision")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+class KpiReport(models.Model):
+    """One KPI report (绩效报告) of a project: per KPI the value reached, evidence, a narrative."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="reports")
+    seq = models.PositiveSmallIntegerField(_("report"))
+    kind = models.CharField(_("kind"), max_length=10, choices=ReportKind.choices)
+    due_on = models.DateField(_("due on"))
+    state = models.CharField(_("state"), max_length=10, choices=ReportState.choices, default=ReportState.SCHEDULED,
+                             db_index=True)
+    narrative = models.TextField(_("narrative"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True,
+                                     blank=True, on_delete=models.PROTECT, related_name="+")
+    officer_comments = models.TextField(_("officer's comments"), blank=True)
+
+    class Meta:
+        verbose_name = _("KPI report")
+        verbose_name_plural = _("KPI reports")
+        ordering = ["project", "seq"]
+        constraints = [models.UniqueConstraint(fields=["project", "seq"], name="kpi_report_seq_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.get_kind_display()}"
+
+
+class KpiValue(models.Model):
+    report = models.ForeignKey(KpiReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="values")
+    kpi = models.ForeignKey("programs.KPI", verbose_name=_("KPI"), on_delete=models.PROTECT, related_name="+")
+    value = models.DecimalField(_("value reached"), max_digits=14, decimal_places=2, null=True, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("KPI value")
+        verbose_name_plural = _("KPI values")
+        constraints = [models.UniqueConstraint(fields=["report", "kpi"], name="kpi_value_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kpi_id}: {self.value}"
+
+
+class KpiEvidence(models.Model):
+    report = models.ForeignKey(KpiReport, verbose_name=_("report"), on_delete=models.CASCADE,
+                               related_name="evidence")
+    file = models.FileField(_("file"), upload_to="kpi-evidence/%Y/")
+    original_name = models.CharField(_("file name"), max_length=255)
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+REPORT_TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        Transition("submit", _("Submit the report"), frozenset({ReportState.SCHEDULED, ReportState.RETURNED}),
+                   ReportState.SUBMITTED, Actor.UNIT),
+        Transition("accept", _("Accept the report"), frozenset({ReportState.SUBMITTED}), ReportState.ACCEPTED,
+                   Actor.OFFICER),
+        Transition("return", _("Return with comments"), frozenset({ReportState.SUBMITTED}), ReportState.RETURNED,
+                   Actor.OFFICER),
+    )
+}

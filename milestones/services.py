@@ -1,5 +1,9 @@
-"""Opening a project. Called by the funding decision (reviews) inside its transaction; milestones never
-imports reviews."""
+"""A project's life: opening (called by the funding decision in reviews, inside its transaction; milestones never
+imports reviews), the contract, tranche releases, the mid-term check, acceptance and closure.
+
+Every step follows one pattern: atomic, lock the row (select_for_update), check the actor's role and the state
+against the transition tables in models.py, save with update_fields, write the audit event, notify (the inbox row
+commits with the change; the email follows the commit)."""
 
 from __future__ import annotations
 
@@ -9,13 +13,26 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record_event
 from programs.models import TrancheTrigger
 from programs.money import split_remainder_last, to_yuan
+from programs.selectors import today
 
-from .models import Project, ProjectTranche, TrancheState
+from .models import (
+    PROJECT_TRANSITIONS,
+    TRANCHE_TRANSITIONS,
+    Acceptance,
+    AcceptanceOutcomeChoice,
+    MidtermCheck,
+    MidtermOutcome,
+    Project,
+    ProjectState,
+    ProjectTranche,
+    TrancheState,
+)
 
 WHOLE = Decimal("100")
 
@@ -57,6 +74,485 @@ def project_open(*, actor, application, award: Decimal, starts_on: dt.date, offi
                        state=TrancheState.PLANNED)
         for i, (amount, share, condition) in enumerate(zip(amounts, shares, conditions, strict=True), 1)
     )
-    record_event(target=project, actor=actor, action="open", to_state="open",
+    record_event(target=project, actor=actor, action="open", to_state=project.state,
                  data={"award": f"{award:.2f}", "tranches": [f"{a:.2f}" for a in amounts]})
+    _schedule_reports(project)
+    project.record = _open_record(actor=actor, project=project)
+    project.save(update_fields=["record"])
+    tranches_make_due(actor=actor, project=project, condition=TrancheTrigger.ON_APPROVAL)
+    _queue(project_id=project.pk)
     return project
+
+
+def _queue(*, project_id: int | None = None, acceptance_id: int | None = None) -> None:
+    """The task book or the acceptance conclusion, rendered after the commit, in the background."""
+    from ipgrants.background import run_later
+
+    from .tasks import generate_conclusion, generate_task_book
+
+    if project_id is not None:
+        transaction.on_commit(lambda: run_later(generate_task_book, project_id=project_id))
+    if acceptance_id is not None:
+        transaction.on_commit(lambda: run_later(generate_conclusion, acceptance_id=acceptance_id))
+
+
+def task_book_render(*, project_id: int) -> None:
+    from django.core.files.base import ContentFile
+
+    from .exports import task_book_pdf
+    from .models import PdfStatus
+
+    project = Project.objects.filter(pk=project_id).select_related("application").first()
+    if project is None:
+        return
+    try:
+        content = task_book_pdf(project)
+    except Exception:
+        Project.objects.filter(pk=project_id).update(task_book_status=PdfStatus.FAILED)
+        raise
+    with transaction.atomic():
+        locked = Project.objects.select_for_update().get(pk=project_id)
+        locked.task_book.save(f"{project.application.reference}-task-book.pdf", ContentFile(content), save=False)
+        locked.task_book_status = PdfStatus.READY
+        locked.save(update_fields=["task_book", "task_book_status"])
+
+
+def conclusion_render(*, acceptance_id: int) -> None:
+    from django.core.files.base import ContentFile
+
+    from .exports import acceptance_conclusion_pdf
+
+    acceptance = Acceptance.objects.filter(pk=acceptance_id).exclude(outcome="").select_related(
+        "project__application").first()
+    if acceptance is None:
+        return
+    content = acceptance_conclusion_pdf(acceptance)
+    with transaction.atomic():
+        locked = Acceptance.objects.select_for_update().get(pk=acceptance_id)
+        locked.conclusion.save(f"{acceptance.project.application.reference}-acceptance-{locked.seq}.pdf",
+                               ContentFile(content), save=False)
+        locked.save(update_fields=["conclusion"])
+
+
+def _schedule_reports(project: Project) -> None:
+    """A mid-term report at the end of the period's first half (whole months) and a final report at its end; a
+    year when the guide states no period."""
+    from .models import KpiReport, ReportKind
+
+    months = project.application.track.period_months or 12
+    ends_on = project.ends_on or add_months(project.starts_on, months) - dt.timedelta(days=1)
+    midpoint = add_months(project.starts_on, max(months // 2, 1)) - dt.timedelta(days=1)
+    KpiReport.objects.bulk_create([
+        KpiReport(project=project, seq=1, kind=ReportKind.MIDTERM, due_on=midpoint),
+        KpiReport(project=project, seq=2, kind=ReportKind.FINAL, due_on=ends_on),
+    ])
+
+
+RECTIFICATION_MONTHS = 3  # 整改: three months unless the officer sets another deadline
+ACCEPTANCE_ATTEMPTS = 2  # a second failure terminates the project
+
+
+def _require_officer(actor) -> None:
+    if not getattr(actor, "is_officer", False):
+        raise PermissionDenied(_("Only program officers may do this."))
+
+
+def is_unit_member(user, project: Project) -> bool:
+    from organisations.models import Membership
+
+    return bool(getattr(user, "is_authenticated", False)) and Membership.objects.filter(
+        organisation_id=project.application.organisation_id, user=user).exists()
+
+
+def _require_unit(actor, project: Project) -> None:
+    if not is_unit_member(actor, project):
+        raise PermissionDenied(_("Only members of the funded organisation may do this."))
+
+
+def _lock_project(project: Project) -> Project:
+    return (Project.objects.select_for_update()
+            .select_related("application__organisation", "application__track__program").get(pk=project.pk))
+
+
+def _check_project_state(project: Project, name: str) -> None:
+    transition = PROJECT_TRANSITIONS[name]
+    if project.state not in transition.sources:
+        raise ValidationError(
+            _("This project is “%(state)s”; “%(step)s” is not possible from there.")
+            % {"state": project.get_state_display(), "step": transition.label}, code="wrong_state")
+
+
+def condition_met(project: Project, condition: str) -> bool:
+    """Whether a tranche's payment condition holds for the project now."""
+    if condition == TrancheTrigger.ON_APPROVAL:
+        return True
+    if condition == TrancheTrigger.ON_CONTRACT:
+        return project.contract_signed_on is not None
+    if condition == TrancheTrigger.ON_ACCEPTANCE:
+        return project.state in (ProjectState.ACCEPTED, ProjectState.CLOSED)
+    return False
+
+
+def tranches_make_due(*, actor, project: Project, condition: str) -> list[ProjectTranche]:
+    """Planned tranches of ``project`` whose condition is ``condition`` become due (called inside the step that
+    meets the condition)."""
+    step = TRANCHE_TRANSITIONS["make_due"]
+    made = []
+    for tranche in ProjectTranche.objects.select_for_update().filter(
+            project=project, condition=condition, state__in=step.sources).order_by("seq"):
+        before = tranche.state
+        tranche.state, tranche.due_on = step.target, today()
+        tranche.save(update_fields=["state", "due_on"])
+        record_event(target=tranche, actor=actor, action=step.name, from_state=before, to_state=tranche.state,
+                     data={"condition": condition, "amount": f"{tranche.amount:.2f}"})
+        made.append(tranche)
+    return made
+
+
+def tranche_release(*, actor, tranche: ProjectTranche, payment_reference: str,
+                    released_on: dt.date | None = None) -> ProjectTranche:
+    """An officer records the payment of a due tranche: once, for exactly its amount. A second release (later, or
+    racing this one from another browser) finds the tranche released under the lock and pays nothing. Releasing
+    the last tranche of an accepted project closes it (结项)."""
+    step = TRANCHE_TRANSITIONS["release"]
+    _require_officer(actor)
+    payment_reference = (payment_reference or "").strip()
+    if not payment_reference:
+        raise ValidationError({"payment_reference": _("Enter the payment reference of the transfer.")})
+    with transaction.atomic():
+        locked = ProjectTranche.objects.select_for_update().get(pk=tranche.pk)
+        project = _lock_project(locked.project)
+        if locked.state == TrancheState.RELEASED:
+            raise ValidationError(
+                _("Tranche %(seq)s was already released on %(date)s (%(amount)s yuan, reference %(ref)s); "
+                  "nothing was paid again.")
+                % {"seq": locked.seq, "date": locked.released_on, "amount": f"{locked.released_amount:,.2f}",
+                   "ref": locked.payment_reference}, code="already_released")
+        if locked.state not in step.sources or not condition_met(project, locked.condition):
+            raise ValidationError(
+                _("Tranche %(seq)s is not due: it is paid “%(condition)s”, and that has not happened yet.")
+                % {"seq": locked.seq, "condition": locked.get_condition_display()}, code="not_due")
+        before = locked.state
+        locked.state, locked.released_on = step.target, released_on or today()
+        locked.released_amount, locked.payment_reference, locked.released_by = locked.amount, payment_reference, actor
+        locked.save(update_fields=["state", "released_on", "released_amount", "payment_reference", "released_by"])
+        record_event(target=locked, actor=actor, action=step.name, from_state=before, to_state=locked.state,
+                     data={"amount": f"{locked.amount:.2f}", "payment_reference": payment_reference,
+                           "released_on": locked.released_on.isoformat()})
+        from .notices import tell_unit
+
+        tell_unit(project, "milestones.tranche_released", target=project, seq=locked.seq,
+                  amount=f"{locked.amount:,.2f}", date=locked.released_on, reference=project.application.reference)
+        if (project.state in PROJECT_TRANSITIONS["close"].sources
+                and not project.tranches.exclude(state=TrancheState.RELEASED).exists()):
+            _close(actor=actor, project=project)
+    return locked
+
+
+def _close(*, actor, project: Project) -> None:
+    step = PROJECT_TRANSITIONS["close"]
+    before = project.state
+    project.state, project.closed_on = step.target, today()
+    project.save(update_fields=["state", "closed_on"])
+    record_event(target=project, actor=actor, action=step.name, from_state=before, to_state=project.state)
+
+
+def contract_record(*, actor, project: Project, signed_on: dt.date, signed_file) -> Project:
+    """The officer records the signature date of the task book and uploads the signed copy; tranches paid after
+    the contract become due."""
+    step = PROJECT_TRANSITIONS["record_contract"]
+    _require_officer(actor)
+    errors = {}
+    if signed_on is None:
+        errors["signed_on"] = _("Enter the date the contract was signed.")
+    elif signed_on > today():
+        errors["signed_on"] = _("The signature date cannot be in the future.")
+    if not signed_file:
+        errors["signed_file"] = _("Upload the signed contract.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = _lock_project(project)
+        _check_project_state(locked, step.name)
+        if locked.contract_signed_on is not None:
+            raise ValidationError(_("The contract was already recorded (signed on %(date)s).")
+                                  % {"date": locked.contract_signed_on}, code="already_recorded")
+        locked.contract_signed_on, locked.contract_recorded_by = signed_on, actor
+        locked.contract_file.save(signed_file.name, signed_file, save=False)
+        locked.save(update_fields=["contract_signed_on", "contract_recorded_by", "contract_file"])
+        record_event(target=locked, actor=actor, action=step.name, from_state=locked.state, to_state=locked.state,
+                     data={"signed_on": signed_on.isoformat()})
+        tranches_make_due(actor=actor, project=locked, condition=TrancheTrigger.ON_CONTRACT)
+    return locked
+
+
+def midterm_record(*, actor, project: Project, outcome: str, checked_on: dt.date, comments: str = "",
+                   rectify_by: dt.date | None = None) -> MidtermCheck:
+    """The officer records the mid-term check (中期检查): on track, or rectification by a deadline."""
+    step = PROJECT_TRANSITIONS["record_midterm"]
+    _require_officer(actor)
+    if outcome not in MidtermOutcome.values:
+        raise ValidationError({"outcome": _("Choose the outcome of the check.")})
+    if outcome == MidtermOutcome.RECTIFY and rectify_by is None:
+        rectify_by = add_months(checked_on, RECTIFICATION_MONTHS)
+    with transaction.atomic():
+        locked = _lock_project(project)
+        _check_project_state(locked, step.name)
+        check = MidtermCheck.objects.create(
+            project=locked, checked_on=checked_on, outcome=outcome, comments=comments.strip(),
+            rectify_by=rectify_by if outcome == MidtermOutcome.RECTIFY else None, recorded_by=actor)
+        record_event(target=locked, actor=actor, action=step.name, from_state=locked.state, to_state=locked.state,
+                     reason=comments, data={"outcome": outcome,
+                                            "rectify_by": rectify_by.isoformat() if check.rectify_by else ""})
+        from .notices import tell_unit
+
+        tell_unit(locked, "milestones.midterm_recorded", target=locked, reference=locked.application.reference,
+                  outcome=check.get_outcome_display(), rectify_by=check.rectify_by or "")
+    return check
+
+
+def acceptance_request(*, actor, project: Project, final_report, final_accounts) -> Acceptance:
+    """The unit asks for acceptance (验收) with its final report and final accounts; after a failure, only once the
+    rectification deadline has passed."""
+    step = PROJECT_TRANSITIONS["request_acceptance"]
+    _require_unit(actor, project)
+    errors = {}
+    if not final_report:
+        errors["final_report"] = _("Upload the final report.")
+    if not final_accounts:
+        errors["final_accounts"] = _("Upload the final accounts.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = _lock_project(project)
+        _check_project_state(locked, step.name)
+        if locked.state == ProjectState.RECTIFYING and locked.rectify_by and today() < locked.rectify_by:
+            raise ValidationError(
+                _("The rectification period runs until %(date)s; request acceptance again from that day.")
+                % {"date": locked.rectify_by}, code="rectifying")
+        seq = locked.acceptances.count() + 1
+        acceptance = Acceptance(project=locked, seq=seq, requested_by=actor)
+        acceptance.final_report.save(final_report.name, final_report, save=False)
+        acceptance.final_accounts.save(final_accounts.name, final_accounts, save=False)
+        acceptance.save()
+        before = locked.state
+        locked.state = step.target
+        locked.save(update_fields=["state"])
+        record_event(target=locked, actor=actor, action=step.name, from_state=before, to_state=locked.state,
+                     data={"request": seq})
+        from .notices import tell_officer
+
+        tell_officer(locked, "milestones.acceptance_requested", target=locked,
+                     reference=locked.application.reference, organisation=locked.application.organisation.name)
+    return acceptance
+
+
+def acceptance_record(*, actor, project: Project, outcome: str, mode: str, inspected_on: dt.date,
+                      expert_opinion: str, rectify_by: dt.date | None = None) -> Acceptance:
+    """The officer records the inspection of the pending acceptance request and its outcome. Passing makes the
+    acceptance tranches due and writes a passed acceptance on the organisation's record; a first failure sets a
+    rectification deadline (three months by default); a second failure terminates the project and records a failed
+    acceptance on the organisation, which later guides' history rules read."""
+    from .models import InspectionMode
+
+    name = "acceptance_pass" if outcome == AcceptanceOutcomeChoice.PASSED else "acceptance_fail"
+    step = PROJECT_TRANSITIONS[name]
+    _require_officer(actor)
+    errors = {}
+    if outcome not in AcceptanceOutcomeChoice.values:
+        errors["outcome"] = _("Choose the outcome: passed or failed.")
+    if mode not in InspectionMode.values:
+        errors["mode"] = _("Choose how the project was inspected: written review or on site.")
+    if not (expert_opinion or "").strip():
+        errors["expert_opinion"] = _("Enter the experts' opinion.")
+    if inspected_on is None:
+        errors["inspected_on"] = _("Enter the inspection date.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = _lock_project(project)
+        _check_project_state(locked, step.name)
+        acceptance = Acceptance.objects.select_for_update().filter(project=locked, outcome="").latest("seq")
+        acceptance.mode, acceptance.inspected_on, acceptance.expert_opinion = mode, inspected_on, expert_opinion.strip()
+        acceptance.outcome, acceptance.recorded_by = outcome, actor
+        before = locked.state
+        fields = ["state"]
+        if outcome == AcceptanceOutcomeChoice.PASSED:
+            locked.state, locked.rectify_by = step.target, None
+            fields.append("rectify_by")
+        else:
+            locked.acceptance_failures += 1
+            fields.append("acceptance_failures")
+            if locked.acceptance_failures >= ACCEPTANCE_ATTEMPTS:
+                locked.state = ProjectState.TERMINATED
+            else:
+                acceptance.rectify_by = rectify_by or add_months(inspected_on, RECTIFICATION_MONTHS)
+                locked.state, locked.rectify_by = step.target, acceptance.rectify_by
+                fields.append("rectify_by")
+        acceptance.save(update_fields=["mode", "inspected_on", "expert_opinion", "outcome", "recorded_by",
+                                       "rectify_by"])
+        locked.save(update_fields=fields)
+        record_event(target=locked, actor=actor, action=name, from_state=before, to_state=locked.state,
+                     reason=acceptance.expert_opinion,
+                     data={"request": acceptance.seq, "mode": mode, "inspected_on": inspected_on.isoformat(),
+                           "rectify_by": acceptance.rectify_by.isoformat() if acceptance.rectify_by else ""})
+        if locked.state == ProjectState.ACCEPTED:
+            _write_record(actor=actor, project=locked, passed=True, on=inspected_on)
+            tranches_make_due(actor=actor, project=locked, condition=TrancheTrigger.ON_ACCEPTANCE)
+            if not locked.tranches.exclude(state=TrancheState.RELEASED).exists():
+                _close(actor=actor, project=locked)
+        elif locked.state == ProjectState.TERMINATED:
+            _write_record(actor=actor, project=locked, passed=False, on=inspected_on)
+        _queue(acceptance_id=acceptance.pk)
+        from .notices import tell_unit
+
+        tell_unit(locked, "milestones.acceptance_recorded", target=locked, reference=locked.application.reference,
+                  outcome=acceptance.get_outcome_display(), rectify_by=acceptance.rectify_by or "")
+    return acceptance
+
+
+def _open_record(*, actor, project: Project):
+    """The award on the organisation's record (acceptance pending), where the history rules of later guides read
+    it: an unfinished project counts where a guide says so (清远: 未验收或未通过验收)."""
+    from organisations.choices import RecordLevel
+    from organisations.models import AcceptanceOutcome, ProjectRecord
+
+    application = project.application
+    program = application.track.program
+    level = program.level if program.level in RecordLevel.values else RecordLevel.DISTRICT
+    return ProjectRecord.objects.create(
+        organisation=application.organisation, title=application.title or application.reference, level=level,
+        category=application.track.award_category, awarded_on=project.starts_on, issuer=program.issuer,
+        region=program.region, acceptance=AcceptanceOutcome.PENDING, source="portal", note=application.reference,
+        recorded_by=actor)
+
+
+def _write_record(*, actor, project: Project, passed: bool, on: dt.date):
+    """The final acceptance outcome on the organisation's record (a passed acceptance, or the second failure)."""
+    from organisations.models import AcceptanceOutcome, ProjectRecord
+
+    record = ProjectRecord.objects.select_for_update().filter(pk=project.record_id).first()
+    if record is None:  # the record was deleted by an administrator: write it again
+        record = _open_record(actor=actor, project=project)
+        project.record = record
+        project.save(update_fields=["record"])
+    record.acceptance = AcceptanceOutcome.PASSED if passed else AcceptanceOutcome.FAILED
+    record.accepted_on = on
+    record.save(update_fields=["acceptance", "accepted_on"])
+    return record
+
+
+def role_of(project: Project, user) -> str | None:
+    from .models import Actor
+
+    if getattr(user, "is_officer", False):
+        return Actor.OFFICER
+    return Actor.UNIT if is_unit_member(user, project) else None
+
+
+def may_take(project: Project, user, name: str) -> bool:
+    """Whether the user has the role a step needs (whatever the project's state): views answer 404 otherwise."""
+    table = TRANCHE_TRANSITIONS if name in TRANCHE_TRANSITIONS else PROJECT_TRANSITIONS
+    return role_of(project, user) == table[name].actor
+
+
+def allowed_project_steps(project: Project, user) -> list:
+    """The project steps the user may take now; the project pages show exactly these buttons."""
+    role = role_of(project, user)
+    steps = [t for t in PROJECT_TRANSITIONS.values() if project.state in t.sources and t.actor == role]
+    if project.contract_signed_on is not None:
+        steps = [t for t in steps if t.name != "record_contract"]
+    return steps
+
+
+# --- KPI reports -------------------------------------------------------------------------------------------------
+
+
+def report_add(*, actor, project: Project, due_on: dt.date):
+    """The officer asks for one more report."""
+    from .models import KpiReport, ReportKind
+
+    _require_officer(actor)
+    if due_on is None:
+        raise ValidationError({"due_on": _("Enter the date the report is due.")})
+    with transaction.atomic():
+        locked = _lock_project(project)
+        if locked.state in (ProjectState.CLOSED, ProjectState.TERMINATED):
+            raise ValidationError(_("This project is “%(state)s”: no more reports.")
+                                  % {"state": locked.get_state_display()}, code="wrong_state")
+        seq = (locked.reports.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
+        report = KpiReport.objects.create(project=locked, seq=seq, kind=ReportKind.EXTRA, due_on=due_on)
+        record_event(target=report, actor=actor, action="add", to_state=report.state,
+                     data={"due_on": due_on.isoformat()})
+    return report
+
+
+def _lock_report(report):
+    from .models import KpiReport
+
+    return KpiReport.objects.select_for_update().select_related("project__application").get(pk=report.pk)
+
+
+def _check_report_state(report, name: str) -> None:
+    from .models import REPORT_TRANSITIONS
+
+    step = REPORT_TRANSITIONS[name]
+    if report.state not in step.sources:
+        raise ValidationError(_("This report is “%(state)s”; “%(step)s” is not possible from there.")
+                              % {"state": report.get_state_display(), "step": step.label}, code="wrong_state")
+
+
+def report_submit(*, actor, report, values: dict, narrative: str, evidence=()):
+    """The unit submits a report: ``values`` maps each KPI id of the track to the value reached (None for a
+    qualitative KPI, described in the narrative); evidence files are added to those already uploaded."""
+    from .models import REPORT_TRANSITIONS, KpiEvidence, KpiValue
+
+    step = REPORT_TRANSITIONS["submit"]
+    _require_unit(actor, report.project)
+    if not (narrative or "").strip():
+        raise ValidationError({"narrative": _("Describe the progress in the narrative.")})
+    errors = {}
+    for key, value in values.items():
+        if value is not None and value < 0:
+            errors[f"kpi_{key}"] = _("A value reached cannot be negative.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = _lock_report(report)
+        _check_report_state(locked, step.name)
+        kpis = {k.pk for k in locked.project.application.track.kpis.all()}
+        KpiValue.objects.filter(report=locked).delete()
+        KpiValue.objects.bulk_create(KpiValue(report=locked, kpi_id=kpi_id, value=value)
+                                     for kpi_id, value in values.items() if kpi_id in kpis)
+        for upload in evidence:
+            item = KpiEvidence(report=locked, original_name=upload.name[:255])
+            item.file.save(upload.name, upload, save=False)
+            item.save()
+        before = locked.state
+        locked.state, locked.narrative = step.target, narrative.strip()
+        locked.submitted_at, locked.submitted_by = timezone.now(), actor
+        locked.save(update_fields=["state", "narrative", "submitted_at", "submitted_by"])
+        record_event(target=locked, actor=actor, action=step.name, from_state=before, to_state=locked.state,
+                     data={"values": {str(k): (f"{v}" if v is not None else None) for k, v in values.items()}})
+    return locked
+
+
+def report_review(*, actor, report, accept: bool, comments: str = ""):
+    """The officer accepts a submitted report, or returns it with comments (required)."""
+    from .models import REPORT_TRANSITIONS
+
+    name = "accept" if accept else "return"
+    step = REPORT_TRANSITIONS[name]
+    _require_officer(actor)
+    comments = (comments or "").strip()
+    if not accept and not comments:
+        raise ValidationError({"comments": _("Say what the unit must revise.")})
+    with transaction.atomic():
+        locked = _lock_report(report)
+        _check_report_state(locked, name)
+        before = locked.state
+        locked.state, locked.officer_comments = step.target, comments
+        locked.save(update_fields=["state", "officer_comments"])
+        record_event(target=locked, actor=actor, action=name, from_state=before, to_state=locked.state,
+                     reason=comments)
+    return locked

@@ -57,7 +57,8 @@ def test_pool_track_path_splits_the_pool_by_score_to_the_yuan_and_opens_projects
         assert project.award == award.amount
         assert sum(t.amount for t in tranches) == award.amount
         assert [t.share_percent for t in tranches] == [Decimal("60.00"), Decimal("40.00")]
-        assert {t.state for t in tranches} == {TrancheState.PLANNED}
+        # 第一批资金立项后拨付: due at approval; the acceptance tranche stays planned
+        assert [t.state for t in tranches] == [TrancheState.DUE, TrancheState.PLANNED]
         assert award.notice_status == "ready" and award.notice_file
         text = "".join(page.extract_text() for page in PdfReader(award.notice_file.open("rb")).pages)
         assert award.application.organisation.name in text and f"{award.amount:,.2f}" in text

@@ -1,0 +1,131 @@
+"""A program's fund plan and fund ledger as Excel workbooks (bytes). Amounts in the fund plan are in 万元 as the
+guides print them; the ledger is in yuan."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from programs.models import Program
+from programs.money import WAN
+
+from .selectors import fund_plan, ledger_projects, ledger_totals
+
+
+def _wan(value: Decimal) -> float:
+    return float(Decimal(value) / WAN)
+
+
+def _book(title: str, header: list[str], lines: list[list]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for line in lines:
+        sheet.append(line)
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    sheet.column_dimensions["B"].width = 48
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def awards_text(row) -> int | str | None:
+    if row.awards is None:
+        return None
+    return _("at most %(n)s") % {"n": row.awards} if row.awards_is_maximum else row.awards
+
+
+def fund_plan_xlsx(program: Program) -> bytes:
+    rows, total = fund_plan(program)
+    header = [_("Track"), _("Project"), _("Awards"), _("Total (10,000 yuan)"), _("First tranche (10,000 yuan)"),
+              _("Second tranche (10,000 yuan)")]
+    lines = [[r.code, r.title, awards_text(r), _wan(r.total), _wan(r.first), _wan(r.second)] for r in rows]
+    lines.append([_("Total"), "", None, _wan(total.total), _wan(total.first), _wan(total.second)])
+    return _book(_("Fund plan"), header, lines)
+
+
+def ledger_xlsx(program: Program) -> bytes:
+    """Two sheets: by project, and by track, each with its totals row."""
+    from openpyxl import load_workbook
+
+    money = [_("Planned (yuan)"), _("Due (yuan)"), _("Released (yuan)")]
+    header = [_("Track"), _("Project"), _("Organisation"), _("Award (yuan)"), *money]
+    lines = [[p.application.track.code, f"{p.application.reference} {p.application.title}",
+              p.application.organisation.name, float(p.award), float(p.planned), float(p.due), float(p.released)]
+             for p in ledger_projects(program)]
+    totals = ledger_totals(program)
+    total = totals["total"]
+    lines.append([_("Total"), "", "", float(total["award"]), float(total["planned"]), float(total["due"]),
+                  float(total["released"])])
+    workbook = load_workbook(io.BytesIO(_book(_("Fund ledger"), header, lines)))
+    sheet = workbook.create_sheet(_("By track"))
+    sheet.append([_("Track"), _("Title"), _("Award (yuan)"), *money])
+    for row in totals["tracks"]:
+        sheet.append([row["code"], row["title"], float(row["award"]), float(row["planned"]), float(row["due"]),
+                      float(row["released"])])
+    sheet.append([_("Total"), "", float(total["award"]), float(total["planned"]), float(total["due"]),
+                  float(total["released"])])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+# --- PDFs: the task book (任务书) and the acceptance conclusion (验收结论) ---------------------------------------
+
+
+def _pdf(template: str, context: dict) -> bytes:
+    import weasyprint
+    from django.conf import settings
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from applications.exports import URL_FETCHER
+
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(template, context)
+    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=URL_FETCHER).write_pdf()
+
+
+def task_book_pdf(project) -> bytes:
+    """The task book: project, organisation, KPIs with the committed values (groups as committed), budget and the
+    tranche schedule, from the application's last submitted version."""
+    from applications.exports import _budget_rows, _kpi_rows
+
+    from .models import Project
+
+    project = Project.objects.select_related("application__organisation", "application__track__program",
+                                             "officer").get(pk=project.pk)
+    application = project.application
+    snapshot = application.versions.order_by("-number").values_list("snapshot", flat=True).first() or {}
+    kpis = list(application.track.kpis.select_related("group").order_by("seq"))
+    budget = _budget_rows(snapshot.get("budget") or [])
+    return _pdf("milestones/task_book_pdf.html", {
+        "project": project, "application": application, "organisation": application.organisation,
+        "track": application.track, "program": application.track.program,
+        "kpis": _kpi_rows(kpis, snapshot.get("kpis") or {}), "budget": budget,
+        "budget_total": sum((row.amount or Decimal(0) for row in budget), Decimal(0)),
+        "tranches": list(project.tranches.order_by("seq")), "plan": snapshot.get("plan", ""),
+    })
+
+
+def acceptance_conclusion_pdf(acceptance) -> bytes:
+    from .models import Acceptance
+
+    acceptance = Acceptance.objects.select_related(
+        "project__application__organisation", "project__application__track__program", "recorded_by").get(
+        pk=acceptance.pk)
+    project = acceptance.project
+    return _pdf("milestones/conclusion_pdf.html", {
+        "acceptance": acceptance, "project": project, "application": project.application,
+        "organisation": project.application.organisation, "program": project.application.track.program,
+        "tranches": list(project.tranches.order_by("seq")),
+    })

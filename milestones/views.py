@@ -1,0 +1,287 @@
+"""Project pages for officers and funded units, the fund ledger and the fund plan. Views parse input, call one
+service or selector and render; what a user may not see is a 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ipgrants.pagination import paginate
+
+from . import services
+from .exports import fund_plan_xlsx, ledger_xlsx
+from .forms import (
+    AcceptanceRecordForm,
+    AcceptanceRequestForm,
+    ContractForm,
+    MidtermForm,
+    ReleaseForm,
+    ReportAddForm,
+    ReportForm,
+    ReportReviewForm,
+)
+from .models import Actor
+from .selectors import (
+    completion_chart,
+    disbursement_chart,
+    ledger_projects,
+    ledger_totals,
+    program_completion_page,
+    program_for_officer,
+    programs_with_projects,
+    project_for,
+    projects_for,
+    report_completion,
+    report_for,
+    with_money,
+)
+from .selectors import (
+    fund_plan as plan_rows,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _errors(request, exc: Exception) -> None:
+    messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+
+
+def _form_errors(request, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+
+
+@login_required
+def project_list(request):
+    page, querystring = paginate(request, with_money(projects_for(request.user)).order_by("-created_at", "pk"))
+    programs = programs_with_projects() if request.user.is_officer else []
+    funded = [p for p in programs if p.projects]
+    chart = {"title": _("Disbursement by program (yuan)"), "labels": [p.short_title or p.code for p in funded],
+             "released": [float(p.released) for p in funded], "due": [float(p.due) for p in funded],
+             "planned": [float(p.planned) for p in funded],
+             "names": {"released": _("Released"), "due": _("Due"), "planned": _("Planned")}}
+    return render(request, "milestones/project_list.html", {"page": page, "querystring": querystring,
+                                                            "programs": programs, "chart": chart})
+
+
+@login_required
+def project_page(request, pk: int):
+    project = project_for(request.user, pk)
+    steps = {t.name for t in services.allowed_project_steps(project, request.user)}
+    return render(request, "milestones/project.html", {
+        "project": project, "steps": steps, "is_officer": request.user.is_officer,
+        "tranches": list(project.tranches.select_related("released_by")),
+        "acceptances": list(project.acceptances.all()), "checks": list(project.midterm_checks.all()),
+        "reports": list(project.reports.all()), "report_add_form": ReportAddForm(),
+        "contract_form": ContractForm(), "release_form": ReleaseForm(), "midterm_form": MidtermForm(),
+        "request_form": AcceptanceRequestForm(), "record_form": AcceptanceRecordForm(),
+    })
+
+
+def _step(request, pk: int, name: str, form_class, call):
+    project = project_for(request.user, pk)
+    if not services.may_take(project, request.user, name):
+        raise Http404
+    form = form_class(request.POST, request.FILES)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("milestones:project", pk=project.pk)
+    try:
+        call(project, form.cleaned_data)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("milestones:project", pk=project.pk)
+
+
+@login_required
+@require_POST
+def contract_step(request, pk: int):
+    return _step(request, pk, "record_contract", ContractForm, lambda project, data: services.contract_record(
+        actor=request.user, project=project, signed_on=data["signed_on"], signed_file=data["signed_file"]))
+
+
+@login_required
+def contract_file(request, pk: int):
+    project = project_for(request.user, pk)
+    if not project.contract_file:
+        raise Http404
+    return FileResponse(project.contract_file.open("rb"), as_attachment=True,
+                        filename=f"{project.application.reference}-任务书.pdf")
+
+
+@login_required
+def task_book(request, pk: int):
+    project = project_for(request.user, pk)
+    if not project.task_book:
+        raise Http404
+    return FileResponse(project.task_book.open("rb"), as_attachment=True, content_type="application/pdf",
+                        filename=f"{project.application.reference}-任务书.pdf")
+
+
+@login_required
+def conclusion_pdf(request, pk: int, seq: int):
+    project = project_for(request.user, pk)
+    acceptance = get_object_or_404(project.acceptances, seq=seq)
+    if not acceptance.conclusion:
+        raise Http404
+    return FileResponse(acceptance.conclusion.open("rb"), as_attachment=True, content_type="application/pdf",
+                        filename=f"{project.application.reference}-验收结论-{seq}.pdf")
+
+
+@login_required
+@require_POST
+def tranche_release_step(request, pk: int, seq: int):
+    project = project_for(request.user, pk)
+    tranche = get_object_or_404(project.tranches, seq=seq)
+    return _step(request, pk, "release", ReleaseForm, lambda project, data: services.tranche_release(
+        actor=request.user, tranche=tranche, payment_reference=data["payment_reference"],
+        released_on=data["released_on"]))
+
+
+@login_required
+@require_POST
+def midterm_step(request, pk: int):
+    return _step(request, pk, "record_midterm", MidtermForm, lambda project, data: services.midterm_record(
+        actor=request.user, project=project, outcome=data["outcome"], checked_on=data["checked_on"],
+        comments=data["comments"], rectify_by=data["rectify_by"]))
+
+
+@login_required
+@require_POST
+def acceptance_request_step(request, pk: int):
+    return _step(request, pk, "request_acceptance", AcceptanceRequestForm,
+                 lambda project, data: services.acceptance_request(
+                     actor=request.user, project=project, final_report=data["final_report"],
+                     final_accounts=data["final_accounts"]))
+
+
+@login_required
+@require_POST
+def acceptance_record_step(request, pk: int):
+    return _step(request, pk, "acceptance_pass", AcceptanceRecordForm, lambda project, data: services.acceptance_record(
+        actor=request.user, project=project, outcome=data["outcome"], mode=data["mode"],
+        inspected_on=data["inspected_on"], expert_opinion=data["expert_opinion"], rectify_by=data["rectify_by"]))
+
+
+@login_required
+def ledger(request, program_id: int):
+    program = program_for_officer(request.user, program_id)
+    totals = ledger_totals(program)
+    page, querystring = paginate(request, ledger_projects(program), per_page=50)
+    return render(request, "milestones/ledger.html", {
+        "program": program, "page": page, "querystring": querystring, "totals": totals,
+        "chart": {**disbursement_chart(totals), "title": _("Disbursement by track (yuan)"),
+                  "names": {"released": _("Released"), "due": _("Due"), "planned": _("Planned")}}})
+
+
+@login_required
+def completion_report(request, program_id: int):
+    """KPI completion per project of a program, from each project's latest report, as a table and a chart."""
+    program = program_for_officer(request.user, program_id)
+    page, querystring = paginate(request, ledger_projects(program), per_page=50)
+    rows = program_completion_page(program, page)
+    reported = [row for row in rows if row.result is not None and row.result.overall is not None]
+    chart = {"title": _("KPI completion by project (%)"), "label": _("Completion (%)"),
+             "labels": [row.project.application.reference for row in reported],
+             "data": [float(row.result.overall) for row in reported]}
+    return render(request, "milestones/completion.html", {
+        "program": program, "page": page, "querystring": querystring, "rows": rows, "chart": chart})
+
+
+@login_required
+def ledger_export(request, program_id: int):
+    program = program_for_officer(request.user, program_id)
+    return HttpResponse(ledger_xlsx(program), content_type=XLSX,
+                        headers={"Content-Disposition": f'attachment; filename="{program.code}-ledger.xlsx"'})
+
+
+@login_required
+def fund_plan(request, program_id: int):
+    program = program_for_officer(request.user, program_id)
+    rows, total = plan_rows(program)
+    return render(request, "milestones/fund_plan.html", {"program": program, "rows": rows, "total": total})
+
+
+@login_required
+def fund_plan_export(request, program_id: int):
+    program = program_for_officer(request.user, program_id)
+    return HttpResponse(fund_plan_xlsx(program), content_type=XLSX,
+                        headers={"Content-Disposition": f'attachment; filename="{program.code}-fund-plan.xlsx"'})
+
+
+# --- KPI reports -------------------------------------------------------------------------------------------------
+
+
+@login_required
+def report_page(request, pk: int, report_pk: int):
+    project, report = report_for(request.user, pk, report_pk)
+    kpis = list(project.application.track.kpis.filter(archived_at__isnull=True).order_by("seq"))
+    values = dict(report.values.values_list("kpi_id", "value"))
+    unit_may_submit = (services.role_of(project, request.user) == Actor.UNIT
+                       and report.state in ("scheduled", "returned"))
+    form = ReportForm(kpis=kpis, values=values)
+    if request.method == "POST":
+        if not unit_may_submit:
+            raise Http404
+        form = ReportForm(request.POST, request.FILES, kpis=kpis)
+        if form.is_valid():
+            try:
+                services.report_submit(actor=request.user, report=report, values=form.kpi_values(),
+                                       narrative=form.cleaned_data["narrative"],
+                                       evidence=form.cleaned_data["evidence"])
+            except ValidationError as exc:
+                _errors(request, exc)
+            else:
+                messages.success(request, _("Report submitted."))
+                return redirect("milestones:report", pk=project.pk, report_pk=report.pk)
+    result = report_completion(report)
+    return render(request, "milestones/report.html", {
+        "project": project, "report": report, "result": result, "form": form, "may_submit": unit_may_submit,
+        "may_review": request.user.is_officer and report.state == "submitted", "review_form": ReportReviewForm(),
+        "evidence": list(report.evidence.all()),
+        "chart": completion_chart(result, title=_("Completion against commitments (%)"), label=_("Completion (%)")),
+    })
+
+
+@login_required
+@require_POST
+def report_review_step(request, pk: int, report_pk: int):
+    project, report = report_for(request.user, pk, report_pk)
+    if not request.user.is_officer:
+        raise Http404
+    form = ReportReviewForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+    else:
+        try:
+            services.report_review(actor=request.user, report=report, accept=form.cleaned_data["decision"] == "accept",
+                                   comments=form.cleaned_data["comments"])
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("Saved."))
+    return redirect("milestones:report", pk=project.pk, report_pk=report.pk)
+
+
+@login_required
+@require_POST
+def report_add_step(request, pk: int):
+    return _step(request, pk, "record_midterm", ReportAddForm, lambda project, data: services.report_add(
+        actor=request.user, project=project, due_on=data["due_on"]))
+
+
+@login_required
+def evidence_file(request, pk: int, report_pk: int, evidence_pk: int):
+    _project, report = report_for(request.user, pk, report_pk)
+    item = get_object_or_404(report.evidence, pk=evidence_pk)
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name)

@@ -1,0 +1,56 @@
+"""Builders for project tests: an approved application's open project, its unit member."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+
+from accounts.models import Role
+from milestones.services import project_open
+from organisations.models import Membership
+from programs.models import Track
+from tests.factories import UserFactory
+from tests.reviews.conftest import NANSHA, YUEXIU, passed_application, track_of
+
+__all__ = ["NANSHA", "YUEXIU", "open_project", "pdf", "track_of"]
+
+
+def pdf(name: str = "signed.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, b"%PDF-1.4\n% signed\n%%EOF\n", content_type="application/pdf")
+
+
+def open_project(officer, *, program: str = NANSHA, code: str = "1", award: str = "300000", organisation=None,
+                 starts_on: dt.date = dt.date(2024, 9, 1)):
+    track = track_of(program, code)
+    if program == NANSHA and track.period_months is None:
+        Track.objects.filter(pk=track.pk).update(period_months=12)  # 实施周期：1年
+        track.refresh_from_db()
+    with transaction.atomic():
+        application = passed_application(track, organisation=organisation)
+        application.status = "approved"
+        application.save(update_fields=["status"])
+        return project_open(actor=officer, application=application, award=Decimal(award),
+                            starts_on=starts_on)
+
+
+def unit_member(project):
+    return Membership.objects.filter(organisation_id=project.application.organisation_id).first().user
+
+
+@pytest.fixture
+def nansha_project(officer):
+    return open_project(officer)
+
+
+@pytest.fixture
+def unit(nansha_project):
+    return unit_member(nansha_project)
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(role=Role.APPLICANT, username="outsider_z")

@@ -1,0 +1,93 @@
+"""The permission matrix for projects: the officer's pages and steps, the funded unit's (applicant is a member of
+the project's organisation; other_applicant is not), the ledger and the fund plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+
+from milestones.services import contract_record, report_submit
+from organisations.models import Membership
+from tests.milestones.conftest import open_project, pdf
+
+from .test_permission_matrix import LOGIN, NOT_FOUND, OK, POST_ONLY, REDIRECT, ROLES, Case, _check, roles
+
+pytestmark = pytest.mark.django_db
+
+UNIT_AND_OFFICERS = roles(LOGIN, OK, NOT_FOUND, NOT_FOUND, OK, OK)
+OFFICERS_ONLY = roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK)
+OFFICER_STEP = roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT)
+UNIT_STEP = roles(LOGIN, REDIRECT, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)
+
+
+@dataclass
+class ProjectWorld:
+    project_pk: int
+    program_pk: int
+    report_pk: int
+    evidence_pk: int
+
+
+@pytest.fixture
+def project_world(applicant, officer, inline_tasks, django_capture_on_commit_callbacks) -> ProjectWorld:
+    with django_capture_on_commit_callbacks(execute=True):  # the task book is rendered
+        project = open_project(officer)
+    Membership.objects.create(organisation_id=project.application.organisation_id, user=applicant)
+    contract_record(actor=officer, project=project, signed_on=dt.date(2024, 9, 10), signed_file=pdf())
+    report = project.reports.get(seq=1)
+    report_submit(actor=applicant, report=report, values={}, narrative="中期进展", evidence=[pdf("evidence.pdf")])
+    return ProjectWorld(project_pk=project.pk, program_pk=project.application.track.program_id,
+                        report_pk=report.pk, evidence_pk=report.evidence.get().pk)
+
+
+PROJECT = lambda w: [w.project_pk]  # noqa: E731
+PROGRAM = lambda w: [w.program_pk]  # noqa: E731
+CASES: dict[str, Case] = {
+    # Everyone signed in may open the list: it shows only what the user may see.
+    "milestones:projects": Case(get=roles(LOGIN, OK, OK, OK, OK, OK)),
+    "milestones:project": Case(PROJECT, get=UNIT_AND_OFFICERS),
+    "milestones:contract": Case(PROJECT, get=POST_ONLY, post=OFFICER_STEP),
+    "milestones:contract_file": Case(PROJECT, get=UNIT_AND_OFFICERS),
+    "milestones:task_book": Case(PROJECT, get=UNIT_AND_OFFICERS),
+    # No acceptance recorded yet: no conclusion, for anyone.
+    "milestones:conclusion": Case(lambda w: [w.project_pk, 1], get=roles(LOGIN, *[NOT_FOUND] * 5)),
+    "milestones:release": Case(lambda w: [w.project_pk, 1], get=POST_ONLY, post=OFFICER_STEP),
+    "milestones:midterm": Case(PROJECT, get=POST_ONLY, post=OFFICER_STEP),
+    "milestones:acceptance_request": Case(PROJECT, get=POST_ONLY, post=UNIT_STEP),
+    "milestones:acceptance_record": Case(PROJECT, get=POST_ONLY, post=OFFICER_STEP),
+    "milestones:report_add": Case(PROJECT, get=POST_ONLY, post=OFFICER_STEP),
+    "milestones:report": Case(lambda w: [w.project_pk, w.report_pk], get=UNIT_AND_OFFICERS),
+    "milestones:report_review": Case(lambda w: [w.project_pk, w.report_pk], get=POST_ONLY, post=OFFICER_STEP),
+    "milestones:evidence": Case(lambda w: [w.project_pk, w.report_pk, w.evidence_pk], get=UNIT_AND_OFFICERS),
+    "milestones:ledger": Case(PROGRAM, get=OFFICERS_ONLY),
+    "milestones:ledger_export": Case(PROGRAM, get=OFFICERS_ONLY),
+    "milestones:fund_plan": Case(PROGRAM, get=OFFICERS_ONLY),
+    "milestones:completion": Case(PROGRAM, get=OFFICERS_ONLY),
+    "milestones:fund_plan_export": Case(PROGRAM, get=OFFICERS_ONLY),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix_projects(client, request, project_world, role, django_capture_on_commit_callbacks):
+    from milestones.models import ProjectTranche
+
+    user = None if role == "anonymous" else request.getfixturevalue(role)
+    for name, case in CASES.items():
+        url = reverse(name, args=case.args(project_world))
+        for method, expectations in (("get", case.get), ("post", case.post)):
+            if role not in expectations:
+                continue
+            client.logout()
+            if user is not None:
+                client.force_login(user)
+            before = list(ProjectTranche.objects.order_by("pk").values_list("state", "released_amount"))
+            with transaction.atomic(), django_capture_on_commit_callbacks(execute=False):
+                response = client.post(url, {}) if method == "post" else client.get(url)
+                _check(response, expectations[role], name, role, method)
+                # An empty POST is bad input: it pays nothing, whoever sends it.
+                assert list(ProjectTranche.objects.order_by("pk").values_list("state", "released_amount")) == before
+                transaction.set_rollback(True)
