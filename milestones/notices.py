@@ -47,7 +47,13 @@ REPORT_DUE = Kind(
       "reached for each KPI, evidence files and a narrative."),
     link=_link,
 )
-KINDS = (TRANCHE_RELEASED, MIDTERM_RECORDED, ACCEPTANCE_REQUESTED, ACCEPTANCE_RECORDED, REPORT_DUE)
+REPORT_REVIEWED = Kind(
+    "milestones.report_reviewed", _("KPI report reviewed"),
+    _("Project %(reference)s: %(report)s %(outcome)s"),
+    _("The program office reviewed the %(report)s of project %(reference)s: %(outcome)s. Comments: %(comments)s"),
+    link=_link,
+)
+KINDS = (TRANCHE_RELEASED, MIDTERM_RECORDED, ACCEPTANCE_REQUESTED, ACCEPTANCE_RECORDED, REPORT_DUE, REPORT_REVIEWED)
 
 
 def tell_unit(project, kind: str, *, target, **values) -> None:

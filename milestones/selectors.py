@@ -20,9 +20,11 @@ from .models import Project, ProjectTranche, TrancheState
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
-def _sum(state: str | None = None):
-    condition = Q(tranches__state=state) if state else Q()
-    return Coalesce(Sum("tranches__amount", filter=condition), ZERO)
+def _sum(state: str):
+    """The project's tranches in ``state``, summed in a correlated subquery (no join before the page is cut)."""
+    return Coalesce(Subquery(
+        ProjectTranche.objects.filter(project=OuterRef("pk"), state=state).values("project")
+        .annotate(s=Sum("amount")).values("s")), ZERO)
 
 
 def projects_for(user) -> QuerySet[Project]:

@@ -555,4 +555,9 @@ def report_review(*, actor, report, accept: bool, comments: str = ""):
         locked.save(update_fields=["state", "officer_comments"])
         record_event(target=locked, actor=actor, action=name, from_state=before, to_state=locked.state,
                      reason=comments)
+        from .notices import tell_unit
+
+        tell_unit(locked.project, "milestones.report_reviewed", target=locked.project,
+                  reference=locked.project.application.reference, report=locked.get_kind_display(),
+                  outcome=locked.get_state_display(), comments=comments or "—")
     return locked

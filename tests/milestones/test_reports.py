@@ -90,6 +90,10 @@ def test_report_submit_accept_and_return_with_audit(nansha_project, officer, uni
     assert "comments" in silent.value.message_dict
     returned = report_review(actor=officer, report=report, accept=False, comments="请补充证明材料")
     assert returned.state == ReportState.RETURNED
+    from notifications.models import Notification
+
+    told = Notification.objects.get(recipient=unit, kind="milestones.report_reviewed")
+    assert told.values["comments"] == "请补充证明材料"
     report_submit(actor=unit, report=report, values={}, narrative="已补充")
     accepted = report_review(actor=officer, report=report, accept=True)
     assert accepted.state == ReportState.ACCEPTED
