@@ -340,3 +340,45 @@ register("fund plan", "officer", lambda s: reverse("milestones:fund_plan", args=
 register("KPI completion by program", "officer",
          lambda s: reverse("milestones:completion", args=[s.project_program_id]),
          lambda s: "/admin/milestones/project/", _completion_sql, tags={"projects"})
+
+
+# --- dashboards ------------------------------------------------------------------------------------------------
+from accounts.models import User  # noqa: E402
+from audit.models import AuditEvent  # noqa: E402
+
+US = User._meta.db_table
+AE = AuditEvent._meta.db_table
+
+
+def _officer_dashboard_sql(s: Sample) -> list[Statement]:
+    states = ("submitted", "returned", "passed", "refused", "withdrawn")
+    counts = ", ".join(f"COUNT(*) FILTER (WHERE a.status = '{state}')" for state in states)
+    return [
+        (f"SELECT {counts} FROM {A} a WHERE a.submitted_at IS NOT NULL", []),
+        (f"SELECT t.program_id, a.status, COUNT(*) FROM {A} a JOIN {T} t ON t.id = a.track_id "
+         f"GROUP BY t.program_id, a.status", []),
+        (f"SELECT id, title, short_title, year, code FROM {P} WHERE archived_at IS NULL ORDER BY year DESC, code", []),
+    ]
+
+
+def _admin_dashboard_sql(s: Sample) -> list[Statement]:
+    return [
+        (f"SELECT p.*, (SELECT COUNT(*) FROM {T} t WHERE t.program_id = p.id) FROM {P} p "
+         f"ORDER BY p.year DESC, p.code", []),
+        (f"SELECT role, COUNT(*) FROM {US} WHERE is_active GROUP BY role", []),
+        (f"SELECT COUNT(*) FROM {AE}", []),
+        (f"SELECT e.*, u.username FROM {AE} e LEFT JOIN {US} u ON u.id = e.actor_id "
+         f"ORDER BY e.at DESC, e.id DESC LIMIT 25", []),
+    ]
+
+
+register("applicant dashboard", "applicant", lambda s: reverse("dashboards:applicant"),
+         lambda s: f"{ADMIN_APPLICATIONS}?organisation__id__exact={s.organisation_id}", _mine_sql,
+         tags={"dashboards"})
+register("reviewer dashboard", "reviewer", lambda s: reverse("dashboards:reviewer"),
+         lambda s: f"/admin/reviews/assignment/?reviewer__id__exact={s.reviewer_profile_id}", _reviewer_queue_sql,
+         tags={"dashboards"})
+register("officer dashboard", "officer", lambda s: reverse("dashboards:officer"),
+         lambda s: ADMIN_APPLICATIONS, _officer_dashboard_sql, tags={"dashboards"})
+register("admin dashboard", "admin", lambda s: reverse("dashboards:admin"),
+         lambda s: "/admin/audit/auditevent/", _admin_dashboard_sql, tags={"dashboards"})
