@@ -91,6 +91,8 @@ class Journey:
         if self.user == username:
             return
         if self.user is not None:
+            if "/admin/" in self.page.url:
+                self.go("/")  # the Django admin has no portal navigation
             sign_out(self.page)
             self.page.wait_for_url(f"{self.base}/**")
         sign_in(self.page, self.base, username)
