@@ -305,7 +305,7 @@ class Journey:
         page.wait_for_selector("[data-round-state=reviewing]")
         return ReviewRound.objects.get(track=self.track)
 
-    def reviewer_scores(self, username: str, value: int) -> None:
+    def reviewer_scores(self, username: str, value: int, *, shot: bool = False) -> None:
         page = self.page
         self.as_user(username)
         self.go("/reviewer/")
@@ -316,6 +316,8 @@ class Journey:
             field_.fill(str(value))
         page.select_option("#id_recommendation", "fund")
         page.fill("#id_opinion", "项目方案紧扣指南任务，绩效目标明确，建议立项。")
+        if shot:
+            self.shot("reviewer-scoring")
         page.click("#submit-review")
         page.wait_for_selector("#my-scores")
 

@@ -122,7 +122,7 @@ def test_lifecycle(key, live_server, guides_loaded, browser_page, shots, tmp_pat
     journey.officer_formal_review("officer_lc", applicant, application)
     review_round = journey.officer_assigns("officer_lc", REVIEWERS)
     for i, reviewer in enumerate(reviewers):
-        journey.reviewer_scores(reviewer.user.username, 80 + i)
+        journey.reviewer_scores(reviewer.user.username, 80 + i, shot=i == 0)
     journey.officer_decides("officer_lc", review_round, application)
     project = journey.officer_contract_and_first_tranche("officer_lc")
     journey.unit_reports(applicant, project)
