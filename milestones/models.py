@@ -223,7 +223,7 @@ class ReportKind(models.TextChoices):
 
 class ReportState(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", pgettext_lazy("state", "Submitted")
     RETURNED = "returned", _("Returned for revision")
     ACCEPTED = "accepted", _("Accepted")
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ipgrants.lifecycle import Transition, transition_table
 
@@ -189,7 +190,7 @@ class Assignment(models.Model):
 
 class ReviewState(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", pgettext_lazy("state", "Submitted")
 
 
 REVIEW_TRANSITIONS = _table(

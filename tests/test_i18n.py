@@ -21,3 +21,17 @@ def test_i18n_chinese_catalogue_is_complete():
 def test_i18n_every_page_offers_the_language_switch(db):
     body = Client().get(reverse("programs:catalogue")).content.decode()
     assert 'name="language"' in body and 'value="en"' in body and 'value="zh-hans"' in body
+
+
+def test_i18n_submitted_state_is_not_the_submission_time_heading():
+    """"Submitted" is both a column heading (提交时间, when) and a state (已提交): the state labels carry a context."""
+    from django.utils import translation
+
+    from milestones.models import ReportState
+    from reviews.models import ReviewState
+
+    with translation.override("zh-hans"):
+        heading = translation.gettext("Submitted")
+        for label in (ReportState.SUBMITTED.label, ReviewState.SUBMITTED.label):
+            assert str(label) not in ("Submitted", heading)
+        assert translation.gettext("Submitted on") != "Submitted on"
