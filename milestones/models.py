@@ -17,8 +17,8 @@ class ProjectState(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
     ACCEPTANCE_REQUESTED = "acceptance_requested", _("Acceptance requested")
     RECTIFYING = "rectifying", _("Rectification after a failed acceptance")
-    ACCEPTED = "accepted", _("Accepted")
-    CLOSED = "closed", _("Closed")
+    ACCEPTED = "accepted", pgettext_lazy("project state", "Accepted")
+    CLOSED = "closed", pgettext_lazy("project state", "Closed")
     TERMINATED = "terminated", _("Terminated")
 
 
