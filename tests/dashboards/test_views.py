@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications import services
-from applications.models import Application, Status
+from applications.models import TRANSITIONS, Application, Status
 from audit.models import AuditEvent
 from notifications.services import notify
 from programs.models import Program, Track
@@ -61,7 +61,7 @@ def test_applicant_dashboard_states(client, applicant, officer, submitted):
     assert not action.edit and action.deadline is None  # waits for formal review
     services.application_return(actor=officer, application=submitted, reason="补充")
     [(_, action)] = client.get(reverse("dashboards:applicant")).context["rows"]
-    assert action.edit and action.label == "重新提交"
+    assert action.edit and action.label == TRANSITIONS["resubmit"].label
     services.application_withdraw(actor=applicant, application=submitted)
     [(_, action)] = client.get(reverse("dashboards:applicant")).context["rows"]
     assert action is None
