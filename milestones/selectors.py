@@ -258,8 +258,9 @@ def _report_step(report) -> ProjectAction:
 
 def project_next_action(project, reports, due_tranches, check) -> ProjectAction | None:
     """The unit's next step on ``project`` from its state and the transitions tables, given its KPI reports, its
-    tranches due and its latest mid-term check. Steps of the unit come first, the earliest deadline first; then
-    what it waits for (the office's review of a report, the acceptance inspection, a tranche's release)."""
+    tranches due and its latest mid-term check. The contract comes first; then the unit's steps, the earliest
+    deadline first; then what it waits for (the office's review of a report, the acceptance inspection, a
+    tranche's release)."""
     from django.utils.translation import gettext as _
 
     from programs.selectors import today
@@ -276,6 +277,8 @@ def project_next_action(project, reports, due_tranches, check) -> ProjectAction 
         if project.rectify_by and today() < project.rectify_by:
             return ProjectAction("rectify", _("Rectify, then request acceptance again"), project.rectify_by)
         return ProjectAction(request.name, request.label)
+    if state == ProjectState.IN_PROGRESS and project.contract_signed_on is None:
+        return ProjectAction("sign_contract", _("Sign the contract with the program office"))  # it comes first
     steps: list[ProjectAction] = []
     if state == ProjectState.IN_PROGRESS:
         steps += [_report_step(r) for r in reports if r.state in REPORT_TRANSITIONS["submit"].sources]
@@ -284,8 +287,6 @@ def project_next_action(project, reports, due_tranches, check) -> ProjectAction 
         steps.append(ProjectAction("rectify_midterm", _("Rectify after the mid-term check"), check.rectify_by))
     if steps:
         return min(steps, key=lambda s: (s.deadline is None, s.deadline or today()))
-    if state == ProjectState.IN_PROGRESS and project.contract_signed_on is None:
-        return ProjectAction("sign_contract", _("Sign the contract with the program office"))
     submitted = [r for r in reports if r.state == ReportState.SUBMITTED]
     if submitted:
         return ProjectAction("wait_report", _("Wait for the office to review the %(report)s")
