@@ -227,3 +227,59 @@ def completion_chart(rows) -> dict:
     return {"title": _("Average KPI completion by program (%)"), "label": _("Completion (%)"),
             "labels": [r.program.short_title or r.program.code for r in shown],
             "data": [float(r.average) for r in shown]}
+
+
+# --- the audit log -----------------------------------------------------------------------------------------------
+
+
+def _lifecycles() -> dict[tuple[str, str], tuple[dict, dict]]:
+    """Per kind of object, its transitions table and its states' labels: the audit log names each step and state
+    in words, from the same tables the services read."""
+    from applications.models import ConditionDecision
+    from milestones import models as m
+    from reviews import models as r
+
+    return {
+        ("applications", "application"): (TRANSITIONS, {**dict(Status.choices),
+                                                         **dict(ConditionDecision.Decision.choices)}),
+        ("milestones", "project"): (m.PROJECT_TRANSITIONS, dict(m.ProjectState.choices)),
+        ("milestones", "projecttranche"): (m.TRANCHE_TRANSITIONS, dict(m.TrancheState.choices)),
+        ("milestones", "kpireport"): (m.REPORT_TRANSITIONS, dict(m.ReportState.choices)),
+        ("reviews", "reviewround"): (r.ROUND_TRANSITIONS, dict(r.RoundState.choices)),
+        ("reviews", "assignment"): (r.ASSIGNMENT_TRANSITIONS, dict(r.AssignmentState.choices)),
+        ("reviews", "review"): (r.REVIEW_TRANSITIONS, dict(r.ReviewState.choices)),
+        ("reviews", "award"): (r.AWARD_TRANSITIONS, dict(r.AwardState.choices)),
+        ("reviews", "objection"): (r.OBJECTION_TRANSITIONS, dict(r.ObjectionState.choices)),
+    }
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    event: AuditEvent
+    action: str
+    from_state: str
+    to_state: str
+    url: str = ""
+
+
+def audit_rows(events) -> list[AuditRow]:
+    """The page's events with their step and states in words for the object's own lifecycle (an unknown action is
+    shown as recorded), and a link to the object's page where it has one. No query."""
+    from django.urls import reverse
+
+    from applications.templatetags.application_tags import OTHER_ACTIONS
+
+    tables = _lifecycles()
+    pages = {("applications", "application"): "applications:detail", ("milestones", "project"): "milestones:project"}
+    rows = []
+    for event in events:
+        kind = (event.content_type.app_label, event.content_type.model)
+        steps, states = tables.get(kind, ({}, {}))
+        if event.action in steps:
+            action = str(steps[event.action].label)
+        else:
+            action = str(OTHER_ACTIONS.get(event.action, event.action)) if kind[0] == "applications" else event.action
+        url = reverse(pages[kind], args=[event.object_id]) if kind in pages and event.object_id.isdigit() else ""
+        rows.append(AuditRow(event, action, str(states.get(event.from_state, event.from_state or "")),
+                             str(states.get(event.to_state, event.to_state or "")), url))
+    return rows

@@ -85,5 +85,5 @@ def admin(request):
     page, querystring = paginate(request, events, per_page=25)
     return render(request, "dashboards/admin.html", {
         "guides": selectors.guides_loaded(), "roles": selectors.users_per_role(), "form": form,
-        "page": page, "querystring": querystring,
+        "page": page, "querystring": querystring, "events": selectors.audit_rows(page.object_list),
     })

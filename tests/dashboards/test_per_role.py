@@ -10,7 +10,16 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from applications.models import ApplicationVersion
-from milestones.models import MidtermOutcome, Project, ProjectState, ProjectTranche, ReportKind, TrancheState
+from milestones.models import (
+    PROJECT_TRANSITIONS,
+    TRANCHE_TRANSITIONS,
+    MidtermOutcome,
+    Project,
+    ProjectState,
+    ProjectTranche,
+    ReportKind,
+    TrancheState,
+)
 from milestones.services import (
     acceptance_record,
     acceptance_request,
@@ -389,6 +398,16 @@ def test_admin_dashboard_searches_a_projects_audit_trail(client, admin, officer)
     page = client.get(reverse("dashboards:admin"), {"content_type": project_type.pk, "object": str(project.pk)},
                       ).context["page"]
     assert {(e.object_id, e.action) for e in page} == {(str(project.pk), "open"), (str(project.pk), "record_contract")}
+    response = client.get(reverse("dashboards:admin"), {"content_type": project_type.pk, "object": str(project.pk)})
+    [row] = [r for r in response.context["events"] if r.event.action == "record_contract"]
+    assert row.action == str(PROJECT_TRANSITIONS["record_contract"].label)
+    assert row.url == reverse("milestones:project", args=[project.pk])
+    tranche_type = ContentType.objects.get_for_model(ProjectTranche)
+    response = client.get(reverse("dashboards:admin"), {"content_type": tranche_type.pk})
+    made_due = [r for r in response.context["events"] if r.event.action == "make_due"]
+    assert made_due and all((r.from_state, r.to_state, r.action) == (
+        str(TrancheState.PLANNED.label), str(TrancheState.DUE.label), str(TRANCHE_TRANSITIONS["make_due"].label))
+        for r in made_due)
     page = client.get(reverse("dashboards:admin"), {"actor": officer.username, "content_type": project_type.pk}
                       ).context["page"]
     assert page.paginator.count == 3 and {e.actor_id for e in page} == {officer.pk}
