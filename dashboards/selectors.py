@@ -159,7 +159,7 @@ def assignment_step(assignment) -> AssignmentStep:
 
     review = getattr(assignment, "review", None)
     if review is not None and review.state == ReviewState.SUBMITTED:
-        return AssignmentStep("submitted", pgettext_lazy("review state", "Submitted"))
+        return AssignmentStep("submitted", pgettext_lazy("state", "Submitted"))
     if assignment.round.state not in (RoundState.ASSIGNING, RoundState.REVIEWING):
         return AssignmentStep("closed", _("Review closed"))
     overdue = bool(assignment.round.deadline and assignment.round.deadline < today())
@@ -239,18 +239,29 @@ def _lifecycles() -> dict[tuple[str, str], tuple[dict, dict]]:
     from milestones import models as m
     from reviews import models as r
 
+    submitted = {"submitted": pgettext_lazy("state", "Submitted")}  # the bare msgid names a column of times
     return {
         ("applications", "application"): (TRANSITIONS, {**dict(Status.choices),
                                                          **dict(ConditionDecision.Decision.choices)}),
         ("milestones", "project"): (m.PROJECT_TRANSITIONS, dict(m.ProjectState.choices)),
         ("milestones", "projecttranche"): (m.TRANCHE_TRANSITIONS, dict(m.TrancheState.choices)),
-        ("milestones", "kpireport"): (m.REPORT_TRANSITIONS, dict(m.ReportState.choices)),
+        ("milestones", "kpireport"): (m.REPORT_TRANSITIONS, {**dict(m.ReportState.choices), **submitted}),
         ("reviews", "reviewround"): (r.ROUND_TRANSITIONS, dict(r.RoundState.choices)),
         ("reviews", "assignment"): (r.ASSIGNMENT_TRANSITIONS, dict(r.AssignmentState.choices)),
-        ("reviews", "review"): (r.REVIEW_TRANSITIONS, dict(r.ReviewState.choices)),
+        ("reviews", "review"): (r.REVIEW_TRANSITIONS, {**dict(r.ReviewState.choices), **submitted}),
         ("reviews", "award"): (r.AWARD_TRANSITIONS, dict(r.AwardState.choices)),
         ("reviews", "objection"): (r.OBJECTION_TRANSITIONS, dict(r.ObjectionState.choices)),
     }
+
+
+# Recorded actions that are no step of a lifecycle table, per kind of object.
+OTHER_STEPS = {
+    ("milestones", "project"): {"open": _("Opened the project (立项)")},
+    ("milestones", "kpireport"): {"add": _("Ask for another report")},
+    ("reviews", "reviewround"): {"open": _("Opened the review round"),
+                                 "propose_assignment": _("Proposed the assignment")},
+    ("reviews", "reviewerprofile"): {"declare_standing_conflict": _("Declared a standing conflict")},
+}
 
 
 @dataclass(frozen=True)
@@ -278,7 +289,8 @@ def audit_rows(events) -> list[AuditRow]:
         if event.action in steps:
             action = str(steps[event.action].label)
         else:
-            action = str(OTHER_ACTIONS.get(event.action, event.action)) if kind[0] == "applications" else event.action
+            others = OTHER_ACTIONS if kind[0] == "applications" else OTHER_STEPS.get(kind, {})
+            action = str(others.get(event.action, event.action))
         url = reverse(pages[kind], args=[event.object_id]) if kind in pages and event.object_id.isdigit() else ""
         rows.append(AuditRow(event, action, str(states.get(event.from_state, event.from_state or "")),
                              str(states.get(event.to_state, event.to_state or "")), url))
