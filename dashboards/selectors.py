@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Role, User
 from applications.models import TRANSITIONS, Actor, Application, Status
 from applications.selectors import my_applications, submitted_applications
 from audit.models import AuditEvent
+from ipgrants.counts import CountAll
 from programs.models import Program
-from programs.selectors import program_list
+from programs.selectors import program_list, today
 
 # What the applicant does next in each state without a step of their own (the steps come from TRANSITIONS).
 WAITING = {
@@ -39,6 +42,14 @@ def next_action(application: Application) -> NextAction | None:
     if application.status in WAITING:
         return NextAction(WAITING[application.status])
     return None
+
+
+def first_rows(queryset: QuerySet, n: int) -> tuple[list, int]:
+    """The first ``n`` rows of ``queryset`` and how many there are in all, in one query (the total is a subquery
+    on each row; none are loaded beyond ``n``)."""
+    total = Subquery(queryset.order_by().annotate(_n=CountAll()).values("_n")[:1])
+    rows = list(queryset.annotate(_total=total)[:n])
+    return rows, (rows[0]._total if rows else 0)
 
 
 def applicant_applications(user):
@@ -100,3 +111,187 @@ def audit_object_types():
 
 def application_pk_for_reference(reference: str) -> int | None:
     return Application.objects.filter(reference=reference.strip()).values_list("pk", flat=True).first()
+
+
+# --- the reviewer ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int  # assignments the office confirmed (conflicts declared excluded)
+    submitted: int
+    to_declare: int
+    conflicts: int
+
+    @property
+    def to_score(self) -> int:
+        return self.total - self.submitted - self.to_declare
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.submitted / self.total) if self.total else 0
+
+
+def reviewer_progress(user) -> Progress:
+    """The reviewer's own assignments counted by where they stand: one aggregate."""
+    from reviews.models import Assignment, AssignmentState, ReviewState
+
+    live = Q(state__in=[AssignmentState.CONFIRMED, AssignmentState.ACCEPTED])
+    totals = Assignment.objects.filter(reviewer__user=user).aggregate(
+        total=Count("pk", filter=live),
+        submitted=Count("pk", filter=live & Q(state=AssignmentState.ACCEPTED, review__state=ReviewState.SUBMITTED)),
+        to_declare=Count("pk", filter=Q(state=AssignmentState.CONFIRMED)),
+        conflicts=Count("pk", filter=Q(state=AssignmentState.CONFLICT)))
+    return Progress(**totals)
+
+
+@dataclass(frozen=True)
+class AssignmentStep:
+    code: str
+    label: str
+    overdue: bool = False
+
+
+def assignment_step(assignment) -> AssignmentStep:
+    """Where one of the reviewer's assignments stands, from the assignment, review and round states and the
+    round's deadline."""
+    from reviews.models import ASSIGNMENT_TRANSITIONS, AssignmentState, ReviewState, RoundState
+
+    review = getattr(assignment, "review", None)
+    if review is not None and review.state == ReviewState.SUBMITTED:
+        return AssignmentStep("submitted", pgettext_lazy("state", "Submitted"))
+    if assignment.round.state not in (RoundState.ASSIGNING, RoundState.REVIEWING):
+        return AssignmentStep("closed", _("Review closed"))
+    overdue = bool(assignment.round.deadline and assignment.round.deadline < today())
+    if assignment.state in ASSIGNMENT_TRANSITIONS["accept"].sources:
+        return AssignmentStep("declare", _("Declare conflicts first"), overdue)
+    if assignment.state == AssignmentState.ACCEPTED:
+        return AssignmentStep("score", _("To score"), overdue)
+    return AssignmentStep(assignment.state, assignment.get_state_display())
+
+
+def reviewer_conflicts(user, n: int = 20) -> tuple[list, int]:
+    """The conflicts of interest the reviewer declared, newest first (at most ``n``), and how many in all."""
+    from reviews.models import DeclaredConflict
+
+    return first_rows(DeclaredConflict.objects.filter(reviewer__user=user).select_related("application")
+                      .only("uscc", "reason", "declared_at", "application__reference")
+                      .order_by("-declared_at", "-pk"), n)
+
+
+# --- the office --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Disbursement:
+    program: Program | None  # None on the totals row
+    projects: int
+    planned: Decimal
+    due: Decimal
+    released: Decimal
+
+    @property
+    def approved(self) -> Decimal:
+        """The awards: every tranche, whatever its state (they add up to the awards exactly)."""
+        return self.planned + self.due + self.released
+
+    @property
+    def released_percent(self) -> Decimal | None:
+        approved = self.approved
+        return (self.released * 100 / approved).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if approved else None
+
+
+def disbursement(programs) -> tuple[list[Disbursement], Disbursement]:
+    """Per program with projects (rows of milestones' ``programs_with_projects``), the yuan approved, released,
+    due and planned, and the totals: exact Decimal sums, no query."""
+    rows = [Disbursement(p, p.projects, p.planned, p.due, p.released) for p in programs if p.projects]
+    zero = Decimal("0.00")
+    total = Disbursement(None, sum(r.projects for r in rows), sum((r.planned for r in rows), zero),
+                         sum((r.due for r in rows), zero), sum((r.released for r in rows), zero))
+    return rows, total
+
+
+def disbursement_chart(rows: list[Disbursement]) -> dict:
+    """The disbursement rows as the ledger's chart reads them (static/js/disbursement-chart.js): floats of yuan."""
+    return {"title": _("Disbursement by program (yuan)"),
+            "labels": [r.program.short_title or r.program.code for r in rows],
+            "released": [float(r.released) for r in rows], "due": [float(r.due) for r in rows],
+            "planned": [float(r.planned) for r in rows],
+            "names": {"released": _("Released"), "due": _("Due"), "planned": _("Planned")}}
+
+
+def completion_chart(rows) -> dict:
+    """Average KPI completion per program (rows of milestones' ``completion_by_program``), for
+    static/js/completion-chart.js."""
+    shown = [r for r in rows if r.average is not None]
+    return {"title": _("Average KPI completion by program (%)"), "label": _("Completion (%)"),
+            "labels": [r.program.short_title or r.program.code for r in shown],
+            "data": [float(r.average) for r in shown]}
+
+
+# --- the audit log -----------------------------------------------------------------------------------------------
+
+
+def _lifecycles() -> dict[tuple[str, str], tuple[dict, dict]]:
+    """Per kind of object, its transitions table and its states' labels: the audit log names each step and state
+    in words, from the same tables the services read."""
+    from applications.models import ConditionDecision
+    from milestones import models as m
+    from reviews import models as r
+
+    submitted = {"submitted": pgettext_lazy("state", "Submitted")}  # the bare msgid names a column of times
+    return {
+        ("applications", "application"): (TRANSITIONS, {**dict(Status.choices),
+                                                         **dict(ConditionDecision.Decision.choices)}),
+        ("milestones", "project"): (m.PROJECT_TRANSITIONS, dict(m.ProjectState.choices)),
+        ("milestones", "projecttranche"): (m.TRANCHE_TRANSITIONS, dict(m.TrancheState.choices)),
+        ("milestones", "kpireport"): (m.REPORT_TRANSITIONS, {**dict(m.ReportState.choices), **submitted}),
+        ("reviews", "reviewround"): (r.ROUND_TRANSITIONS, dict(r.RoundState.choices)),
+        ("reviews", "assignment"): (r.ASSIGNMENT_TRANSITIONS, dict(r.AssignmentState.choices)),
+        ("reviews", "review"): (r.REVIEW_TRANSITIONS, {**dict(r.ReviewState.choices), **submitted}),
+        ("reviews", "award"): (r.AWARD_TRANSITIONS, dict(r.AwardState.choices)),
+        ("reviews", "objection"): (r.OBJECTION_TRANSITIONS, dict(r.ObjectionState.choices)),
+    }
+
+
+# Recorded actions that are no step of a lifecycle table, per kind of object.
+OTHER_STEPS = {
+    ("milestones", "project"): {"open": _("Opened the project (立项)")},
+    ("milestones", "kpireport"): {"add": _("Ask for another report")},
+    ("reviews", "reviewround"): {"open": _("Opened the review round"),
+                                 "propose_assignment": _("Proposed the assignment")},
+    ("reviews", "reviewerprofile"): {"declare_standing_conflict": _("Declared a standing conflict")},
+}
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    event: AuditEvent
+    action: str
+    from_state: str
+    to_state: str
+    url: str = ""
+
+
+def audit_rows(events) -> list[AuditRow]:
+    """The page's events with their step and states in words for the object's own lifecycle (an unknown action is
+    shown as recorded), and a link to the object's page where it has one. No query."""
+    from django.urls import reverse
+
+    from applications.templatetags.application_tags import OTHER_ACTIONS
+
+    tables = _lifecycles()
+    pages = {("applications", "application"): "applications:detail", ("milestones", "project"): "milestones:project"}
+    rows = []
+    for event in events:
+        kind = (event.content_type.app_label, event.content_type.model)
+        steps, states = tables.get(kind, ({}, {}))
+        if event.action in steps:
+            action = str(steps[event.action].label)
+        else:
+            others = OTHER_ACTIONS if kind[0] == "applications" else OTHER_STEPS.get(kind, {})
+            action = str(others.get(event.action, event.action))
+        url = reverse(pages[kind], args=[event.object_id]) if kind in pages and event.object_id.isdigit() else ""
+        rows.append(AuditRow(event, action, str(states.get(event.from_state, event.from_state or "")),
+                             str(states.get(event.to_state, event.to_state or "")), url))
+    return rows

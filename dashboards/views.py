@@ -8,12 +8,15 @@ from applications.models import Status
 from audit.models import AuditEvent
 from audit.selectors import audit_search
 from ipgrants.pagination import paginate
+from milestones import selectors as projects
 from notifications.selectors import inbox
 from notifications.services import render as render_notification
 from reviews.selectors import reviewer_queue
 
 from . import selectors
 from .forms import AuditSearchForm
+
+DASHBOARD_ROWS = 10  # the rows each list shows; its "see all" link opens the full list
 
 
 def _recent_notifications(user, n: int = 5) -> list[tuple]:
@@ -26,22 +29,24 @@ def applicant(request):
         raise Http404
     page, querystring = paginate(request, selectors.applicant_applications(request.user), per_page=20)
     rows = [(application, selectors.next_action(application)) for application in page.object_list]
+    mine, project_count = selectors.first_rows(projects.projects_for(request.user), DASHBOARD_ROWS)
     return render(request, "dashboards/applicant.html", {
         "page": page, "querystring": querystring, "rows": rows,
+        "projects": projects.unit_project_rows(mine), "project_count": project_count,
         "notifications": _recent_notifications(request.user),
     })
-
-
-REVIEWER_DASHBOARD_ROWS = 10
 
 
 @login_required
 def reviewer(request):
     if request.user.role != Role.REVIEWER:
         raise Http404
-    assignments = list(reviewer_queue(request.user)[:REVIEWER_DASHBOARD_ROWS])
+    assignments = [(a, selectors.assignment_step(a)) for a in reviewer_queue(request.user)[:DASHBOARD_ROWS]]
+    conflicts, conflict_count = selectors.reviewer_conflicts(request.user)
     return render(request, "dashboards/reviewer.html", {
         "notifications": _recent_notifications(request.user), "assignments": assignments,
+        "progress": selectors.reviewer_progress(request.user), "conflicts": conflicts,
+        "conflict_count": conflict_count,
     })
 
 
@@ -57,9 +62,17 @@ def officer(request):
                    for i, (state, label) in enumerate(zip(selectors.FUNNEL_STATES, labels, strict=True))],
         "title": _("Applications per program and state"),
     }
+    tranches, tranche_count = selectors.first_rows(projects.tranches_due(), DASHBOARD_ROWS)
+    reports, report_count = selectors.first_rows(projects.reports_waiting(), DASHBOARD_ROWS)
+    funded, funded_total = selectors.disbursement(projects.programs_with_projects())
+    completion = projects.completion_by_program()
     return render(request, "dashboards/officer.html", {
         "queue": selectors.queue_counts(), "funnel": funnel, "funnel_labels": labels, "chart": chart,
         "notifications": _recent_notifications(request.user),
+        "tranches": tranches, "tranche_count": tranche_count, "reports": reports, "report_count": report_count,
+        "funded": funded, "funded_total": funded_total,
+        "disbursement_chart": selectors.disbursement_chart(funded), "completion": completion,
+        "completion_chart": selectors.completion_chart(completion),
     })
 
 
@@ -72,5 +85,5 @@ def admin(request):
     page, querystring = paginate(request, events, per_page=25)
     return render(request, "dashboards/admin.html", {
         "guides": selectors.guides_loaded(), "roles": selectors.users_per_role(), "form": form,
-        "page": page, "querystring": querystring,
+        "page": page, "querystring": querystring, "events": selectors.audit_rows(page.object_list),
     })

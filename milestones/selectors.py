@@ -6,7 +6,7 @@ one annotated query, totals in one aggregate."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -220,3 +220,168 @@ def program_completion_page(program: Program, page_projects) -> list[CompletionR
                                 values.get(report.pk, {}), groups)
         rows.append(CompletionRow(project, report, result))
     return rows
+
+
+# --- dashboards: the unit's next step on each project, the office's queues, completion per program ---------------
+
+
+@dataclass(frozen=True)
+class ProjectAction:
+    """What the funded unit does next on a project (or waits for), and by when. ``report`` is the KPI report the
+    step concerns; ``waiting`` marks a step the office takes (``since`` then says since when it is pending)."""
+
+    code: str
+    label: str
+    deadline: object | None = None  # a date
+    report: object | None = None
+    waiting: bool = False
+    since: object | None = None
+
+    @property
+    def overdue(self) -> bool:
+        from programs.selectors import today
+
+        return not self.waiting and self.deadline is not None and self.deadline < today()
+
+
+def _report_step(report) -> ProjectAction:
+    from django.utils.translation import gettext as _
+
+    from .models import ReportState
+
+    if report.state == ReportState.RETURNED:
+        return ProjectAction("revise_report", _("Revise and resubmit the %(report)s")
+                             % {"report": report.get_kind_display()}, report.due_on, report)
+    return ProjectAction("submit_report", _("Submit the %(report)s") % {"report": report.get_kind_display()},
+                         report.due_on, report)
+
+
+def project_next_action(project, reports, due_tranches, check) -> ProjectAction | None:
+    """The unit's next step on ``project`` from its state and the transitions tables, given its KPI reports, its
+    tranches due and its latest mid-term check. The contract comes first; then the unit's steps, the earliest
+    deadline first; then what it waits for (the office's review of a report, the acceptance inspection, a
+    tranche's release)."""
+    from django.utils.translation import gettext as _
+
+    from programs.selectors import today
+
+    from .models import PROJECT_TRANSITIONS, REPORT_TRANSITIONS, MidtermOutcome, ProjectState, ReportState
+
+    request = PROJECT_TRANSITIONS["request_acceptance"]
+    state = project.state
+    if state in (ProjectState.CLOSED, ProjectState.TERMINATED):
+        return None
+    if state == ProjectState.ACCEPTANCE_REQUESTED:
+        return ProjectAction("wait_acceptance", _("Wait for the acceptance inspection"), waiting=True)
+    if state == ProjectState.RECTIFYING:
+        if project.rectify_by and today() < project.rectify_by:
+            return ProjectAction("rectify", _("Rectify, then request acceptance again"), project.rectify_by)
+        return ProjectAction(request.name, request.label)
+    if state == ProjectState.IN_PROGRESS and project.contract_signed_on is None:
+        return ProjectAction("sign_contract", _("Sign the contract with the program office"))  # it comes first
+    steps: list[ProjectAction] = []
+    if state == ProjectState.IN_PROGRESS:
+        steps += [_report_step(r) for r in reports if r.state in REPORT_TRANSITIONS["submit"].sources]
+    if check is not None and check.outcome == MidtermOutcome.RECTIFY and check.rectify_by \
+            and today() <= check.rectify_by:
+        steps.append(ProjectAction("rectify_midterm", _("Rectify after the mid-term check"), check.rectify_by))
+    if steps:
+        return min(steps, key=lambda s: (s.deadline is None, s.deadline or today()))
+    submitted = [r for r in reports if r.state == ReportState.SUBMITTED]
+    if submitted:
+        return ProjectAction("wait_report", _("Wait for the office to review the %(report)s")
+                             % {"report": submitted[0].get_kind_display()}, report=submitted[0], waiting=True,
+                             since=submitted[0].submitted_at.date() if submitted[0].submitted_at else None)
+    if state in request.sources:
+        return ProjectAction(request.name, request.label, project.ends_on)
+    if due_tranches:
+        first = due_tranches[0]
+        return ProjectAction("wait_tranche", _("Wait for the release of tranche %(seq)s") % {"seq": first.seq},
+                             waiting=True, since=first.due_on)
+    return None
+
+
+def unit_project_rows(projects) -> list[tuple[Project, ProjectAction | None]]:
+    """Each project with the unit's next step. Three queries whatever the number of projects: their reports,
+    their tranches due, their mid-term checks."""
+    from .models import KpiReport, MidtermCheck
+
+    projects = list(projects)
+    ids = [p.pk for p in projects]
+    reports: dict[int, list] = {}
+    tranches: dict[int, list] = {}
+    checks: dict[int, MidtermCheck] = {}
+    if ids:
+        for report in (KpiReport.objects.filter(project_id__in=ids)
+                       .only("project_id", "seq", "kind", "due_on", "state", "submitted_at")
+                       .order_by("project_id", "due_on", "seq")):
+            reports.setdefault(report.project_id, []).append(report)
+        for tranche in (ProjectTranche.objects.filter(project_id__in=ids, state=TrancheState.DUE)
+                        .only("project_id", "seq", "due_on").order_by("project_id", "seq")):
+            tranches.setdefault(tranche.project_id, []).append(tranche)
+        for check in (MidtermCheck.objects.filter(project_id__in=ids)
+                      .only("project_id", "outcome", "rectify_by", "checked_on").order_by("project_id", "checked_on",
+                                                                                        "pk")):
+            checks[check.project_id] = check  # the latest check wins
+    return [(p, project_next_action(p, reports.get(p.pk, []), tranches.get(p.pk, []), checks.get(p.pk)))
+            for p in projects]
+
+
+def tranches_due() -> QuerySet[ProjectTranche]:
+    """Tranches due and not yet released, the longest waiting first."""
+    return (ProjectTranche.objects.filter(state=TrancheState.DUE)
+            .select_related("project__application__organisation")
+            .only("seq", "amount", "due_on", "project__application__reference", "project__application__title",
+                  "project__application__organisation__name")
+            .order_by("due_on", "project_id", "seq"))
+
+
+def reports_waiting() -> QuerySet:
+    """KPI reports submitted and waiting for the office's review, the longest waiting first."""
+    from .models import KpiReport, ReportState
+
+    return (KpiReport.objects.filter(state=ReportState.SUBMITTED)
+            .select_related("project__application__organisation")
+            .only("seq", "kind", "due_on", "submitted_at", "project__application__reference",
+                  "project__application__title", "project__application__organisation__name")
+            .order_by("submitted_at", "pk"))
+
+
+@dataclass(frozen=True)
+class ProgramCompletion:
+    program: Program
+    projects: int  # projects with a submitted or accepted report
+    average: Decimal | None  # mean of the projects' overall completion (%)
+    satisfied: int  # KPI requirements met, over all those projects
+    requirements: int
+
+
+def completion_by_program() -> list[ProgramCompletion]:
+    """KPI completion per current program, from each project's latest submitted or accepted report (as the
+    program's completion page computes it): the projects reporting, their average completion and the requirements
+    met. Five queries whatever the number of projects: the projects, then program_completion_page's four."""
+    from .models import KpiReport, ReportState
+
+    reported = Exists(KpiReport.objects.filter(project=OuterRef("pk"),
+                                               state__in=[ReportState.SUBMITTED, ReportState.ACCEPTED]))
+    projects = (Project.objects.filter(reported, application__track__program__archived_at__isnull=True)
+                .select_related("application__track__program")
+                .only("application_id", "application__track_id", "application__track__program__code",
+                      "application__track__program__title", "application__track__program__short_title",
+                      "application__track__program__year")
+                .order_by("pk"))
+    by_program: dict[int, list] = {}
+    programs: dict[int, Program] = {}
+    for row in program_completion_page(None, projects):
+        program = row.project.application.track.program
+        programs[program.pk] = program
+        if row.result is not None:
+            by_program.setdefault(program.pk, []).append(row.result)
+    out = []
+    for pk, results in by_program.items():
+        overall = [r.overall for r in results if r.overall is not None]
+        average = ((sum(overall, Decimal("0")) / len(overall)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+                   if overall else None)
+        out.append(ProgramCompletion(programs[pk], len(results), average, sum(r.satisfied for r in results),
+                                     sum(r.requirements for r in results)))
+    return sorted(out, key=lambda c: (-c.program.year, c.program.code))

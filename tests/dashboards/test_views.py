@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications import services
-from applications.models import Application, Status
+from applications.models import TRANSITIONS, Application, Status
 from audit.models import AuditEvent
 from notifications.services import notify
 from programs.models import Program, Track
@@ -61,7 +61,7 @@ def test_applicant_dashboard_states(client, applicant, officer, submitted):
     assert not action.edit and action.deadline is None  # waits for formal review
     services.application_return(actor=officer, application=submitted, reason="补充")
     [(_, action)] = client.get(reverse("dashboards:applicant")).context["rows"]
-    assert action.edit and action.label == "重新提交"
+    assert action.edit and action.label == TRANSITIONS["resubmit"].label
     services.application_withdraw(actor=applicant, application=submitted)
     [(_, action)] = client.get(reverse("dashboards:applicant")).context["rows"]
     assert action is None
@@ -76,13 +76,14 @@ def test_applicant_dashboard_shows_unread_notifications(client, applicant, offic
 
 def test_applicant_dashboard_constant_queries(client, applicant, org, draft, nansha, django_assert_num_queries):
     client.force_login(applicant)
-    # session, user, page count, page rows (track, program, organisation joined), unread list, header count
-    with django_assert_num_queries(6):
+    # session, user, page count, page rows (track, program, organisation joined), projects (none: no more
+    # queries), unread list, header count
+    with django_assert_num_queries(7):
         client.get(reverse("dashboards:applicant"))
     for _ in range(25):
         application = services.application_start(actor=applicant, track=nansha, organisation=org)
         notify(recipient=applicant, kind="applications.passed", target=application, reference="x", title="y")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert len(client.get(reverse("dashboards:applicant")).context["rows"]) == 20
 
 
@@ -138,14 +139,15 @@ def test_officer_dashboard_counts_and_funnel(client, officer, applicant, draft, 
 def test_officer_dashboard_constant_queries(client, officer, other_applicant, nansha, django_assert_num_queries):
     _submit_for(other_applicant, nansha, 1)
     client.force_login(officer)
-    # session, user, queue counts (one aggregate), funnel (one GROUP BY, one program list), unread list, header
-    with django_assert_num_queries(7):
+    # session, user, queue counts (one aggregate), funnel (one GROUP BY, one program list), tranches due, reports
+    # waiting, money per program, projects reporting KPIs (none: no more queries), unread list, header
+    with django_assert_num_queries(11):
         client.get(reverse("dashboards:officer"))
     other = Track.objects.exclude(program=nansha.program).select_related("program").first()
     _submit_for(other_applicant, nansha, 5)
     Application.objects.create(reference="X-1", track=other, organisation=make_org(other_applicant),
                                created_by=other_applicant)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(11):
         client.get(reverse("dashboards:officer"))
 
 
