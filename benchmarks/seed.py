@@ -63,9 +63,31 @@ def clear() -> None:
     with transaction.atomic():
         review_seed.clear(USER_PREFIX)
         project_seed.clear(REFERENCE_PREFIX)
+        from audit.models import AuditEvent
+
+        AuditEvent.objects.filter(content_type=_application_type(), object_id__in=[
+            str(pk) for pk in Application.objects.filter(reference__startswith=REFERENCE_PREFIX)
+            .values_list("pk", flat=True)]).delete()
         Application.objects.filter(reference__startswith=REFERENCE_PREFIX).delete()
         Organisation.objects.filter(uscc__startswith=USCC_PREFIX).delete()
         User.objects.filter(username__startswith=USER_PREFIX).delete()
+
+
+def _application_type():
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(Application)
+
+
+def _seed_audit(versions) -> None:
+    """The trail each submission leaves: one audit event per submitted version (the admin dashboard searches it)."""
+    from audit.models import AuditEvent
+
+    kind = _application_type()
+    AuditEvent.objects.bulk_create(
+        [AuditEvent(content_type=kind, object_id=str(v.application_id), actor_id=v.submitted_by_id, action="submit",
+                    from_state=Status.DRAFT if v.number == 1 else Status.RETURNED, to_state=Status.SUBMITTED)
+         for v in versions], batch_size=BATCH)
 
 
 def existing() -> Seeded | None:
@@ -194,6 +216,7 @@ def seed(applications: int, *, seed_value: int = 8, out=None) -> Seeded:
         MaterialUpload.objects.bulk_create(uploads, batch_size=BATCH)
         KPICommitment.objects.bulk_create(commitments, batch_size=BATCH)
         ApplicationVersion.objects.bulk_create(versions, batch_size=BATCH)
+        _seed_audit(versions)
         reviews = review_seed.seed_reviews(rng, officer=officer, password=password, reference_prefix=REFERENCE_PREFIX,
                                            user_prefix=USER_PREFIX, applications=applications)
         projects = project_seed.seed_projects(rng, officer=officer, reference_prefix=REFERENCE_PREFIX)

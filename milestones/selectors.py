@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -62,19 +62,25 @@ def program_for_officer(user, program_id: int) -> Program:
 
 
 def programs_with_projects() -> list[Program]:
-    """Every program with its number of projects and the money planned, due and released (one query, each figure
-    a subquery), for the officer's overview of disbursement and links to ledgers and plans."""
-    count = Project.objects.filter(application__track__program=OuterRef("pk")).values(
-        "application__track__program").annotate(n=Count("pk")).values("n")
-
-    def money(state: str):
-        return Coalesce(Subquery(
-            ProjectTranche.objects.filter(project__application__track__program=OuterRef("pk"), state=state)
-            .values("project__application__track__program").annotate(s=Sum("amount")).values("s")), ZERO)
-
-    return list(Program.objects.annotate(
-        projects=Coalesce(Subquery(count), 0), planned=money(TrancheState.PLANNED), due=money(TrancheState.DUE),
-        released=money(TrancheState.RELEASED)).order_by("-year", "code"))
+    """Every program with its number of projects and the money planned, due and released, for the officer's
+    overview of disbursement and links to ledgers and plans: two queries, the programs and one GROUP BY over the
+    tranches (every project has at least one tranche: ``project_open`` writes its schedule). A correlated count
+    per program would scan every application once per program."""
+    zero = Decimal("0.00")
+    figures = {
+        row["program"]: row for row in ProjectTranche.objects.order_by().values(
+            program=F("project__application__track__program")).annotate(
+            projects=Count("project", distinct=True),
+            planned=Coalesce(Sum("amount", filter=Q(state=TrancheState.PLANNED)), ZERO),
+            due=Coalesce(Sum("amount", filter=Q(state=TrancheState.DUE)), ZERO),
+            released=Coalesce(Sum("amount", filter=Q(state=TrancheState.RELEASED)), ZERO))
+    }
+    programs = list(Program.objects.order_by("-year", "code"))
+    for program in programs:
+        row = figures.get(program.pk, {})
+        program.projects = row.get("projects", 0)
+        program.planned, program.due, program.released = (row.get(k, zero) for k in ("planned", "due", "released"))
+    return programs
 
 
 def ledger_projects(program: Program) -> QuerySet[Project]:

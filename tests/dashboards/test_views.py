@@ -140,14 +140,15 @@ def test_officer_dashboard_constant_queries(client, officer, other_applicant, na
     _submit_for(other_applicant, nansha, 1)
     client.force_login(officer)
     # session, user, queue counts (one aggregate), funnel (one GROUP BY, one program list), tranches due, reports
-    # waiting, money per program, projects reporting KPIs (none: no more queries), unread list, header
-    with django_assert_num_queries(11):
+    # waiting, money per program (programs, one GROUP BY over tranches), projects reporting KPIs (none: no more
+    # queries), unread list, header
+    with django_assert_num_queries(12):
         client.get(reverse("dashboards:officer"))
     other = Track.objects.exclude(program=nansha.program).select_related("program").first()
     _submit_for(other_applicant, nansha, 5)
     Application.objects.create(reference="X-1", track=other, organisation=make_org(other_applicant),
                                created_by=other_applicant)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         client.get(reverse("dashboards:officer"))
 
 
@@ -213,3 +214,16 @@ def test_admin_dashboard_constant_queries(client, admin, officer, other_applican
     assert AuditEvent.objects.count() > 25
     with django_assert_num_queries(8):
         assert len(client.get(reverse("dashboards:admin")).context["page"].object_list) == 25
+
+
+def test_applicant_dashboard_approved_application_points_to_the_project(client, officer, applicant, org):
+    from dashboards.selectors import WAITING
+    from tests.milestones.conftest import open_project
+
+    project = open_project(officer, organisation=org)
+    client.force_login(applicant)
+    response = client.get(reverse("dashboards:applicant"))
+    [(application, action)] = response.context["rows"]
+    assert application.status == Status.APPROVED and action.label == WAITING[Status.APPROVED]
+    assert not action.edit and action.deadline is None
+    assert [p.pk for p, _ in response.context["projects"]] == [project.pk]
