@@ -211,3 +211,22 @@ def test_due_tranche_of_a_terminated_project_is_not_reminded(officer):
     Project.objects.filter(pk=project.pk).update(state=ProjectState.TERMINATED)
     sweep(project.tranches.get(seq=1).due_on + dt.timedelta(days=7))
     assert not told("milestones.tranche_unreleased").exists()
+
+
+@pytest.mark.parametrize("many", [False, True])
+def test_project_reminder_sources_query_count_does_not_grow_with_projects(officer, django_assert_num_queries, many):
+    from milestones import reminders
+
+    for _ in range(3 if many else 1):
+        project = open_project(officer, program=YUEXIU, code="1", award="1700000")
+        second_member(project)
+        midterm_record(actor=officer, project=project, outcome=MidtermOutcome.RECTIFY,
+                       checked_on=project.starts_on + dt.timedelta(days=1))
+    Project.objects.update(ends_on=ENDS)  # Yuexiu's guide states no period
+    today = project.tranches.get(seq=1).due_on + dt.timedelta(days=7)
+    with django_assert_num_queries(3):  # failed acceptances, mid-term checks, members
+        assert len(list(reminders.rectification_due(dt.date(2024, 12, 1)))) == (6 if many else 2)
+    with django_assert_num_queries(1):
+        assert len(list(reminders.tranche_unreleased(today))) == (3 if many else 1)
+    with django_assert_num_queries(2):
+        assert len(list(reminders.acceptance_due(dt.date(2025, 8, 20)))) == (6 if many else 2)
