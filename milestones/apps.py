@@ -13,4 +13,5 @@ class MilestonesConfig(AppConfig):
 
         for kind in notices.KINDS:
             register_kind(kind)
-        register_reminder_source(reminders.due)
+        for source in reminders.SOURCES:
+            register_reminder_source(source)

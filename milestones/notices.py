@@ -10,8 +10,9 @@ from notifications.registry import Kind
 from notifications.services import notify
 
 
-def _link(project) -> str:
-    return reverse("milestones:project", args=[project.pk])
+def _link(target) -> str:
+    """The project page, of a project or of one of its rows (a mid-term check, an acceptance, a tranche)."""
+    return reverse("milestones:project", args=[getattr(target, "project_id", None) or target.pk])
 
 
 TRANCHE_RELEASED = Kind(
@@ -53,7 +54,62 @@ REPORT_REVIEWED = Kind(
     _("The program office reviewed the %(report)s of project %(reference)s: %(outcome)s. Comments: %(comments)s"),
     link=_link,
 )
-KINDS = (TRANCHE_RELEASED, MIDTERM_RECORDED, ACCEPTANCE_REQUESTED, ACCEPTANCE_RECORDED, REPORT_DUE, REPORT_REVIEWED)
+CONTRACT_READY = Kind(
+    "milestones.contract_ready", _("Task book ready to sign"),
+    _("Project %(reference)s: the task book is ready"),
+    _("The task book (任务书) of project %(reference)s “%(title)s”, award %(amount)s yuan, is ready. Download it "
+      "from the project page, sign and seal it, and give the signed copy to the program office, which records the "
+      "contract."),
+    link=_link,
+)
+TRANCHE_DUE = Kind(
+    "milestones.tranche_due", _("Tranche due for release"),
+    _("Project %(reference)s: tranche %(seq)s due for release"),
+    _("Tranche %(seq)s of project %(reference)s (%(organisation)s), %(amount)s yuan, became due for release on "
+      "%(date)s. Record the payment on the project page once it is made."),
+    link=_link,
+)
+TRANCHE_UNRELEASED = Kind(
+    "milestones.tranche_unreleased", _("Reminder: a due tranche is not released"),
+    _("Project %(reference)s: tranche %(seq)s due since %(date)s"),
+    _("Tranche %(seq)s of project %(reference)s (%(organisation)s), %(amount)s yuan, has been due for release "
+      "since %(date)s (days: %(days)s) and is not released yet. Record the payment on the project page once it is "
+      "made."),
+    link=_link,
+)
+ACCEPTANCE_DUE = Kind(
+    "milestones.acceptance_due", _("Reminder: request acceptance"),
+    _("Project %(reference)s ends on %(date)s: request acceptance"),
+    _("Project %(reference)s “%(title)s” ends on %(date)s (days left: %(days)s). Request acceptance (验收) on the "
+      "project page with the final report and the final accounts."),
+    link=_link,
+)
+ACCEPTANCE_OVERDUE = Kind(
+    "milestones.acceptance_overdue", _("Reminder: acceptance not requested"),
+    _("Project %(reference)s ended on %(date)s: acceptance not requested"),
+    _("Project %(reference)s “%(title)s” ended on %(date)s and its acceptance (验收) has not been requested. "
+      "Request it on the project page with the final report and the final accounts, or tell the program office "
+      "why not."),
+    link=_link,
+)
+RECTIFICATION_DUE = Kind(
+    "milestones.rectification_due", _("Reminder: a rectification period ends"),
+    _("Project %(reference)s: rectification due by %(date)s"),
+    _("The rectification (整改) the program office asked of project %(reference)s is due by "
+      "%(date)s (days left: %(days)s). After a failed acceptance, request acceptance again from that day."),
+    link=_link,
+)
+RECTIFICATION_OVERDUE = Kind(
+    "milestones.rectification_overdue", _("Reminder: a rectification period has ended"),
+    _("Project %(reference)s: rectification was due by %(date)s"),
+    _("The rectification (整改) the program office asked of project %(reference)s was due by "
+      "%(date)s. After a failed acceptance, request acceptance again now; a second failure terminates the "
+      "project."),
+    link=_link,
+)
+KINDS = (TRANCHE_RELEASED, MIDTERM_RECORDED, ACCEPTANCE_REQUESTED, ACCEPTANCE_RECORDED, REPORT_DUE, REPORT_REVIEWED,
+         CONTRACT_READY, TRANCHE_DUE, TRANCHE_UNRELEASED, ACCEPTANCE_DUE, ACCEPTANCE_OVERDUE, RECTIFICATION_DUE,
+         RECTIFICATION_OVERDUE)
 
 
 def tell_unit(project, kind: str, *, target, **values) -> None:
@@ -66,3 +122,21 @@ def tell_unit(project, kind: str, *, target, **values) -> None:
 
 def tell_officer(project, kind: str, *, target, **values) -> None:
     notify(recipient=project.officer, kind=kind, target=target, **values)
+
+
+def project_figures(project) -> dict:
+    application = project.application
+    return {"reference": application.reference, "title": application.title or application.reference}
+
+
+def contract_ready(project) -> None:
+    """Every member of the unit, once the task book they are to sign has been rendered."""
+    tell_unit(project, CONTRACT_READY.code, target=project, amount=f"{project.award:,.2f}",
+              **project_figures(project))
+
+
+def tranche_due(project, tranche) -> None:
+    """The project's officer, when a tranche's condition is met and it may be paid."""
+    tell_officer(project, TRANCHE_DUE.code, target=tranche, seq=tranche.seq, amount=f"{tranche.amount:,.2f}",
+                 date=tranche.due_on, organisation=project.application.organisation.name,
+                 reference=project.application.reference)

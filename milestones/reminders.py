@@ -1,19 +1,55 @@
 """Deadlines of projects that the daily sweep reminds of (registered in MilestonesConfig.ready()): KPI reports
-falling due, and the end of a rectification period (the unit may request acceptance again)."""
+falling due; the acceptance request due when a project ends; the end of a rectification period (after a mid-term
+check or a failed acceptance); and, to the officer, a due tranche not yet released."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+
+from django.db.models import Exists, F, OuterRef, Q
 
 from notifications.registry import Reminder, lead_step
 from organisations.models import Membership
 
-from .models import KpiReport, ProjectState, ReportState
-from .notices import REPORT_DUE
+from .models import (
+    Acceptance,
+    AcceptanceOutcomeChoice,
+    KpiReport,
+    MidtermCheck,
+    MidtermOutcome,
+    Project,
+    ProjectState,
+    ProjectTranche,
+    ReportState,
+    TrancheState,
+)
+from .notices import (
+    ACCEPTANCE_DUE,
+    ACCEPTANCE_OVERDUE,
+    RECTIFICATION_DUE,
+    RECTIFICATION_OVERDUE,
+    REPORT_DUE,
+    TRANCHE_UNRELEASED,
+    project_figures,
+)
 
 REPORT_STEPS = (14, 7, 1)
+ACCEPTANCE_STEPS = (14, 3)  # before the project's end, and before a rectification deadline
+OVERDUE = -1  # the step of the one overdue reminder
+TRANCHE_WEEK = 7  # a due tranche not released: the officer is reminded once a week after it fell due
+FINISHED = (ProjectState.CLOSED, ProjectState.TERMINATED)
+
+
+def _members(organisation_ids: Iterable[int]) -> dict[int, list]:
+    """The active members of each organisation, in one query."""
+    members = defaultdict(list)
+    for membership in Membership.objects.filter(
+            organisation_id__in=set(organisation_ids), user__is_active=True
+    ).select_related("user").order_by("user_id"):
+        members[membership.organisation_id].append(membership.user)
+    return members
 
 
 def due(today: dt.date) -> Iterator[Reminder]:
@@ -23,13 +59,9 @@ def due(today: dt.date) -> Iterator[Reminder]:
     reports = list(
         KpiReport.objects.filter(state__in=[ReportState.SCHEDULED, ReportState.RETURNED],
                                  due_on__range=(today, horizon))
-        .exclude(project__state__in=[ProjectState.CLOSED, ProjectState.TERMINATED])
+        .exclude(project__state__in=FINISHED)
         .select_related("project__application").order_by("pk"))
-    members = defaultdict(list)
-    for membership in Membership.objects.filter(
-            organisation_id__in={r.project.application.organisation_id for r in reports}, user__is_active=True
-    ).select_related("user").order_by("user_id"):
-        members[membership.organisation_id].append(membership.user)
+    members = _members(r.project.application.organisation_id for r in reports)
     for report in reports:
         step = lead_step((report.due_on - today).days, REPORT_STEPS)
         if step is None:
@@ -39,3 +71,83 @@ def due(today: dt.date) -> Iterator[Reminder]:
             yield Reminder(recipient=user, kind=REPORT_DUE.code, target=report.project, due_date=report.due_on,
                            lead_days=step, values={"reference": application.reference,
                                                    "report": report.get_kind_display(), "date": report.due_on})
+
+
+def _deadline(today: dt.date, deadline: dt.date, due_kind: str, overdue_kind: str) -> tuple[str, int] | None:
+    """The kind and step of a reminder of ``deadline``: 14 and 3 days before, once when it has passed."""
+    days_left = (deadline - today).days
+    if days_left < 0:
+        return overdue_kind, OVERDUE
+    step = lead_step(days_left, ACCEPTANCE_STEPS)
+    return (due_kind, step) if step is not None else None
+
+
+def acceptance_due(today: dt.date) -> Iterator[Reminder]:
+    """Every member of the unit of a project still in progress (no acceptance requested, none failed) 14 and 3
+    days before its end, and once when it has ended. Two queries whatever the number of projects."""
+    projects = list(
+        Project.objects.filter(state=ProjectState.IN_PROGRESS, ends_on__isnull=False,
+                               ends_on__lte=today + dt.timedelta(days=max(ACCEPTANCE_STEPS)))
+        .select_related("application").order_by("pk"))
+    members = _members(p.application.organisation_id for p in projects)
+    for project in projects:
+        found = _deadline(today, project.ends_on, ACCEPTANCE_DUE.code, ACCEPTANCE_OVERDUE.code)
+        if found is None:
+            continue
+        kind, step = found
+        values = {**project_figures(project), "date": project.ends_on, "days": (project.ends_on - today).days}
+        for user in members[project.application.organisation_id]:
+            yield Reminder(recipient=user, kind=kind, target=project, due_date=project.ends_on, lead_days=step,
+                           values=values)
+
+
+def rectification_due(today: dt.date) -> Iterator[Reminder]:
+    """Every member of the unit 14 and 3 days before a rectification deadline, and once when it has passed: after a
+    failed acceptance while the project waits to request it again, and after a mid-term check asking for
+    rectification while the project is in progress and no later check was recorded. Three queries whatever the
+    number of projects."""
+    horizon = today + dt.timedelta(days=max(ACCEPTANCE_STEPS))
+    failed = Acceptance.objects.filter(
+        project__state=ProjectState.RECTIFYING, outcome=AcceptanceOutcomeChoice.FAILED,
+        rectify_by__isnull=False, rectify_by=F("project__rectify_by"), rectify_by__lte=horizon,
+    ).select_related("project__application").order_by("pk")
+    later = MidtermCheck.objects.filter(project=OuterRef("project")).filter(
+        Q(checked_on__gt=OuterRef("checked_on")) | Q(checked_on=OuterRef("checked_on"), pk__gt=OuterRef("pk")))
+    checks = MidtermCheck.objects.filter(
+        project__state=ProjectState.IN_PROGRESS, outcome=MidtermOutcome.RECTIFY, rectify_by__isnull=False,
+        rectify_by__lte=horizon,
+    ).exclude(Exists(later)).select_related("project__application").order_by("pk")
+    targets = [*failed, *checks]
+    members = _members(t.project.application.organisation_id for t in targets)
+    for target in targets:
+        found = _deadline(today, target.rectify_by, RECTIFICATION_DUE.code, RECTIFICATION_OVERDUE.code)
+        if found is None:
+            continue
+        kind, step = found
+        project = target.project
+        values = {**project_figures(project), "date": target.rectify_by, "days": (target.rectify_by - today).days}
+        for user in members[project.application.organisation_id]:
+            yield Reminder(recipient=user, kind=kind, target=target, due_date=target.rectify_by, lead_days=step,
+                           values=values)
+
+
+def tranche_unreleased(today: dt.date) -> Iterator[Reminder]:
+    """The project's officer, once a week after a tranche fell due while it is not released (the day it fell due
+    the officer was told by the step that made it due). One query whatever the number of tranches."""
+    tranches = (
+        ProjectTranche.objects.filter(state=TrancheState.DUE, due_on__isnull=False,
+                                      due_on__lte=today - dt.timedelta(days=TRANCHE_WEEK),
+                                      project__officer__is_active=True)
+        .exclude(project__state__in=FINISHED)
+        .select_related("project__application__organisation", "project__officer").order_by("pk"))
+    for tranche in tranches:
+        days = (today - tranche.due_on).days
+        project = tranche.project
+        yield Reminder(
+            recipient=project.officer, kind=TRANCHE_UNRELEASED.code, target=tranche, due_date=tranche.due_on,
+            lead_days=-(days // TRANCHE_WEEK) * TRANCHE_WEEK,
+            values={"reference": project.application.reference, "organisation": project.application.organisation.name,
+                    "seq": tranche.seq, "amount": f"{tranche.amount:,.2f}", "date": tranche.due_on, "days": days})
+
+
+SOURCES = (due, acceptance_due, rectification_due, tranche_unreleased)

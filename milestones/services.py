@@ -21,6 +21,7 @@ from programs.models import TrancheTrigger
 from programs.money import split_remainder_last, to_yuan
 from programs.selectors import today
 
+from . import notices
 from .models import (
     PROJECT_TRANSITIONS,
     TRANCHE_TRANSITIONS,
@@ -112,9 +113,12 @@ def task_book_render(*, project_id: int) -> None:
         raise
     with transaction.atomic():
         locked = Project.objects.select_for_update().get(pk=project_id)
+        first = locked.task_book_status != PdfStatus.READY
         locked.task_book.save(f"{project.application.reference}-task-book.pdf", ContentFile(content), save=False)
         locked.task_book_status = PdfStatus.READY
         locked.save(update_fields=["task_book", "task_book_status"])
+        if first:  # the contract is ready for the unit: told once, however often the task book is rendered
+            notices.contract_ready(project)
 
 
 def conclusion_render(*, acceptance_id: int) -> None:
@@ -205,6 +209,7 @@ def tranches_make_due(*, actor, project: Project, condition: str) -> list[Projec
         tranche.save(update_fields=["state", "due_on"])
         record_event(target=tranche, actor=actor, action=step.name, from_state=before, to_state=tranche.state,
                      data={"condition": condition, "amount": f"{tranche.amount:.2f}"})
+        notices.tranche_due(project, tranche)
         made.append(tranche)
     return made
 

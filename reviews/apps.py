@@ -14,3 +14,4 @@ class ReviewsConfig(AppConfig):
         for kind in notices.KINDS:
             register_kind(kind)
         register_reminder_source(reminders.due)
+        register_reminder_source(reminders.publicity_ending)

@@ -163,6 +163,7 @@ def objection_lodge(*, actor, review_round: ReviewRound, reason: str, award: Awa
         raise ValidationError({"reason": _("Say what you object to and why.")})
     objection = Objection.objects.create(round=locked, award=award, raised_by=actor, reason=reason)
     record_event(target=objection, actor=actor, action="lodge", to_state=objection.state, reason=reason)
+    notices.objection_lodged(objection)
     return objection
 
 

@@ -25,6 +25,12 @@ def _publicity_link(objection) -> str:
     return reverse("reviews:publicity", args=[objection.round_id])
 
 
+def _decision_link(target) -> str:
+    """The officer's decision page of the round (an objection's or the round itself)."""
+    review_round = getattr(target, "round", target)
+    return reverse("reviews:decision", args=[review_round.track_id])
+
+
 ASSIGNED = Kind(
     "reviews.assigned", _("Application assigned to you for review"),
     _("Application %(reference)s assigned to you for review"),
@@ -57,6 +63,22 @@ OBJECTION_RESOLVED = Kind(
     _("The program office resolved your objection (%(outcome)s). Its reasons:\n%(resolution)s"),
     link=_publicity_link, opt_out=FORMAL,
 )
+OBJECTION_LODGED = Kind(
+    "reviews.objection_lodged", _("Objection lodged during publicity"),
+    _("Objection to the publicity list of %(track)s"),
+    _("%(objector)s lodged an objection on %(date)s to the publicity list of %(track)s (%(program)s). "
+      "Application objected to: %(reference)s. Reason:\n%(reason)s\n\nUphold or dismiss it, with your reasons, "
+      "before the awards it concerns are decided; the publicity period ends on %(ends)s."),
+    link=_decision_link,
+)
+PUBLICITY_ENDING = Kind(
+    "reviews.publicity_ending", _("Reminder: a publicity period ends"),
+    _("Publicity of %(track)s ends on %(ends)s"),
+    _("The publicity period (公示) of the proposed awards of %(track)s (%(program)s) ends on %(ends)s "
+      "(days left: %(days)s). Open objections: %(objections)s. From the next day, approve each award or mark it "
+      "not funded, once the objections it concerns are resolved."),
+    link=_decision_link,
+)
 APPROVED = Kind(
     "reviews.approved", _("Application approved for funding"),
     _("Application %(reference)s approved: %(amount)s yuan"),
@@ -70,7 +92,8 @@ NOT_FUNDED = Kind(
     _("Application %(reference)s “%(title)s” was not funded after expert review. The office's reason:\n%(reason)s"),
     link=_application_link, opt_out=FORMAL,
 )
-KINDS = (ASSIGNED, REOPENED, REVIEW_DUE, REVIEW_OVERDUE, OBJECTION_RESOLVED, APPROVED, NOT_FUNDED)
+KINDS = (ASSIGNED, REOPENED, REVIEW_DUE, REVIEW_OVERDUE, OBJECTION_LODGED, OBJECTION_RESOLVED, PUBLICITY_ENDING,
+         APPROVED, NOT_FUNDED)
 
 
 def _review_figures(assignment) -> dict:
@@ -90,6 +113,47 @@ def reopened(review, reason: str) -> None:
     assignment = review.assignment
     notify(recipient=assignment.reviewer.user, kind=REOPENED.code, target=assignment, reason=reason,
            **_review_figures(assignment))
+
+
+def round_officers(round_ids) -> dict[int, list]:
+    """The officers of each round: whoever opened it and every officer who took a step on it (assignment, proposal,
+    publicity), if still active; where none is, every active program officer, so that no round goes untold.
+    Three queries whatever the number of rounds (a fourth when one needs the fallback)."""
+    from accounts.models import Role, User
+    from audit.models import AuditEvent
+
+    from .models import ReviewRound
+
+    round_ids = list(round_ids)
+    people: dict[int, set[int]] = {pk: set() for pk in round_ids}
+    for pk, creator in ReviewRound.objects.filter(pk__in=round_ids).values_list("pk", "created_by_id"):
+        people[pk].add(creator)
+    for object_id, actor in AuditEvent.objects.filter(
+            content_type__app_label="reviews", content_type__model="reviewround",
+            object_id__in=[str(pk) for pk in round_ids], actor__role__in=(Role.OFFICER, Role.ADMIN),
+    ).values_list("object_id", "actor_id").distinct():
+        people[int(object_id)].add(actor)
+    everyone = {pk for ids in people.values() for pk in ids}
+    users = {u.pk: u for u in User.objects.filter(pk__in=everyone, role__in=(Role.OFFICER, Role.ADMIN),
+                                                  is_active=True)}
+    officers = {pk: [users[i] for i in sorted(ids) if i in users] for pk, ids in people.items()}
+    if not all(officers.values()):
+        fallback = list(User.objects.filter(role=Role.OFFICER, is_active=True).order_by("pk"))
+        officers = {pk: found or fallback for pk, found in officers.items()}
+    return officers
+
+
+def objection_lodged(objection) -> None:
+    """The round's officers, with what is objected to and why (the objection must be resolved before the awards it
+    concerns are decided)."""
+    review_round = objection.round
+    track = review_round.track
+    values = {"objector": str(objection.raised_by), "date": objection.created_at, "track": str(track),
+              "program": str(track.program), "ends": review_round.publicity_ends,
+              "reference": objection.award.application.reference if objection.award_id else "—",
+              "reason": objection.reason}
+    for officer in round_officers([review_round.pk])[review_round.pk]:
+        notify(recipient=officer, kind=OBJECTION_LODGED.code, target=objection, **values)
 
 
 def objection_resolved(objection) -> None:

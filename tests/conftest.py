@@ -92,21 +92,48 @@ def services_required():
     return os.environ.get("IPGRANTS_REQUIRE_SERVICES") == "1"
 
 
+def _broker_app(settings):
+    import redis
+
+    from ipgrants.celery import app
+
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).delete("celery")  # messages left by earlier tests
+    app.loader.import_default_modules()
+    return app
+
+
 @pytest.fixture
 def celery_worker_thread(transactional_db, settings):
     """A real Celery worker (in a thread) on the configured broker; nothing to start when tasks run eagerly."""
     if settings.CELERY_TASK_ALWAYS_EAGER:
         yield None
         return
-    import redis
     from celery.contrib.testing.worker import start_worker
 
-    from ipgrants.celery import app
-
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).delete("celery")  # messages left by earlier tests
-    app.loader.import_default_modules()
+    app = _broker_app(settings)
     with start_worker(app, perform_ping_check=False, pool="solo", concurrency=1, shutdown_timeout=30) as worker:
         yield worker
+
+
+@pytest.fixture
+def two_celery_workers(transactional_db, settings):
+    """Two real Celery workers (each a thread with its own broker connection, taking one message at a time) on the
+    configured broker, as two worker machines would be; None when tasks run eagerly. Leaving the block stops both
+    (Celery's shutdown flag is process-wide).
+
+    Each drains its own connection (``use_eventloop=False``): kombu's event loop is one per process, and two worker
+    threads polling it at once read each other's replies from Redis and crash."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        yield None
+        return
+    from celery.contrib.testing.worker import start_worker
+
+    app = _broker_app(settings)
+    options = {"perform_ping_check": False, "pool": "solo", "concurrency": 1, "shutdown_timeout": 30,
+               "prefetch_multiplier": 1, "use_eventloop": False}
+    with start_worker(app, hostname="first@ipgrants-test", **options) as first, \
+            start_worker(app, hostname="second@ipgrants-test", **options) as second:
+        yield first, second
 
 
 @pytest.fixture

@@ -131,3 +131,53 @@ def test_daily_sweep_runs_on_a_celery_worker(celery_worker_thread, reminder_sour
             time.sleep(0.2)
     assert notifications.filter(email_status="sent").count() == 2
     assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users)
+
+
+def test_daily_sweep_sent_twice_at_once_to_two_workers_sends_each_reminder_once(two_celery_workers,
+                                                                                reminder_source, settings):
+    """Two sweeps queued at the same moment and taken by two workers (the real Redis in CI): both hold their lists
+    before either sends (a barrier both must reach), and the unique key lets one of them send each reminder."""
+    from notifications.tasks import daily_sweep
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    users = [UserFactory() for _ in range(4)]
+    make = _reminders_for(users, due=dt.date.today() + dt.timedelta(days=3))
+    barrier = threading.Barrier(2)
+    sweepers = set()
+
+    def source(today):
+        reminders = make(today)
+        sweepers.add(threading.get_ident())
+        barrier.wait(timeout=30)  # raises (and the sweep sends nothing) unless the other sweep runs meanwhile
+        return reminders
+
+    reminder_source.reminders = source
+    if two_celery_workers is not None:
+        pending = [daily_sweep.apply_async(ignore_result=False) for _ in range(2)]
+        counts = [result.get(timeout=90) for result in pending]
+    else:  # eager: each sweep runs where it is sent, so send them from two threads at once
+        counts, errors = [], []
+
+        def send():
+            try:
+                counts.append(daily_sweep.apply_async(ignore_result=False).result)  # run here, result at hand
+            except Exception as exc:  # pragma: no cover - reported below
+                errors.append(exc)
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=send) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(90)
+        assert not errors, errors
+    assert len(sweepers) == 2 and not barrier.broken  # two sweeps really ran at the same time
+    assert sum(counts) == 4 and len(counts) == 2
+    assert SentReminder.objects.count() == 4
+    notifications = Notification.objects.filter(kind=HELLO.code)
+    assert sorted(notifications.values_list("recipient_id", flat=True)) == sorted(u.pk for u in users)
+    deadline = time.monotonic() + 30
+    while notifications.filter(email_status="sent").count() < 4 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users)
