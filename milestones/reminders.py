@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from django.db.models import Exists, F, OuterRef, Q
 
 from notifications.registry import Reminder, lead_step
+from notifications.services import choice_label
 from organisations.models import Membership
 
 from .models import (
@@ -70,7 +71,7 @@ def due(today: dt.date) -> Iterator[Reminder]:
         for user in members[application.organisation_id]:
             yield Reminder(recipient=user, kind=REPORT_DUE.code, target=report.project, due_date=report.due_on,
                            lead_days=step, values={"reference": application.reference,
-                                                   "report": report.get_kind_display(), "date": report.due_on})
+                                                   "report": choice_label(report, "kind"), "date": report.due_on})
 
 
 def _deadline(today: dt.date, deadline: dt.date, due_kind: str, overdue_kind: str) -> tuple[str, int] | None:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record_event
+from notifications.services import choice_label
 from programs.models import TrancheTrigger
 from programs.money import split_remainder_last, to_yuan
 from programs.selectors import today
@@ -312,7 +313,7 @@ def midterm_record(*, actor, project: Project, outcome: str, checked_on: dt.date
         from .notices import tell_unit
 
         tell_unit(locked, "milestones.midterm_recorded", target=locked, reference=locked.application.reference,
-                  outcome=check.get_outcome_display(), rectify_by=check.rectify_by or "")
+                  outcome=choice_label(check, "outcome"), rectify_by=check.rectify_by or "")
     return check
 
 
@@ -412,7 +413,7 @@ def acceptance_record(*, actor, project: Project, outcome: str, mode: str, inspe
         from .notices import tell_unit
 
         tell_unit(locked, "milestones.acceptance_recorded", target=locked, reference=locked.application.reference,
-                  outcome=acceptance.get_outcome_display(), rectify_by=acceptance.rectify_by or "")
+                  outcome=choice_label(acceptance, "outcome"), rectify_by=acceptance.rectify_by or "")
     return acceptance
 
 
@@ -563,6 +564,6 @@ def report_review(*, actor, report, accept: bool, comments: str = ""):
         from .notices import tell_unit
 
         tell_unit(locked.project, "milestones.report_reviewed", target=locked.project,
-                  reference=locked.project.application.reference, report=locked.get_kind_display(),
-                  outcome=locked.get_state_display(), comments=comments or "—")
+                  reference=locked.project.application.reference, report=choice_label(locked, "kind"),
+                  outcome=choice_label(locked, "state"), comments=comments or "—")
     return locked

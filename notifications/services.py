@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import OperationalError, connection, models, transaction
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from .models import EmailStatus, Notification, NotificationPreference, SentReminder
@@ -23,7 +24,15 @@ SQLITE_LOCK_RETRIES = 40
 
 
 def _figure(value):
-    """Values are stored as figures (JSON); dates and amounts as their exact text, never translated text."""
+    """Values are stored as figures (JSON); dates and amounts as their exact text, never translated text. A label
+    (a lazy translation such as a state's ``label``) is stored as its msgid and read in the reader's language."""
+    if isinstance(value, Promise):
+        args = getattr(value, "_args", ())
+        if len(args) == 1 and isinstance(args[0], str):
+            return {"msgid": args[0]}
+        if len(args) == 2 and all(isinstance(a, str) for a in args):
+            return {"context": args[0], "msgid": args[1]}
+        return str(value)
     if isinstance(value, dt.datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dt.date):
@@ -35,9 +44,25 @@ def _figure(value):
     return str(value)
 
 
+def choice_label(obj: models.Model, field: str):
+    """The label of ``obj``'s choice in ``field``, untranslated, for ``notify``: it is stored as its msgid and read
+    in the reader's language (``get_FOO_display()`` would freeze it in the sender's)."""
+    value = getattr(obj, field)
+    return dict(obj._meta.get_field(field).flatchoices).get(value, value)
+
+
+def _read(value):
+    """A stored value as the reader sees it: a stored label in the active language."""
+    if isinstance(value, dict) and "msgid" in value:
+        if "context" in value:
+            return translation.pgettext(value["context"], value["msgid"])
+        return translation.gettext(value["msgid"])
+    return value
+
+
 def _fill(message: str, values: dict) -> str:
     try:
-        return message % values
+        return message % {key: _read(value) for key, value in values.items()}
     except (KeyError, TypeError, ValueError):
         logger.warning("notification text %r lacks a value from %r", message, sorted(values))
         return message

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.notices import figures, members_of
 from notifications.registry import Kind
-from notifications.services import notify
+from notifications.services import choice_label, notify
 
 FORMAL = frozenset()  # the funding decision is always emailed
 
@@ -158,7 +158,7 @@ def objection_lodged(objection) -> None:
 
 def objection_resolved(objection) -> None:
     notify(recipient=objection.raised_by, kind=OBJECTION_RESOLVED.code, target=objection,
-           outcome=objection.get_state_display(), resolution=objection.resolution)
+           outcome=choice_label(objection, "state"), resolution=objection.resolution)
 
 
 def decided(award, *, approved: bool, reason: str = "") -> None:

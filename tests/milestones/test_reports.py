@@ -176,3 +176,30 @@ def test_report_due_reminders_reach_the_unit_once_per_step(nansha_project, unit)
     report_submit(actor=unit, report=report, values={}, narrative="按期提交")
     reminder_sweep(today=dt.date(2025, 2, 27))  # submitted: no 1-day reminder
     assert sent.count() == 1
+
+
+def test_report_review_notice_reads_its_labels_in_the_readers_language(nansha_project, officer, unit):
+    """The officer works in English; the unit reads the notice in Chinese, and an English reader in English: the
+    report kind and the outcome are stored as labels, not as the officer's words."""
+    from django.utils import translation
+
+    from milestones.models import ReportKind
+    from notifications.models import Notification
+    from notifications.services import render
+
+    report = nansha_project.reports.get(seq=1)
+    report_submit(actor=unit, report=report, values={}, narrative="中期进展")
+    with translation.override("en"):
+        report_review(actor=officer, report=report, accept=False, comments="请补充证明材料")
+    told = Notification.objects.get(recipient=unit, kind="milestones.report_reviewed")
+    assert told.values["report"] == {"msgid": ReportKind.MIDTERM.label._args[0]}
+    with translation.override("zh-hans"):
+        title_zh, body_zh = render(told)
+        kind_zh, returned_zh = str(ReportKind.MIDTERM.label), str(ReportState.RETURNED.label)
+    with translation.override("en"):
+        kind_en, returned_en = str(ReportKind.MIDTERM.label), str(ReportState.RETURNED.label)
+    title_en, body_en = render(told, "en")
+    assert kind_zh != kind_en and returned_zh != returned_en
+    assert kind_zh in title_zh and returned_zh in title_zh and kind_en not in title_zh
+    assert kind_en in title_en and returned_en in title_en
+    assert "请补充证明材料" in body_zh and "请补充证明材料" in body_en
