@@ -117,12 +117,12 @@ def job_finish(*, job_id: int, output: bytes | dict) -> Job:
 
 
 @transaction.atomic
-def job_fail(*, job_id: int, message: str = "") -> Job:
+def job_fail(*, job_id: int, message="") -> Job:
     job = _locked(job_id)
     before = _check("fail", job)
     with translation.override(job.language):
-        job.error = message or _("It could not be made. Try again; if it fails again, tell the portal's "
-                                 "administrator.")
+        job.error = str(message) if message else _(
+            "It could not be made. Try again; if it fails again, tell the portal's administrator.")
     job.finished_at = timezone.now()
     job.save(update_fields=["state", "error", "finished_at", "updated_at"])
     record_event(target=job, actor=None, action="job_fail", from_state=before, to_state=job.state,
@@ -151,7 +151,7 @@ def job_run(*, job_id: int, final: bool = True) -> Job | None:
             output = spec.run(job)
     except JobError as exc:
         logger.warning("job %s (%s) failed: %s", job.pk, job.kind, exc)
-        return job_fail(job_id=job.pk, message=str(exc))
+        return job_fail(job_id=job.pk, message=exc.args[0] if exc.args else "")
     except TRANSIENT:
         if not final:
             job_requeue(job_id=job.pk)
