@@ -10,13 +10,13 @@
   }
 
   function watch(box) {
-    if (WAITING.indexOf(box.dataset.state) < 0) return;
+    if (WAITING.indexOf(box.dataset.jobState) < 0) return;
     const find = function (name) { return box.querySelector("[data-job-" + name + "]"); };
     const poll = setInterval(function () {
       fetch(box.dataset.statusUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (r) { return r.json(); })
         .then(function (json) {
-          box.dataset.state = json.state;
+          box.dataset.jobState = json.state;
           find("label").textContent = json.label;
           if (WAITING.indexOf(json.state) >= 0) return;
           clearInterval(poll);

@@ -47,14 +47,14 @@ def test_program_pages_show_the_excel_job(client, officer, kind, page_name, expo
         client.post(reverse(export_name, args=[program.pk]))
     job = Job.objects.get(kind=kind)
     html = box(client.get(page_url).content.decode(), prefix)
-    assert 'data-state="queued"' in html and f'data-status-url="{reverse("jobs:status", args=[job.pk])}"' in html
+    assert 'data-job-state="queued"' in html and f'data-status-url="{reverse("jobs:status", args=[job.pk])}"' in html
     Job.objects.filter(pk=job.pk).update(state=JobState.FAILED, error="生成失败。")
     page = client.get(page_url).content.decode()
-    assert 'data-state="failed"' in box(page, prefix) and "生成失败。" in page and not retry_hidden(page, prefix)
+    assert 'data-job-state="failed"' in box(page, prefix) and "生成失败。" in page and not retry_hidden(page, prefix)
     assert f'action="{reverse("jobs:retry", args=[job.pk])}"' in page
     job = ask(client, reverse(export_name, args=[program.pk]), django_capture_on_commit_callbacks)
     page = client.get(page_url).content.decode()
-    assert job.state == JobState.DONE and 'data-state="done"' in box(page, prefix) and retry_hidden(page, prefix)
+    assert job.state == JobState.DONE and 'data-job-state="done"' in box(page, prefix) and retry_hidden(page, prefix)
     assert f'href="{reverse("jobs:download", args=[job.pk])}"' in page
 
 
@@ -69,7 +69,7 @@ def test_ranking_page_shows_the_excel_job(client, officer, inline_tasks, django_
     job = ask(client, reverse("reviews:ranking_export", args=[track.pk]), django_capture_on_commit_callbacks)
     assert job.kind == RANKING_XLSX and job.target == review_round and job.state == JobState.DONE
     page = client.get(url).content.decode()
-    assert 'data-state="done"' in box(page, "ranking-export") and reverse("jobs:download", args=[job.pk]) in page
+    assert 'data-job-state="done"' in box(page, "ranking-export") and reverse("jobs:download", args=[job.pk]) in page
     assert "js/job_status.js" in page
 
 
@@ -84,7 +84,7 @@ def test_pool_import_of_a_bad_file_imports_nothing_and_names_the_row(client, off
     page = client.get(reverse("reviews:pool")).content.decode()
     problems = re.search(r'id="import-problems">(.*?)</div>', page, re.S).group(1)
     assert "Row 4:" in problems and "not-an-email" in problems and "999999" in problems
-    assert 'data-state="done"' in box(page, "pool-import") and 'id="import-done"' not in page
+    assert 'data-job-state="done"' in box(page, "pool-import") and 'id="import-done"' not in page
 
 
 def test_pool_import_of_a_good_file_imports_every_row_and_says_so(client, officer, inline_tasks,
@@ -93,7 +93,7 @@ def test_pool_import_of_a_good_file_imports_every_row_and_says_so(client, office
     with django_capture_on_commit_callbacks(execute=False):
         client.post(reverse("reviews:pool"), {"action": "import", "file": _upload(workbook(good_rows()))})
     page = client.get(reverse("reviews:pool")).content.decode()
-    assert 'data-state="queued"' in box(page, "pool-import") and 'data-reload="1"' in page  # the page reloads
+    assert 'data-job-state="queued"' in box(page, "pool-import") and 'data-reload="1"' in page  # the page reloads
     assert not ReviewerProfile.objects.exists()
     job = ask(client, reverse("reviews:pool"), django_capture_on_commit_callbacks,
               {"action": "import", "file": _upload(workbook(good_rows()))})

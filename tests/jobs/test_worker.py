@@ -44,11 +44,11 @@ def test_job_on_the_background_thread_is_queued_then_done(guides_loaded, officer
         job = services.job_request(actor=officer, kind=LEDGER_XLSX, target=program)
         client.force_login(officer)
         page = client.get(reverse("milestones:ledger", args=[program.pk])).content.decode()
-        assert 'id="xlsx-export-box"' in page and 'data-state="queued"' in page
+        assert 'id="xlsx-export-box"' in page and 'data-job-state="queued"' in page
     assert background.wait(timeout=60)
     assert Job.objects.get(pk=job.pk).state == JobState.DONE
     page = client.get(reverse("milestones:ledger", args=[program.pk])).content.decode()
-    assert 'data-state="done"' in page and reverse("jobs:download", args=[job.pk]) in page
+    assert 'data-job-state="done"' in page and reverse("jobs:download", args=[job.pk]) in page
 
 
 @pytest.mark.django_db

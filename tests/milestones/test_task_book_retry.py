@@ -50,13 +50,13 @@ def test_project_page_shows_the_task_book_status_and_retry(client, failed, unit,
                                                            django_capture_on_commit_callbacks):
     client_for(client, unit)
     page = client.get(reverse("milestones:project", args=[failed.pk])).content.decode()
-    assert 'id="task-book-box"' in page and 'data-state="failed"' in page
+    assert 'id="task-book-box"' in page and 'data-job-state="failed"' in page
     assert 'class="d-none"' not in page.split('id="task-book-retry"')[1].split(">")[0]
     assert client.get(reverse("milestones:task_book_status", args=[failed.pk])).json()["state"] == "failed"
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(reverse("milestones:task_book_retry", args=[failed.pk])).status_code == 302
     page = client.get(reverse("milestones:project", args=[failed.pk])).content.decode()
-    assert 'data-state="done"' in page and f'href="{reverse("milestones:task_book", args=[failed.pk])}"' in page
+    assert 'data-job-state="done"' in page and f'href="{reverse("milestones:task_book", args=[failed.pk])}"' in page
     client_for(client, outsider)
     assert client.get(reverse("milestones:task_book_status", args=[failed.pk])).status_code == 404
     assert client.post(reverse("milestones:task_book_retry", args=[failed.pk])).status_code == 404

@@ -66,14 +66,14 @@ def test_assignment_page_shows_the_pdf_status_and_the_retry_button_when_failed(c
                                                                                django_capture_on_commit_callbacks):
     client_for(client, failed.reviewer.user)
     page = client.get(reverse("reviews:assignment", args=[failed.pk])).content.decode()
-    assert 'id="dossier-box"' in page and 'data-state="failed"' in page
+    assert 'id="dossier-box"' in page and 'data-job-state="failed"' in page
     assert 'class="d-none"' not in page.split('id="dossier-retry"')[1].split(">")[0]
     assert client.get(reverse("reviews:dossier_status", args=[failed.pk])).json()["state"] == "failed"
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("reviews:dossier_retry", args=[failed.pk]))
     assert response.status_code == 302 and dossier(failed).status == Dossier.Status.READY
     page = client.get(reverse("reviews:assignment", args=[failed.pk])).content.decode()
-    assert 'data-state="done"' in page and f'href="{reverse("reviews:dossier_pdf", args=[failed.pk])}"' in page
+    assert 'data-job-state="done"' in page and f'href="{reverse("reviews:dossier_pdf", args=[failed.pk])}"' in page
     assert 'class="d-none"' in page.split('id="dossier-retry"')[1].split(">")[0]
     data = client.get(reverse("reviews:dossier_status", args=[failed.pk])).json()
     assert data["state"] == "done" and data["download_url"] == reverse("reviews:dossier_pdf", args=[failed.pk])
