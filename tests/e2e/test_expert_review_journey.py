@@ -3,8 +3,9 @@ expert pool from xlsx (one bad row refused by its number, then the corrected fil
 per Nansha and Yuexiu-7 application (the expert from an applicant's organisation is never proposed for it) and adds
 two more by hand to one application; reviewers set their password from the link, declare no conflict and score;
 the ranking shows the trimmed mean where five reviews exist; the Excel export (a background job the page shows)
-opens with the scores; publicity runs, an objection is lodged and resolved; the awards are approved (Yuexiu 7's pool of 600,000 yuan split by
-score to the yuan) and each approved application has a project with tranches adding up to its award."""
+opens with the scores; publicity runs, an objection is lodged and resolved; the awards are approved (Yuexiu 7's
+pool of 600,000 yuan split by score to the yuan) and each approved application has a project with tranches
+adding up to its award."""
 
 import io
 import re
