@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -257,6 +258,7 @@ def _detail_page(request, application, *, pass_form=None, withdraw_form=None, co
         "commitments": application.kpi_commitments.select_related("kpi"),
         "partners": application.partners.all(), "budget": application.budget_lines.all(),
         "verdict_rows": submitted_rows(application), "explanations": application.explanations or {},
+        "pdf_box": _pdf_box(application),
     })
 
 
@@ -318,11 +320,21 @@ def pdf(request, pk: int):
                         content_type="application/pdf")
 
 
+def _pdf_box(application):
+    from jobs.status import pdf_box
+
+    return pdf_box(prefix="pdf", title=_("Application book (PDF)"), status=application.pdf_status,
+                   label=application.get_pdf_status_display(),
+                   status_url=reverse("applications:pdf_status", args=[application.pk]),
+                   download_url=reverse("applications:pdf", args=[application.pk]),
+                   retry_url=reverse("applications:pdf_retry", args=[application.pk]))
+
+
 @login_required
 def pdf_status(request, pk: int):
     application = application_for(request.user, pk)
-    return JsonResponse({"status": application.pdf_status, "label": application.get_pdf_status_display(),
-                         "version": application.pdf_version})
+    return JsonResponse({"status": application.pdf_status, "version": application.pdf_version}
+                        | _pdf_box(application).as_json())
 
 
 @login_required

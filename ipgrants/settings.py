@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "accounts",
     "audit",
+    "jobs",
     "notifications",
     "organisations",
     "programs",

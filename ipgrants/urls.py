@@ -24,4 +24,5 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("dashboard/", include("dashboards.urls")),
     path("", include("milestones.urls")),
+    path("", include("jobs.urls")),
 ]

@@ -7,11 +7,14 @@ class MilestonesConfig(AppConfig):
     verbose_name = _("KPI milestones and tranches")
 
     def ready(self) -> None:
+        from jobs.registry import register_job_kind
         from notifications.registry import register_kind, register_reminder_source
 
-        from . import notices, reminders
+        from . import jobs, notices, reminders
 
         for kind in notices.KINDS:
             register_kind(kind)
         for source in reminders.SOURCES:
             register_reminder_source(source)
+        for job_kind in jobs.KINDS:
+            register_job_kind(job_kind)

@@ -184,6 +184,12 @@ class Transition:
     actor: str
 
 
+# The task book (任务书) is made in the background when the project opens (pending → ready or failed); a failed
+# one is made again when the funded unit or an officer asks.
+TASK_BOOK_TRANSITIONS: dict[str, Transition] = {
+    "retry": Transition("retry", _("Try again"), frozenset({PdfStatus.FAILED}), PdfStatus.PENDING, Actor.UNIT),
+}
+
 # The one table of a tranche's steps: due when its condition holds, released once by an officer.
 TRANCHE_TRANSITIONS: dict[str, Transition] = {
     t.name: t

@@ -122,6 +122,25 @@ def task_book_render(*, project_id: int) -> None:
             notices.contract_ready(project)
 
 
+@transaction.atomic
+def task_book_retry(*, actor, project: Project) -> Project:
+    """Make the task book again after it failed: a member of the funded unit or an officer asks."""
+    from .models import TASK_BOOK_TRANSITIONS
+
+    if role_of(project, actor) is None:
+        raise PermissionDenied(_("Only officers and the funded unit's members may do this."))
+    locked = _lock_project(project)
+    transition = TASK_BOOK_TRANSITIONS["retry"]
+    if locked.task_book_status not in transition.sources:
+        raise ValidationError(_("The task book has not failed; there is nothing to retry."), code="wrong_state")
+    before, locked.task_book_status = locked.task_book_status, transition.target
+    locked.save(update_fields=["task_book_status"])
+    record_event(target=locked, actor=actor, action="retry_task_book", from_state=before,
+                 to_state=locked.task_book_status)
+    _queue(project_id=locked.pk)
+    return locked
+
+
 def conclusion_render(*, acceptance_id: int) -> None:
     from django.core.files.base import ContentFile
 

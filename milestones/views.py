@@ -6,15 +6,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ipgrants.pagination import paginate
+from jobs import services as job_services
+from jobs.selectors import latest_job
+from jobs.status import job_box, pdf_box
 
 from . import services
-from .exports import fund_plan_xlsx, ledger_xlsx
 from .forms import (
     AcceptanceRecordForm,
     AcceptanceRequestForm,
@@ -25,6 +28,7 @@ from .forms import (
     ReportForm,
     ReportReviewForm,
 )
+from .jobs import FUND_PLAN_XLSX, LEDGER_XLSX
 from .models import Actor
 from .selectors import (
     completion_chart,
@@ -43,8 +47,6 @@ from .selectors import (
 from .selectors import (
     fund_plan as plan_rows,
 )
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _errors(request, exc: Exception) -> None:
@@ -81,6 +83,7 @@ def project_page(request, pk: int):
         "reports": list(project.reports.all()), "report_add_form": ReportAddForm(),
         "contract_form": ContractForm(), "release_form": ReleaseForm(), "midterm_form": MidtermForm(),
         "request_form": AcceptanceRequestForm(), "record_form": AcceptanceRecordForm(),
+        "task_book_box": _task_book_box(project),
     })
 
 
@@ -117,6 +120,32 @@ def contract_file(request, pk: int):
         raise Http404
     return FileResponse(project.contract_file.open("rb"), as_attachment=True,
                         filename=f"{project.application.reference}-任务书.pdf")
+
+
+def _task_book_box(project):
+    return pdf_box(prefix="task-book", title=_("Task book"), status=project.task_book_status,
+                   label=project.get_task_book_status_display(),
+                   status_url=reverse("milestones:task_book_status", args=[project.pk]),
+                   download_url=reverse("milestones:task_book", args=[project.pk]),
+                   retry_url=reverse("milestones:task_book_retry", args=[project.pk]))
+
+
+@login_required
+def task_book_status(request, pk: int):
+    return JsonResponse(_task_book_box(project_for(request.user, pk)).as_json())
+
+
+@login_required
+@require_POST
+def task_book_retry(request, pk: int):
+    project = project_for(request.user, pk)
+    try:
+        services.task_book_retry(actor=request.user, project=project)
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("The task book is being made again."))
+    return redirect("milestones:project", pk=pk)
 
 
 @login_required
@@ -180,6 +209,7 @@ def ledger(request, program_id: int):
     page, querystring = paginate(request, ledger_projects(program), per_page=50)
     return render(request, "milestones/ledger.html", {
         "program": program, "page": page, "querystring": querystring, "totals": totals,
+        "export_box": _export_box(request, LEDGER_XLSX, program, _("Fund ledger (Excel)")),
         "chart": {**disbursement_chart(totals), "title": _("Disbursement by track (yuan)"),
                   "names": {"released": _("Released"), "due": _("Due"), "planned": _("Planned")}}})
 
@@ -198,25 +228,36 @@ def completion_report(request, program_id: int):
         "program": program, "page": page, "querystring": querystring, "rows": rows, "chart": chart})
 
 
+def _export_box(request, kind: str, program, title: str):
+    return job_box(latest_job(request.user, kind=kind, target=program), prefix="xlsx-export", title=title)
+
+
 @login_required
+@require_POST
 def ledger_export(request, program_id: int):
+    """Ask for the ledger in Excel: made in the background; the ledger page shows it and offers the download."""
     program = program_for_officer(request.user, program_id)
-    return HttpResponse(ledger_xlsx(program), content_type=XLSX,
-                        headers={"Content-Disposition": f'attachment; filename="{program.code}-ledger.xlsx"'})
+    job_services.job_request(actor=request.user, kind=LEDGER_XLSX, target=program)
+    messages.info(request, _("The Excel file is being made; it will be offered for download here."))
+    return redirect("milestones:ledger", program_id=program.pk)
 
 
 @login_required
 def fund_plan(request, program_id: int):
     program = program_for_officer(request.user, program_id)
     rows, total = plan_rows(program)
-    return render(request, "milestones/fund_plan.html", {"program": program, "rows": rows, "total": total})
+    return render(request, "milestones/fund_plan.html", {
+        "program": program, "rows": rows, "total": total,
+        "export_box": _export_box(request, FUND_PLAN_XLSX, program, _("Fund plan (Excel)"))})
 
 
 @login_required
+@require_POST
 def fund_plan_export(request, program_id: int):
     program = program_for_officer(request.user, program_id)
-    return HttpResponse(fund_plan_xlsx(program), content_type=XLSX,
-                        headers={"Content-Disposition": f'attachment; filename="{program.code}-fund-plan.xlsx"'})
+    job_services.job_request(actor=request.user, kind=FUND_PLAN_XLSX, target=program)
+    messages.info(request, _("The Excel file is being made; it will be offered for download here."))
+    return redirect("milestones:fund_plan", program_id=program.pk)
 
 
 # --- KPI reports -------------------------------------------------------------------------------------------------

@@ -7,11 +7,14 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("Expert review")
 
     def ready(self) -> None:
+        from jobs.registry import register_job_kind
         from notifications.registry import register_kind, register_reminder_source
 
-        from . import notices, reminders
+        from . import jobs, notices, reminders
 
         for kind in notices.KINDS:
             register_kind(kind)
         register_reminder_source(reminders.due)
         register_reminder_source(reminders.publicity_ending)
+        for job_kind in jobs.KINDS:
+            register_job_kind(job_kind)

@@ -269,6 +269,13 @@ class Dossier(models.Model):
         return str(self.application_id)
 
 
+# The reviewer's PDF is made in the background (pending → ready or failed); a failed one is made again on request
+# (by the assigned reviewer who opens it, or an officer).
+DOSSIER_TRANSITIONS = _table(
+    Transition("retry", _("Try again"), frozenset({Dossier.Status.FAILED}), Dossier.Status.PENDING, Actor.REVIEWER),
+)
+
+
 # --- the decision ------------------------------------------------------------------------------------------------
 
 

@@ -34,6 +34,7 @@ from . import notices
 from .models import (
     ACTIVE_ASSIGNMENT,
     ASSIGNMENT_TRANSITIONS,
+    DOSSIER_TRANSITIONS,
     REVIEW_TRANSITIONS,
     ROUND_TRANSITIONS,
     SCORE_MAX,
@@ -390,6 +391,22 @@ def _queue_dossier(application_id: int, blind: bool) -> None:
     Dossier.objects.update_or_create(application_id=application_id,
                                      defaults={"blind": blind, "status": Dossier.Status.PENDING})
     transaction.on_commit(lambda: run_later(generate_dossier, application_id=application_id))
+
+
+@transaction.atomic
+def dossier_retry(*, actor, assignment: Assignment) -> Dossier:
+    """Make the reviewer's PDF again after it failed: the reviewer who accepted the assignment, or an officer."""
+    if not getattr(actor, "is_officer", False):
+        _require_assigned_reviewer(actor, assignment)
+    locked = Dossier.objects.select_for_update().filter(application_id=assignment.application_id).first()
+    if locked is None:
+        raise ValidationError(_("There is no PDF of this application to make again."), code="wrong_state")
+    transition = check_state(DOSSIER_TRANSITIONS, "retry", locked.status, locked.get_status_display())
+    before, locked.status = locked.status, transition.target
+    locked.save(update_fields=["status"])
+    record_event(target=locked, actor=actor, action="retry_dossier", from_state=before, to_state=locked.status)
+    _queue_dossier(locked.application_id, locked.blind)
+    return locked
 
 
 # --- the reviewer ------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ urlpatterns = [
     path("expert-review/tracks/<int:track_id>/add/", views.assignment_add, name="assignment_add"),
     path("expert-review/tracks/<int:track_id>/step/<str:step>/", views.round_step, name="round_step"),
     path("expert-review/tracks/<int:track_id>/ranking/", views.ranking_page, name="ranking"),
-    path("expert-review/tracks/<int:track_id>/ranking.xlsx", views.ranking_export, name="ranking_export"),
+    path("expert-review/tracks/<int:track_id>/ranking/export/", views.ranking_export, name="ranking_export"),
     path("expert-review/tracks/<int:track_id>/decision/", views.decision, name="decision"),
     path("expert-review/assignments/<int:pk>/<str:step>/", views.assignment_step, name="assignment_step"),
     path("expert-review/reviews/<int:pk>/reopen/", views.review_reopen, name="review_reopen"),
@@ -23,6 +23,8 @@ urlpatterns = [
     path("reviewer/assignments/<int:pk>/", views.assignment_page, name="assignment"),
     path("reviewer/assignments/<int:pk>/declare/<str:step>/", views.declare, name="declare"),
     path("reviewer/assignments/<int:pk>/pdf/", views.dossier_pdf, name="dossier_pdf"),
+    path("reviewer/assignments/<int:pk>/pdf/status/", views.dossier_status, name="dossier_status"),
+    path("reviewer/assignments/<int:pk>/pdf/retry/", views.dossier_retry, name="dossier_retry"),
     path("publicity/", views.publicity_index, name="publicity_index"),
     path("publicity/<int:pk>/", views.publicity, name="publicity"),
     path("experts/set-password/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(

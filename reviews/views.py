@@ -1,14 +1,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from applications.models import Status
 from ipgrants.pagination import paginate
+from jobs import services as job_services
+from jobs.selectors import latest_job
+from jobs.status import job_box, pdf_box
 from programs.models import Track
 from programs.procedure import procedure_for
 from programs.selectors import rubric_for
@@ -24,6 +28,7 @@ from .forms import (
     RoundForm,
     ScoreForm,
 )
+from .jobs import POOL_IMPORT, RANKING_XLSX
 from .models import (
     ASSIGNMENT_TRANSITIONS,
     AWARD_TRANSITIONS,
@@ -54,8 +59,6 @@ from .selectors import (
     round_for_officer,
     tracks_in_review,
 )
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _officer(request) -> None:
@@ -91,19 +94,14 @@ def overview(request):
 @require_http_methods(["GET", "POST"])
 def pool(request):
     _officer(request)
-    import_form, add_form, problems = ImportForm(), ReviewerForm(), []
+    import_form, add_form = ImportForm(), ReviewerForm()
     if request.method == "POST" and request.POST.get("action") == "import":
         import_form = ImportForm(request.POST, request.FILES)
         if import_form.is_valid():
-            try:
-                result = services.reviewer_pool_import(actor=request.user,
-                                                       content=import_form.cleaned_data["file"].read())
-            except ValidationError as exc:
-                problems = exc.messages
-            else:
-                messages.success(request, _("%(n)s reviewers imported; each was sent a link to set a password.")
-                                 % {"n": len(result.created)})
-                return redirect("reviews:pool")
+            upload = import_form.cleaned_data["file"]
+            job_services.job_request(actor=request.user, kind=POOL_IMPORT, upload=upload.read(),
+                                     upload_name=upload.name)
+            return redirect("reviews:pool")
     elif request.method == "POST":
         add_form = ReviewerForm(request.POST)
         if add_form.is_valid():
@@ -117,9 +115,12 @@ def pool(request):
                                  % {"name": profile.name})
                 return redirect("reviews:pool")
     page, querystring = paginate(request, pool_page(), per_page=50)
-    return render(request, "reviews/pool.html", {"page": page, "querystring": querystring,
-                                                 "import_form": import_form, "add_form": add_form,
-                                                 "problems": problems})
+    last_import = latest_job(request.user, kind=POOL_IMPORT)
+    return render(request, "reviews/pool.html", {
+        "page": page, "querystring": querystring, "import_form": import_form, "add_form": add_form,
+        "import_job": last_import, "problems": (last_import.summary.get("problems", []) if last_import else []),
+        "import_box": job_box(last_import, prefix="pool-import", title=_("Latest import"), reload=True),
+    })
 
 
 # --- officer: the round and its assignment -----------------------------------------------------------------------
@@ -277,19 +278,19 @@ def ranking_page(request, track_id: int):
                         and r.application.status == Status.PASSED},
         "can_propose": review_round.state == RoundState.REVIEWING, "steps": ROUND_TRANSITIONS,
         "reason_form": ReasonForm(),
+        "export_box": job_box(latest_job(request.user, kind=RANKING_XLSX, target=review_round),
+                              prefix="ranking-export", title=_("Ranking (Excel)")),
     })
 
 
 @login_required
+@require_POST
 def ranking_export(request, track_id: int):
-    from .exports import ranking_xlsx
-
+    """Ask for the ranking in Excel: made in the background; the ranking page shows it and offers the download."""
     review_round = _round_or_404(request, track_id)
-    response = HttpResponse(ranking_xlsx([review_round]), content_type=XLSX)
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="ranking-{review_round.track.program.reference_prefix}-' \
-                                      f'{review_round.track.code}-{stamp}.xlsx"'
-    return response
+    job_services.job_request(actor=request.user, kind=RANKING_XLSX, target=review_round)
+    messages.info(request, _("The Excel file is being made; it will be offered for download here."))
+    return redirect("reviews:ranking", track_id=track_id)
 
 
 @login_required
@@ -411,6 +412,7 @@ def assignment_page(request, pk: int):
         "assignment": assignment, "review": review, "form": form,
         "locked": review.state == ReviewState.SUBMITTED or assignment.round.state != RoundState.REVIEWING,
         "others": other_reviews(assignment), "criteria": criteria, "dossier": dossier,
+        "dossier_box": _dossier_box(assignment, dossier),
         "application": dossier_context(assignment.application, blind=assignment.round.blind),
     })
 
@@ -433,6 +435,45 @@ def declare(request, pk: int, step: str):
             raise Http404
     except ValidationError as exc:
         _errors(request, exc)
+    return redirect("reviews:assignment", pk=pk)
+
+
+def _dossier_box(assignment, dossier):
+    if dossier is None:
+        return None
+    return pdf_box(prefix="dossier", title=_("Application PDF"), status=dossier.status,
+                   label=dossier.get_status_display(),
+                   status_url=reverse("reviews:dossier_status", args=[assignment.pk]),
+                   download_url=reverse("reviews:dossier_pdf", args=[assignment.pk]),
+                   retry_url=reverse("reviews:dossier_retry", args=[assignment.pk]))
+
+
+def _accepted_assignment(request, pk: int):
+    assignment = assignment_for_reviewer(request.user, pk)
+    if assignment.state != AssignmentState.ACCEPTED:
+        raise Http404
+    return assignment
+
+
+@login_required
+def dossier_status(request, pk: int):
+    assignment = _accepted_assignment(request, pk)
+    box = _dossier_box(assignment, Dossier.objects.filter(application_id=assignment.application_id).first())
+    if box is None:
+        raise Http404
+    return JsonResponse(box.as_json())
+
+
+@login_required
+@require_POST
+def dossier_retry(request, pk: int):
+    assignment = _accepted_assignment(request, pk)
+    try:
+        services.dossier_retry(actor=request.user, assignment=assignment)
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("The application PDF is being made again."))
     return redirect("reviews:assignment", pk=pk)
 
 

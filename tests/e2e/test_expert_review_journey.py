@@ -2,9 +2,10 @@
 expert pool from xlsx (one bad row refused by its number, then the corrected file), auto-assigns three reviewers
 per Nansha and Yuexiu-7 application (the expert from an applicant's organisation is never proposed for it) and adds
 two more by hand to one application; reviewers set their password from the link, declare no conflict and score;
-the ranking shows the trimmed mean where five reviews exist; the Excel export opens with the scores; publicity
-runs, an objection is lodged and resolved; the awards are approved (Yuexiu 7's pool of 600,000 yuan split by
-score to the yuan) and each approved application has a project with tranches adding up to its award."""
+the ranking shows the trimmed mean where five reviews exist; the Excel export (a background job the page shows)
+opens with the scores; publicity runs, an objection is lodged and resolved; the awards are approved (Yuexiu 7's
+pool of 600,000 yuan split by score to the yuan) and each approved application has a project with tranches
+adding up to its award."""
 
 import io
 import re
@@ -90,13 +91,15 @@ def test_expert_review_journey(live_server, guides_loaded, celery_worker_thread,
     rows = experts(insider_org.uscc)
     bad = pool_file(tmp_path / "bad.xlsx", [*rows, ["", "no-email", "", "", "", "", "x"]])
     page.set_input_files("#id_file", str(bad))
-    page.click("#import-button")
+    page.click("#import-button")  # the file is read in the background; the page shows the job, then the rows
+    page.wait_for_selector("#import-problems", timeout=60000)
     problems = page.inner_text("#import-problems")
     assert "第 9 行" in problems and not ReviewerProfile.objects.exists()
     shot(page, "review-1-import-refused")
     page.set_input_files("#id_file", str(pool_file(tmp_path / "good.xlsx", rows)))
     page.click("#import-button")
-    page.wait_for_selector("#pool-table td:has-text('内部专家')")
+    page.wait_for_selector("#pool-table td:has-text('内部专家')", timeout=60000)
+    assert "7" in page.inner_text("#import-done")
     assert ReviewerProfile.objects.count() == 7 and len(mail.outbox) == 7
 
     # 2. Rounds: open, propose, start, for each track; two more reviewers by hand on one Yuexiu application
@@ -147,8 +150,11 @@ def test_expert_review_journey(live_server, guides_loaded, celery_worker_thread,
     assert row_b.locator("[data-trimmed]").count() == 1
     assert page.locator(f"#ranking tr[data-application='{yx_a.pk}'] [data-trimmed]").count() == 0
     shot(page, "review-4-ranking")
+    page.click("#export-xlsx")  # the workbook is made in the background; the page offers it when it is done
+    page.wait_for_selector("#ranking-export-link:not(.d-none)", timeout=60000)
+    shot(page, "review-4b-ranking-export-done")
     with page.expect_download() as download:
-        page.click("#export-xlsx")
+        page.click("#ranking-export-link")
     book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
     sheet = book.worksheets[0]
     assert sheet.cell(1, 1).value == "排名"

@@ -12,6 +12,7 @@ from django.urls import reverse
 from milestones.models import ProjectState, TrancheState
 from milestones.services import contract_record, tranche_release
 from programs.models import Program
+from tests.jobs.helpers import ask, result
 
 from .conftest import NANSHA, YUEXIU, open_project, pdf, unit_member
 
@@ -98,12 +99,16 @@ def test_fund_plan_page_reproduces_yuexius_table_cell_by_cell(client, officer, s
     assert re.findall(r'<td class="text-end">([^<]+)</td>', foot.group(4)) == ["1,000 万元", "600 万元", "400 万元"]
 
 
-def test_fund_plan_excel_reproduces_yuexius_table_cell_by_cell(client, officer):
+def test_fund_plan_excel_reproduces_yuexius_table_cell_by_cell(client, officer, inline_tasks,
+                                                               django_capture_on_commit_callbacks):
     from openpyxl import load_workbook
 
-    response = login(client, officer).get(reverse("milestones:fund_plan_export", args=[program(YUEXIU).pk]),
-                                          HTTP_ACCEPT_LANGUAGE="zh-hans")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    login(client, officer).cookies.load({"django_language": "zh-hans"})
+    job = ask(client, reverse("milestones:fund_plan_export", args=[program(YUEXIU).pk]),
+              django_capture_on_commit_callbacks)
+    page = client.get(reverse("milestones:fund_plan", args=[program(YUEXIU).pk])).content.decode()
+    assert 'id="xlsx-export-box"' in page and f'href="{reverse("jobs:download", args=[job.pk])}"' in page
+    sheet = load_workbook(io.BytesIO(result(client, job))).active
     lines = list(sheet.iter_rows(min_row=2, values_only=True))
     assert len(lines) == 10
     for (code, awards, total, first, second), line in zip(YUEXIU_TABLE, lines[:9], strict=True):
@@ -112,7 +117,8 @@ def test_fund_plan_excel_reproduces_yuexius_table_cell_by_cell(client, officer):
     assert tuple(lines[-1][3:6]) == YUEXIU_TOTAL
 
 
-def test_ledger_sums_planned_due_released_and_exports(client, officer):
+def test_ledger_sums_planned_due_released_and_exports(client, officer, inline_tasks,
+                                                     django_capture_on_commit_callbacks):
     first = open_project(officer, program=YUEXIU, code="1", award="1700000")
     open_project(officer, program=YUEXIU, code="9", award="250000")
     tranche_release(actor=officer, tranche=first.tranches.get(seq=1), payment_reference="YX-1")
@@ -123,8 +129,10 @@ def test_ledger_sums_planned_due_released_and_exports(client, officer):
     assert re.findall(r"[\d,]+\.\d\d", total) == ["1,950,000.00", "780,000.00", "150,000.00", "1,020,000.00"]
     from openpyxl import load_workbook
 
-    book = load_workbook(io.BytesIO(client.get(
-        reverse("milestones:ledger_export", args=[program(YUEXIU).pk])).content))
+    job = ask(client, reverse("milestones:ledger_export", args=[program(YUEXIU).pk]),
+              django_capture_on_commit_callbacks)
+    assert job.result_filename == f"{program(YUEXIU).code}-ledger.xlsx"
+    book = load_workbook(io.BytesIO(result(client, job)))
     sheet, by_track = book.worksheets
     assert sheet.max_row == 4  # header, two projects, total
     assert list(sheet.iter_rows(min_row=sheet.max_row, values_only=True))[0][3:] == (

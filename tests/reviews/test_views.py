@@ -8,10 +8,12 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from jobs.models import JobState
 from programs.selectors import rubric_for
 from reviews import decisions, services
 from reviews.models import Assignment, AssignmentState, Dossier, Review, ReviewState
 from tests.conftest import client_for
+from tests.jobs.helpers import ask, result
 from tests.organisations.factories import OrganisationFactory
 
 from .conftest import end_publicity, make_reviewer, passed_application, run_to_reviewing, score_all
@@ -33,7 +35,7 @@ def setup(officer, pool_track, django_capture_on_commit_callbacks):
     return review_round, application, assignment, reviewers
 
 
-OFFICER_PAGES = ["overview", "pool", "round", "ranking", "ranking_export", "decision"]
+OFFICER_PAGES = ["overview", "pool", "round", "ranking", "decision"]
 
 
 def officer_url(name, track_id):
@@ -165,20 +167,39 @@ def test_other_reviews_are_shown_only_after_submitting_ones_own(client, setup):
     assert "第一位专家的意见" in client.get(url).content.decode()
 
 
-def test_ranking_export_opens_with_numbers_and_translated_headers(client, setup, officer):
+def test_ranking_export_opens_with_numbers_and_translated_headers(client, setup, officer, inline_tasks,
+                                                                  django_capture_on_commit_callbacks):
     review_round, application, assignment, reviewers = setup
     for a in Assignment.objects.filter(round=review_round):
         score_all(a, 75)
     client_for(client, officer)
     client.cookies.load({"django_language": "zh-hans"})
-    response = client.get(reverse("reviews:ranking_export", args=[review_round.track_id]))
-    book = load_workbook(io.BytesIO(response.content))
+    job = ask(client, reverse("reviews:ranking_export", args=[review_round.track_id]),
+              django_capture_on_commit_callbacks)
+    assert job.state == JobState.DONE and job.result_filename.endswith(".xlsx") and job.language == "zh-hans"
+    page = client.get(reverse("reviews:ranking", args=[review_round.track_id])).content.decode()
+    assert f'href="{reverse("jobs:download", args=[job.pk])}"' in page  # the ranking page offers the download
+    book = load_workbook(io.BytesIO(result(client, job)))
     sheet = book.worksheets[0]
     header = [c.value for c in sheet[1]]
     assert header[:4] == ["排名", "申报编号", "项目名称", "综合得分"]
     row = [c.value for c in sheet[2]]
     assert row[0] == 1 and row[1] == application.reference and row[3] == 75 and isinstance(row[3], int | float)
     assert row.count(75.0) >= 1 + 3 * 6  # the aggregate, then each expert's five criteria and total
+
+
+@pytest.mark.parametrize(("role", "status"), [("applicant", 404), ("reviewer", 404), ("officer", 302),
+                                              ("admin", 302)])
+def test_ranking_export_per_role(client, request, setup, role, status, django_capture_on_commit_callbacks):
+    from jobs.models import Job
+
+    url = reverse("reviews:ranking_export", args=[setup[0].track_id])
+    assert client.post(url).status_code == 302 and not Job.objects.exists()  # anonymous: sign in first
+    client_for(client, request.getfixturevalue(role))
+    assert client.get(url).status_code == 405
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert client.post(url).status_code == status
+    assert Job.objects.count() == len(callbacks) == (1 if status == 302 else 0)  # queued on commit
 
 
 def test_publicity_page_is_public_and_takes_objections_from_signed_in_users(client, setup, officer, applicant):

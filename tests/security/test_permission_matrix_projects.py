@@ -53,6 +53,10 @@ CASES: dict[str, Case] = {
     "milestones:contract": Case(PROJECT, get=POST_ONLY, post=OFFICER_STEP),
     "milestones:contract_file": Case(PROJECT, get=UNIT_AND_OFFICERS),
     "milestones:task_book": Case(PROJECT, get=UNIT_AND_OFFICERS),
+    "milestones:task_book_status": Case(PROJECT, get=UNIT_AND_OFFICERS),
+    # The task book is ready: the unit and officers are told there is nothing to retry.
+    "milestones:task_book_retry": Case(PROJECT, get=POST_ONLY,
+                                       post=roles(LOGIN, REDIRECT, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT)),
     # No acceptance recorded yet: no conclusion, for anyone.
     "milestones:conclusion": Case(lambda w: [w.project_pk, 1], get=roles(LOGIN, *[NOT_FOUND] * 5)),
     "milestones:release": Case(lambda w: [w.project_pk, 1], get=POST_ONLY, post=OFFICER_STEP),
@@ -64,10 +68,11 @@ CASES: dict[str, Case] = {
     "milestones:report_review": Case(lambda w: [w.project_pk, w.report_pk], get=POST_ONLY, post=OFFICER_STEP),
     "milestones:evidence": Case(lambda w: [w.project_pk, w.report_pk, w.evidence_pk], get=UNIT_AND_OFFICERS),
     "milestones:ledger": Case(PROGRAM, get=OFFICERS_ONLY),
-    "milestones:ledger_export": Case(PROGRAM, get=OFFICERS_ONLY),
+    # Excel files are asked for with a POST (a background job); the page then offers the file.
+    "milestones:ledger_export": Case(PROGRAM, get=POST_ONLY, post=OFFICER_STEP),
     "milestones:fund_plan": Case(PROGRAM, get=OFFICERS_ONLY),
     "milestones:completion": Case(PROGRAM, get=OFFICERS_ONLY),
-    "milestones:fund_plan_export": Case(PROGRAM, get=OFFICERS_ONLY),
+    "milestones:fund_plan_export": Case(PROGRAM, get=POST_ONLY, post=OFFICER_STEP),
 }
 
 

@@ -69,7 +69,9 @@ CASES: dict[str, Case] = {
     "reviews:round_step": Case(lambda w: [w.track_id, "close"], get=POST_ONLY,
                                post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT)),
     "reviews:ranking": Case(TRACK, get=OFFICERS),
-    "reviews:ranking_export": Case(TRACK, get=OFFICERS),
+    # The export is asked for with a POST (a background job); the ranking page then offers the file.
+    "reviews:ranking_export": Case(TRACK, get=POST_ONLY,
+                                   post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT)),
     "reviews:decision": Case(TRACK, get=OFFICERS),
     "reviews:assignment_step": Case(lambda w: [w.assignment.pk, "remove"], get=POST_ONLY,
                                     post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT)),
@@ -86,6 +88,10 @@ CASES: dict[str, Case] = {
     "reviews:declare": Case(lambda w: [w.assignment.pk, "accept"], get=POST_ONLY,
                             post=roles(LOGIN, NOT_FOUND, NOT_FOUND, REDIRECT, NOT_FOUND, NOT_FOUND)),
     "reviews:dossier_pdf": Case(lambda w: [w.assignment.pk], get=ONLY_THE_REVIEWER),
+    "reviews:dossier_status": Case(lambda w: [w.assignment.pk], get=ONLY_THE_REVIEWER),
+    # The PDF is ready: the reviewer is told there is nothing to retry (a redirect with the message).
+    "reviews:dossier_retry": Case(lambda w: [w.assignment.pk], get=POST_ONLY,
+                                  post=roles(LOGIN, NOT_FOUND, NOT_FOUND, REDIRECT, NOT_FOUND, NOT_FOUND)),
     "reviews:publicity_index": Case(get=PUBLIC),
     "reviews:publicity": Case(lambda w: [w.round_pk], get=PUBLIC),
     "reviews:set_password": Case(lambda w: ["MQ", "set-password"], get=PUBLIC),

@@ -1,0 +1,71 @@
+"""A background job somebody asked for on a page (an Excel export, an import): its state, its result file (kept
+privately, served only to its requester) or its summary, and what went wrong."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ipgrants.lifecycle import Transition, transition_table
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class JobActor(models.TextChoices):
+    WORKER = "worker", _("The background worker")
+    REQUESTER = "requester", _("The requester or an officer")
+
+
+JOB_TRANSITIONS = transition_table(
+    Transition("start", _("Start"), frozenset({JobState.QUEUED}), JobState.RUNNING, JobActor.WORKER),
+    Transition("finish", _("Finish"), frozenset({JobState.RUNNING}), JobState.DONE, JobActor.WORKER),
+    Transition("fail", _("Fail"), frozenset({JobState.RUNNING}), JobState.FAILED, JobActor.WORKER),
+    # A passing error (the database went away): queued again for the task's next attempt.
+    Transition("requeue", _("Queue again"), frozenset({JobState.RUNNING}), JobState.QUEUED, JobActor.WORKER),
+    Transition("retry", _("Try again"), frozenset({JobState.FAILED}), JobState.QUEUED, JobActor.REQUESTER),
+)
+IN_PROGRESS = frozenset({JobState.QUEUED, JobState.RUNNING})
+
+
+class Job(models.Model):
+    kind = models.CharField(_("kind"), max_length=60)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"),
+                                     on_delete=models.CASCADE, related_name="jobs")
+    content_type = models.ForeignKey(ContentType, verbose_name=_("target type"), null=True, blank=True,
+                                     on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField(_("target id"), null=True, blank=True)
+    target = GenericForeignKey("content_type", "object_id")
+    state = models.CharField(_("state"), max_length=10, choices=JobState.choices, default=JobState.QUEUED)
+    language = models.CharField(_("language"), max_length=10, default="zh-hans")
+    input_file = models.FileField(_("uploaded file"), upload_to="jobs/input/%Y/", blank=True)
+    result_file = models.FileField(_("result"), upload_to="jobs/%Y/", blank=True)
+    result_filename = models.CharField(_("result file name"), max_length=200, blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The page's latest job of a kind for its target, for the requester.
+            models.Index(fields=["requested_by", "kind", "content_type", "object_id", "-created_at"],
+                         name="job_latest_idx"),
+            models.Index(fields=["state", "created_at"], name="job_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.state})"

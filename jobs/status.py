@@ -1,0 +1,63 @@
+"""What a page shows of background work, and what its status URL answers: one shape for a job and for the
+generated PDFs that keep their own status (the application book, the reviewer's PDF, the task book), read by
+``templates/jobs/_status.html`` and ``static/js/job_status.js``."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from django.urls import reverse
+
+from .models import Job, JobState
+
+# The states the widget knows; a PDF's own states map onto them.
+NONE, QUEUED, RUNNING, DONE, FAILED = "none", "queued", "running", "done", "failed"
+
+
+@dataclass(frozen=True)
+class StatusBox:
+    prefix: str  # element ids: <prefix>-box, -label, -link, -retry, -message
+    title: str
+    state: str  # none, queued, running, done, failed
+    label: str
+    status_url: str
+    download_url: str = ""
+    retry_url: str = ""
+    message: str = ""
+    reload: bool = False  # reload the page when it ends (an import: the page then shows what happened)
+    icon: str = "bi-file-earmark-excel"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.state in (QUEUED, RUNNING)
+
+    def as_json(self) -> dict:
+        data = asdict(self)
+        return {key: data[key] for key in ("state", "label", "download_url", "message")}
+
+
+def job_box(job: Job | None, *, prefix: str, title: str, reload: bool = False, icon: str = "bi-file-earmark-excel"
+            ) -> StatusBox | None:
+    if job is None:
+        return None
+    done = job.state == JobState.DONE and bool(job.result_file)
+    return StatusBox(
+        prefix=prefix, title=title, state=job.state, label=job.get_state_display(),
+        status_url=reverse("jobs:status", args=[job.pk]),
+        download_url=reverse("jobs:download", args=[job.pk]) if done else "",
+        retry_url=reverse("jobs:retry", args=[job.pk]),
+        message=job.error if job.state == JobState.FAILED else "", reload=reload, icon=icon,
+    )
+
+
+# A generated PDF's own status (pending, running, ready, failed, none) as the widget's state.
+PDF_STATES = {"none": NONE, "pending": QUEUED, "running": RUNNING, "ready": DONE, "failed": FAILED}
+
+
+def pdf_box(*, prefix: str, title: str, status: str, label: str, status_url: str, download_url: str,
+            retry_url: str = "") -> StatusBox:
+    """The box of a PDF that keeps its status on its own model; the download shows only when it is ready."""
+    state = PDF_STATES.get(status, status)
+    return StatusBox(prefix=prefix, title=title, state=state, label=label, status_url=status_url,
+                     download_url=download_url if state == DONE else "", retry_url=retry_url,
+                     icon="bi-file-earmark-pdf")

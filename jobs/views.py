@@ -1,0 +1,47 @@
+"""A job's status (JSON, polled by the page that asked for it), its result file and its retry. Only the
+requester sees any of them; everyone else gets 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import services
+from .models import JobState
+from .registry import job_kind
+from .selectors import job_for
+from .status import job_box
+
+
+@login_required
+def status(request, pk: int):
+    job = job_for(request.user, pk)
+    box = job_box(job, prefix="job", title=str(job_kind(job.kind).label))
+    return JsonResponse(box.as_json())
+
+
+@login_required
+def download(request, pk: int):
+    job = job_for(request.user, pk)
+    if job.state != JobState.DONE or not job.result_file:
+        raise Http404
+    return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=job.result_filename,
+                        content_type=job_kind(job.kind).content_type)
+
+
+@login_required
+@require_POST
+def retry(request, pk: int):
+    job = job_for(request.user, pk)
+    try:
+        services.job_retry(actor=request.user, job=job)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+    else:
+        messages.success(request, _("It is being made again."))
+    return redirect(job_kind(job.kind).page(job.target))

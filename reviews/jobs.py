@@ -1,0 +1,56 @@
+"""The background jobs of expert review, registered with the jobs app in ``ReviewsConfig.ready()``: the ranking's
+Excel export and the expert pool's import from Excel."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jobs.registry import JobError, JobKind
+
+RANKING_XLSX = "reviews.ranking_xlsx"
+POOL_IMPORT = "reviews.pool_import"
+
+
+def _officer(user, _target=None) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_officer)
+
+
+def _ranking(job) -> bytes:
+    from .exports import ranking_xlsx
+    from .selectors import round_for_officer
+
+    review_round = job.target and round_for_officer(job.requested_by, job.target.track_id)
+    if review_round is None:
+        raise JobError(_("The expert review of this track no longer exists."))
+    return ranking_xlsx([review_round])
+
+
+def _ranking_filename(review_round) -> str:
+    stamp = timezone.localdate().isoformat()
+    return f"ranking-{review_round.track.program.reference_prefix}-{review_round.track.code}-{stamp}.xlsx"
+
+
+def _pool_import(job) -> dict:
+    """Import the uploaded pool: every row or none. A bad file is not a failure of the job: it ends with the
+    problems by row, shown on the pool page, and nothing imported."""
+    from .services import reviewer_pool_import
+
+    with job.input_file.open("rb") as upload:
+        content = upload.read()
+    try:
+        result = reviewer_pool_import(actor=job.requested_by, content=content)
+    except ValidationError as exc:
+        return {"imported": 0, "problems": exc.messages}
+    return {"imported": len(result.created)}
+
+
+KINDS = (
+    JobKind(code=RANKING_XLSX, label=_("Ranking (Excel)"), run=_ranking, may_request=_officer,
+            page=lambda review_round: reverse("reviews:ranking", args=[review_round.track_id]),
+            filename=_ranking_filename),
+    JobKind(code=POOL_IMPORT, label=_("Expert pool import"), run=_pool_import, may_request=_officer,
+            page=lambda _target: reverse("reviews:pool"), makes_file=False),
+)
