@@ -391,3 +391,18 @@ def completion_by_program() -> list[ProgramCompletion]:
         out.append(ProgramCompletion(programs[pk], len(results), average, sum(r.satisfied for r in results),
                                      sum(r.requirements for r in results)))
     return sorted(out, key=lambda c: (-c.program.year, c.program.code))
+
+
+def projects_waiting(qs: QuerySet[Project], waiting: str) -> QuerySet[Project]:
+    """Projects waiting for the office: with a tranche due and not released (``tranches``), or with a KPI report
+    submitted and not yet reviewed (``reports``). Each is one EXISTS on an indexed column."""
+    from .models import KpiReport, ReportState
+
+    if waiting == WAITING_TRANCHES:
+        return qs.filter(Exists(ProjectTranche.objects.filter(project=OuterRef("pk"), state=TrancheState.DUE)))
+    if waiting == WAITING_REPORTS:
+        return qs.filter(Exists(KpiReport.objects.filter(project=OuterRef("pk"), state=ReportState.SUBMITTED)))
+    return qs
+
+
+WAITING_TRANCHES, WAITING_REPORTS = "tranches", "reports"

@@ -18,6 +18,7 @@ from jobs.selectors import latest_job
 from jobs.status import job_box, pdf_box
 
 from . import services
+from .filters import ProjectFilter
 from .forms import (
     AcceptanceRecordForm,
     AcceptanceRequestForm,
@@ -61,7 +62,8 @@ def _form_errors(request, form) -> None:
 
 @login_required
 def project_list(request):
-    page, querystring = paginate(request, with_money(projects_for(request.user)).order_by("-created_at", "pk"))
+    filterset = ProjectFilter(request.GET or None, queryset=projects_for(request.user))
+    page, querystring = paginate(request, with_money(filterset.qs).order_by("-created_at", "pk"))
     programs = programs_with_projects() if request.user.is_officer else []
     funded = [p for p in programs if p.projects]
     chart = {"title": _("Disbursement by program (yuan)"), "labels": [p.short_title or p.code for p in funded],
@@ -69,7 +71,8 @@ def project_list(request):
              "planned": [float(p.planned) for p in funded],
              "names": {"released": _("Released"), "due": _("Due"), "planned": _("Planned")}}
     return render(request, "milestones/project_list.html", {"page": page, "querystring": querystring,
-                                                            "programs": programs, "chart": chart})
+                                                            "programs": programs, "chart": chart,
+                                                            "filter": filterset})
 
 
 @login_required

@@ -335,7 +335,10 @@ def test_officer_dashboard_caps_lists_with_a_link_to_all(client, officer):
         open_project(officer, program=YUEXIU, code="1", award="100000")
     response = _officer(client, officer)
     assert len(response.context["tranches"]) == 10 and response.context["tranche_count"] == 12
-    assert reverse("milestones:projects") in response.content.decode()
+    see_all = reverse("milestones:projects") + "?waiting=tranches"
+    assert f'href="{see_all}"' in response.content.decode()
+    html = client.get(see_all).content.decode()
+    assert html.count('<tr data-project="') == 12  # the link lists exactly the projects with a tranche due
 
 
 def test_officer_dashboard_kpi_completion_by_program(client, officer):

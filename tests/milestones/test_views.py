@@ -198,3 +198,53 @@ def test_project_list_totals_disbursement_per_program_for_officers(client, offic
     # planned 680,000 + 100,000; due 150,000 (Yuexiu 9's first tranche); released 1,020,000
     assert re.findall(r"[\d,]+\.\d\d", row) == ["780,000.00", "150,000.00", "1,020,000.00"]
     assert 'id="disbursement-chart"' in html
+
+
+def _listed(client, query: str) -> set[int]:
+    html = client.get(reverse("milestones:projects") + query).content.decode()
+    return {int(pk) for pk in re.findall(r'<tr data-project="(\d+)">', html)}
+
+
+def test_project_list_filters_what_waits_for_the_office(client, officer, outsider):
+    from milestones.services import report_submit
+
+    due = open_project(officer, program=YUEXIU, code="1", award="1700000")  # first tranche due on approval
+    reporting = open_project(officer)  # Nansha: nothing due before the contract
+    quiet = open_project(officer)
+    report_submit(actor=unit_member(reporting), report=reporting.reports.get(seq=1), values={}, narrative="进展")
+    login(client, officer)
+    assert _listed(client, "") == {due.pk, reporting.pk, quiet.pk}
+    assert _listed(client, "?waiting=tranches") == {due.pk}
+    assert _listed(client, "?waiting=reports") == {reporting.pk}
+    tranche_release(actor=officer, tranche=due.tranches.get(seq=1), payment_reference="YX-1")
+    assert _listed(client, "?waiting=tranches") == set()
+    assert _listed(client, f"?state={ProjectState.IN_PROGRESS}&waiting=reports") == {reporting.pk}
+    # a unit's member filters only among its own projects; an outsider sees none
+    login(client, unit_member(quiet))
+    assert _listed(client, "?waiting=reports") == set() and _listed(client, "") == {quiet.pk}
+    login(client, outsider)
+    assert _listed(client, "?waiting=reports") == set()
+
+
+def test_project_list_bad_filter_is_named_and_ignored(client, officer):
+    project = open_project(officer)
+    login(client, officer)
+    response = client.get(reverse("milestones:projects") + "?waiting=everything")
+    assert "waiting" in response.context["filter"].form.errors
+    assert _listed(client, "?waiting=everything") == {project.pk}  # the list ignores the bad value
+
+
+def test_project_list_waiting_filter_runs_a_fixed_number_of_queries(client, officer, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    open_project(officer, program=YUEXIU, code="1", award="1700000")
+    login(client, officer)
+    url = reverse("milestones:projects") + "?waiting=tranches"
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for code in ("2", "3", "9"):
+        open_project(officer, program=YUEXIU, code=code, award="100000")
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert len(_listed(client, "?waiting=tranches")) == 4
