@@ -120,8 +120,17 @@ def tell_unit(project, kind: str, *, target, **values) -> None:
         notify(recipient=membership.user, kind=kind, target=target, **values)
 
 
+def active_officers():
+    from accounts.models import Role, User
+
+    return list(User.objects.filter(role=Role.OFFICER, is_active=True).order_by("pk"))
+
+
 def tell_officer(project, kind: str, *, target, **values) -> None:
-    notify(recipient=project.officer, kind=kind, target=target, **values)
+    """The project's officer; every active program officer when that officer has left, so nothing goes untold."""
+    recipients = [project.officer] if project.officer.is_active else active_officers()
+    for officer in recipients:
+        notify(recipient=officer, kind=kind, target=target, **values)
 
 
 def project_figures(project) -> dict:

@@ -33,6 +33,7 @@ from .notices import (
     RECTIFICATION_OVERDUE,
     REPORT_DUE,
     TRANCHE_UNRELEASED,
+    active_officers,
     project_figures,
 )
 
@@ -134,21 +135,29 @@ def rectification_due(today: dt.date) -> Iterator[Reminder]:
 
 def tranche_unreleased(today: dt.date) -> Iterator[Reminder]:
     """The project's officer, once a week after a tranche fell due while it is not released (the day it fell due
-    the officer was told by the step that made it due). One query whatever the number of tranches."""
+    the officer was told by the step that made it due); every active officer when the project's has left. Two
+    queries at most whatever the number of tranches."""
     tranches = (
         ProjectTranche.objects.filter(state=TrancheState.DUE, due_on__isnull=False,
-                                      due_on__lte=today - dt.timedelta(days=TRANCHE_WEEK),
-                                      project__officer__is_active=True)
+                                      due_on__lte=today - dt.timedelta(days=TRANCHE_WEEK))
         .exclude(project__state__in=FINISHED)
         .select_related("project__application__organisation", "project__officer").order_by("pk"))
+    stand_ins = None
     for tranche in tranches:
         days = (today - tranche.due_on).days
         project = tranche.project
-        yield Reminder(
-            recipient=project.officer, kind=TRANCHE_UNRELEASED.code, target=tranche, due_date=tranche.due_on,
-            lead_days=-(days // TRANCHE_WEEK) * TRANCHE_WEEK,
-            values={"reference": project.application.reference, "organisation": project.application.organisation.name,
-                    "seq": tranche.seq, "amount": f"{tranche.amount:,.2f}", "date": tranche.due_on, "days": days})
+        if project.officer.is_active:
+            recipients = [project.officer]
+        else:
+            stand_ins = active_officers() if stand_ins is None else stand_ins
+            recipients = stand_ins
+        for officer in recipients:
+            yield Reminder(
+                recipient=officer, kind=TRANCHE_UNRELEASED.code, target=tranche, due_date=tranche.due_on,
+                lead_days=-(days // TRANCHE_WEEK) * TRANCHE_WEEK,
+                values={"reference": project.application.reference,
+                        "organisation": project.application.organisation.name, "seq": tranche.seq,
+                        "amount": f"{tranche.amount:,.2f}", "date": tranche.due_on, "days": days})
 
 
 SOURCES = (due, acceptance_due, rectification_due, tranche_unreleased)

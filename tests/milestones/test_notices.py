@@ -206,6 +206,24 @@ def test_due_tranche_not_released_reminds_the_officer_weekly_until_released(offi
     assert not told("milestones.tranche_unreleased", recipient__in=members(project)).exists()
 
 
+def test_due_tranche_of_a_departed_officer_reaches_every_active_officer(officer):
+    """The project's officer has left: the weekly reminder goes to the officers still active instead, once each,
+    so no due tranche goes untold; the departed officer gets nothing."""
+    from django.contrib.auth import get_user_model
+
+    first, second = UserFactory(role=Role.OFFICER), UserFactory(role=Role.OFFICER)
+    get_user_model().objects.filter(pk=officer.pk).update(is_active=False)
+    officer.refresh_from_db()
+    project = open_project(first, program=YUEXIU, code="1", award="1700000")
+    project.officer = officer
+    project.save(update_fields=["officer"])
+    tranche = project.tranches.get(seq=1)
+    sweep(tranche.due_on + dt.timedelta(days=7), tranche.due_on + dt.timedelta(days=7))
+    reminders = told("milestones.tranche_unreleased")
+    assert sorted(n.recipient_id for n in reminders) == sorted([first.pk, second.pk])  # once each
+    assert not told("milestones.tranche_unreleased", recipient=officer).exists()
+
+
 def test_due_tranche_of_a_terminated_project_is_not_reminded(officer):
     project = open_project(officer, program=YUEXIU, code="1", award="1700000")
     Project.objects.filter(pk=project.pk).update(state=ProjectState.TERMINATED)
