@@ -25,9 +25,13 @@ def test_task_book_retry_makes_it_again(request, who, failed, inline_tasks, djan
     actor = request.getfixturevalue(who)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         project = services.task_book_retry(actor=actor, project=failed)
-    assert project.task_book_status == PdfStatus.PENDING and len(callbacks) == 1
+    # the render queued on commit; once it is made, the unit is told the task book is ready (and mailed)
+    assert project.task_book_status == PdfStatus.PENDING and len(callbacks) == 2
     failed.refresh_from_db()
     assert failed.task_book_status == PdfStatus.READY and failed.task_book
+    from notifications.models import Notification
+
+    assert Notification.objects.filter(kind="milestones.contract_ready", object_id=str(failed.pk)).exists()
     event = AuditEvent.objects.get(action="retry_task_book")
     assert event.actor == actor and (event.from_state, event.to_state) == ("failed", "pending")
 
