@@ -71,6 +71,27 @@ def queue_counts() -> list[tuple[str, str, int]]:
     return [(state, Status(state).label, totals[state]) for state in QUEUE_STATES]
 
 
+def state_counts(queryset: QuerySet, choices) -> list[tuple[str, str, int]]:
+    """(state, label, count) for every state of ``choices`` (a TextChoices), in one aggregate query."""
+    totals = queryset.order_by().aggregate(**{f"n_{value}": Count("pk", filter=Q(state=value))
+                                              for value in choices.values})
+    return [(value, label, totals[f"n_{value}"]) for value, label in choices.choices]
+
+
+def round_counts() -> list[tuple[str, str, int]]:
+    """Expert-review rounds in each state: one query."""
+    from reviews.models import ReviewRound, RoundState
+
+    return state_counts(ReviewRound.objects.all(), RoundState)
+
+
+def project_counts() -> list[tuple[str, str, int]]:
+    """Projects in each state: one query."""
+    from milestones.models import Project, ProjectState
+
+    return state_counts(Project.objects.all(), ProjectState)
+
+
 @dataclass
 class FunnelRow:
     program: Program

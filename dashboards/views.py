@@ -67,7 +67,8 @@ def officer(request):
     funded, funded_total = selectors.disbursement(projects.programs_with_projects())
     completion = projects.completion_by_program()
     return render(request, "dashboards/officer.html", {
-        "queue": selectors.queue_counts(), "funnel": funnel, "funnel_labels": labels, "chart": chart,
+        "queue": selectors.queue_counts(), "rounds": selectors.round_counts(),
+        "project_states": selectors.project_counts(), "funnel": funnel, "funnel_labels": labels, "chart": chart,
         "notifications": _recent_notifications(request.user),
         "tranches": tranches, "tranche_count": tranche_count, "reports": reports, "report_count": report_count,
         "funded": funded, "funded_total": funded_total,

@@ -365,10 +365,10 @@ def test_officer_dashboard_constant_queries_with_projects(client, officer, djang
     report_submit(actor=unit_member(project), report=project.reports.get(seq=1), values=reached_values(project),
                   narrative="进展。")
     client.force_login(officer)
-    # session, user, queue counts, funnel (GROUP BY and programs), tranches due, reports waiting (their counts
-    # subqueries), money per program (programs, GROUP BY), completion (projects, reports, KPIs, values,
-    # versions), unread list, header
-    with django_assert_num_queries(16):
+    # session, user, queue, round and project counts (one aggregate each), funnel (GROUP BY and programs), tranches due,
+    # reports waiting (their counts subqueries), money per program (programs, GROUP BY), completion (projects, reports,
+    # KPIs, values, versions), unread list, header
+    with django_assert_num_queries(18):
         client.get(reverse("dashboards:officer"))
     for _ in range(6):
         other = _fcg_project(officer)
@@ -378,7 +378,7 @@ def test_officer_dashboard_constant_queries_with_projects(client, officer, djang
         open_project(officer, program=YUEXIU, code="1", award="100000")
     contract_record(actor=officer, project=open_project(officer), signed_on=today(), signed_file=pdf())
     assert ProjectTranche.objects.filter(state=TrancheState.DUE).count() > 10
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(18):
         response = client.get(reverse("dashboards:officer"))
     assert len(response.context["tranches"]) == 10 and response.context["report_count"] == 7
 
@@ -415,3 +415,20 @@ def test_admin_dashboard_searches_a_projects_audit_trail(client, admin, officer)
     page = client.get(reverse("dashboards:admin"), {"actor": officer.username, "content_type": project_type.pk}
                       ).context["page"]
     assert page.paginator.count == 3 and {e.actor_id for e in page} == {officer.pk}
+
+
+def test_officer_dashboard_counts_rounds_and_projects_per_state(client, officer):
+    from milestones.models import ProjectState
+    from reviews.models import RoundState
+
+    open_project(officer)
+    closed = open_project(officer)
+    Project.objects.filter(pk=closed.pk).update(state=ProjectState.CLOSED)
+    response = _officer(client, officer)
+    projects = {state: n for state, _label, n in response.context["project_states"]}
+    assert projects[ProjectState.IN_PROGRESS] == 1 and projects[ProjectState.CLOSED] == 1
+    assert sum(projects.values()) == Project.objects.count()
+    rounds = {state: n for state, _label, n in response.context["rounds"]}
+    assert set(rounds) == set(RoundState.values) and sum(rounds.values()) == ReviewRound.objects.count()
+    body = response.content.decode()
+    assert f'href="{reverse("milestones:projects")}?state={ProjectState.CLOSED}"' in body

@@ -139,16 +139,16 @@ def test_officer_dashboard_counts_and_funnel(client, officer, applicant, draft, 
 def test_officer_dashboard_constant_queries(client, officer, other_applicant, nansha, django_assert_num_queries):
     _submit_for(other_applicant, nansha, 1)
     client.force_login(officer)
-    # session, user, queue counts (one aggregate), funnel (one GROUP BY, one program list), tranches due, reports
-    # waiting, money per program (programs, one GROUP BY over tranches), projects reporting KPIs (none: no more
-    # queries), unread list, header
-    with django_assert_num_queries(12):
+    # session, user, queue counts, round counts, project counts (one aggregate each), funnel (one GROUP BY, one program
+    # list), tranches due, reports waiting, money per program (programs, one GROUP BY over tranches), projects reporting
+    # KPIs (none: no more queries), unread list, header
+    with django_assert_num_queries(14):
         client.get(reverse("dashboards:officer"))
     other = Track.objects.exclude(program=nansha.program).select_related("program").first()
     _submit_for(other_applicant, nansha, 5)
     Application.objects.create(reference="X-1", track=other, organisation=make_org(other_applicant),
                                created_by=other_applicant)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         client.get(reverse("dashboards:officer"))
 
 
