@@ -1,4 +1,9 @@
+from decimal import Decimal
+
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext as _
 
 from organisations.models import Region
 
@@ -29,8 +34,24 @@ class ProgramAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class TranchePlanFormSet(BaseInlineFormSet):
+    """A track's tranche plan as the guide loader checks it: the shares add up to 100 %, so the tranches of every
+    award add up to the award and each is the share it says."""
+
+    def clean(self):
+        super().clean()
+        kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        if not kept or any(f.errors for f in self.forms):
+            return
+        total = sum((f.cleaned_data.get("share_percent") or Decimal("0") for f in kept), Decimal("0"))
+        if total != Decimal("100"):
+            raise ValidationError(_("The tranche shares add up to %(total)s %%, not 100 %%: correct the shares "
+                                    "(for example 50 and 50).") % {"total": format(total.normalize(), "f")})
+
+
 class TrancheInline(admin.TabularInline):
     model = Tranche
+    formset = TranchePlanFormSet
     extra = 0
 
 
@@ -43,6 +64,7 @@ class KPIGroupInline(admin.TabularInline):
 class KPIInline(admin.TabularInline):
     model = KPI
     extra = 0
+    classes = ("collapse",)  # long: folded so the tranche plan and the track fields stay in view
     fields = ("seq", "metric", "comparator", "target", "unit", "qualitative", "group", "text", "origin", "archived_at")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -55,6 +77,7 @@ class KPIInline(admin.TabularInline):
 class RuleInline(admin.StackedInline):
     model = EligibilityRule
     extra = 0
+    classes = ("collapse",)  # long: folded so the tranche plan and the track fields stay in view
     fields = ("seq", "kind", "params", "text", "soft", "applies_to", "encoding_note", "origin", "archived_at")
 
 

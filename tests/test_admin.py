@@ -43,3 +43,31 @@ def test_admin_hidden_from_non_staff(client, officer):
     client.force_login(officer)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def _tranche_plan(track, rows):
+    from django.forms import inlineformset_factory
+
+    from programs.admin import TranchePlanFormSet
+    from programs.models import Track, Tranche
+
+    FormSet = inlineformset_factory(Track, Tranche, formset=TranchePlanFormSet,
+                                    fields=("seq", "share_percent", "trigger"), extra=0, can_delete=True)
+    data = {"tranches-TOTAL_FORMS": str(len(rows)), "tranches-INITIAL_FORMS": "0"}
+    for i, (seq, share, trigger) in enumerate(rows):
+        data.update({f"tranches-{i}-seq": seq, f"tranches-{i}-share_percent": share, f"tranches-{i}-trigger": trigger})
+    return FormSet(data, instance=track, prefix="tranches")
+
+
+def test_admin_tranche_plan_shares_must_add_up_to_100():
+    from programs.models import Track
+
+    track = Track.objects.get(program__code="guangdong-2021-ip-cluster-centers", code="1")  # the guide states none
+    short = _tranche_plan(track, [("1", "50", "on_contract"), ("2", "40", "on_acceptance")])
+    assert not short.is_valid()
+    assert "90" in " ".join(short.non_form_errors()) and "100" in " ".join(short.non_form_errors())
+    whole = _tranche_plan(track, [("1", "50", "on_contract"), ("2", "50", "on_acceptance")])
+    assert whole.is_valid(), whole.errors
+    whole.save()
+    assert [(t.seq, t.share_percent) for t in track.tranches.order_by("seq")] == [(1, 50), (2, 50)]
+    assert _tranche_plan(Track.objects.get(pk=track.pk), []).is_valid()  # no plan: one tranche on approval
