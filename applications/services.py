@@ -633,33 +633,36 @@ def application_delete(*, actor, application: Application) -> None:
 # --- PDF -----------------------------------------------------------------------------------------
 
 
-def application_render_pdf(*, application_id: int, version: int) -> None:
-    """Render the application book for a submitted version and store it privately."""
+def application_render_pdf(*, application_id: int, version: int, final: bool = True) -> None:
+    """Render the application book for a submitted version and store it privately (a passing error is tried
+    again by the task, see ``jobs.retrying``)."""
     from django.core.files.base import ContentFile
+
+    from jobs.retrying import pdf_attempt
 
     from .exports import application_pdf
 
     application = Application.objects.filter(pk=application_id).first()
     if application is None or application.version != version:
         return  # gone, or a newer version has its own task
-    Application.objects.filter(pk=application_id, version=version).update(pdf_status=PdfStatus.RUNNING)
-    try:
+
+    def make() -> None:
         content = application_pdf(application)
-    except Exception:
-        Application.objects.filter(pk=application_id, version=version).update(pdf_status=PdfStatus.FAILED)
-        raise
-    with transaction.atomic():
-        locked = Application.objects.select_for_update().get(pk=application_id)
-        if locked.version != version:
-            return
-        old = locked.pdf_file.name if locked.pdf_file else None
-        locked.pdf_file.save(f"{locked.reference}-v{version}.pdf", ContentFile(content), save=False)
-        locked.pdf_status = PdfStatus.READY
-        locked.pdf_version = version
-        locked.save(update_fields=["pdf_file", "pdf_status", "pdf_version"])
-        if old and old != locked.pdf_file.name:
-            storage = locked.pdf_file.storage
-            transaction.on_commit(lambda: storage.delete(old))
+        with transaction.atomic():
+            locked = Application.objects.select_for_update().get(pk=application_id)
+            if locked.version != version:
+                return
+            old = locked.pdf_file.name if locked.pdf_file else None
+            locked.pdf_file.save(f"{locked.reference}-v{version}.pdf", ContentFile(content), save=False)
+            locked.pdf_status = PdfStatus.READY
+            locked.pdf_version = version
+            locked.save(update_fields=["pdf_file", "pdf_status", "pdf_version"])
+            if old and old != locked.pdf_file.name:
+                storage = locked.pdf_file.storage
+                transaction.on_commit(lambda: storage.delete(old))
+
+    pdf_attempt(rows=Application.objects.filter(pk=application_id, version=version), field="pdf_status",
+                final=final, make=make)
 
 
 @transaction.atomic

@@ -28,6 +28,7 @@ from .forms import (
     WithdrawForm,
     explanations_from,
 )
+from .hooks import application_panels
 from .models import TRANSITIONS, PdfStatus, Status
 from .prechecks import checked_rows, organisation_prechecks, submitted_rows
 from .selectors import (
@@ -258,7 +259,7 @@ def _detail_page(request, application, *, pass_form=None, withdraw_form=None, co
         "commitments": application.kpi_commitments.select_related("kpi"),
         "partners": application.partners.all(), "budget": application.budget_lines.all(),
         "verdict_rows": submitted_rows(application), "explanations": application.explanations or {},
-        "pdf_box": _pdf_box(application),
+        "pdf_box": _pdf_box(application), "panels": application_panels(request, application),
     })
 
 

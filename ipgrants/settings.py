@@ -189,10 +189,19 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 REMINDER_SWEEP_HOUR = env_int("REMINDER_SWEEP_HOUR", 8)
 if not 0 <= REMINDER_SWEEP_HOUR <= 23:
     raise ImproperlyConfigured(f"REMINDER_SWEEP_HOUR={REMINDER_SWEEP_HOUR} is not an hour of the day (0-23).")
+# Result files of background jobs (Excel exports) are deleted this many days after they were made (daily, by
+# jobs.expire_results); the job's row stays and its page offers to ask again.
+JOB_RESULT_DAYS = env_int("JOB_RESULT_DAYS", 30)
+if JOB_RESULT_DAYS < 1:
+    raise ImproperlyConfigured(f"JOB_RESULT_DAYS={JOB_RESULT_DAYS} must be at least one day.")
 CELERY_BEAT_SCHEDULE = {
     "notifications-daily-sweep": {
         "task": "notifications.daily_sweep",
         "schedule": crontab(hour=REMINDER_SWEEP_HOUR, minute=0),
+    },
+    "jobs-expire-results": {
+        "task": "jobs.expire_results",
+        "schedule": crontab(hour=3, minute=30),
     },
 }
 

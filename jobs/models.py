@@ -54,6 +54,8 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Set when the daily sweep deleted the result file (JOB_RESULT_DAYS after it finished); the row stays.
+    expired_at = models.DateTimeField(_("result deleted"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -69,3 +71,7 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.state})"
+
+    @property
+    def expired(self) -> bool:
+        return self.expired_at is not None

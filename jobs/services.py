@@ -4,8 +4,10 @@ audited, the work queued on commit."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import InterfaceError, OperationalError, transaction
@@ -16,6 +18,7 @@ from audit.services import record_event
 
 from .models import IN_PROGRESS, JOB_TRANSITIONS, Job, JobState
 from .registry import JobError, job_kind
+from .status import failure_message
 
 logger = logging.getLogger(__name__)
 # Errors that pass (a lost connection, a lock that timed out): the task tries again before the job fails.
@@ -121,8 +124,7 @@ def job_fail(*, job_id: int, message="") -> Job:
     job = _locked(job_id)
     before = _check("fail", job)
     with translation.override(job.language):
-        job.error = str(message) if message else _(
-            "It could not be made. Try again; if it fails again, tell the portal's administrator.")
+        job.error = str(message) if message else failure_message()
     job.finished_at = timezone.now()
     job.save(update_fields=["state", "error", "finished_at", "updated_at"])
     record_event(target=job, actor=None, action="job_fail", from_state=before, to_state=job.state,
@@ -179,3 +181,28 @@ def job_retry(*, actor, job: Job) -> Job:
                  data={"kind": locked.kind, "attempts": locked.attempts})
     _queue(locked.pk)
     return locked
+
+
+def jobs_expire_results(*, now: dt.datetime | None = None) -> int:
+    """Delete the result files of jobs finished more than ``JOB_RESULT_DAYS`` ago. Each row stays, marked
+    expired, so its page says the file is gone and offers to ask again. Idempotent: an expired job has no file
+    left to delete. Returns how many files were deleted."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.JOB_RESULT_DAYS)
+    old = (Job.objects.filter(state=JobState.DONE, finished_at__lt=cutoff, expired_at__isnull=True)
+           .exclude(result_file="").values_list("pk", flat=True))
+    return sum(_expire(job_id=pk, now=now) for pk in list(old))
+
+
+@transaction.atomic
+def _expire(*, job_id: int, now: dt.datetime) -> int:
+    job = _locked(job_id)
+    if job is None or job.expired_at is not None or not job.result_file:
+        return 0  # a second sweep got here first
+    storage, name = job.result_file.storage, job.result_file.name
+    job.result_file, job.expired_at = "", now
+    job.save(update_fields=["result_file", "expired_at", "updated_at"])
+    record_event(target=job, actor=None, action="job_expire", from_state=job.state, to_state=job.state,
+                 data={"kind": job.kind, "file": job.result_filename, "days": settings.JOB_RESULT_DAYS})
+    transaction.on_commit(lambda: storage.delete(name))
+    return 1

@@ -1,5 +1,6 @@
 """What a page shows of background work, and what its status URL answers: one shape for a job and for the
-generated PDFs that keep their own status (the application book, the reviewer's PDF, the task book), read by
+generated PDFs that keep their own status (the application book, the reviewer's PDF, the approval notice, the
+task book, the acceptance conclusion), read by
 ``templates/jobs/_status.html`` and ``static/js/job_status.js``."""
 
 from __future__ import annotations
@@ -7,11 +8,17 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from .models import Job, JobState
 
 # The states the widget knows; a PDF's own states map onto them.
 NONE, QUEUED, RUNNING, DONE, FAILED = "none", "queued", "running", "done", "failed"
+EXPIRED = "expired"  # done, but its file was deleted after JOB_RESULT_DAYS: the page offers to ask again
+
+
+def failure_message() -> str:
+    return _("It could not be made. Try again; if it fails again, tell the portal's administrator.")
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,10 @@ def job_box(job: Job | None, *, prefix: str, title: str, reload: bool = False, i
     if job is None:
         return None
     done = job.state == JobState.DONE and bool(job.result_file)
+    if job.state == JobState.DONE and job.expired:
+        return StatusBox(prefix=prefix, title=title, state=EXPIRED,
+                         label=_("The file has expired; ask for it again."),
+                         status_url=reverse("jobs:status", args=[job.pk]), reload=reload, icon=icon)
     return StatusBox(
         prefix=prefix, title=title, state=job.state, label=job.get_state_display(),
         status_url=reverse("jobs:status", args=[job.pk]),
@@ -56,8 +67,9 @@ PDF_STATES = {"none": NONE, "pending": QUEUED, "running": RUNNING, "ready": DONE
 
 def pdf_box(*, prefix: str, title: str, status: str, label: str, status_url: str, download_url: str,
             retry_url: str = "") -> StatusBox:
-    """The box of a PDF that keeps its status on its own model; the download shows only when it is ready."""
+    """The box of a PDF that keeps its status on its own model; the download shows only when it is ready, the
+    message and "try again" only when it failed."""
     state = PDF_STATES.get(status, status)
     return StatusBox(prefix=prefix, title=title, state=state, label=label, status_url=status_url,
                      download_url=download_url if state == DONE else "", retry_url=retry_url,
-                     icon="bi-file-earmark-pdf")
+                     message=failure_message() if state == FAILED else "", icon="bi-file-earmark-pdf")

@@ -1,13 +1,18 @@
 from celery import shared_task
 
-from .services import TRANSIENT, job_run
+from .retrying import RETRYING, run_with_retries
+from .services import job_run
 
 
-@shared_task(name="jobs.run_job", bind=True, ignore_result=True, max_retries=3, default_retry_delay=5)
+@shared_task(name="jobs.run_job", bind=True, **RETRYING)
 def run_job(self, *, job_id: int) -> None:
     """Thin task: run one job; a passing error (the database went away) is tried again a few times."""
-    final = self.request.called_directly or self.request.retries >= self.max_retries
-    try:
-        job_run(job_id=job_id, final=final)
-    except TRANSIENT as exc:
-        raise self.retry(exc=exc, countdown=self.default_retry_delay * (self.request.retries + 1)) from exc
+    run_with_retries(self, job_run, job_id=job_id)
+
+
+@shared_task(name="jobs.expire_results", ignore_result=True)
+def expire_results() -> int:
+    """Daily: delete the result files of jobs finished more than JOB_RESULT_DAYS ago (the rows stay)."""
+    from .services import jobs_expire_results
+
+    return jobs_expire_results()

@@ -39,6 +39,7 @@ class MidtermOutcome(models.TextChoices):
 
 class PdfStatus(models.TextChoices):
     PENDING = "pending", _("Being prepared")
+    RUNNING = "running", _("Being generated")
     READY = "ready", _("Ready")
     FAILED = "failed", _("Failed")
 
@@ -139,6 +140,9 @@ class Acceptance(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
                                     blank=True, on_delete=models.PROTECT, related_name="+")
     conclusion = models.FileField(_("acceptance conclusion (PDF)"), upload_to="acceptance/%Y/", blank=True)
+    # Blank until the outcome is recorded; then the conclusion is made in the background.
+    conclusion_status = models.CharField(_("acceptance conclusion"), max_length=10, choices=PdfStatus.choices,
+                                         blank=True)
 
     class Meta:
         verbose_name = _("acceptance")
@@ -184,9 +188,14 @@ class Transition:
     actor: str
 
 
-# The task book (任务书) is made in the background when the project opens (pending → ready or failed); a failed
-# one is made again when the funded unit or an officer asks.
+# The task book (任务书) is made in the background when the project opens (pending → running → ready or failed;
+# back to pending while a passing error waits for the next try); a failed one is made again when the funded unit
+# or an officer asks.
 TASK_BOOK_TRANSITIONS: dict[str, Transition] = {
+    "retry": Transition("retry", _("Try again"), frozenset({PdfStatus.FAILED}), PdfStatus.PENDING, Actor.UNIT),
+}
+# The acceptance conclusion (验收结论) likewise, made when the outcome is recorded.
+CONCLUSION_TRANSITIONS: dict[str, Transition] = {
     "retry": Transition("retry", _("Try again"), frozenset({PdfStatus.FAILED}), PdfStatus.PENDING, Actor.UNIT),
 }
 

@@ -30,6 +30,7 @@ from .models import (
     AcceptanceOutcomeChoice,
     MidtermCheck,
     MidtermOutcome,
+    PdfStatus,
     Project,
     ProjectState,
     ProjectTranche,
@@ -87,7 +88,8 @@ def project_open(*, actor, application, award: Decimal, starts_on: dt.date, offi
 
 
 def _queue(*, project_id: int | None = None, acceptance_id: int | None = None) -> None:
-    """The task book or the acceptance conclusion, rendered after the commit, in the background."""
+    """The task book or the acceptance conclusion, rendered after the commit, in the background (milestones/pdfs.py
+    makes them and offers them again after a failure)."""
     from ipgrants.background import run_later
 
     from .tasks import generate_conclusion, generate_task_book
@@ -96,66 +98,6 @@ def _queue(*, project_id: int | None = None, acceptance_id: int | None = None) -
         transaction.on_commit(lambda: run_later(generate_task_book, project_id=project_id))
     if acceptance_id is not None:
         transaction.on_commit(lambda: run_later(generate_conclusion, acceptance_id=acceptance_id))
-
-
-def task_book_render(*, project_id: int) -> None:
-    from django.core.files.base import ContentFile
-
-    from .exports import task_book_pdf
-    from .models import PdfStatus
-
-    project = Project.objects.filter(pk=project_id).select_related("application").first()
-    if project is None:
-        return
-    try:
-        content = task_book_pdf(project)
-    except Exception:
-        Project.objects.filter(pk=project_id).update(task_book_status=PdfStatus.FAILED)
-        raise
-    with transaction.atomic():
-        locked = Project.objects.select_for_update().get(pk=project_id)
-        first = locked.task_book_status != PdfStatus.READY
-        locked.task_book.save(f"{project.application.reference}-task-book.pdf", ContentFile(content), save=False)
-        locked.task_book_status = PdfStatus.READY
-        locked.save(update_fields=["task_book", "task_book_status"])
-        if first:  # the contract is ready for the unit: told once, however often the task book is rendered
-            notices.contract_ready(project)
-
-
-@transaction.atomic
-def task_book_retry(*, actor, project: Project) -> Project:
-    """Make the task book again after it failed: a member of the funded unit or an officer asks."""
-    from .models import TASK_BOOK_TRANSITIONS
-
-    if role_of(project, actor) is None:
-        raise PermissionDenied(_("Only officers and the funded unit's members may do this."))
-    locked = _lock_project(project)
-    transition = TASK_BOOK_TRANSITIONS["retry"]
-    if locked.task_book_status not in transition.sources:
-        raise ValidationError(_("The task book has not failed; there is nothing to retry."), code="wrong_state")
-    before, locked.task_book_status = locked.task_book_status, transition.target
-    locked.save(update_fields=["task_book_status"])
-    record_event(target=locked, actor=actor, action="retry_task_book", from_state=before,
-                 to_state=locked.task_book_status)
-    _queue(project_id=locked.pk)
-    return locked
-
-
-def conclusion_render(*, acceptance_id: int) -> None:
-    from django.core.files.base import ContentFile
-
-    from .exports import acceptance_conclusion_pdf
-
-    acceptance = Acceptance.objects.filter(pk=acceptance_id).exclude(outcome="").select_related(
-        "project__application").first()
-    if acceptance is None:
-        return
-    content = acceptance_conclusion_pdf(acceptance)
-    with transaction.atomic():
-        locked = Acceptance.objects.select_for_update().get(pk=acceptance_id)
-        locked.conclusion.save(f"{acceptance.project.application.reference}-acceptance-{locked.seq}.pdf",
-                               ContentFile(content), save=False)
-        locked.save(update_fields=["conclusion"])
 
 
 def _schedule_reports(project: Project) -> None:
@@ -400,6 +342,7 @@ def acceptance_record(*, actor, project: Project, outcome: str, mode: str, inspe
         acceptance = Acceptance.objects.select_for_update().filter(project=locked, outcome="").latest("seq")
         acceptance.mode, acceptance.inspected_on, acceptance.expert_opinion = mode, inspected_on, expert_opinion.strip()
         acceptance.outcome, acceptance.recorded_by = outcome, actor
+        acceptance.conclusion_status = PdfStatus.PENDING  # made after the commit
         before = locked.state
         fields = ["state"]
         if outcome == AcceptanceOutcomeChoice.PASSED:
@@ -415,7 +358,7 @@ def acceptance_record(*, actor, project: Project, outcome: str, mode: str, inspe
                 locked.state, locked.rectify_by = step.target, acceptance.rectify_by
                 fields.append("rectify_by")
         acceptance.save(update_fields=["mode", "inspected_on", "expert_opinion", "outcome", "recorded_by",
-                                       "rectify_by"])
+                                       "rectify_by", "conclusion_status"])
         locked.save(update_fields=fields)
         record_event(target=locked, actor=actor, action=name, from_state=before, to_state=locked.state,
                      reason=acceptance.expert_opinion,

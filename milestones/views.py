@@ -17,7 +17,7 @@ from jobs import services as job_services
 from jobs.selectors import latest_job
 from jobs.status import job_box, pdf_box
 
-from . import services
+from . import pdfs, services
 from .filters import ProjectFilter
 from .forms import (
     AcceptanceRecordForm,
@@ -82,7 +82,8 @@ def project_page(request, pk: int):
     return render(request, "milestones/project.html", {
         "project": project, "steps": steps, "is_officer": request.user.is_officer,
         "tranches": list(project.tranches.select_related("released_by")),
-        "acceptances": list(project.acceptances.all()), "checks": list(project.midterm_checks.all()),
+        "acceptances": [(a, _conclusion_box(project, a)) for a in project.acceptances.all()],
+        "checks": list(project.midterm_checks.all()),
         "reports": list(project.reports.all()), "report_add_form": ReportAddForm(),
         "contract_form": ContractForm(), "release_form": ReleaseForm(), "midterm_form": MidtermForm(),
         "request_form": AcceptanceRequestForm(), "record_form": AcceptanceRecordForm(),
@@ -143,7 +144,7 @@ def task_book_status(request, pk: int):
 def task_book_retry(request, pk: int):
     project = project_for(request.user, pk)
     try:
-        services.task_book_retry(actor=request.user, project=project)
+        pdfs.task_book_retry(actor=request.user, project=project)
     except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
     else:
@@ -158,6 +159,40 @@ def task_book(request, pk: int):
         raise Http404
     return FileResponse(project.task_book.open("rb"), as_attachment=True, content_type="application/pdf",
                         filename=f"{project.application.reference}-任务书.pdf")
+
+
+def _conclusion_box(project, acceptance):
+    if not acceptance.conclusion_status:
+        return None  # no outcome yet: nothing to make
+    args = [project.pk, acceptance.seq]
+    return pdf_box(prefix=f"conclusion-{acceptance.seq}", title=_("Acceptance conclusion (PDF)"),
+                   status=acceptance.conclusion_status, label=acceptance.get_conclusion_status_display(),
+                   status_url=reverse("milestones:conclusion_status", args=args),
+                   download_url=reverse("milestones:conclusion", args=args),
+                   retry_url=reverse("milestones:conclusion_retry", args=args))
+
+
+def _recorded_acceptance(request, pk: int, seq: int):
+    project = project_for(request.user, pk)
+    return project, get_object_or_404(project.acceptances.exclude(conclusion_status=""), seq=seq)
+
+
+@login_required
+def conclusion_status(request, pk: int, seq: int):
+    return JsonResponse(_conclusion_box(*_recorded_acceptance(request, pk, seq)).as_json())
+
+
+@login_required
+@require_POST
+def conclusion_retry(request, pk: int, seq: int):
+    project, acceptance = _recorded_acceptance(request, pk, seq)
+    try:
+        pdfs.conclusion_retry(actor=request.user, acceptance=acceptance)
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("The acceptance conclusion is being made again."))
+    return redirect("milestones:project", pk=pk)
 
 
 @login_required

@@ -7,10 +7,12 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("Expert review")
 
     def ready(self) -> None:
+        from applications.hooks import register_application_panel
         from jobs.registry import register_job_kind
         from notifications.registry import register_kind, register_reminder_source
 
         from . import jobs, notices, reminders
+        from .panels import application_notice_panel
 
         for kind in notices.KINDS:
             register_kind(kind)
@@ -18,3 +20,4 @@ class ReviewsConfig(AppConfig):
         register_reminder_source(reminders.publicity_ending)
         for job_kind in jobs.KINDS:
             register_job_kind(job_kind)
+        register_application_panel(application_notice_panel)

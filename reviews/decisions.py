@@ -25,6 +25,7 @@ from . import notices
 from .allocation import Candidate, amount_problems, award_count_problem, propose_amounts
 from .models import (
     AWARD_TRANSITIONS,
+    NOTICE_TRANSITIONS,
     OBJECTION_TRANSITIONS,
     ROUND_TRANSITIONS,
     Award,
@@ -35,7 +36,7 @@ from .models import (
     ReviewRound,
     RoundState,
 )
-from .selectors import ranking
+from .selectors import may_see_notice, ranking
 from .services import check_state, checked_reason, lock_round, require_officer
 
 
@@ -273,21 +274,46 @@ def round_close(*, actor, review_round: ReviewRound) -> ReviewRound:
     return locked
 
 
-def award_render_notice(*, award_id: int) -> None:
+def award_render_notice(*, award_id: int, final: bool = True) -> None:
+    """Render and store the approval notice of an approved award (background work; a passing error is tried
+    again by the task, see ``jobs.retrying``)."""
     from django.core.files.base import ContentFile
+
+    from jobs.retrying import pdf_attempt
 
     from .exports import approval_notice_pdf
 
     award = Award.objects.filter(pk=award_id).select_related("application").first()
     if award is None or award.state != AwardState.APPROVED:
         return
-    try:
+
+    def make() -> None:
         content = approval_notice_pdf(award)
-    except Exception:
-        Award.objects.filter(pk=award_id).update(notice_status=Dossier.Status.FAILED)
-        raise
-    with transaction.atomic():
-        locked = Award.objects.select_for_update().get(pk=award_id)
-        locked.notice_file.save(f"{award.application.reference}-notice.pdf", ContentFile(content), save=False)
-        locked.notice_status = Dossier.Status.READY
-        locked.save(update_fields=["notice_file", "notice_status"])
+        with transaction.atomic():
+            locked = Award.objects.select_for_update().get(pk=award_id)
+            old = locked.notice_file.name if locked.notice_file else None
+            locked.notice_file.save(f"{award.application.reference}-notice.pdf", ContentFile(content), save=False)
+            locked.notice_status = Dossier.Status.READY
+            locked.save(update_fields=["notice_file", "notice_status"])
+            if old and old != locked.notice_file.name:
+                storage = locked.notice_file.storage
+                transaction.on_commit(lambda: storage.delete(old))
+
+    pdf_attempt(rows=Award.objects.filter(pk=award_id), field="notice_status", final=final, make=make)
+
+
+@transaction.atomic
+def award_retry_notice(*, actor, award: Award) -> Award:
+    """Make the approval notice again after it failed: an officer or a member of the applicant organisation."""
+    if not may_see_notice(actor, award):
+        raise PermissionDenied(_("Only officers and the applicant organisation's members may do this."))
+    locked = _lock_award(award)
+    transition = NOTICE_TRANSITIONS["retry"]
+    if locked.state != AwardState.APPROVED or locked.notice_status not in transition.sources:
+        raise ValidationError(_("The approval notice has not failed; there is nothing to retry."),
+                              code="wrong_state")
+    before, locked.notice_status = locked.notice_status, transition.target
+    locked.save(update_fields=["notice_status"])
+    record_event(target=locked, actor=actor, action="retry_notice", from_state=before, to_state=locked.notice_status)
+    _queue_notice(locked.pk)
+    return locked

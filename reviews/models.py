@@ -17,6 +17,7 @@ SCORE_MAX = 100  # every criterion is scored on a hundred-point scale; the weigh
 class Actor(models.TextChoices):
     OFFICER = "officer", _("Program officer")
     REVIEWER = "reviewer", _("Reviewer")
+    APPLICANT = "applicant", _("The applicant organisation")
     USER = "user", _("Any signed-in user")
 
 
@@ -252,6 +253,7 @@ class Dossier(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Being prepared")
+        RUNNING = "running", _("Being generated")
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
 
@@ -269,8 +271,9 @@ class Dossier(models.Model):
         return str(self.application_id)
 
 
-# The reviewer's PDF is made in the background (pending → ready or failed); a failed one is made again on request
-# (by the assigned reviewer who opens it, or an officer).
+# The reviewer's PDF is made in the background (pending → running → ready or failed; back to pending while a
+# passing error waits for the next try); a failed one is made again on request (by the assigned reviewer who opens
+# it, or an officer).
 DOSSIER_TRANSITIONS = _table(
     Transition("retry", _("Try again"), frozenset({Dossier.Status.FAILED}), Dossier.Status.PENDING, Actor.REVIEWER),
 )
@@ -318,6 +321,13 @@ class Award(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.amount}"
+
+
+# The approval notice (立项通知书) is made in the background on approval, like the reviewer's PDF; a failed one is
+# made again when an officer or a member of the applicant organisation asks.
+NOTICE_TRANSITIONS = _table(
+    Transition("retry", _("Try again"), frozenset({Dossier.Status.FAILED}), Dossier.Status.PENDING, Actor.APPLICANT),
+)
 
 
 class ObjectionState(models.TextChoices):

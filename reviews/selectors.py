@@ -24,6 +24,7 @@ from .models import (
     Assignment,
     AssignmentState,
     Award,
+    AwardState,
     DeclaredConflict,
     Objection,
     ObjectionState,
@@ -291,6 +292,32 @@ def awards_of(review_round: ReviewRound) -> list[Award]:
         .annotate(open_objections=Count("objections", filter=Q(objections__state=ObjectionState.OPEN)))
         .order_by("rank")
     )
+
+
+def may_see_notice(user, award: Award) -> bool:
+    """The approval notice: officers, and the members of the applicant organisation for its own award."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_officer:
+        return True
+    return user.is_applicant and user.memberships.filter(
+        organisation_id=award.application.organisation_id).exists()
+
+
+def award_notice_for(user, pk: int) -> Award:
+    """An approved award whose notice the user may see (its status, its file, its retry); else 404."""
+    award = Award.objects.filter(pk=pk, state=AwardState.APPROVED).exclude(notice_status="").select_related(
+        "application", "round").first()
+    if award is None or not may_see_notice(user, award):
+        raise Http404
+    return award
+
+
+def application_award_notice(user, application: Application) -> Award | None:
+    """The approved award of an application, with its notice, when the user may see it (the applicant's page)."""
+    award = Award.objects.filter(application=application, state=AwardState.APPROVED).exclude(
+        notice_status="").select_related("application").first()
+    return award if award is not None and may_see_notice(user, award) else None
 
 
 def objections_of(review_round: ReviewRound) -> list[Objection]:

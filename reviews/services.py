@@ -558,26 +558,29 @@ def parse_score(value) -> Decimal | None:
     return number if number.is_finite() else Decimal("-1")
 
 
-def dossier_render(*, application_id: int) -> None:
-    """Render and store the reviewers' PDF of an application (background work)."""
+def dossier_render(*, application_id: int, final: bool = True) -> None:
+    """Render and store the reviewers' PDF of an application (background work; a passing error is tried again by
+    the task, see ``jobs.retrying``)."""
     from django.core.files.base import ContentFile
+
+    from jobs.retrying import pdf_attempt
 
     from .exports import dossier_pdf
 
     dossier = Dossier.objects.filter(application_id=application_id).select_related("application").first()
     if dossier is None:
         return
-    try:
+
+    def make() -> None:
         content = dossier_pdf(dossier.application, blind=dossier.blind)
-    except Exception:
-        Dossier.objects.filter(pk=dossier.pk).update(status=Dossier.Status.FAILED)
-        raise
-    with transaction.atomic():
-        locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
-        old = locked.pdf_file.name if locked.pdf_file else None
-        locked.pdf_file.save(f"{dossier.application.reference}-review.pdf", ContentFile(content), save=False)
-        locked.status = Dossier.Status.READY
-        locked.save(update_fields=["pdf_file", "status"])
-        if old and old != locked.pdf_file.name:
-            storage = locked.pdf_file.storage
-            transaction.on_commit(lambda: storage.delete(old))
+        with transaction.atomic():
+            locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+            old = locked.pdf_file.name if locked.pdf_file else None
+            locked.pdf_file.save(f"{dossier.application.reference}-review.pdf", ContentFile(content), save=False)
+            locked.status = Dossier.Status.READY
+            locked.save(update_fields=["pdf_file", "status"])
+            if old and old != locked.pdf_file.name:
+                storage = locked.pdf_file.storage
+                transaction.on_commit(lambda: storage.delete(old))
+
+    pdf_attempt(rows=Dossier.objects.filter(pk=dossier.pk), field="status", final=final, make=make)

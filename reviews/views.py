@@ -43,9 +43,11 @@ from .models import (
     ReviewState,
     RoundState,
 )
+from .panels import notice_box
 from .selectors import (
     assignment_for_reviewer,
     assignment_rows,
+    award_notice_for,
     awards_of,
     objections_of,
     other_reviews,
@@ -299,6 +301,7 @@ def decision(request, track_id: int):
     awards = awards_of(review_round)
     return render(request, "reviews/decision.html", {
         "round": review_round, "track": review_round.track, "awards": awards,
+        "award_rows": [(a, notice_box(a)) for a in awards],
         "objections": objections_of(review_round), "steps": ROUND_TRANSITIONS, "award_steps": AWARD_TRANSITIONS,
         "objection_steps": OBJECTION_TRANSITIONS, "reason_form": ReasonForm(),
         "total": sum((a.amount for a in awards if a.state != "not_funded"), 0),
@@ -354,12 +357,30 @@ def objection_step(request, pk: int, step: str):
 
 
 @login_required
+def notice_status(request, pk: int):
+    return JsonResponse(notice_box(award_notice_for(request.user, pk)).as_json())
+
+
+@login_required
+@require_POST
+def notice_retry(request, pk: int):
+    award = award_notice_for(request.user, pk)
+    try:
+        decisions.award_retry_notice(actor=request.user, award=award)
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("The approval notice is being made again."))
+    if request.user.is_officer:
+        return redirect("reviews:decision", track_id=award.round.track_id)
+    return redirect("applications:detail", pk=award.application_id)
+
+
+@login_required
 def notice_pdf(request, pk: int):
     """The approval notice: for officers and the applicant organisation's members."""
-    award = get_object_or_404(Award.objects.select_related("application"), pk=pk)
-    user = request.user
-    member = user.is_applicant and user.memberships.filter(organisation_id=award.application.organisation_id).exists()
-    if not (user.is_officer or member) or award.notice_status != Dossier.Status.READY or not award.notice_file:
+    award = award_notice_for(request.user, pk)
+    if award.notice_status != Dossier.Status.READY or not award.notice_file:
         raise Http404
     return FileResponse(award.notice_file.open("rb"), as_attachment=True, content_type="application/pdf",
                         filename=f"{award.application.reference}-立项通知书.pdf")

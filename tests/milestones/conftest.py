@@ -37,6 +37,16 @@ def open_project(officer, *, program: str = NANSHA, code: str = "1", award: str 
                             starts_on=starts_on)
 
 
+def recorded_acceptance(officer, project, *, outcome: str = "passed"):
+    """The unit requests acceptance and the officer records its outcome; the conclusion is queued on commit."""
+    from milestones.services import acceptance_record, acceptance_request
+
+    acceptance_request(actor=unit_member(project), project=project, final_report=pdf("report.pdf"),
+                       final_accounts=pdf("accounts.pdf"))
+    return acceptance_record(actor=officer, project=project, outcome=outcome, mode="on_site",
+                             inspected_on=dt.date(2025, 9, 1), expert_opinion="达到任务书要求")
+
+
 def unit_member(project):
     return Membership.objects.filter(organisation_id=project.application.organisation_id).first().user
 

@@ -8,12 +8,12 @@ from django.urls import reverse
 
 from accounts.models import Role
 from milestones.models import MidtermOutcome, Project, ProjectState
+from milestones.pdfs import task_book_render
 from milestones.services import (
     acceptance_record,
     acceptance_request,
     contract_record,
     midterm_record,
-    task_book_render,
     tranche_release,
 )
 from notifications.models import Notification, SentReminder

@@ -59,6 +59,9 @@ CASES: dict[str, Case] = {
                                        post=roles(LOGIN, REDIRECT, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT)),
     # No acceptance recorded yet: no conclusion, for anyone.
     "milestones:conclusion": Case(lambda w: [w.project_pk, 1], get=roles(LOGIN, *[NOT_FOUND] * 5)),
+    "milestones:conclusion_status": Case(lambda w: [w.project_pk, 1], get=roles(LOGIN, *[NOT_FOUND] * 5)),
+    "milestones:conclusion_retry": Case(lambda w: [w.project_pk, 1], get=POST_ONLY,
+                                        post=roles(LOGIN, *[NOT_FOUND] * 5)),
     "milestones:release": Case(lambda w: [w.project_pk, 1], get=POST_ONLY, post=OFFICER_STEP),
     "milestones:midterm": Case(PROJECT, get=POST_ONLY, post=OFFICER_STEP),
     "milestones:acceptance_request": Case(PROJECT, get=POST_ONLY, post=UNIT_STEP),
@@ -95,4 +98,40 @@ def test_permission_matrix_projects(client, request, project_world, role, django
                 _check(response, expectations[role], name, role, method)
                 # An empty POST is bad input: it pays nothing, whoever sends it.
                 assert list(ProjectTranche.objects.order_by("pk").values_list("state", "released_amount")) == before
+                transaction.set_rollback(True)
+
+
+# A recorded acceptance whose conclusion failed: the unit (applicant) and officers see it, and "try again" is a
+# redirect with the message for them; everyone else gets 404 and nothing changes.
+CONCLUSION_CASES: dict[str, Case] = {
+    "milestones:conclusion": Case(lambda w: [w.project_pk, 1], get=roles(LOGIN, *[NOT_FOUND] * 5)),  # no file yet
+    "milestones:conclusion_status": Case(lambda w: [w.project_pk, 1], get=UNIT_AND_OFFICERS),
+    "milestones:conclusion_retry": Case(lambda w: [w.project_pk, 1], get=POST_ONLY,
+                                        post=roles(LOGIN, REDIRECT, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT)),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix_projects_acceptance_conclusion(client, request, project_world, officer, role,
+                                                          django_capture_on_commit_callbacks):
+    from milestones.models import Acceptance, Project
+    from tests.milestones.conftest import recorded_acceptance
+
+    with django_capture_on_commit_callbacks(execute=False):  # the conclusion is not made: it failed
+        acceptance = recorded_acceptance(officer, Project.objects.get(pk=project_world.project_pk))
+    Acceptance.objects.filter(pk=acceptance.pk).update(conclusion_status="failed")
+    user = None if role == "anonymous" else request.getfixturevalue(role)
+    for name, case in CONCLUSION_CASES.items():
+        url = reverse(name, args=case.args(project_world))
+        for method, expectations in (("get", case.get), ("post", case.post)):
+            if role not in expectations:
+                continue
+            client.logout()
+            if user is not None:
+                client.force_login(user)
+            with transaction.atomic(), django_capture_on_commit_callbacks(execute=False):
+                response = client.post(url, {}) if method == "post" else client.get(url)
+                _check(response, expectations[role], name, role, method)
+                if expectations[role] in (LOGIN, NOT_FOUND):
+                    assert Acceptance.objects.get(pk=acceptance.pk).conclusion_status == "failed"
                 transaction.set_rollback(True)

@@ -79,6 +79,8 @@ CASES: dict[str, Case] = {
                                   post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT)),
     # No notice before approval: 404 for everyone.
     "reviews:notice_pdf": Case(lambda w: [w.award.pk], get=roles(LOGIN, *[NOT_FOUND] * 5)),
+    "reviews:notice_status": Case(lambda w: [w.award.pk], get=roles(LOGIN, *[NOT_FOUND] * 5)),
+    "reviews:notice_retry": Case(lambda w: [w.award.pk], get=POST_ONLY, post=roles(LOGIN, *[NOT_FOUND] * 5)),
     "reviews:award_step": Case(lambda w: [w.award.pk, "approve"], get=POST_ONLY,
                                post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT)),
     "reviews:objection_step": Case(lambda w: [w.objection_pk, "uphold"], get=POST_ONLY,
@@ -113,6 +115,49 @@ def test_permission_matrix_reviews(client, request, review_world, role, django_c
             with transaction.atomic(), django_capture_on_commit_callbacks(execute=False):
                 response = client.post(url, {}) if method == "post" else client.get(url)
                 _check(response, expectations[role], name, role, method)
+                transaction.set_rollback(True)
+
+
+# After approval (立项), the notice: officers and the applicant organisation's members (applicant), no one else.
+# It failed: "try again" is a redirect with the message for those who may see it.
+NOTICE_SEEN = roles(LOGIN, OK, NOT_FOUND, NOT_FOUND, OK, OK)
+NOTICE_CASES: dict[str, Case] = {
+    "reviews:notice_pdf": Case(lambda w: [w.pk], get=roles(LOGIN, *[NOT_FOUND] * 5)),  # failed: no file to give
+    "reviews:notice_status": Case(lambda w: [w.pk], get=NOTICE_SEEN),
+    "reviews:notice_retry": Case(lambda w: [w.pk], get=POST_ONLY,
+                                 post=roles(LOGIN, REDIRECT, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT)),
+}
+
+
+@pytest.fixture
+def failed_notice(applicant, officer, inline_tasks, django_capture_on_commit_callbacks) -> Award:
+    from organisations.models import Membership
+    from tests.reviews.conftest import approved_award
+
+    with django_capture_on_commit_callbacks(execute=True):
+        award = approved_award(officer, make_pool_track())
+    Membership.objects.create(organisation_id=award.application.organisation_id, user=applicant)
+    Award.objects.filter(pk=award.pk).update(notice_status="failed")
+    return award
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix_reviews_approval_notice(client, request, failed_notice, role,
+                                                   django_capture_on_commit_callbacks):
+    user = None if role == "anonymous" else request.getfixturevalue(role)
+    for name, case in NOTICE_CASES.items():
+        url = reverse(name, args=case.args(failed_notice))
+        for method, expectations in (("get", case.get), ("post", case.post)):
+            if role not in expectations:
+                continue
+            client.logout()
+            if user is not None:
+                client.force_login(user)
+            with transaction.atomic(), django_capture_on_commit_callbacks(execute=False):
+                response = client.post(url, {}) if method == "post" else client.get(url)
+                _check(response, expectations[role], name, role, method)
+                refused = expectations[role] in (LOGIN, NOT_FOUND, NOT_ALLOWED)
+                assert not refused or Award.objects.get(pk=failed_notice.pk).notice_status == "failed"
                 transaction.set_rollback(True)
 
 
