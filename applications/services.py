@@ -48,6 +48,7 @@ from .models import (
     ReferenceCounter,
     Status,
 )
+from .pdfs import application_render_pdf, application_retry_pdf, queue_pdf  # noqa: F401  (re-exported)
 from .selectors import organisation_snapshot
 
 
@@ -413,19 +414,9 @@ def _submit(name: str, *, actor, application: Application, data: SubmissionData)
     )
     record_event(target=locked, actor=actor, action=name, from_state=before, to_state=locked.status,
                  data={"version": locked.version, "eligibility": verdict.overall})
-    _queue_pdf(locked)
+    queue_pdf(locked)
     notices.submitted(locked)
     return locked
-
-
-def _queue_pdf(application: Application) -> None:
-    """After commit, off the request: on Celery, or on the background thread when there is no broker."""
-    from ipgrants.background import run_later
-
-    from .tasks import generate_application_pdf
-
-    app_id, version = application.pk, application.version
-    transaction.on_commit(lambda: run_later(generate_application_pdf, application_id=app_id, version=version))
 
 
 @transaction.atomic
@@ -556,7 +547,7 @@ def application_pass(*, actor, application: Application, reason: str = "") -> Ap
     record_event(target=locked, actor=actor, action="pass", from_state=before, to_state=locked.status,
                  reason=reason, data={"version": locked.version, "decisions": decisions})
     notices.decided("pass", locked, reason)
-    _queue_pdf(locked)
+    queue_pdf(locked)
     return locked
 
 
@@ -628,54 +619,3 @@ def application_delete(*, actor, application: Application) -> None:
             storage.delete(name)
 
     transaction.on_commit(remove_files)
-
-
-# --- PDF -----------------------------------------------------------------------------------------
-
-
-def application_render_pdf(*, application_id: int, version: int, final: bool = True) -> None:
-    """Render the application book for a submitted version and store it privately (a passing error is tried
-    again by the task, see ``jobs.retrying``)."""
-    from django.core.files.base import ContentFile
-
-    from jobs.retrying import pdf_attempt
-
-    from .exports import application_pdf
-
-    application = Application.objects.filter(pk=application_id).first()
-    if application is None or application.version != version:
-        return  # gone, or a newer version has its own task
-
-    def make() -> None:
-        content = application_pdf(application)
-        with transaction.atomic():
-            locked = Application.objects.select_for_update().get(pk=application_id)
-            if locked.version != version:
-                return
-            old = locked.pdf_file.name if locked.pdf_file else None
-            locked.pdf_file.save(f"{locked.reference}-v{version}.pdf", ContentFile(content), save=False)
-            locked.pdf_status = PdfStatus.READY
-            locked.pdf_version = version
-            locked.save(update_fields=["pdf_file", "pdf_status", "pdf_version"])
-            if old and old != locked.pdf_file.name:
-                storage = locked.pdf_file.storage
-                transaction.on_commit(lambda: storage.delete(old))
-
-    pdf_attempt(rows=Application.objects.filter(pk=application_id, version=version), field="pdf_status",
-                final=final, make=make)
-
-
-@transaction.atomic
-def application_retry_pdf(*, actor, application: Application) -> Application:
-    """Make the application PDF again after it failed: an officer or a member of the organisation asks."""
-    member = actor.is_applicant and _is_member(actor, application.organisation_id)
-    if not (getattr(actor, "is_officer", False) or member):
-        raise PermissionDenied(_("Only officers and the organisation's members may do this."))
-    locked = _lock(application)
-    if locked.version == 0 or locked.pdf_status != PdfStatus.FAILED:
-        raise ValidationError(_("The application PDF has not failed; there is nothing to retry."), code="wrong_state")
-    locked.pdf_status = PdfStatus.PENDING
-    locked.save(update_fields=["pdf_status"])
-    record_event(target=locked, actor=actor, action="retry_pdf", data={"version": locked.version})
-    _queue_pdf(locked)
-    return locked

@@ -2,7 +2,7 @@ from celery import shared_task
 
 from jobs.retrying import RETRYING, run_with_retries
 
-from .services import application_render_pdf
+from .pdfs import application_render_pdf
 
 
 @shared_task(name="applications.generate_application_pdf", bind=True, **RETRYING)
