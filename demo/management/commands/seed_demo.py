@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from demo.applications import seed_applications
+from demo.projects import seed_project
 from demo.reviews import seed_review
 from organisations.models import FinancialYear, Membership, MembershipRole, Organisation
 from programs.models import GuideStatus, Material, Origin, Program, Track
@@ -59,9 +60,12 @@ class Command(BaseCommand):
         self._demo_material()
         created = seed_applications(applicant=users["applicant"], officer=users["officer"], organisation=organisation)
         seed_review(reviewer=users["reviewer"], officer=users["officer"])
+        project = seed_project(applicant=users["applicant"], officer=users["officer"], reviewer=users["reviewer"],
+                               organisation=organisation)
         self.stdout.write(
             f"Demo accounts (password {DEMO_PASSWORD}): " + ", ".join(u for u, *_ in DEMO_USERS)
-            + f"; every call open {opens} – {closes}; {created} demo applications created."
+            + f"; every call open {opens} – {closes}; {created} demo applications created"
+            + (f"; demo project {project.application.reference} opened." if project else "; no demo project created.")
         )
 
     def _demo_user(self, username: str, role: str, name: str) -> User:
