@@ -106,3 +106,17 @@ def test_seed_demo_every_dashboard_has_unread_notifications(client, demo):
         user = User.objects.get(username=username)
         assert Notification.objects.filter(recipient=user, read_at__isnull=True).exists(), username
     page(client, "admin", "admin")  # the admin's audit log opens on the demo's trail
+
+
+def test_seed_demo_admin_audit_log_names_every_step_of_the_demo(client, demo):
+    from django.utils import translation
+
+    from dashboards.selectors import audit_rows
+
+    body = page(client, "admin", "admin")
+    assert reverse("milestones:project", args=[demo.pk]) in body  # the newest events are the project's
+    events = AuditEvent.objects.select_related("content_type", "actor")
+    with translation.override("en"):
+        raw = {(row.event.content_type.model, row.action) for row in audit_rows(events)
+               if re.fullmatch(r"[a-z_]+", row.action)}
+    assert not raw, f"steps shown as their code: {raw}"
