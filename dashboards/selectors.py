@@ -283,6 +283,8 @@ OTHER_STEPS = {
     ("milestones", "kpireport"): {"add": _("Ask for another report")},
     ("reviews", "reviewround"): {"open": _("Opened the review round"),
                                  "propose_assignment": _("Proposed the assignment")},
+    ("programs", "program"): {"set_call_window": _("Set the call window"), "publish": _("Open for applications")},
+    ("reviews", "assignment"): {"add": _("Add a reviewer")},
     ("reviews", "reviewerprofile"): {"declare_standing_conflict": _("Declared a standing conflict")},
 }
 

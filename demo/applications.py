@@ -50,7 +50,7 @@ def _submission(track: Track, title: str) -> SubmissionData:
     )
 
 
-def _draft_of(data: SubmissionData) -> dict[str, str]:
+def draft_of(data: SubmissionData) -> dict[str, str]:
     draft = {"title": data.title, "plan": data.plan, "requested_amount": f"{data.requested_amount}",
              "matching_funds": f"{data.matching_funds}", "matching_committed": "on", "declaration": "on",
              "partners-TOTAL_FORMS": str(len(data.partners)), "partners-INITIAL_FORMS": "0",
@@ -85,7 +85,7 @@ def seed_applications(*, applicant, officer, organisation) -> int:
 def _make(track: Track, title: str, steps, *, applicant, officer, organisation) -> None:
     data = _submission(track, title)
     application = services.application_start(actor=applicant, track=track, organisation=organisation)
-    application = services.application_save_draft(actor=applicant, application=application, data=_draft_of(data))
+    application = services.application_save_draft(actor=applicant, application=application, data=draft_of(data))
     material = track.materials.filter(required=True).first()
     if material is not None:
         services.material_upload(actor=applicant, application=application, material=material,

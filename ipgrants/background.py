@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_futures
 from contextlib import contextmanager
@@ -65,11 +66,17 @@ def _forget(future: Future) -> None:
 
 
 def wait(timeout: float = 60) -> bool:
-    """Wait until every queued background job has finished; False if some are still running after timeout."""
-    with _lock:
-        pending = list(_pending)
-    _done, not_done = wait_futures(pending, timeout=timeout)
-    return not not_done
+    """Wait until every queued background job has finished, including jobs those jobs queue (a rendered task book
+    queues its notice's email); False if some are still running after timeout."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with _lock:
+            pending = list(_pending)
+        if not pending:
+            return True
+        _done, not_done = wait_futures(pending, timeout=max(0.0, deadline - time.monotonic()))
+        if not_done:
+            return False
 
 
 @contextmanager

@@ -1,5 +1,7 @@
-"""Demo data for `make run`: one account per role, every call opened for a demo period, and
-applications in every state so the officer's pages have something to show on first run.
+"""Demo data for `make run`: one account per role, every call opened for a demo period,
+applications in every state, an expert review waiting for the demo reviewer and a funded project
+(demo/projects.py) with a tranche due and a report waiting, so every dashboard has something to show
+on first run.
 
 The guides' own windows are past or unstated; the fixtures keep what the guides say. This
 command moves the windows (through the same service an officer uses), as demo data only.
@@ -15,7 +17,9 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from demo.applications import seed_applications
+from demo.projects import seed_project
 from demo.reviews import seed_review
+from ipgrants import background
 from organisations.models import FinancialYear, Membership, MembershipRole, Organisation
 from programs.models import GuideStatus, Material, Origin, Program, Track
 from programs.services import program_publish, program_set_call_window
@@ -39,8 +43,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--days", type=int, default=90, help="How long the demo calls stay open.")
 
-    @transaction.atomic
     def handle(self, *args, days: int, **options):
+        with transaction.atomic():
+            message = self._seed(days)
+        # The services queue their PDFs and emails on commit, on the background thread when there is no broker:
+        # finish them here, while the command can still queue the jobs they queue in turn.
+        background.wait(timeout=120)
+        self.stdout.write(message)
+
+    def _seed(self, days: int) -> str:
         users = {username: self._demo_user(username, role, name) for username, role, name in DEMO_USERS}
         today = timezone.localdate()
         opens, closes = today - dt.timedelta(days=1), today + dt.timedelta(days=days)
@@ -59,9 +70,12 @@ class Command(BaseCommand):
         self._demo_material()
         created = seed_applications(applicant=users["applicant"], officer=users["officer"], organisation=organisation)
         seed_review(reviewer=users["reviewer"], officer=users["officer"])
-        self.stdout.write(
+        project = seed_project(applicant=users["applicant"], officer=users["officer"], reviewer=users["reviewer"],
+                               organisation=organisation)
+        return (
             f"Demo accounts (password {DEMO_PASSWORD}): " + ", ".join(u for u, *_ in DEMO_USERS)
-            + f"; every call open {opens} – {closes}; {created} demo applications created."
+            + f"; every call open {opens} – {closes}; {created} demo applications created"
+            + (f"; demo project {project.application.reference} opened." if project else "; no demo project created.")
         )
 
     def _demo_user(self, username: str, role: str, name: str) -> User:
