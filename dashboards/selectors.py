@@ -60,7 +60,7 @@ def applicant_applications(user):
 
 # The formal-review queue's states, in the order the dashboard shows them.
 QUEUE_STATES = (Status.SUBMITTED, Status.RETURNED, Status.PASSED, Status.REFUSED, Status.WITHDRAWN)
-FUNNEL_STATES = (Status.DRAFT, *QUEUE_STATES)
+FUNNEL_STATES = (Status.DRAFT, *QUEUE_STATES, Status.APPROVED, Status.NOT_FUNDED)  # every state, so rows add up
 
 
 def queue_counts() -> list[tuple[str, str, int]]:

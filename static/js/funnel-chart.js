@@ -7,6 +7,7 @@
   const colours = {
     draft: "#adb5bd", submitted: "#0d6efd", returned: "#fd7e14",
     passed: "#198754", refused: "#dc3545", withdrawn: "#6c757d",
+    approved: "#0f5132", not_funded: "#495057",
   };
   new Chart(canvas, {
     type: "bar",

@@ -432,3 +432,13 @@ def test_officer_dashboard_counts_rounds_and_projects_per_state(client, officer)
     assert set(rounds) == set(RoundState.values) and sum(rounds.values()) == ReviewRound.objects.count()
     body = response.content.decode()
     assert f'href="{reverse("milestones:projects")}?state={ProjectState.CLOSED}"' in body
+
+
+def test_officer_dashboard_funnel_counts_approved_applications(client, officer):
+    from applications.models import Status
+    from dashboards.selectors import FUNNEL_STATES
+
+    project = open_project(officer, program=YUEXIU, code="1", award="1700000")
+    response = _officer(client, officer)
+    row = next(r for r in response.context["funnel"] if r.program.pk == project.application.track.program_id)
+    assert row.cells[FUNNEL_STATES.index(Status.APPROVED)] == 1 and row.total == sum(row.cells) == 1

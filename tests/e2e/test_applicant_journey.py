@@ -39,7 +39,10 @@ def sign_in(page, base, username):
 
 
 def sign_out(page):
-    page.click("nav form[action$='/logout/'] button")
+    """Through the user menu in the header, as a user does."""
+    page.click("#user-menu .dropdown-toggle")
+    with page.expect_navigation():
+        page.click("#user-menu #sign-out")
 
 
 def fill_financial_years(page, rd_spend: str):
