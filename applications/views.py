@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ipgrants.pagination import paginate, paginate_ids
+from jobs.views import retry_and_return
 from organisations.selectors import organisations_for
 from programs.models import Track
 from programs.selectors import is_call_open
@@ -342,13 +343,10 @@ def pdf_status(request, pk: int):
 @require_POST
 def pdf_retry(request, pk: int):
     application = application_for(request.user, pk)
-    try:
-        services.application_retry_pdf(actor=request.user, application=application)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
-    else:
-        messages.success(request, _("The application PDF is being made again."))
-    return redirect("applications:detail", pk=pk)
+    return retry_and_return(request, lambda: services.application_retry_pdf(actor=request.user,
+                                                                             application=application),
+                            done=_("The application PDF is being made again."),
+                            to=reverse("applications:detail", args=[pk]))
 
 
 @login_required

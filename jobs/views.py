@@ -18,6 +18,19 @@ from .selectors import job_for
 from .status import job_box
 
 
+def retry_and_return(request, retry, *, done: str, to: str):
+    """Run a retry service for the user who pressed "try again": a refusal becomes an error message naming why,
+    success the ``done`` message; either way back to ``to``, the page that asked. Serves every status box's retry
+    (jobs and the generated PDFs alike)."""
+    try:
+        retry()
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+    else:
+        messages.success(request, done)
+    return redirect(to)
+
+
 @login_required
 def status(request, pk: int):
     job = job_for(request.user, pk)
@@ -38,10 +51,5 @@ def download(request, pk: int):
 @require_POST
 def retry(request, pk: int):
     job = job_for(request.user, pk)
-    try:
-        services.job_retry(actor=request.user, job=job)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
-    else:
-        messages.success(request, _("It is being made again."))
-    return redirect(job_kind(job.kind).page(job.target))
+    return retry_and_return(request, lambda: services.job_retry(actor=request.user, job=job),
+                            done=_("It is being made again."), to=job_kind(job.kind).page(job.target))

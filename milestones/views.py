@@ -16,6 +16,7 @@ from ipgrants.pagination import paginate
 from jobs import services as job_services
 from jobs.selectors import latest_job
 from jobs.status import job_box, pdf_box
+from jobs.views import retry_and_return
 
 from . import pdfs, services
 from .filters import ProjectFilter
@@ -143,13 +144,9 @@ def task_book_status(request, pk: int):
 @require_POST
 def task_book_retry(request, pk: int):
     project = project_for(request.user, pk)
-    try:
-        pdfs.task_book_retry(actor=request.user, project=project)
-    except (ValidationError, PermissionDenied) as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("The task book is being made again."))
-    return redirect("milestones:project", pk=pk)
+    return retry_and_return(request, lambda: pdfs.task_book_retry(actor=request.user, project=project),
+                            done=_("The task book is being made again."),
+                            to=reverse("milestones:project", args=[pk]))
 
 
 @login_required
@@ -185,14 +182,10 @@ def conclusion_status(request, pk: int, seq: int):
 @login_required
 @require_POST
 def conclusion_retry(request, pk: int, seq: int):
-    project, acceptance = _recorded_acceptance(request, pk, seq)
-    try:
-        pdfs.conclusion_retry(actor=request.user, acceptance=acceptance)
-    except (ValidationError, PermissionDenied) as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("The acceptance conclusion is being made again."))
-    return redirect("milestones:project", pk=pk)
+    _project, acceptance = _recorded_acceptance(request, pk, seq)
+    return retry_and_return(request, lambda: pdfs.conclusion_retry(actor=request.user, acceptance=acceptance),
+                            done=_("The acceptance conclusion is being made again."),
+                            to=reverse("milestones:project", args=[pk]))
 
 
 @login_required

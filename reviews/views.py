@@ -13,6 +13,7 @@ from ipgrants.pagination import paginate
 from jobs import services as job_services
 from jobs.selectors import latest_job
 from jobs.status import job_box, pdf_box
+from jobs.views import retry_and_return
 from programs.models import Track
 from programs.procedure import procedure_for
 from programs.selectors import rubric_for
@@ -365,15 +366,10 @@ def notice_status(request, pk: int):
 @require_POST
 def notice_retry(request, pk: int):
     award = award_notice_for(request.user, pk)
-    try:
-        decisions.award_retry_notice(actor=request.user, award=award)
-    except (ValidationError, PermissionDenied) as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("The approval notice is being made again."))
-    if request.user.is_officer:
-        return redirect("reviews:decision", track_id=award.round.track_id)
-    return redirect("applications:detail", pk=award.application_id)
+    back = (reverse("reviews:decision", args=[award.round.track_id]) if request.user.is_officer
+            else reverse("applications:detail", args=[award.application_id]))
+    return retry_and_return(request, lambda: decisions.award_retry_notice(actor=request.user, award=award),
+                            done=_("The approval notice is being made again."), to=back)
 
 
 @login_required
@@ -489,13 +485,9 @@ def dossier_status(request, pk: int):
 @require_POST
 def dossier_retry(request, pk: int):
     assignment = _accepted_assignment(request, pk)
-    try:
-        services.dossier_retry(actor=request.user, assignment=assignment)
-    except (ValidationError, PermissionDenied) as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("The application PDF is being made again."))
-    return redirect("reviews:assignment", pk=pk)
+    return retry_and_return(request, lambda: services.dossier_retry(actor=request.user, assignment=assignment),
+                            done=_("The application PDF is being made again."),
+                            to=reverse("reviews:assignment", args=[pk]))
 
 
 @login_required
