@@ -174,6 +174,8 @@ def job_retry(*, actor, job: Job) -> Job:
         raise ValidationError(_("This job no longer exists."), code="gone")
     if not (locked.requested_by_id == getattr(actor, "pk", None) or getattr(actor, "is_officer", False)):
         raise PermissionDenied(_("Only the person who asked for it or an officer may try it again."))
+    if locked.expired:
+        raise ValidationError(_("This upload has expired and was deleted; upload the file again."), code="expired")
     before = _check("retry", locked)
     locked.error, locked.finished_at = "", None
     locked.save(update_fields=["state", "error", "finished_at", "updated_at"])
@@ -191,7 +193,26 @@ def jobs_expire_results(*, now: dt.datetime | None = None) -> int:
     cutoff = now - dt.timedelta(days=settings.JOB_RESULT_DAYS)
     old = (Job.objects.filter(state=JobState.DONE, finished_at__lt=cutoff, expired_at__isnull=True)
            .exclude(result_file="").values_list("pk", flat=True))
-    return sum(_expire(job_id=pk, now=now) for pk in list(old))
+    # A failed import keeps its upload so it can be tried again; after as long, the upload (people's names and
+    # addresses, for an expert pool) goes too, and the job can no longer be retried: upload the file again.
+    stale = (Job.objects.filter(state=JobState.FAILED, finished_at__lt=cutoff, expired_at__isnull=True)
+             .exclude(input_file="").values_list("pk", flat=True))
+    return (sum(_expire(job_id=pk, now=now) for pk in list(old))
+            + sum(_expire_upload(job_id=pk, now=now) for pk in list(stale)))
+
+
+@transaction.atomic
+def _expire_upload(*, job_id: int, now: dt.datetime) -> int:
+    job = _locked(job_id)
+    if job is None or job.expired_at is not None or not job.input_file:
+        return 0
+    storage, name = job.input_file.storage, job.input_file.name
+    job.input_file, job.expired_at = "", now
+    job.save(update_fields=["input_file", "expired_at", "updated_at"])
+    record_event(target=job, actor=None, action="job_expire", from_state=job.state, to_state=job.state,
+                 data={"kind": job.kind, "upload": True, "days": settings.JOB_RESULT_DAYS})
+    transaction.on_commit(lambda: storage.delete(name))
+    return 1
 
 
 @transaction.atomic

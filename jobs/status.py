@@ -48,9 +48,10 @@ def job_box(job: Job | None, *, prefix: str, title: str, reload: bool = False, i
     if job is None:
         return None
     done = job.state == JobState.DONE and bool(job.result_file)
-    if job.state == JobState.DONE and job.expired:
-        return StatusBox(prefix=prefix, title=title, state=EXPIRED,
-                         label=_("The file has expired; ask for it again."),
+    if job.expired:
+        label = (_("The file has expired; ask for it again.") if job.state == JobState.DONE
+                 else _("This upload has expired and was deleted; upload the file again."))
+        return StatusBox(prefix=prefix, title=title, state=EXPIRED, label=label,
                          status_url=reverse("jobs:status", args=[job.pk]), reload=reload, icon=icon)
     return StatusBox(
         prefix=prefix, title=title, state=job.state, label=job.get_state_display(),

@@ -106,3 +106,37 @@ def test_ledger_page_says_the_file_expired_and_asks_again(client, officer, inlin
     again = ask(client, export, django_capture_on_commit_callbacks)
     assert again.pk != job.pk and again.kind == LEDGER_XLSX and again.state == JobState.DONE and again.result_file
     assert 'data-job-state="done"' in client.get(page_url).content.decode()
+
+
+def test_jobs_expire_results_deletes_old_failed_uploads_and_refuses_their_retry(
+        officer, program, demo, settings, django_capture_on_commit_callbacks):
+    """A failed job keeps its upload to be tried again, for JOB_RESULT_DAYS; then the upload is deleted too, and
+    trying again is refused with what to do instead."""
+    from django.core.exceptions import ValidationError
+    from django.core.files.base import ContentFile
+
+    settings.JOB_RESULT_DAYS = 30
+
+    def failed_upload(days_ago: int) -> Job:
+        job = Job.objects.create(kind=DEMO, requested_by=officer, target=program, state=JobState.FAILED,
+                                 finished_at=timezone.now() - dt.timedelta(days=days_ago), error="bad")
+        job.input_file.save("pool.xlsx", ContentFile(b"experts"), save=True)
+        return job
+
+    old, recent = failed_upload(31), failed_upload(29)
+    path = old.input_file.path
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.jobs_expire_results() == 1
+        assert services.jobs_expire_results() == 0
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.expired and not old.input_file and not os.path.exists(path)
+    assert recent.input_file and not recent.expired
+    with pytest.raises(ValidationError) as refused:
+        services.job_retry(actor=officer, job=old)
+    assert refused.value.code == "expired"
+    old.refresh_from_db()
+    assert old.state == JobState.FAILED and not AuditEvent.objects.filter(action="job_retry").exists()
+    box = job_box(old, prefix="job", title="Demo")
+    assert box.state == EXPIRED and not box.retry_url
+    assert AuditEvent.objects.get(action="job_expire").data["upload"] is True
