@@ -168,12 +168,14 @@ def job_run(*, job_id: int, final: bool = True) -> Job | None:
 
 @transaction.atomic
 def job_retry(*, actor, job: Job) -> Job:
-    """Run a failed job again: its requester or an officer asks."""
+    """Run a failed job again: only its requester asks (a job and its file are private to whoever asked for it, as
+    its pages are), and only while they may still ask for that kind of job."""
     locked = _locked(job.pk)
     if locked is None:
         raise ValidationError(_("This job no longer exists."), code="gone")
-    if not (locked.requested_by_id == getattr(actor, "pk", None) or getattr(actor, "is_officer", False)):
-        raise PermissionDenied(_("Only the person who asked for it or an officer may try it again."))
+    if locked.requested_by_id != getattr(actor, "pk", None) or not job_kind(locked.kind).may_request(
+            actor, locked.target):
+        raise PermissionDenied(_("Only the person who asked for it may try it again."))
     if locked.expired:
         raise ValidationError(_("This upload has expired and was deleted; upload the file again."), code="expired")
     before = _check("retry", locked)

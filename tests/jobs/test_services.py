@@ -132,11 +132,25 @@ def test_job_retry_wrong_role(request, role, officer, program, demo):
     assert job.state == JobState.FAILED and not AuditEvent.objects.filter(action="job_retry").exists()
 
 
-def test_job_retry_by_another_officer_is_allowed(officer, other_officer, program, demo,
-                                                 django_capture_on_commit_callbacks):
+def test_job_retry_by_another_officer_is_refused(officer, other_officer, program, demo):
+    """A job is private to whoever asked for it, in its pages and in its service alike."""
     job = Job.objects.create(kind=DEMO, requested_by=officer, target=program, state=JobState.FAILED, error="x")
-    with django_capture_on_commit_callbacks(execute=False):
-        assert services.job_retry(actor=other_officer, job=job).state == JobState.QUEUED
+    with pytest.raises(PermissionDenied):
+        services.job_retry(actor=other_officer, job=job)
+    job.refresh_from_db()
+    assert job.state == JobState.FAILED and not AuditEvent.objects.filter(action="job_retry").exists()
+
+
+def test_job_retry_by_a_requester_who_lost_the_role_is_refused(officer, program, demo):
+    from accounts.models import Role
+
+    job = Job.objects.create(kind=DEMO, requested_by=officer, target=program, state=JobState.FAILED, error="x")
+    officer.role = Role.APPLICANT
+    officer.save(update_fields=["role"])
+    with pytest.raises(PermissionDenied):
+        services.job_retry(actor=officer, job=job)
+    job.refresh_from_db()
+    assert job.state == JobState.FAILED
 
 
 def test_run_job_task_tries_a_passing_error_again(officer, program, demo, settings):
