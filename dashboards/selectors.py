@@ -234,15 +234,6 @@ def disbursement(programs) -> tuple[list[Disbursement], Disbursement]:
     return rows, total
 
 
-def disbursement_chart(rows: list[Disbursement]) -> dict:
-    """The disbursement rows as the ledger's chart reads them (static/js/disbursement-chart.js): floats of yuan."""
-    return {"title": _("Disbursement by program (yuan)"),
-            "labels": [r.program.short_title or r.program.code for r in rows],
-            "released": [float(r.released) for r in rows], "due": [float(r.due) for r in rows],
-            "planned": [float(r.planned) for r in rows],
-            "names": {"released": _("Released"), "due": _("Due"), "planned": _("Planned")}}
-
-
 def completion_chart(rows) -> dict:
     """Average KPI completion per program (rows of milestones' ``completion_by_program``), for
     static/js/completion-chart.js."""

@@ -64,7 +64,8 @@ def officer(request):
     }
     tranches, tranche_count = selectors.first_rows(projects.tranches_due(), DASHBOARD_ROWS)
     reports, report_count = selectors.first_rows(projects.reports_waiting(), DASHBOARD_ROWS)
-    funded, funded_total = selectors.disbursement(projects.programs_with_projects())
+    programs = projects.programs_with_projects()
+    funded, funded_total = selectors.disbursement(programs)
     completion = projects.completion_by_program()
     return render(request, "dashboards/officer.html", {
         "queue": selectors.queue_counts(), "rounds": selectors.round_counts(),
@@ -72,7 +73,7 @@ def officer(request):
         "notifications": _recent_notifications(request.user),
         "tranches": tranches, "tranche_count": tranche_count, "reports": reports, "report_count": report_count,
         "funded": funded, "funded_total": funded_total,
-        "disbursement_chart": selectors.disbursement_chart(funded), "completion": completion,
+        "disbursement_chart": projects.programs_disbursement_chart(programs), "completion": completion,
         "completion_chart": selectors.completion_chart(completion),
     })
 

@@ -147,6 +147,18 @@ def disbursement_chart(totals: dict) -> dict:
             "planned": [float(row["planned"]) for row in totals["tracks"]]}
 
 
+def programs_disbursement_chart(programs) -> dict:
+    """Released, due and planned yuan of each program with projects (rows of ``programs_with_projects``) as
+    static/js/disbursement-chart.js reads them: floats for the chart, the pages' tables keep the exact Decimals."""
+    from django.utils.translation import gettext as _
+
+    funded = [p for p in programs if p.projects]
+    return {"title": _("Disbursement by program (yuan)"), "labels": [p.short_title or p.code for p in funded],
+            "released": [float(p.released) for p in funded], "due": [float(p.due) for p in funded],
+            "planned": [float(p.planned) for p in funded],
+            "names": {"released": _("Released"), "due": _("Due"), "planned": _("Planned")}}
+
+
 __all__ = ["disbursement_chart", "fund_plan", "ledger_projects", "ledger_totals",
            "program_for_officer", "project_for", "projects_for", "with_money"]
 

@@ -39,6 +39,7 @@ from .selectors import (
     ledger_totals,
     program_completion_page,
     program_for_officer,
+    programs_disbursement_chart,
     programs_with_projects,
     project_for,
     projects_for,
@@ -66,11 +67,7 @@ def project_list(request):
     filterset = ProjectFilter(request.GET or None, queryset=projects_for(request.user))
     page, querystring = paginate(request, with_money(filterset.qs).order_by("-created_at", "pk"))
     programs = programs_with_projects() if request.user.is_officer else []
-    funded = [p for p in programs if p.projects]
-    chart = {"title": _("Disbursement by program (yuan)"), "labels": [p.short_title or p.code for p in funded],
-             "released": [float(p.released) for p in funded], "due": [float(p.due) for p in funded],
-             "planned": [float(p.planned) for p in funded],
-             "names": {"released": _("Released"), "due": _("Due"), "planned": _("Planned")}}
+    chart = programs_disbursement_chart(programs)
     return render(request, "milestones/project_list.html", {"page": page, "querystring": querystring,
                                                             "programs": programs, "chart": chart,
                                                             "filter": filterset})
