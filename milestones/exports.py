@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from ipgrants.spreadsheet import append_row
 from programs.models import Program
 from programs.money import WAN
 
@@ -25,11 +26,11 @@ def _book(title: str, header: list[str], lines: list[list]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
-    sheet.append(header)
+    append_row(sheet, header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for line in lines:
-        sheet.append(line)
+        append_row(sheet, line)
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     sheet.column_dimensions["B"].width = 48
@@ -68,11 +69,11 @@ def ledger_xlsx(program: Program) -> bytes:
                   float(total["released"])])
     workbook = load_workbook(io.BytesIO(_book(_("Fund ledger"), header, lines)))
     sheet = workbook.create_sheet(_("By track"))
-    sheet.append([_("Track"), _("Title"), _("Award (yuan)"), *money])
+    append_row(sheet, [_("Track"), _("Title"), _("Award (yuan)"), *money])
     for row in totals["tracks"]:
-        sheet.append([row["code"], row["title"], float(row["award"]), float(row["planned"]), float(row["due"]),
+        append_row(sheet, [row["code"], row["title"], float(row["award"]), float(row["planned"]), float(row["due"]),
                       float(row["released"])])
-    sheet.append([_("Total"), "", float(total["award"]), float(total["planned"]), float(total["due"]),
+    append_row(sheet, [_("Total"), "", float(total["award"]), float(total["planned"]), float(total["due"]),
                   float(total["released"])])
     out = io.BytesIO()
     workbook.save(out)

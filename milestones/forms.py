@@ -1,9 +1,17 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .limits import COMMENTS_MAX, NARRATIVE_MAX, OPINION_MAX, PAYMENT_REFERENCE_MAX
 from .models import AcceptanceOutcomeChoice, InspectionMode, MidtermOutcome
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
+
+
+def limited_text(name: str, *, label, max_chars: int, rows: int, required: bool = True) -> forms.CharField:
+    """A text box with its limit (the services check the same) and a live counter under it (``js/charcount.js``;
+    the form templates add the counter's line ``id_<name>-count`` under every limited text box)."""
+    return forms.CharField(label=label, required=required, max_length=max_chars,
+                           widget=forms.Textarea(attrs={"rows": rows, "data-counter": f"id_{name}-count"}))
 
 
 class ContractForm(forms.Form):
@@ -12,7 +20,7 @@ class ContractForm(forms.Form):
 
 
 class ReleaseForm(forms.Form):
-    payment_reference = forms.CharField(label=_("Payment reference"), max_length=100)
+    payment_reference = forms.CharField(label=_("Payment reference"), max_length=PAYMENT_REFERENCE_MAX)
     released_on = forms.DateField(label=_("Paid on"), required=False, **DATE)
 
 
@@ -20,7 +28,7 @@ class MidtermForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=MidtermOutcome.choices)
     checked_on = forms.DateField(label=_("Checked on"), **DATE)
     rectify_by = forms.DateField(label=_("Rectify by (three months if empty)"), required=False, **DATE)
-    comments = forms.CharField(label=_("Comments"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comments = limited_text("comments", label=_("Comments"), max_chars=COMMENTS_MAX, rows=3, required=False)
 
 
 class AcceptanceRequestForm(forms.Form):
@@ -32,7 +40,7 @@ class AcceptanceRecordForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=AcceptanceOutcomeChoice.choices)
     mode = forms.ChoiceField(label=_("Inspection"), choices=InspectionMode.choices)
     inspected_on = forms.DateField(label=_("Inspected on"), **DATE)
-    expert_opinion = forms.CharField(label=_("Experts' opinion"), widget=forms.Textarea(attrs={"rows": 4}))
+    expert_opinion = limited_text("expert_opinion", label=_("Experts' opinion"), max_chars=OPINION_MAX, rows=4)
     rectify_by = forms.DateField(label=_("Rectify by (three months if empty)"), required=False, **DATE)
 
 
@@ -55,7 +63,7 @@ class MultipleFileField(forms.FileField):
 class ReportForm(forms.Form):
     """One field per quantitative KPI of the track (``kpi_<id>``), the narrative, evidence files."""
 
-    narrative = forms.CharField(label=_("Narrative"), widget=forms.Textarea(attrs={"rows": 5}))
+    narrative = limited_text("narrative", label=_("Narrative"), max_chars=NARRATIVE_MAX, rows=5)
     evidence = MultipleFileField(label=_("Evidence files"), required=False)
 
     def __init__(self, *args, kpis=(), values=None, **kwargs):
@@ -75,7 +83,7 @@ class ReportForm(forms.Form):
 class ReportReviewForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=[("accept", _("Accept the report")),
                                                               ("return", _("Return with comments"))])
-    comments = forms.CharField(label=_("Comments"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comments = limited_text("comments", label=_("Comments"), max_chars=COMMENTS_MAX, rows=3, required=False)
 
 
 class ReportAddForm(forms.Form):

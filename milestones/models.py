@@ -208,6 +208,11 @@ TRANCHE_TRANSITIONS: dict[str, Transition] = {
     )
 }
 
+# A due tranche is paid only while its project is alive: not once it is terminated (a second failed acceptance)
+# or closed. ``tranche_release`` reads this beside TRANCHE_TRANSITIONS; the project page offers no button otherwise.
+PAYING_PROJECT_STATES = frozenset({ProjectState.IN_PROGRESS, ProjectState.ACCEPTANCE_REQUESTED,
+                                   ProjectState.RECTIFYING, ProjectState.ACCEPTED})
+
 _OPEN = frozenset({ProjectState.IN_PROGRESS})
 # The one table of a project's steps, read by the services and the project pages' buttons.
 PROJECT_TRANSITIONS: dict[str, Transition] = {

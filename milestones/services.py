@@ -22,8 +22,9 @@ from programs.models import TrancheTrigger
 from programs.money import split_remainder_last, to_yuan
 from programs.selectors import today
 
-from . import notices
+from . import limits, notices
 from .models import (
+    PAYING_PROJECT_STATES,
     PROJECT_TRANSITIONS,
     TRANCHE_TRANSITIONS,
     Acceptance,
@@ -186,15 +187,21 @@ def tranche_release(*, actor, tranche: ProjectTranche, payment_reference: str,
     payment_reference = (payment_reference or "").strip()
     if not payment_reference:
         raise ValidationError({"payment_reference": _("Enter the payment reference of the transfer.")})
+    limits.refuse(limits.text_errors(payment_reference=(payment_reference, limits.PAYMENT_REFERENCE_MAX)))
     with transaction.atomic():
         locked = ProjectTranche.objects.select_for_update().get(pk=tranche.pk)
         project = _lock_project(locked.project)
+        limits.refuse(limits.happened_errors(project, released_on=released_on))
         if locked.state == TrancheState.RELEASED:
             raise ValidationError(
                 _("Tranche %(seq)s was already released on %(date)s (%(amount)s yuan, reference %(ref)s); "
                   "nothing was paid again.")
                 % {"seq": locked.seq, "date": locked.released_on, "amount": f"{locked.released_amount:,.2f}",
                    "ref": locked.payment_reference}, code="already_released")
+        if project.state not in PAYING_PROJECT_STATES:
+            raise ValidationError(
+                _("This project is “%(state)s”: its tranches are no longer paid; tranche %(seq)s was not released.")
+                % {"state": project.get_state_display(), "seq": locked.seq}, code="project_ended")
         if locked.state not in step.sources or not condition_met(project, locked.condition):
             raise ValidationError(
                 _("Tranche %(seq)s is not due: it is paid “%(condition)s”, and that has not happened yet.")
@@ -232,10 +239,10 @@ def contract_record(*, actor, project: Project, signed_on: dt.date, signed_file)
     errors = {}
     if signed_on is None:
         errors["signed_on"] = _("Enter the date the contract was signed.")
-    elif signed_on > today():
-        errors["signed_on"] = _("The signature date cannot be in the future.")
+    errors |= limits.happened_errors(project, signed_on=signed_on)
     if not signed_file:
         errors["signed_file"] = _("Upload the signed contract.")
+    errors |= limits.upload_errors(signed_file=signed_file)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -260,6 +267,9 @@ def midterm_record(*, actor, project: Project, outcome: str, checked_on: dt.date
     _require_officer(actor)
     if outcome not in MidtermOutcome.values:
         raise ValidationError({"outcome": _("Choose the outcome of the check.")})
+    limits.refuse(limits.text_errors(comments=(comments, limits.COMMENTS_MAX))
+                  | limits.happened_errors(project, checked_on=checked_on)
+                  | limits.deadline_errors(field="rectify_by", deadline=rectify_by, after=checked_on))
     if outcome == MidtermOutcome.RECTIFY and rectify_by is None:
         rectify_by = add_months(checked_on, RECTIFICATION_MONTHS)
     with transaction.atomic():
@@ -288,6 +298,7 @@ def acceptance_request(*, actor, project: Project, final_report, final_accounts)
         errors["final_report"] = _("Upload the final report.")
     if not final_accounts:
         errors["final_accounts"] = _("Upload the final accounts.")
+    errors |= limits.upload_errors(final_report=final_report, final_accounts=final_accounts)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -334,6 +345,9 @@ def acceptance_record(*, actor, project: Project, outcome: str, mode: str, inspe
         errors["expert_opinion"] = _("Enter the experts' opinion.")
     if inspected_on is None:
         errors["inspected_on"] = _("Enter the inspection date.")
+    errors = (limits.text_errors(expert_opinion=(expert_opinion, limits.OPINION_MAX))
+              | limits.happened_errors(project, inspected_on=inspected_on)
+              | limits.deadline_errors(field="rectify_by", deadline=rectify_by, after=inspected_on) | errors)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -443,6 +457,7 @@ def report_add(*, actor, project: Project, due_on: dt.date):
     _require_officer(actor)
     if due_on is None:
         raise ValidationError({"due_on": _("Enter the date the report is due.")})
+    limits.refuse(limits.due_errors(project, field="due_on", day=due_on))
     with transaction.atomic():
         locked = _lock_project(project)
         if locked.state in (ProjectState.CLOSED, ProjectState.TERMINATED):
@@ -479,7 +494,8 @@ def report_submit(*, actor, report, values: dict, narrative: str, evidence=()):
     _require_unit(actor, report.project)
     if not (narrative or "").strip():
         raise ValidationError({"narrative": _("Describe the progress in the narrative.")})
-    errors = {}
+    evidence = list(evidence)
+    errors = limits.text_errors(narrative=(narrative, limits.NARRATIVE_MAX)) | limits.upload_errors(evidence=evidence)
     for key, value in values.items():
         if value is not None and value < 0:
             errors[f"kpi_{key}"] = _("A value reached cannot be negative.")
@@ -515,6 +531,7 @@ def report_review(*, actor, report, accept: bool, comments: str = ""):
     comments = (comments or "").strip()
     if not accept and not comments:
         raise ValidationError({"comments": _("Say what the unit must revise.")})
+    limits.refuse(limits.text_errors(comments=(comments, limits.COMMENTS_MAX)))
     with transaction.atomic():
         locked = _lock_report(report)
         _check_report_state(locked, name)

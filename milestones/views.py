@@ -31,7 +31,7 @@ from .forms import (
     ReportReviewForm,
 )
 from .jobs import FUND_PLAN_XLSX, LEDGER_XLSX
-from .models import Actor
+from .models import PAYING_PROJECT_STATES, Actor
 from .selectors import (
     completion_chart,
     disbursement_chart,
@@ -79,6 +79,7 @@ def project_page(request, pk: int):
     steps = {t.name for t in services.allowed_project_steps(project, request.user)}
     return render(request, "milestones/project.html", {
         "project": project, "steps": steps, "is_officer": request.user.is_officer,
+        "paying": project.state in PAYING_PROJECT_STATES,
         "tranches": list(project.tranches.select_related("released_by")),
         "acceptances": [(a, _conclusion_box(project, a)) for a in project.acceptances.all()],
         "checks": list(project.midterm_checks.all()),

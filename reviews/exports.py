@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from applications.exports import URL_FETCHER
 from applications.models import Application, ApplicationVersion
+from ipgrants.spreadsheet import append_row
 from organisations.choices import OrgType
 from organisations.models import Membership
 from programs.money import format_yuan
@@ -118,7 +119,7 @@ def ranking_xlsx(rounds: list[ReviewRound]) -> bytes:
         for n, _reviewer in enumerate(reviewers, 1):
             header += [_("Expert %(n)s: %(criterion)s") % {"n": n, "criterion": c.title} for c in criteria]
             header.append(_("Expert %(n)s: weighted total") % {"n": n})
-        sheet.append(header)
+        append_row(sheet, header)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
@@ -128,7 +129,7 @@ def ranking_xlsx(rounds: list[ReviewRound]) -> bytes:
                 scores = row.scores.get(reviewer)
                 line += [_num(scores.get(c.pk)) if scores else None for c in criteria]
                 line.append(_num(_total(scores, criteria)) if scores else None)
-            sheet.append(line)
+            append_row(sheet, line)
         for i in range(1, len(header) + 1):
             sheet.column_dimensions[get_column_letter(i)].width = 14 if i != 3 else 36
     if not workbook.sheetnames:

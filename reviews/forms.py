@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import SCORE_MAX, SCORE_MIN, Recommendation
-from .services import ReviewerData, ScoreData, parse_score
+from .services import REASON_MAX, ReviewerData, ScoreData, parse_score
 
 
 class RoundForm(forms.Form):
@@ -60,7 +60,13 @@ class ReviewerForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
-                             max_length=2000)
+                             max_length=REASON_MAX)
+
+
+def reason_text(form: ReasonForm) -> str:
+    """The reason to hand to the service: as typed when the form refused it (too long, a NUL), so that the service
+    says what is wrong instead of asking for a reason that was given."""
+    return form.cleaned_data["reason"] if form.is_valid() else str(form.data.get("reason", ""))
 
 
 class AmountForm(forms.Form):

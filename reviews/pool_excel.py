@@ -108,8 +108,23 @@ def read_pool(content: bytes, *, known_regions: set[str]) -> tuple[list[PoolRow]
     return rows, problems
 
 
+def column_limits() -> dict[str, int]:
+    """The longest value each text column may hold: the length of the column it is stored in (the e-mail is also
+    the username). A longer value is refused with its row, never cut."""
+    from accounts.models import User
+
+    from .models import ReviewerProfile
+
+    field = ReviewerProfile._meta.get_field
+    return {"name": field("name").max_length, "email": User._meta.get_field("username").max_length,
+            "affiliation_name": field("affiliation_name").max_length, "title": field("title").max_length,
+            "phone": field("phone").max_length}
+
+
 def _row(number: int, cells: dict[str, str], known_regions: set[str]) -> tuple[PoolRow | None, list[str]]:
-    problems = []
+    problems = [_("the %(field)s has %(n)s characters; at most %(max)s are allowed")
+                % {"field": COLUMNS[key][1], "n": len(cells.get(key, "")), "max": limit}
+                for key, limit in column_limits().items() if len(cells.get(key, "")) > limit]
     name, email = cells.get("name", ""), cells.get("email", "").lower()
     if not name:
         problems.append(_("the name is empty"))
@@ -139,8 +154,8 @@ def _row(number: int, cells: dict[str, str], known_regions: set[str]) -> tuple[P
     if problems:
         return (PoolRow(row=number, name=name, email=email) if email else None), problems
     return PoolRow(
-        row=number, name=name[:100], email=email, affiliation_name=cells.get("affiliation_name", "")[:200],
-        affiliation_uscc=uscc, title=cells.get("title", "")[:100],
+        row=number, name=name, email=email, affiliation_name=cells.get("affiliation_name", ""),
+        affiliation_uscc=uscc, title=cells.get("title", ""),
         expertise=[w for w in SPLIT.split(cells.get("expertise", "")) if w], regions=regions,
-        phone=cells.get("phone", "")[:30], load_limit=limit,
+        phone=cells.get("phone", ""), load_limit=limit,
     ), []

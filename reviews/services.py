@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from applications.models import Application, Status
 from audit.services import record_event
+from ipgrants.text import text_problem
 from organisations.models import Organisation, Region
 from organisations.uscc import normalise_uscc
 from programs.models import Track
@@ -79,7 +80,15 @@ def check_state(table: dict[str, Transition], name: str, state: str, label: str)
     return transition
 
 
+REASON_MAX = 2_000  # the reason box's limit (forms.ReasonForm)
+
+
 def checked_reason(transition: Transition, reason: str) -> str:
+    """The reason, stripped; refused when the step needs one and none was given, or when it is too long or holds
+    control characters (such as NUL): then the message says which, not "give a reason"."""
+    problem = text_problem(reason or "", label=_("Reason"), max_chars=REASON_MAX)
+    if problem:
+        raise ValidationError({"reason": problem})
     reason = (reason or "").strip()
     if transition.needs_reason and not reason:
         raise ValidationError({"reason": _("Give a reason; it is kept in the record.")})

@@ -28,6 +28,7 @@ from .forms import (
     ReviewerForm,
     RoundForm,
     ScoreForm,
+    reason_text,
 )
 from .jobs import POOL_IMPORT, RANKING_XLSX
 from .models import (
@@ -180,7 +181,7 @@ def round_step(request, track_id: int, step: str):
             actor=request.user, review_round=review_round,
             application_ids=[int(v) for v in request.POST.getlist("application") if v.isdigit()] or None),
         "withdraw_proposal": lambda: decisions.round_withdraw_proposal(
-            actor=request.user, review_round=review_round, reason=reason.cleaned_data.get("reason", "")),
+            actor=request.user, review_round=review_round, reason=reason_text(reason)),
         "start_publicity": lambda: decisions.round_start_publicity(actor=request.user, review_round=review_round),
         "close": lambda: decisions.round_close(actor=request.user, review_round=review_round),
     }
@@ -242,7 +243,7 @@ def assignment_step(request, pk: int, step: str):
             services.assignment_confirm(actor=request.user, assignment=assignment)
         else:
             services.assignment_remove(actor=request.user, assignment=assignment,
-                                       reason=form.cleaned_data.get("reason", ""))
+                                       reason=reason_text(form))
     except ValidationError as exc:
         _errors(request, exc)
     else:
@@ -258,7 +259,7 @@ def review_reopen(request, pk: int):
     form = ReasonForm(request.POST)
     form.is_valid()
     try:
-        services.review_reopen(actor=request.user, review=review, reason=form.cleaned_data.get("reason", ""))
+        services.review_reopen(actor=request.user, review=review, reason=reason_text(form))
     except ValidationError as exc:
         _errors(request, exc)
     else:
@@ -330,7 +331,7 @@ def award_step(request, pk: int, step: str):
         else:
             form = ReasonForm(request.POST)
             form.is_valid()
-            decisions.award_not_fund(actor=request.user, award=award, reason=form.cleaned_data.get("reason", ""))
+            decisions.award_not_fund(actor=request.user, award=award, reason=reason_text(form))
     except ValidationError as exc:
         _errors(request, exc)
     else:
@@ -349,7 +350,7 @@ def objection_step(request, pk: int, step: str):
     form.is_valid()
     try:
         decisions.objection_resolve(actor=request.user, objection=objection, step=step,
-                                    resolution=form.cleaned_data.get("reason", ""))
+                                    resolution=reason_text(form))
     except ValidationError as exc:
         _errors(request, exc)
     else:
@@ -445,7 +446,7 @@ def declare(request, pk: int, step: str):
             services.assignment_accept(actor=request.user, assignment=assignment)
         elif step == "declare_conflict":
             services.assignment_declare_conflict(actor=request.user, assignment=assignment,
-                                                 reason=form.cleaned_data.get("reason", ""))
+                                                 reason=reason_text(form))
             messages.info(request, _("Your conflict was recorded; the office will assign someone else."))
             return redirect("reviews:queue")
         else:

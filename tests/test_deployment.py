@@ -49,11 +49,27 @@ def test_compose_has_no_default_password_or_hosts():
     assert "ipgrants@db" not in app["DATABASE_URL"] and "ipgrants:ipgrants" not in app["DATABASE_URL"]
 
 
-def test_compose_serves_plain_http_without_secure_cookies():
+def compose_default(value: str) -> str:
+    """The value compose uses when the variable is not set: ``${HTTPS:-true}`` → ``true``."""
+    match = re.fullmatch(r"\$\{\w+:-([^}]*)\}", value)
+    assert match, f"{value} has no default"
+    return match.group(1)
+
+
+def test_compose_defaults_to_https_and_passes_the_deploy_check(tmp_path):
+    """Compose's default is the secure one (secure cookies, HSTS, https redirect): `manage.py check --deploy` finds
+    nothing with the defaults; a plain-http trial sets HTTPS=false on purpose (README, Docker)."""
     app, _db = compose_environment()
-    assert app["HTTPS"] == "${HTTPS:-false}"  # port 8000 is plain http: cookies must not be Secure by default
-    assert re.match(r"\$\{CSRF_TRUSTED_ORIGINS:-http://", app["CSRF_TRUSTED_ORIGINS"])
+    assert compose_default(app["HTTPS"]) == "true"
     assert not any(key.endswith("COOKIE_SECURE") for key in app)
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "ALLOWED_HOSTS", "HTTPS", "DATABASE_URL"}}
+    env.update(IPGRANTS_PROFILE=app["IPGRANTS_PROFILE"], HTTPS=compose_default(app["HTTPS"]),
+               CSRF_TRUSTED_ORIGINS=compose_default(app["CSRF_TRUSTED_ORIGINS"]), ALLOWED_HOSTS="grants.example.org",
+               SECRET_KEY="k3y-" + "x9Q" * 20, SQLITE_PATH=str(tmp_path / "db.sqlite3"))
+    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT,
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
 
 
 @pytest.mark.django_db
