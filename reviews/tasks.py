@@ -3,7 +3,7 @@ import logging
 from celery import shared_task
 
 from jobs.retrying import RETRYING, run_with_retries
-from notifications.tasks import EMAIL_MAX_RETRIES, is_transient
+from notifications.tasks import EMAIL_MAX_RETRIES, retry_if_transient
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +34,6 @@ def send_password_mail(self, *, profile_id: int) -> None:
     try:
         password_mail_send(profile_id=profile_id)
     except Exception as exc:
-        if is_transient(exc) and not self.request.called_directly and self.request.retries < self.max_retries:
-            raise self.retry(exc=exc, countdown=min(30 * 2**self.request.retries, 3600)) from exc
+        retry_if_transient(self, exc)
         password_mail_failed(profile_id=profile_id)
         logger.exception("the password link of expert %s could not be mailed", profile_id)

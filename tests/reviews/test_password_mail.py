@@ -11,9 +11,23 @@ from jobs.models import Job, JobState
 from reviews import services, welcome
 from reviews.jobs import POOL_IMPORT
 from reviews.models import PasswordMail, ReviewerProfile
+from reviews.tasks import send_password_mail
+from tests.notifications.conftest import FlakyBackend
 from tests.reviews.test_pool import good_rows, workbook
 
 MAIL_DOWN = "tests.reviews.mail_down.EmailBackend"
+
+
+@pytest.fixture
+def flaky_mail(settings, monkeypatch):
+    """The mail server drops the first ``FlakyBackend.failures`` connections; ``task.apply()`` runs the retries."""
+    from ipgrants.celery import app
+
+    monkeypatch.setitem(app.conf, "task_eager_propagates", False)
+    settings.EMAIL_BACKEND = "tests.notifications.conftest.FlakyBackend"
+    FlakyBackend.attempts = 0
+    mail.outbox = []
+    return FlakyBackend
 
 
 @pytest.mark.django_db(transaction=True)
@@ -87,3 +101,24 @@ def test_resend_link_refused_once_the_password_is_set(officer):
     profile.user.save()
     with pytest.raises(Exception, match="already set a password"):
         welcome.reviewer_resend_link(actor=officer, profile=profile)
+
+
+@pytest.mark.django_db
+def test_password_mail_task_retries_a_passing_smtp_error(officer, flaky_mail, django_capture_on_commit_callbacks):
+    FlakyBackend.failures = 2
+    with django_capture_on_commit_callbacks(execute=False):
+        profile = services.reviewer_add(actor=officer, data=services.ReviewerData(name="郑", email="zh@example.org"))
+    send_password_mail.apply(kwargs={"profile_id": profile.pk}, throw=False)
+    profile.refresh_from_db()
+    assert FlakyBackend.attempts == 3 and len(mail.outbox) == 1 and profile.password_mail == PasswordMail.SENT
+
+
+@pytest.mark.django_db
+def test_password_mail_task_gives_up_after_the_retries(officer, flaky_mail, django_capture_on_commit_callbacks):
+    FlakyBackend.failures = 100
+    with django_capture_on_commit_callbacks(execute=False):
+        profile = services.reviewer_add(actor=officer, data=services.ReviewerData(name="冯", email="f@example.org"))
+    send_password_mail.apply(kwargs={"profile_id": profile.pk}, throw=False)
+    profile.refresh_from_db()
+    assert FlakyBackend.attempts == send_password_mail.max_retries + 1 and mail.outbox == []
+    assert profile.password_mail == PasswordMail.FAILED
