@@ -171,5 +171,5 @@ def test_permission_matrix_reviews_names_exist():
 
 
 class _Dummy:
-    track_id = round_pk = objection_pk = 1
+    track_id = round_pk = objection_pk = profile_pk = 1
     assignment = review = award = type("Obj", (), {"pk": 1})()
