@@ -36,7 +36,8 @@ def test_login_100_wrong_passwords_then_the_right_one_does_not_sign_in(client, a
     assert "登录失败次数过多" in body and applicant.username in body
 
 
-def test_login_lock_out_page_in_english(client, applicant):
+def test_login_lock_out_page_in_english(client, applicant, settings):
+    settings.AXES_COOLOFF_TIME = dt.timedelta(minutes=30)
     client.cookies.load({"django_language": "en"})
     lock(client, applicant)
     body = sign_in(client, applicant.username, PASSWORD).content.decode()
