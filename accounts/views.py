@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -26,3 +27,25 @@ def register(request):
         messages.success(request, _("Welcome! Start by entering your organisation's profile."))
         return redirect(home_url_for(user))
     return render(request, "accounts/register.html", {"form": form})
+
+
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """The page of a set-password link (an expert added by an officer): it names the account the password is for,
+    and setting it signs the user in and opens their start page."""
+
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if context.get("validlink"):
+            context["username"] = self.user.get_username()
+        return context
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password is set and you are signed in."))
+        return response
+
+    def get_success_url(self):
+        return home_url_for(self.user)

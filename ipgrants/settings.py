@@ -5,6 +5,7 @@ switches to PostgreSQL, ``REDIS_URL`` (or ``CELERY_BROKER_URL``) to a real Celer
 ``IPGRANTS_PROFILE=production`` turns DEBUG off and demands a secret key from the environment.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
     "django_filters",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -72,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 if PRODUCTION:
@@ -131,6 +135,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login throttling (django-axes): AxesStandaloneBackend only refuses a locked-out pair and must come first;
+# ModelBackend signs in (and is the one force_login and the post-reset login pick).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# A user name from one address is locked after AXES_FAILURE_LIMIT wrong passwords in a row, even for the right
+# password, until AXES_COOLOFF_MINUTES have passed since the last failure or an administrator unlocks it
+# ("Access attempts" in the admin, or `manage.py axes_reset_username NAME`). Other users from that address, and
+# the same user from elsewhere, are not locked.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.locked_out"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
+# How many proxies you run in front of the portal that append to X-Forwarded-For (0: the header is ignored, so
+# nobody escapes the lock by sending a made-up one).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

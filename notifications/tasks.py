@@ -17,13 +17,19 @@ def is_transient(exc: Exception) -> bool:
     return isinstance(exc, TRANSIENT)
 
 
+def retry_if_transient(task, exc: Exception) -> None:
+    """A mail task's passing error with tries left: raise the retry (pauses of 30 s, 1, 2, 4 … minutes, at most an
+    hour). Otherwise return, and the task marks its mail failed."""
+    if is_transient(exc) and not task.request.called_directly and task.request.retries < task.max_retries:
+        raise task.retry(exc=exc, countdown=min(30 * 2**task.request.retries, 3600)) from exc
+
+
 @shared_task(bind=True, name="notifications.send_email", ignore_result=True, max_retries=EMAIL_MAX_RETRIES)
 def send_notification_email(self, *, notification_id: int) -> None:
     try:
         notification_send_email(notification_id=notification_id)
     except Exception as exc:
-        if is_transient(exc) and not self.request.called_directly and self.request.retries < self.max_retries:
-            raise self.retry(exc=exc, countdown=min(30 * 2**self.request.retries, 3600)) from exc
+        retry_if_transient(self, exc)
         notification_email_failed(notification_id=notification_id)
         raise
 

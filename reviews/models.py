@@ -27,6 +27,14 @@ _table = transition_table
 # --- the expert pool ---------------------------------------------------------------------------------------------
 
 
+class PasswordMail(models.TextChoices):
+    """The mail with the link to set a password: queued after the account is made, then sent or failed."""
+
+    QUEUED = "queued", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Could not be sent")
+
+
 class ReviewerProfile(models.Model):
     """An expert in the pool (专家库). The account is a reviewer; the affiliation drives conflict checks."""
 
@@ -48,6 +56,9 @@ class ReviewerProfile(models.Model):
                                                   validators=[MinValueValidator(1)])
     active = models.BooleanField(_("active"), default=True, db_index=True)
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
+    password_mail = models.CharField(_("password link mail"), max_length=10, choices=PasswordMail.choices,
+                                     blank=True)
+    password_mail_at = models.DateTimeField(_("password link mailed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("reviewer")

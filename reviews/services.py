@@ -9,15 +9,9 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
@@ -44,6 +38,7 @@ from .models import (
     AssignmentState,
     DeclaredConflict,
     Dossier,
+    PasswordMail,
     Recommendation,
     Review,
     ReviewerProfile,
@@ -55,6 +50,7 @@ from .models import (
 )
 from .pool_excel import PoolRow, read_pool
 from .selectors import conflict_matrix, expertise_matches
+from .welcome import queue_password_mail
 
 # --- helpers -----------------------------------------------------------------------------------------------------
 
@@ -127,26 +123,8 @@ def _create_reviewer(data: ReviewerData | PoolRow, organisations: dict[str, int]
     return ReviewerProfile.objects.create(
         user=user, name=data.name, affiliation_name=data.affiliation_name, affiliation_uscc=uscc,
         affiliation_id=organisations.get(uscc), title=data.title, expertise=list(data.expertise),
-        regions=list(data.regions), phone=data.phone, load_limit=data.load_limit,
+        regions=list(data.regions), phone=data.phone, load_limit=data.load_limit, password_mail=PasswordMail.QUEUED,
     )
-
-
-def password_link(user: User) -> str:
-    """The path where a new reviewer sets a password (Django's password-reset token: single use, expiring)."""
-    return reverse("reviews:set_password", kwargs={
-        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)})
-
-
-def _send_welcome(user_ids: list[int]) -> None:
-    base = getattr(settings, "PORTAL_BASE_URL", "")
-    for user in User.objects.filter(pk__in=user_ids):
-        send_mail(
-            _("You have been added to the expert pool"),
-            _("Dear %(name)s,\n\nThe program office added you to its expert pool. Set your password here:\n%(link)s\n"
-              "\nYour user name is %(username)s.") % {"name": user.full_name, "link": base + password_link(user),
-                                                      "username": user.username},
-            None, [user.email],
-        )
 
 
 def _duplicate_emails(emails: list[str]) -> set[str]:
@@ -165,7 +143,7 @@ def reviewer_add(*, actor, data: ReviewerData) -> ReviewerProfile:
     organisations = dict(Organisation.objects.filter(uscc=uscc).values_list("uscc", "pk")) if uscc else {}
     profile = _create_reviewer(data, organisations)
     record_event(target=profile, actor=actor, action="add_reviewer", to_state="active")
-    transaction.on_commit(lambda: _send_welcome([profile.user_id]))
+    queue_password_mail([profile.pk])
     return profile
 
 
@@ -189,8 +167,7 @@ def reviewer_pool_import(*, actor, content: bytes) -> ImportResult:
     created = [_create_reviewer(row, organisations) for row in rows]
     for profile in created:
         record_event(target=profile, actor=actor, action="import_reviewer", to_state="active")
-    ids = [p.user_id for p in created]
-    transaction.on_commit(lambda: _send_welcome(ids))
+    queue_password_mail([p.pk for p in created])
     return ImportResult(created=created)
 
 

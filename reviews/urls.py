@@ -1,5 +1,7 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
+
+from accounts.views import SetPasswordView
 
 from . import views
 
@@ -29,9 +31,9 @@ urlpatterns = [
     path("reviewer/assignments/<int:pk>/pdf/retry/", views.dossier_retry, name="dossier_retry"),
     path("publicity/", views.publicity_index, name="publicity_index"),
     path("publicity/<int:pk>/", views.publicity, name="publicity"),
-    path("experts/set-password/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(
-        template_name="reviews/set_password.html", success_url=reverse_lazy("reviews:password_set")),
-        name="set_password"),
+    path("experts/set-password/<uidb64>/<token>/", SetPasswordView.as_view(
+        template_name="reviews/set_password.html"), name="set_password"),
+    path("expert-review/pool/<int:pk>/resend-link/", views.pool_resend_link, name="pool_resend_link"),
     path("experts/set-password/done/", auth_views.PasswordResetCompleteView.as_view(
         template_name="reviews/set_password_done.html"), name="password_set"),
 ]

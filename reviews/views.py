@@ -18,7 +18,7 @@ from programs.models import Track
 from programs.procedure import procedure_for
 from programs.selectors import rubric_for
 
-from . import decisions, services
+from . import decisions, services, welcome
 from .forms import (
     AddAssignmentForm,
     AmountForm,
@@ -41,7 +41,9 @@ from .models import (
     Award,
     Dossier,
     Objection,
+    PasswordMail,
     Review,
+    ReviewerProfile,
     ReviewState,
     RoundState,
 )
@@ -115,8 +117,7 @@ def pool(request):
                 for field, errors in exc.message_dict.items():
                     add_form.add_error(field if field in add_form.fields else None, errors)
             else:
-                messages.success(request, _("%(name)s was added; a link to set a password was sent.")
-                                 % {"name": profile.name})
+                _mail_message(request, profile)
                 return redirect("reviews:pool")
     page, querystring = paginate(request, pool_page(), per_page=50)
     last_import = latest_job(request.user, kind=POOL_IMPORT)
@@ -125,6 +126,39 @@ def pool(request):
         "import_job": last_import, "problems": (last_import.summary.get("problems", []) if last_import else []),
         "import_box": job_box(last_import, prefix="pool-import", title=_("Latest import"), reload=True),
     })
+
+
+def _mail_message(request, profile, *, resent: bool = False) -> None:
+    """What became of the mail with the link (already sent or failed when the mail goes out in this process)."""
+    profile.refresh_from_db(fields=["password_mail"])
+    values = {"name": profile.name}
+    if profile.password_mail == PasswordMail.FAILED:
+        messages.warning(request, (_("The mail with a new link to %(name)s could not be sent either; try again later.")
+                                   if resent else
+                                   _("%(name)s was added, but the mail with the link to set a password could not be "
+                                     "sent. Use “Resend link” in the list when the mail server works again."))
+                         % values)
+    elif resent:
+        messages.success(request, _("A new link to set a password is on its way to %(name)s.") % values)
+    elif profile.password_mail == PasswordMail.SENT:
+        messages.success(request, _("%(name)s was added; a link to set a password was sent.") % values)
+    else:
+        messages.success(request, _("%(name)s was added; a link to set a password is being sent.") % values)
+
+
+@login_required
+@require_POST
+def pool_resend_link(request, pk: int):
+    """An officer sends a new set-password link to an expert who has not set a password (404 for others)."""
+    _officer(request)
+    profile = get_object_or_404(ReviewerProfile.objects.select_related("user"), pk=pk)
+    try:
+        profile = welcome.reviewer_resend_link(actor=request.user, profile=profile)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        _mail_message(request, profile, resent=True)
+    return redirect("reviews:pool")
 
 
 # --- officer: the round and its assignment -----------------------------------------------------------------------

@@ -133,7 +133,8 @@ def test_expert_review_journey(live_server, guides_loaded, celery_worker_thread,
     page.fill("#id_new_password1", PASSWORD)
     page.fill("#id_new_password2", PASSWORD)
     page.click("main form button")
-    page.wait_for_url("**/set-password/done/")
+    page.wait_for_url(f"{base}/dashboard/reviewer/")  # signed in, on the expert's start page
+    sign_out(page)
     for user in User.objects.filter(role=Role.REVIEWER).exclude(username="expert1@example.org"):
         user.set_password(PASSWORD)
         user.save(update_fields=["password"])

@@ -40,6 +40,7 @@ class ReviewWorld:
     award: Award
     objection_pk: int
     round_pk: int
+    profile_pk: int
 
 
 @pytest.fixture
@@ -47,8 +48,8 @@ def review_world(reviewer, officer, other_applicant, inline_tasks, django_captur
     with django_capture_on_commit_callbacks(execute=True):
         track = make_pool_track()
         passed_application(track)
-        ReviewerProfile.objects.create(user=reviewer, name="评审专家", affiliation_uscc=make_uscc(8801, "440104"),
-                                       affiliation_name="某大学", load_limit=10)
+        profile = ReviewerProfile.objects.create(user=reviewer, name="评审专家", affiliation_name="某大学",
+                                                 affiliation_uscc=make_uscc(8801, "440104"), load_limit=10)
         review_round = run_to_reviewing(officer, track, per_application=1)
         assignment = Assignment.objects.get(round=review_round)
         review = score_all(assignment, 80)
@@ -56,13 +57,16 @@ def review_world(reviewer, officer, other_applicant, inline_tasks, django_captur
         review_round = decisions.round_start_publicity(actor=officer, review_round=review_round)
         objection = decisions.objection_lodge(actor=other_applicant, review_round=review_round, reason="评分存疑")
     return ReviewWorld(track_id=track.pk, assignment=assignment, review=review, award=award,
-                       objection_pk=objection.pk, round_pk=review_round.pk)
+                       objection_pk=objection.pk, round_pk=review_round.pk, profile_pk=profile.pk)
 
 
 TRACK = lambda w: [w.track_id]  # noqa: E731
 CASES: dict[str, Case] = {
     "reviews:overview": Case(get=OFFICERS),
     "reviews:pool": Case(get=OFFICERS, post=OFFICERS),
+    # The reviewer has a password: the officer is told there is no link to resend (a redirect with the message).
+    "reviews:pool_resend_link": Case(lambda w: [w.profile_pk], get=POST_ONLY,
+                                     post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT)),
     "reviews:round": Case(TRACK, get=OFFICERS),
     "reviews:assignment_add": Case(TRACK, get=POST_ONLY,
                                    post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT)),
@@ -167,5 +171,5 @@ def test_permission_matrix_reviews_names_exist():
 
 
 class _Dummy:
-    track_id = round_pk = objection_pk = 1
+    track_id = round_pk = objection_pk = profile_pk = 1
     assignment = review = award = type("Obj", (), {"pk": 1})()
