@@ -1,13 +1,16 @@
 """Blind review withholds the applicant's identity in every form it is typed in (issue 15, item 16).
 
-One application per way of typing (as registered, lower case, spaced, full-width, with dashes and dots, all at once)
-carries every identifying field of its organisation, people and partners in every free-text field of the form
-(title, plan, partners' tasks, KPI notes, budget items, explanations). The reviewer opens every page that shows the
-application and its PDF; none of the identifying values is left in any form, and the ordinary text still reads.
+One application per way of typing (as registered, lower case, spaced, full-width, with dashes, all at once) carries
+the identifying fields of its organisation, people and partners, and an e-mail address, phones and a web address
+typed in no field, in every free-text field of the form (title, plan, partners' tasks, KPI notes, budget items,
+explanations; see ``submit_identifying_application`` for what fits where). The reviewer opens every page that shows
+the application and its PDF: none of the identifying values is left in any form, and the ordinary text still reads.
+The normaliser itself is checked with hypothesis and with examples.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import unicodedata
@@ -16,16 +19,18 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from accounts.models import Role
 from applications import services as applications
+from applications.checks import MAX_EXPLANATION
 from applications.models import Partner
 from applications.services import BudgetData, PartnerData, SubmissionData
 from organisations.models import Certification, FinancialYear, Membership, MembershipRole, Organisation
-from programs.models import Material, Track
+from programs.models import Material, Program, Track
 from reviews import services
 from reviews.models import Assignment
 from reviews.redaction import WITHHELD, compact, withhold
@@ -79,6 +84,9 @@ FORMS = {
 }
 
 
+FORM_NAMES = list(FORMS)
+
+
 def typed(form: str) -> list[str]:
     return [FORMS[form](value) for value in SECRETS.values()]
 
@@ -95,12 +103,6 @@ def packed(values: list[str], limit: int, *, lead: str = "") -> list[str]:
 
 
 def open_call(track: Track) -> None:
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from programs.models import Program
-
     today = timezone.localdate()
     Program.objects.filter(pk=track.program_id).update(call_opens=today - dt.timedelta(days=1),
                                                        call_closes=today + dt.timedelta(days=30))
@@ -118,8 +120,6 @@ def identifying_organisations():
         FinancialYear.objects.create(organisation=lead, year=year, sales_revenue=Decimal("10000000"),
                                      rd_spend=Decimal("200000"), ip_spend=Decimal("1000"))  # 2 %: a soft failure
     PatentFactory(organisation=lead, number=LEAD["patent"])
-    import datetime as dt
-
     Certification.objects.create(organisation=lead, standard="GB/T 29490", certificate_number=LEAD["certificate"],
                                  valid_from=dt.date(2024, 1, 1), valid_until=dt.date(2027, 1, 1))
     partner = Organisation.objects.create(
@@ -130,7 +130,10 @@ def identifying_organisations():
 
 
 def submit_identifying_application(track: Track, owner, lead, form: str):
-    """Every free-text field of the application form carries every identifying value typed in ``form``."""
+    """Every free-text field of the application form carries the identifying values typed in ``form``: all of them in
+    the plan, the KPI notes, the budget items (packed in lines of 60 characters) and the explanations; as many as fit
+    in the title (200 characters, starting at a different value for each form) and the two partners' tasks (300
+    characters each; the spaced forms need a third row the track does not allow)."""
     values = typed(form)
     application = applications.application_start(actor=owner, track=track, organisation=lead)
     applications.material_upload(actor=owner, application=application, material=track.materials.get(seq=1),
@@ -154,13 +157,10 @@ def submit_identifying_application(track: Track, owner, lead, form: str):
                   PartnerData(name=OTHER_PARTNER["name"], uscc=OTHER_PARTNER["uscc"], org_type="university",
                               role=roles[1] if len(roles) > 1 else roles[0])],
         kpis=kpis, budget=grant + matching,
-        explanations={r.pk: f"{ORDINARY}{''.join(values)}"[:500] for r in applications.active_rules(track)},
+        explanations={r.pk: f"{ORDINARY}{''.join(values)}"[:MAX_EXPLANATION] for r in applications.active_rules(track)},
         declaration="本单位承诺所填报的信息真实、准确、完整。",
     )
     return applications.application_submit(actor=owner, application=application, data=data)
-
-
-FORM_NAMES = list(FORMS)
 
 
 @pytest.fixture
@@ -275,3 +275,50 @@ def test_withhold_leaves_text_without_secrets_alone(text):
     assert withhold(text, []) == text
     if "青源" not in compact(text):
         assert withhold(f"培育专利{text}", [compact("青源")]) == f"培育专利{text}"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("联系人手机 139-1234-5678。", f"联系人手机 {WITHHELD}。"),
+    ("电话：+86 138 2600 1234", f"电话：{WITHHELD}"),
+    ("座机（020）3456 7890转12", f"座机{WITHHELD}转12"),
+    ("座机0755-88886666", f"座机{WITHHELD}"),
+    ("邮箱 Patent@Example.COM。", f"邮箱 {WITHHELD}。"),
+    ("邮箱ｉｎｆｏ＠ｑｙ．ｃｎ", f"邮箱{WITHHELD}"),
+    ("代码91440115ma0005000x与", f"代码{WITHHELD}与"),
+    ("代码 9144 0115 MA00 0500 0X。", f"代码 {WITHHELD}。"),
+    # ordinary numbers, dates, amounts and words stay
+    ("培育发明专利15件，经费300000.00元，2026-12-01启动，满意度85%。",
+     "培育发明专利15件，经费300000.00元，2026-12-01启动，满意度85%。"),
+    ("ZL202310123456.7 等专利 13、14、15 件", "ZL202310123456.7 等专利 13、14、15 件"),
+])
+def test_withhold_examples_without_secrets(text, expected):
+    assert withhold(text, []) == expected
+
+
+def test_withhold_a_latin_secret_only_as_a_whole_word():
+    secrets = [compact("Li"), compact("Qingyuan")]
+    assert (withhold("A reliable plan by LI and QINGYUAN-tech.", secrets)
+            == f"A reliable plan by {WITHHELD} and {WITHHELD}-tech.")
+
+
+@pytest.mark.parametrize("name, short", [
+    ("广州青源知识产权科技有限公司", {"青源知识产权科技", "青源"}),
+    ("华南理工大学", {"华南理工"}),
+    ("青源（广州）科技股份有限公司", {"青源科技", "青源"}),
+    ("广州创新科技有限公司", set()),  # only ordinary words: nothing short is withheld
+    ("广州大学", set()),
+])
+def test_name_forms_give_the_short_names(name, short):
+    from reviews.redaction import _region_words, name_forms
+
+    regions = _region_words(["广东省", "广州市", "南沙区"])
+    assert name_forms(name, regions) == {compact(name)} | short
+
+
+def test_address_forms_give_the_street_and_number():
+    from reviews.redaction import _region_words, address_forms
+
+    regions = _region_words(["广东省", "广州市", "南沙区"])
+    forms = address_forms("广东省广州市南沙区丰泽东路106号3栋1202房", regions)
+    assert forms >= {"丰泽东路106号3栋1202房", "丰泽东路106号"}
+    assert "海淀路5号" in address_forms("北京市海淀区海淀路5号", regions)  # a division not in the table
