@@ -322,3 +322,22 @@ def test_address_forms_give_the_street_and_number():
     forms = address_forms("广东省广州市南沙区丰泽东路106号3栋1202房", regions)
     assert forms >= {"丰泽东路106号3栋1202房", "丰泽东路106号"}
     assert "海淀路5号" in address_forms("北京市海淀区海淀路5号", regions)  # a division not in the table
+
+
+def test_redact_dossiers_again_remakes_every_blind_pdf_under_the_current_rules(blind_round, inline_tasks,
+                                                                                 django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    from audit.models import AuditEvent
+    from reviews.models import Dossier
+
+    Dossier.objects.filter(blind=True).update(status=Dossier.Status.READY)  # as made under the old rules
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        call_command("redact_dossiers_again", stdout=out)
+    assert set(Dossier.objects.values_list("status", flat=True)) == {Dossier.Status.PENDING}
+    assert len(queued) == len(FORMS) and str(len(FORMS)) in out.getvalue()
+    assert AuditEvent.objects.filter(action="redact_again").count() == len(FORMS)
+    for callback in queued:
+        callback()
+    assert set(Dossier.objects.values_list("status", flat=True)) == {Dossier.Status.READY}
