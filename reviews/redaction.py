@@ -202,11 +202,26 @@ def email_forms(email: str) -> set[str]:
     return {f for f in forms if len(f) >= 4}
 
 
+def phone_forms(phone: str) -> set[str]:
+    """The number's digits, without the country code too ("+86 139…" as "139…", "+86 20 …" as "020…"), and a
+    landline's local number ("020-84681234" as "84681234")."""
+    digits = re.sub(r"[^0-9]", "", unicodedata.normalize("NFKC", phone or ""))
+    forms = {digits}
+    if digits.startswith("86") and len(digits) >= 11:
+        forms |= {digits[2:], "0" + digits[2:]}
+    area, *rest = re.split(r"[\-)\s]+", unicodedata.normalize("NFKC", phone or "").strip(), maxsplit=1)
+    local = re.sub(r"[^0-9]", "", "".join(rest)) if area.lstrip("(+").startswith(("0", "86")) else ""
+    if len(local) >= 7:
+        forms.add(local)
+    return {f for f in forms if len(f) >= 7}
+
+
 def identity_strings(application, snapshot: dict) -> list[str]:
     """Everything that names the applicant, ``compact``, longest first: the organisation's name and short forms,
-    credit code, address, contact person and phone, patent and certificate numbers; its members' and the
-    submitter's names, user names and e-mail addresses; each partner's name and short forms, credit code and,
-    for a registered partner, its address, contact person and phone. Both as they stand now and as submitted."""
+    credit code, address, contact person and phone (with and without country and area code), patent and
+    certificate numbers; its members' and the submitter's names, user names and e-mail addresses; each partner's
+    name and short forms, credit code and, for a registered partner, its address, contact person and phone. Both
+    as they stand now and as submitted."""
     from organisations.models import Membership, Region
 
     regions = _region_words(Region.objects.values_list("name", flat=True))
@@ -216,7 +231,8 @@ def identity_strings(application, snapshot: dict) -> list[str]:
     for name in {organisation.name, submitted.get("name", "")} - {""}:
         forms |= name_forms(name, regions)
     forms |= address_forms(organisation.address, regions) if organisation.address else set()
-    values = [organisation.uscc, submitted.get("uscc", ""), organisation.contact_name, organisation.contact_phone]
+    forms |= phone_forms(organisation.contact_phone)
+    values = [organisation.uscc, submitted.get("uscc", ""), organisation.contact_name]
     patents = [p.get("number", "") for p in submitted.get("patents") or []]
     patents += list(organisation.patents.values_list("number", flat=True))
     values += patents + [re.sub(r"^\s*zl", "", n, flags=re.IGNORECASE) for n in patents]  # typed without ZL
@@ -238,7 +254,8 @@ def identity_strings(application, snapshot: dict) -> list[str]:
         if registered is not None:
             forms |= name_forms(registered.name, regions)
             forms |= address_forms(registered.address, regions) if registered.address else set()
-            values += [registered.uscc, registered.contact_name, registered.contact_phone]
+            forms |= phone_forms(registered.contact_phone)
+            values += [registered.uscc, registered.contact_name]
     forms |= {compact(v) for v in values if v}
     return sorted((f for f in forms if len(f) >= MIN_CHARS), key=len, reverse=True)
 

@@ -352,3 +352,13 @@ def test_redact_dossiers_again_remakes_every_blind_pdf_under_the_current_rules(b
     for callback in queued:
         callback()
     assert set(Dossier.objects.values_list("status", flat=True)) == {Dossier.Status.READY}
+
+
+@pytest.mark.parametrize("phone, typed", [
+    ("020-84681234", "电话8468 1234"), ("+86 139 1234 5678", "手机13912345678"), ("（0755）8888 6666", "88886666"),
+])
+def test_phone_forms_withhold_the_number_without_country_or_area_code(phone, typed):
+    from reviews.redaction import phone_forms
+
+    assert compact(phone) not in compact(withhold(typed, phone_forms(phone))) and WITHHELD in withhold(
+        typed, phone_forms(phone))
