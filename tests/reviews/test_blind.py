@@ -38,7 +38,7 @@ from tests.conftest import client_for
 from tests.factories import UserFactory
 from tests.organisations.factories import PatentFactory, make_uscc
 
-from .conftest import make_reviewer, track_of
+from .conftest import make_reviewer, passed_application, track_of
 
 pytestmark = pytest.mark.django_db
 
@@ -335,23 +335,27 @@ def test_address_forms_give_the_street_and_number():
     assert "海淀路5号" in address_forms("北京市海淀区海淀路5号", regions)  # a division not in the table
 
 
-def test_redact_dossiers_again_remakes_every_blind_pdf_under_the_current_rules(blind_round, inline_tasks,
+def test_redact_dossiers_again_remakes_every_blind_pdf_under_the_current_rules(pool_track, nansha, inline_tasks,
                                                                                  django_capture_on_commit_callbacks):
     from django.core.management import call_command
 
     from audit.models import AuditEvent
     from reviews.models import Dossier
 
-    Dossier.objects.filter(blind=True).update(status=Dossier.Status.READY)  # as made under the old rules
+    made = [Dossier.objects.create(application=passed_application(track), blind=True, status=Dossier.Status.READY)
+            for track in (pool_track, nansha)]  # as made under the old rules
+    Dossier.objects.create(application=passed_application(pool_track), blind=False, status=Dossier.Status.READY)
     out = io.StringIO()
     with django_capture_on_commit_callbacks(execute=False) as queued:
         call_command("redact_dossiers_again", stdout=out)
-    assert set(Dossier.objects.values_list("status", flat=True)) == {Dossier.Status.PENDING}
-    assert len(queued) == len(FORMS) and str(len(FORMS)) in out.getvalue()
-    assert AuditEvent.objects.filter(action="redact_again").count() == len(FORMS)
+    assert [d.status for d in Dossier.objects.filter(blind=True)] == [Dossier.Status.PENDING] * 2
+    assert Dossier.objects.get(blind=False).status == Dossier.Status.READY  # nothing withheld in an open review
+    assert len(queued) == 2 and "2" in out.getvalue()
+    assert set(AuditEvent.objects.filter(action="redact_again").values_list("object_id", flat=True)) == {
+        str(d.pk) for d in made}
     for callback in queued:
         callback()
-    assert set(Dossier.objects.values_list("status", flat=True)) == {Dossier.Status.READY}
+    assert {d.status for d in Dossier.objects.filter(blind=True)} == {Dossier.Status.READY}
 
 
 @pytest.mark.parametrize("phone, typed", [
