@@ -17,46 +17,21 @@ from applications.exports import URL_FETCHER
 from applications.models import Application, ApplicationVersion
 from ipgrants.spreadsheet import append_row
 from organisations.choices import OrgType
-from organisations.models import Membership
 from programs.money import format_yuan
 from programs.selectors import rubric_for
 
 from .models import Award, ReviewRound
+from .redaction import redactor_for
 from .selectors import ranking
 
-WITHHELD = "〔***〕"
-
-
-# --- blind review ------------------------------------------------------------------------------------------------
-
-
-def identity_strings(application: Application, snapshot: dict) -> list[str]:
-    """Everything that names the applicant: organisation name, credit codes, partner names, people."""
-    organisation = application.organisation
-    people = list(Membership.objects.filter(organisation=organisation).values_list("user__full_name", flat=True))
-    values = [organisation.name, organisation.uscc, organisation.contact_name, organisation.contact_phone,
-              application.created_by.full_name, *people]
-    for partner in snapshot.get("partners") or []:
-        values += [partner.get("name", ""), partner.get("uscc", "")]
-    values += [p.name for p in application.partners.all()] + [p.uscc for p in application.partners.all()]
-    return sorted({v.strip() for v in values if v and len(v.strip()) >= 2}, key=len, reverse=True)
-
-
-def redact(text: str, secrets: list[str]) -> str:
-    """``text`` with every secret (longest first) replaced; credit-code-shaped strings go too."""
-    for secret in secrets:
-        text = text.replace(secret, WITHHELD)
-    return re.sub(r"\b[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}\b", WITHHELD, text)
+# --- the reviewer's view of an application ---------------------------------------------------------------------
 
 
 def dossier_context(application: Application, *, blind: bool) -> dict:
     """What a reviewer sees of an application, from its latest submitted version; identity removed if blind."""
     snapshot = (ApplicationVersion.objects.filter(application=application, number=application.version)
                 .values_list("snapshot", flat=True).first()) or {}
-    secrets = identity_strings(application, snapshot) if blind else []
-
-    def clean(value) -> str:
-        return redact(str(value or ""), secrets) if blind else str(value or "")
+    clean = redactor_for(application, snapshot) if blind else (lambda value: str(value or ""))
 
     org_types = dict(OrgType.choices)
     kpis = {str(k.pk): k for k in application.track.kpis.all()}

@@ -284,9 +284,12 @@ class Dossier(models.Model):
 
 # The reviewer's PDF is made in the background (pending → running → ready or failed; back to pending while a
 # passing error waits for the next try); a failed one is made again on request (by the assigned reviewer who opens
-# it, or an officer).
+# it, or an officer). When the withholding rules change, the operator makes every made one again
+# (``manage.py redact_dossiers_again``).
 DOSSIER_TRANSITIONS = _table(
     Transition("retry", _("Try again"), frozenset({Dossier.Status.FAILED}), Dossier.Status.PENDING, Actor.REVIEWER),
+    Transition("redact_again", _("Make again with the current withholding rules"),
+               frozenset({Dossier.Status.READY, Dossier.Status.FAILED}), Dossier.Status.PENDING, Actor.OFFICER),
 )
 
 

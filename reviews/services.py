@@ -395,6 +395,20 @@ def dossier_retry(*, actor, assignment: Assignment) -> Dossier:
     return locked
 
 
+@transaction.atomic
+def dossiers_redact_again(*, actor=None) -> int:
+    """Make every redacted reviewer's PDF again (after the withholding rules changed, so that no PDF made under the
+    old rules stays downloadable); one already being made is left to finish. Returns how many were queued."""
+    transition = DOSSIER_TRANSITIONS["redact_again"]
+    queued = 0
+    for dossier in Dossier.objects.select_for_update().filter(blind=True, status__in=transition.sources).order_by("pk"):
+        record_event(target=dossier, actor=actor, action=transition.name, from_state=dossier.status,
+                     to_state=transition.target)
+        _queue_dossier(dossier.application_id, True)
+        queued += 1
+    return queued
+
+
 # --- the reviewer ------------------------------------------------------------------------------------------------
 
 
