@@ -108,6 +108,11 @@ def read_pool(content: bytes, *, known_regions: set[str]) -> tuple[list[PoolRow]
     return rows, problems
 
 
+def _clause(messages: list[str]) -> str:
+    """A validator's sentences set inside a row's problems: the row's own full stop ends them, not a second one."""
+    return " ".join(messages).rstrip("。.")
+
+
 def _row(number: int, cells: dict[str, str], known_regions: set[str]) -> tuple[PoolRow | None, list[str]]:
     problems = []
     name, email = cells.get("name", ""), cells.get("email", "").lower()
@@ -123,7 +128,7 @@ def _row(number: int, cells: dict[str, str], known_regions: set[str]) -> tuple[P
         try:
             validate_uscc(uscc)
         except ValidationError as exc:
-            problems.append(_("credit code %(code)s: %(error)s") % {"code": uscc, "error": " ".join(exc.messages)})
+            problems.append(_("credit code %(code)s: %(error)s") % {"code": uscc, "error": _clause(exc.messages)})
     regions = [c for c in SPLIT.split(cells.get("regions", "")) if c]
     unknown = [c for c in regions if c not in known_regions]
     if unknown:
