@@ -169,6 +169,13 @@ class AssignmentRow:
     def missing(self) -> int:
         return max(0, self.needed - len(self.active))
 
+    @property
+    def open_conflicts(self) -> list[Assignment]:
+        """Declared conflicts whose place no active assignment fills yet (``replacement`` is set by
+        ``assignment_rows``)."""
+        return [a for a in self.assignments
+                if a.state == AssignmentState.CONFLICT and getattr(a, "replacement", None) is None]
+
 
 def assignment_rows(review_round: ReviewRound, application_ids: list[int] | None = None) -> list[AssignmentRow]:
     """One row per application of the round with its assignments. Two queries."""
@@ -178,10 +185,30 @@ def assignment_rows(review_round: ReviewRound, application_ids: list[int] | None
     if application_ids is not None:
         applications = applications.filter(pk__in=application_ids)
     rows = {a.pk: AssignmentRow(a, needed=review_round.reviewers_per_application) for a in applications}
+    loaded = {}
     for assignment in (Assignment.objects.filter(round=review_round, application_id__in=list(rows))
                        .select_related("reviewer", "review").order_by("pk")):
+        assignment.replacement = None
+        loaded[assignment.pk] = assignment
         rows[assignment.application_id].assignments.append(assignment)
+    # A declared conflict reads as replaced while an active assignment fills its place.
+    for assignment in loaded.values():
+        if assignment.replaces_id in loaded and assignment.state in ACTIVE_ASSIGNMENT:
+            loaded[assignment.replaces_id].replacement = assignment
     return list(rows.values())
+
+
+def open_conflicts(review_round: ReviewRound, application_ids: list[int]) -> dict[int, list[int]]:
+    """Application id → the ids of its declared conflicts in the round whose place no active assignment fills
+    yet, oldest first: what a new assignment to that application replaces. One query."""
+    filled = Assignment.objects.filter(round=review_round, state__in=list(ACTIVE_ASSIGNMENT),
+                                       replaces__isnull=False).values("replaces_id")
+    found: dict[int, list[int]] = defaultdict(list)
+    for pk, application_id in (Assignment.objects.filter(round=review_round, application_id__in=application_ids,
+                                                         state=AssignmentState.CONFLICT)
+                               .exclude(pk__in=filled).order_by("pk").values_list("pk", "application_id")):
+        found[application_id].append(pk)
+    return dict(found)
 
 
 def reviewer_loads(review_round: ReviewRound) -> list[ReviewerProfile]:

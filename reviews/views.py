@@ -163,7 +163,7 @@ def round_page(request, track_id: int):
         "procedure": procedure, "add_form": add_form, "reason_form": ReasonForm(),
         "steps": ROUND_TRANSITIONS, "assignment_steps": ASSIGNMENT_TRANSITIONS,
         "proposed": any(a.state == AssignmentState.PROPOSED for r in rows for a in r.assignments),
-        "conflicts": sum(1 for r in rows for a in r.assignments if a.state == AssignmentState.CONFLICT),
+        "conflicts": sum(len(r.open_conflicts) for r in rows),
     })
 
 
