@@ -14,11 +14,12 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from applications.models import Application, Partner, Status
+from organisations.uscc import normalise_uscc
 from programs.models import Track
 from programs.procedure import procedure_for
 
 from . import scoring
-from .conflicts import Parties, ReviewerTies, conflict_reason
+from .conflicts import REASONS, Parties, ReviewerTies, conflict_reason
 from .models import (
     ACTIVE_ASSIGNMENT,
     Assignment,
@@ -79,6 +80,31 @@ def conflict_matrix(application_ids: list[int], reviewers: list[ReviewerProfile]
             if reason:
                 found[(application_id, reviewer_id)] = reason
     return found
+
+
+@dataclass(frozen=True)
+class EmployerCheck:
+    """The conflict rules run for one reviewer on one application, told to the reviewer who declares."""
+
+    employer: str  # the reviewer's registered employer
+    conflict: str | None  # a key of ``conflicts.REASONS``; None when no tie was found
+
+    @property
+    def rule(self) -> str:
+        return str(REASONS[self.conflict]) if self.conflict else ""
+
+
+def employer_check(assignment: Assignment) -> EmployerCheck | None:
+    """What the portal's conflict rules find for the assigned reviewer's registered employer (compared by credit
+    code with the lead organisation and the partners); None when the reviewer has no employer with a credit code
+    registered, so no such check ran. Three queries."""
+    reviewer = assignment.reviewer
+    code = normalise_uscc(reviewer.affiliation_uscc)
+    if not code and reviewer.affiliation_id is None:
+        return None
+    conflict = conflict_matrix([assignment.application_id], [reviewer]).get((assignment.application_id, reviewer.pk))
+    employer = reviewer.affiliation_name or (reviewer.affiliation.name if reviewer.affiliation_id else "") or code
+    return EmployerCheck(employer=employer, conflict=conflict)
 
 
 def expertise_matches(track: Track, reviewers: list[ReviewerProfile], application_ids) -> set[tuple[int, int]]:

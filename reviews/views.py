@@ -50,6 +50,7 @@ from .selectors import (
     assignment_rows,
     award_notice_for,
     awards_of,
+    employer_check,
     objections_of,
     other_reviews,
     pool_page,
@@ -401,7 +402,8 @@ def assignment_page(request, pk: int):
     assignment = assignment_for_reviewer(request.user, pk)
     if assignment.state == AssignmentState.CONFIRMED:
         return render(request, "reviews/declare.html", {"assignment": assignment, "reason_form": ReasonForm(),
-                                                        "steps": ASSIGNMENT_TRANSITIONS})
+                                                        "steps": ASSIGNMENT_TRANSITIONS,
+                                                        "employer_check": employer_check(assignment)})
     review = review_of(assignment)
     rubric = rubric_for(assignment.round.track)
     criteria = list(rubric.criteria.all()) if rubric else []
