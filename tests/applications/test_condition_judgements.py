@@ -3,6 +3,7 @@ previous version's judgement is offered for the officer to confirm or change; th
 judgement once made; the applicant is told what the officer will do, not given the officer's instruction."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django.urls import reverse
 from applications import services
 from applications.models import ConditionDecision
 from applications.selectors import conditions_to_decide, conditions_with_decisions
+from organisations.models import FinancialYear
 
 from .conftest import decide_all, valid_submission
 
@@ -104,3 +106,25 @@ def test_applicant_page_says_what_the_officer_will_do(client, officer, applicant
     assert OFFICER_INSTRUCTION not in applicant_body and APPLICANT_WORDS in applicant_body
     officer_body = page(client, officer, submitted)
     assert OFFICER_INSTRUCTION in officer_body and APPLICANT_WORDS not in officer_body
+
+
+def test_previous_judgement_of_a_soft_condition_says_when_the_explanation_changed(client, applicant, officer, org,
+                                                                                  ready_draft, nansha):
+    rule = nansha.rules.get(kind="rd_intensity")
+    nansha.rules.filter(pk=rule.pk).update(soft=True)
+    FinancialYear.objects.filter(organisation=org).update(rd_spend=Decimal("290000"))  # 2.9 %: not met
+    data = valid_submission(nansha)
+    data.explanations = {rule.pk: "2025年研发投入已达4%"}
+    application = services.application_submit(actor=applicant, application=ready_draft, data=data)
+    decide_all(officer, application)
+    services.application_return(actor=officer, application=application, reason="请说明")
+    application = services.application_resubmit(actor=applicant, application=application, data=data)  # the same
+    (soft,) = [result for result, _d in conditions_with_decisions(application) if result["rule_id"] == rule.pk]
+    assert soft["previous"].version == 1 and not soft["explanation_changed"]
+    decide_all(officer, application)
+    services.application_return(actor=officer, application=application, reason="请补充")
+    data.explanations = {rule.pk: "2026年研发投入预计达5%，附审计报告"}
+    application = services.application_resubmit(actor=applicant, application=application, data=data)
+    (soft,) = [result for result, _d in conditions_with_decisions(application) if result["rule_id"] == rule.pk]
+    assert soft["previous"].version == 2 and soft["explanation_changed"]
+    assert "申报单位的说明在该判定之后有修改。" in condition_card(page(client, officer, application), rule.pk)
