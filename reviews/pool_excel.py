@@ -58,6 +58,11 @@ def _text(value) -> str:
     return str(value).strip()
 
 
+def _clause(messages: list[str]) -> str:
+    """A validator's sentences set inside a row's problems: the row's own full stop ends them, not a second one."""
+    return " ".join(messages).rstrip("。.")
+
+
 def _header_map(header: tuple) -> tuple[dict[str, int], list[str]]:
     lookup = {alias.lower(): key for key, (aliases, _label, _req) in COLUMNS.items() for alias in aliases}
     found: dict[str, int] = {}
@@ -106,11 +111,6 @@ def read_pool(content: bytes, *, known_regions: set[str]) -> tuple[list[PoolRow]
     if not rows and not problems:
         problems.append(_("The file lists no reviewers: one reviewer per row, under the header row."))
     return rows, problems
-
-
-def _clause(messages: list[str]) -> str:
-    """A validator's sentences set inside a row's problems: the row's own full stop ends them, not a second one."""
-    return " ".join(messages).rstrip("。.")
 
 
 def _row(number: int, cells: dict[str, str], known_regions: set[str]) -> tuple[PoolRow | None, list[str]]:
