@@ -224,18 +224,6 @@ def assignment_rows(review_round: ReviewRound, application_ids: list[int] | None
     return list(rows.values())
 
 
-def open_conflicts(review_round: ReviewRound, application_ids: list[int]) -> dict[int, list[int]]:
-    """Application id → the ids of its declared conflicts in the round whose place no active assignment fills
-    yet, oldest first: what a new assignment to that application replaces. One query."""
-    filled = Assignment.objects.filter(round=review_round, state__in=list(ACTIVE_ASSIGNMENT),
-                                       replaces__isnull=False).values("replaces_id")
-    found: dict[int, list[int]] = defaultdict(list)
-    for pk, application_id in (Assignment.objects.filter(round=review_round, application_id__in=application_ids,
-                                                         state=AssignmentState.CONFLICT)
-                               .exclude(pk__in=filled).order_by("pk").values_list("pk", "application_id")):
-        found[application_id].append(pk)
-    return dict(found)
-
 
 def reviewer_loads(review_round: ReviewRound) -> list[ReviewerProfile]:
     """The pool with each reviewer's load in this round. One query."""

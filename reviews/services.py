@@ -54,7 +54,7 @@ from .models import (
     Transition,
 )
 from .pool_excel import PoolRow, read_pool
-from .selectors import conflict_matrix, expertise_matches, open_conflicts
+from .selectors import conflict_matrix, expertise_matches
 
 # --- helpers -----------------------------------------------------------------------------------------------------
 
@@ -257,6 +257,19 @@ class Proposal:
     seed: int | None
 
 
+def _open_conflicts(review_round: ReviewRound, application_ids: list[int]) -> dict[int, list[int]]:
+    """Application id → the ids of its declared conflicts in the round whose place no active assignment fills
+    yet, oldest first: what a new assignment to that application replaces. One query."""
+    filled = Assignment.objects.filter(round=review_round, state__in=list(ACTIVE_ASSIGNMENT),
+                                       replaces__isnull=False).values("replaces_id")
+    found: dict[int, list[int]] = {}
+    for pk, application_id in (Assignment.objects.filter(round=review_round, application_id__in=application_ids,
+                                                         state=AssignmentState.CONFLICT)
+                               .exclude(pk__in=filled).order_by("pk").values_list("pk", "application_id")):
+        found.setdefault(application_id, []).append(pk)
+    return found
+
+
 @transaction.atomic
 def assignment_propose(*, actor, review_round: ReviewRound, seed: int | None = None) -> Proposal:
     """Fill every application up to the round's number of reviewers (a first proposal, or replacements for
@@ -287,7 +300,7 @@ def assignment_propose(*, actor, review_round: ReviewRound, seed: int | None = N
         load=load, allowed=allowed, matches=matches,
     )
     chosen = solver.solve(problem, seed=seed if locked.random_draw else None)
-    to_replace = open_conflicts(locked, list(chosen))  # a new assignment fills a declared conflict's place first
+    to_replace = _open_conflicts(locked, list(chosen))  # a new assignment fills a declared conflict's place first
     rows = [Assignment(round=locked, application_id=a, reviewer_id=r, state=AssignmentState.PROPOSED,
                        expertise_match=(a, r) in matches,
                        replaces_id=to_replace[a].pop(0) if to_replace.get(a) else None)
@@ -328,7 +341,7 @@ def assignment_add(*, actor, review_round: ReviewRound, application: Application
         raise ValidationError(_("%(name)s already has %(n)s applications, the load limit.")
                               % {"name": profile.name, "n": profile.load_limit})
     state = AssignmentState.PROPOSED if locked.state == RoundState.ASSIGNING else AssignmentState.CONFIRMED
-    replaces = (open_conflicts(locked, [application.pk]).get(application.pk) or [None])[0]
+    replaces = (_open_conflicts(locked, [application.pk]).get(application.pk) or [None])[0]
     created = Assignment.objects.create(
         round=locked, application=application, reviewer=profile, state=state, source=Assignment.Source.MANUAL,
         expertise_match=bool(expertise_matches(locked.track, [profile], [application.pk])), replaces_id=replaces)
