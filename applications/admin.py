@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from . import services
 from .models import Application, ApplicationVersion, BudgetLine, KPICommitment, MaterialUpload, Partner
 from .prechecks import submitted_rows
+from .selectors import condition_decisions
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -95,7 +96,8 @@ class ApplicationAdmin(admin.ModelAdmin):
     def verdict_table(self, obj: Application) -> str:
         if not obj.verdict.get("results") and not obj.verdict.get("evaluated_on"):
             return "—"
-        return render_to_string("applications/_checked_rules.html", {"rows": submitted_rows(obj)})
+        rows = submitted_rows(obj, condition_decisions(obj))  # a judged condition shows its judgement
+        return render_to_string("applications/_checked_rules.html", {"rows": rows})
 
     def delete_model(self, request, obj):
         services.application_delete(actor=request.user, application=obj)

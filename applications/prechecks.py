@@ -7,7 +7,7 @@ verdict for the check page. Reads only; no writes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +33,7 @@ class CheckedRule:
     result: RuleResult
     words: str
     fix_url: str
+    decision: object = None  # the officer's judgement of this version's condition (a ConditionDecision), once made
 
     @property
     def needs_fix(self) -> bool:
@@ -104,9 +105,13 @@ def track_precheck_panel(request, track: Track):
     return "applications/_precheck.html", {"prechecks": checks}
 
 
-def submitted_rows(application) -> list[CheckedRule]:
-    """The verdict stored at submission, each rule in plain words, read in the reader's language."""
+def submitted_rows(application, decisions: dict | None = None) -> list[CheckedRule]:
+    """The verdict stored at submission, each rule in plain words, read in the reader's language; with
+    ``decisions`` (rule id → the officer's judgement of this version), a judged condition carries its judgement."""
     if not application.verdict or "results" not in application.verdict:
         return []
     verdict = eligibility.Verdict.from_dict(application.verdict)
-    return checked_rows(verdict, list(application.track.rules.all()), organisation_id=application.organisation_id)
+    rows = checked_rows(verdict, list(application.track.rules.all()), organisation_id=application.organisation_id)
+    decisions = decisions or {}
+    return [replace(row, decision=decisions[row.result.rule_id]) if row.result.rule_id in decisions else row
+            for row in rows]

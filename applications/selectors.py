@@ -197,16 +197,45 @@ def condition_decisions(application: Application) -> dict[int, ConditionDecision
     }
 
 
+def previous_decisions(application: Application) -> dict[int, ConditionDecision]:
+    """The latest judgement of each condition on an earlier version (an application returned and resubmitted), by
+    rule id: offered to the officer to confirm or change, never counted as a judgement of this version."""
+    found: dict[int, ConditionDecision] = {}
+    for d in (application.condition_decisions.filter(version__lt=application.version)
+              .select_related("decided_by").order_by("version")):
+        found[d.rule_id] = d
+    return found
+
+
 def conditions_with_decisions(application: Application) -> list[tuple[dict, ConditionDecision | None]]:
     """Each condition to decide with its reason in the reader's language, the applicant's explanation of a soft
-    failure, and the officer's decision so far."""
+    failure, and the officer's decision so far. A condition not yet judged in this version carries, as
+    ``previous``, the judgement of an earlier version (None if there is none), and ``explanation_changed`` when
+    the applicant's explanation differs from the one that judgement read."""
     decisions = condition_decisions(application)
     explanations = application.explanations or {}
+    conditions = conditions_to_decide(application)
+    earlier = previous_decisions(application) if application.version > 1 and conditions else {}
+    earlier_explanations = _explanations_of_versions(application, {d.version for d in earlier.values()})
     rows = []
-    for r in conditions_to_decide(application):
-        shown = dict(r, reason=RuleResult.from_dict(r).reason, explanation=explanations.get(str(r["rule_id"]), ""))
-        rows.append((shown, decisions.get(int(r["rule_id"]))))
+    for r in conditions:
+        rule_id = int(r["rule_id"])
+        decision = decisions.get(rule_id)
+        previous = earlier.get(rule_id) if decision is None else None
+        explanation = explanations.get(str(rule_id), "")
+        changed = previous is not None and earlier_explanations.get(previous.version, {}).get(
+            str(rule_id), "") != explanation
+        shown = dict(r, reason=RuleResult.from_dict(r).reason, explanation=explanation, previous=previous,
+                     explanation_changed=changed)
+        rows.append((shown, decision))
     return rows
+
+
+def _explanations_of_versions(application: Application, numbers: set[int]) -> dict[int, dict]:
+    if not numbers:
+        return {}
+    return {number: explanations or {} for number, explanations in
+            application.versions.filter(number__in=numbers).values_list("number", "snapshot__explanations")}
 
 
 def earlier_applications(organisation_ids, track: Track) -> QuerySet[Application]:

@@ -246,6 +246,8 @@ def _detail_page(request, application, *, pass_form=None, withdraw_form=None, co
     uploads = uploads_by_material(application)
     steps = services.allowed_steps(application, request.user)
     submitted = latest_version(application)
+    conditions = conditions_with_decisions(application) if application.version else []
+    decisions = {int(result["rule_id"]): decision for result, decision in conditions if decision is not None}
     return render(request, "applications/detail.html", {
         "application": application, "track": application.track,
         "materials": [(m, uploads.get(m.pk)) for m in application.track.materials.all()],
@@ -253,13 +255,14 @@ def _detail_page(request, application, *, pass_form=None, withdraw_form=None, co
         "steps": steps, "decision_form": DecisionForm(), "pass_form": pass_form or PassForm(),
         "withdraw_form": withdraw_form or WithdrawForm(),
         "submitted": submitted_view(application, submitted) if submitted else None,
-        "conditions": conditions_with_decisions(application) if application.version else [],
+        "conditions": conditions,
         "can_decide": request.user.is_officer and application.status == Status.SUBMITTED,
+        "in_formal_review": application.status == Status.SUBMITTED,
         "condition_errors": condition_errors or {},
         "decision_choices": ConditionForm().fields["decision"].choices,
         "commitments": application.kpi_commitments.select_related("kpi"),
         "partners": application.partners.all(), "budget": application.budget_lines.all(),
-        "verdict_rows": submitted_rows(application), "explanations": application.explanations or {},
+        "verdict_rows": submitted_rows(application, decisions), "explanations": application.explanations or {},
         "pdf_box": _pdf_box(application), "panels": application_panels(request, application),
     })
 

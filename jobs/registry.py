@@ -32,6 +32,9 @@ class JobKind:
     filename: Callable | None = None  # (target) -> str, for kinds that make a file
     content_type: str = XLSX
     makes_file: bool = True
+    # (job) -> str: what a finished job's status says instead of "Done" (an import that refused the file says so);
+    # "" keeps "Done".
+    outcome: Callable | None = None
 
 
 _KINDS: dict[str, JobKind] = {}

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .models import Job, JobState
+from .registry import job_kinds
 
 # The states the widget knows; a PDF's own states map onto them.
 NONE, QUEUED, RUNNING, DONE, FAILED = "none", "queued", "running", "done", "failed"
@@ -54,12 +55,20 @@ def job_box(job: Job | None, *, prefix: str, title: str, reload: bool = False, i
         return StatusBox(prefix=prefix, title=title, state=EXPIRED, label=label,
                          status_url=reverse("jobs:status", args=[job.pk]), reload=reload, icon=icon)
     return StatusBox(
-        prefix=prefix, title=title, state=job.state, label=job.get_state_display(),
+        prefix=prefix, title=title, state=job.state, label=_label(job),
         status_url=reverse("jobs:status", args=[job.pk]),
         download_url=reverse("jobs:download", args=[job.pk]) if done else "",
         retry_url=reverse("jobs:retry", args=[job.pk]),
         message=job.error if job.state == JobState.FAILED else "", reload=reload, icon=icon,
     )
+
+
+def _label(job: Job) -> str:
+    """The job's state in words; a finished job whose kind tells its outcome (a refused import) says that."""
+    kind = job_kinds().get(job.kind)
+    if job.state == JobState.DONE and kind is not None and kind.outcome is not None:
+        return str(kind.outcome(job) or job.get_state_display())
+    return job.get_state_display()
 
 
 # A generated PDF's own status (pending, running, ready, failed, none) as the widget's state.

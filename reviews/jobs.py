@@ -47,10 +47,15 @@ def _pool_import(job) -> dict:
     return {"imported": len(result.created)}
 
 
+def _pool_import_outcome(job) -> str:
+    """A file with problems imports nothing: its status reads as refused, not as done."""
+    return str(_("Not imported: the file has errors")) if job.summary.get("problems") else ""
+
+
 KINDS = (
     JobKind(code=RANKING_XLSX, label=_("Ranking (Excel)"), run=_ranking, may_request=_officer,
             page=lambda review_round: reverse("reviews:ranking", args=[review_round.track_id]),
             filename=_ranking_filename),
     JobKind(code=POOL_IMPORT, label=_("Expert pool import"), run=_pool_import, may_request=_officer,
-            page=lambda _target: reverse("reviews:pool"), makes_file=False),
+            page=lambda _target: reverse("reviews:pool"), makes_file=False, outcome=_pool_import_outcome),
 )

@@ -182,6 +182,9 @@ class Assignment(models.Model):
                              default=AssignmentState.PROPOSED, db_index=True)
     source = models.CharField(_("source"), max_length=6, choices=Source.choices, default=Source.AUTOMATIC)
     expertise_match = models.BooleanField(_("expertise matches the track"), default=False)
+    # The declared conflict whose place this assignment fills (by hand or by a proposal of replacements).
+    replaces = models.ForeignKey("self", verbose_name=_("replaces"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="replacements")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

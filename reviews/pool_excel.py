@@ -58,6 +58,11 @@ def _text(value) -> str:
     return str(value).strip()
 
 
+def _clause(messages: list[str]) -> str:
+    """A validator's sentences set inside a row's problems: the row's own full stop ends them, not a second one."""
+    return " ".join(messages).rstrip("。.")
+
+
 def _header_map(header: tuple) -> tuple[dict[str, int], list[str]]:
     lookup = {alias.lower(): key for key, (aliases, _label, _req) in COLUMNS.items() for alias in aliases}
     found: dict[str, int] = {}
@@ -138,7 +143,7 @@ def _row(number: int, cells: dict[str, str], known_regions: set[str]) -> tuple[P
         try:
             validate_uscc(uscc)
         except ValidationError as exc:
-            problems.append(_("credit code %(code)s: %(error)s") % {"code": uscc, "error": " ".join(exc.messages)})
+            problems.append(_("credit code %(code)s: %(error)s") % {"code": uscc, "error": _clause(exc.messages)})
     regions = [c for c in SPLIT.split(cells.get("regions", "")) if c]
     unknown = [c for c in regions if c not in known_regions]
     if unknown:

@@ -14,11 +14,12 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from applications.models import Application, Partner, Status
+from organisations.uscc import normalise_uscc
 from programs.models import Track
 from programs.procedure import procedure_for
 
 from . import scoring
-from .conflicts import Parties, ReviewerTies, conflict_reason
+from .conflicts import REASONS, Parties, ReviewerTies, conflict_reason
 from .models import (
     ACTIVE_ASSIGNMENT,
     Assignment,
@@ -79,6 +80,31 @@ def conflict_matrix(application_ids: list[int], reviewers: list[ReviewerProfile]
             if reason:
                 found[(application_id, reviewer_id)] = reason
     return found
+
+
+@dataclass(frozen=True)
+class EmployerCheck:
+    """The conflict rules run for one reviewer on one application, told to the reviewer who declares."""
+
+    employer: str  # the reviewer's registered employer
+    conflict: str | None  # a key of ``conflicts.REASONS``; None when no tie was found
+
+    @property
+    def rule(self) -> str:
+        return str(REASONS[self.conflict]) if self.conflict else ""
+
+
+def employer_check(assignment: Assignment) -> EmployerCheck | None:
+    """What the portal's conflict rules find for the assigned reviewer's registered employer (compared by credit
+    code with the lead organisation and the partners); None when the reviewer has no employer with a credit code
+    registered, so no such check ran. Three queries."""
+    reviewer = assignment.reviewer
+    code = normalise_uscc(reviewer.affiliation_uscc)
+    if not code and reviewer.affiliation_id is None:
+        return None
+    conflict = conflict_matrix([assignment.application_id], [reviewer]).get((assignment.application_id, reviewer.pk))
+    employer = reviewer.affiliation_name or (reviewer.affiliation.name if reviewer.affiliation_id else "") or code
+    return EmployerCheck(employer=employer, conflict=conflict)
 
 
 def expertise_matches(track: Track, reviewers: list[ReviewerProfile], application_ids) -> set[tuple[int, int]]:
@@ -169,6 +195,13 @@ class AssignmentRow:
     def missing(self) -> int:
         return max(0, self.needed - len(self.active))
 
+    @property
+    def open_conflicts(self) -> list[Assignment]:
+        """Declared conflicts whose place no active assignment fills yet (``replacement`` is set by
+        ``assignment_rows``)."""
+        return [a for a in self.assignments
+                if a.state == AssignmentState.CONFLICT and getattr(a, "replacement", None) is None]
+
 
 def assignment_rows(review_round: ReviewRound, application_ids: list[int] | None = None) -> list[AssignmentRow]:
     """One row per application of the round with its assignments. Two queries."""
@@ -178,10 +211,18 @@ def assignment_rows(review_round: ReviewRound, application_ids: list[int] | None
     if application_ids is not None:
         applications = applications.filter(pk__in=application_ids)
     rows = {a.pk: AssignmentRow(a, needed=review_round.reviewers_per_application) for a in applications}
+    loaded = {}
     for assignment in (Assignment.objects.filter(round=review_round, application_id__in=list(rows))
                        .select_related("reviewer", "review").order_by("pk")):
+        assignment.replacement = None
+        loaded[assignment.pk] = assignment
         rows[assignment.application_id].assignments.append(assignment)
+    # A declared conflict reads as replaced while an active assignment fills its place.
+    for assignment in loaded.values():
+        if assignment.replaces_id in loaded and assignment.state in ACTIVE_ASSIGNMENT:
+            loaded[assignment.replaces_id].replacement = assignment
     return list(rows.values())
+
 
 
 def reviewer_loads(review_round: ReviewRound) -> list[ReviewerProfile]:

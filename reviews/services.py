@@ -26,6 +26,7 @@ from programs.selectors import rubric_for
 
 from . import assignment as solver
 from . import notices
+from .conflicts import REASONS
 from .models import (
     ACTIVE_ASSIGNMENT,
     ASSIGNMENT_TRANSITIONS,
@@ -242,6 +243,19 @@ class Proposal:
     seed: int | None
 
 
+def _open_conflicts(review_round: ReviewRound, application_ids: list[int]) -> dict[int, list[int]]:
+    """Application id → the ids of its declared conflicts in the round whose place no active assignment fills
+    yet, oldest first: what a new assignment to that application replaces. One query."""
+    filled = Assignment.objects.filter(round=review_round, state__in=list(ACTIVE_ASSIGNMENT),
+                                       replaces__isnull=False).values("replaces_id")
+    found: dict[int, list[int]] = {}
+    for pk, application_id in (Assignment.objects.filter(round=review_round, application_id__in=application_ids,
+                                                         state=AssignmentState.CONFLICT)
+                               .exclude(pk__in=filled).order_by("pk").values_list("pk", "application_id")):
+        found.setdefault(application_id, []).append(pk)
+    return found
+
+
 @transaction.atomic
 def assignment_propose(*, actor, review_round: ReviewRound, seed: int | None = None) -> Proposal:
     """Fill every application up to the round's number of reviewers (a first proposal, or replacements for
@@ -272,8 +286,11 @@ def assignment_propose(*, actor, review_round: ReviewRound, seed: int | None = N
         load=load, allowed=allowed, matches=matches,
     )
     chosen = solver.solve(problem, seed=seed if locked.random_draw else None)
+    to_replace = _open_conflicts(locked, list(chosen))  # a new assignment fills a declared conflict's place first
     rows = [Assignment(round=locked, application_id=a, reviewer_id=r, state=AssignmentState.PROPOSED,
-                       expertise_match=(a, r) in matches) for a, ids in chosen.items() for r in ids]
+                       expertise_match=(a, r) in matches,
+                       replaces_id=to_replace[a].pop(0) if to_replace.get(a) else None)
+            for a, ids in chosen.items() for r in ids]
     Assignment.objects.bulk_create(rows)
     shortfall = {a: need - len(chosen.get(a, [])) for a, need in problem.needs.items()
                  if need - len(chosen.get(a, [])) > 0}
@@ -299,8 +316,10 @@ def assignment_add(*, actor, review_round: ReviewRound, application: Application
         raise ValidationError(_("This application is not in this round's expert review."))
     if not profile.active:
         raise ValidationError(_("This reviewer is not active."))
-    if (application.pk, profile.pk) in conflict_matrix([application.pk], [profile]):
-        raise ValidationError(_("%(name)s has a conflict of interest with this application.") % {"name": profile.name})
+    conflict = conflict_matrix([application.pk], [profile]).get((application.pk, profile.pk))
+    if conflict:
+        raise ValidationError(_("%(name)s has a conflict of interest with this application: %(rule)s.")
+                              % {"name": profile.name, "rule": REASONS[conflict]}, code="conflict")
     if Assignment.objects.filter(application=application, reviewer=profile).exists():
         raise ValidationError(_("%(name)s was already assigned to this application.") % {"name": profile.name})
     if Assignment.objects.filter(round=locked, reviewer=profile, state__in=ACTIVE_ASSIGNMENT).count() \
@@ -308,10 +327,12 @@ def assignment_add(*, actor, review_round: ReviewRound, application: Application
         raise ValidationError(_("%(name)s already has %(n)s applications, the load limit.")
                               % {"name": profile.name, "n": profile.load_limit})
     state = AssignmentState.PROPOSED if locked.state == RoundState.ASSIGNING else AssignmentState.CONFIRMED
+    replaces = (_open_conflicts(locked, [application.pk]).get(application.pk) or [None])[0]
     created = Assignment.objects.create(
         round=locked, application=application, reviewer=profile, state=state, source=Assignment.Source.MANUAL,
-        expertise_match=bool(expertise_matches(locked.track, [profile], [application.pk])))
-    record_event(target=created, actor=actor, action="add", to_state=state)
+        expertise_match=bool(expertise_matches(locked.track, [profile], [application.pk])), replaces_id=replaces)
+    record_event(target=created, actor=actor, action="add", to_state=state,
+                 data={"replaces": replaces} if replaces else None)
     if state == AssignmentState.CONFIRMED:
         notices.assigned([created])
         _queue_dossier(created.application_id, locked.blind)

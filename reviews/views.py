@@ -53,6 +53,7 @@ from .selectors import (
     assignment_rows,
     award_notice_for,
     awards_of,
+    employer_check,
     objections_of,
     other_reviews,
     pool_page,
@@ -198,7 +199,7 @@ def round_page(request, track_id: int):
         "procedure": procedure, "add_form": add_form, "reason_form": ReasonForm(),
         "steps": ROUND_TRANSITIONS, "assignment_steps": ASSIGNMENT_TRANSITIONS,
         "proposed": any(a.state == AssignmentState.PROPOSED for r in rows for a in r.assignments),
-        "conflicts": sum(1 for r in rows for a in r.assignments if a.state == AssignmentState.CONFLICT),
+        "conflicts": sum(len(r.open_conflicts) for r in rows),
     })
 
 
@@ -436,7 +437,8 @@ def assignment_page(request, pk: int):
     assignment = assignment_for_reviewer(request.user, pk)
     if assignment.state == AssignmentState.CONFIRMED:
         return render(request, "reviews/declare.html", {"assignment": assignment, "reason_form": ReasonForm(),
-                                                        "steps": ASSIGNMENT_TRANSITIONS})
+                                                        "steps": ASSIGNMENT_TRANSITIONS,
+                                                        "employer_check": employer_check(assignment)})
     review = review_of(assignment)
     rubric = rubric_for(assignment.round.track)
     criteria = list(rubric.criteria.all()) if rubric else []

@@ -35,3 +35,19 @@ def test_i18n_submitted_state_is_not_the_submission_time_heading():
         for label in (ReportState.SUBMITTED.label, ReviewState.SUBMITTED.label):
             assert str(label) not in ("Submitted", heading)
         assert translation.gettext("Submitted on") != "Submitted on"
+
+
+DOUBLED = re.compile(r"[。，、；：！？]{2}|[。；：][.;:]|[.;:][。；：]|(?<!\.)\.\.(?!\.)")
+
+
+def test_i18n_no_doubled_punctuation_in_the_catalogue():
+    """No message reads "。。" (or "，，", "：。", "..", ...): neither a msgid nor its Chinese translation."""
+    text = PO.read_text(encoding="utf-8")
+    doubled = []
+    for entry in text.split("\n\n")[1:]:
+        if entry.lstrip().startswith("#~"):
+            continue  # obsolete: no longer shown
+        strings = "".join(re.findall(r'^(?:msgid|msgid_plural|msgstr(?:\[\d\])?)? ?"(.*)"$', entry, re.M))
+        if DOUBLED.search(strings):
+            doubled.append(entry)
+    assert not doubled, doubled[:3]
