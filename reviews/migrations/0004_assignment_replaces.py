@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0002_pdf_running'),
+        ('reviews', '0003_reviewer_password_mail'),
     ]
 
     operations = [
