@@ -14,7 +14,7 @@ from .models import Application, PdfStatus
 
 def queue_pdf(application: Application) -> None:
     """After commit, off the request: on Celery, or on the background thread when there is no broker."""
-    from ipgrants.background import run_later
+    from core.background import run_later
 
     from .tasks import generate_application_pdf
 

@@ -38,7 +38,7 @@ def _check(name: str, job: Job) -> str:
 
 
 def _queue(job_id: int) -> None:
-    from ipgrants.background import run_later
+    from core.background import run_later
 
     from .tasks import run_job
 

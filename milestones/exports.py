@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from core.money import WAN
 from programs.models import Program
-from programs.money import WAN
 
 from .selectors import fund_plan, ledger_projects, ledger_totals
 

@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record_event
+from core.money import split_remainder_last, to_yuan
 from notifications.services import choice_label
 from programs.models import TrancheTrigger
-from programs.money import split_remainder_last, to_yuan
 from programs.selectors import today
 
 from . import notices
@@ -90,7 +90,7 @@ def project_open(*, actor, application, award: Decimal, starts_on: dt.date, offi
 def _queue(*, project_id: int | None = None, acceptance_id: int | None = None) -> None:
     """The task book or the acceptance conclusion, rendered after the commit, in the background (milestones/pdfs.py
     makes them and offers them again after a failure)."""
-    from ipgrants.background import run_later
+    from core.background import run_later
 
     from .tasks import generate_conclusion, generate_task_book
 

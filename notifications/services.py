@@ -103,7 +103,7 @@ def notify(*, recipient, kind: str, target: models.Model | None = None, **values
         email_status=EmailStatus.QUEUED if email else EmailStatus.NONE,
     )
     if email:
-        from ipgrants.background import run_later
+        from core.background import run_later
 
         from .tasks import send_notification_email
 

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from applications.models import Application, Status
 from applications.services import application_conclude
 from audit.services import record_event
+from core.money import to_yuan
 from milestones.services import project_open
 from programs.models import AwardMode
-from programs.money import to_yuan
 from programs.procedure import CalendarUnknown, period_end, procedure_for
 from programs.selectors import today
 
@@ -230,7 +230,7 @@ def award_approve(*, actor, award: Award, starts_on: dt.date | None = None) -> A
 
 
 def _queue_notice(award_id: int) -> None:
-    from ipgrants.background import run_later
+    from core.background import run_later
 
     from .tasks import generate_notice
 

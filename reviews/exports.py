@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 
 from applications.exports import URL_FETCHER
 from applications.models import Application, ApplicationVersion
+from core.money import format_yuan
 from organisations.choices import OrgType
 from organisations.models import Membership
-from programs.money import format_yuan
 from programs.selectors import rubric_for
 
 from .models import Award, ReviewRound

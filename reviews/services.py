@@ -384,7 +384,7 @@ def round_start_review(*, actor, review_round: ReviewRound) -> ReviewRound:
 
 
 def _queue_dossier(application_id: int, blind: bool) -> None:
-    from ipgrants.background import run_later
+    from core.background import run_later
 
     from .tasks import generate_dossier
 
