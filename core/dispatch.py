@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from celery import current_app
 from django.db import transaction
+from django.utils.module_loading import autodiscover_modules
 
 from .background import run_later
 
 
 def task_named(name: str):
-    """The Celery task registered as ``name``; the apps' ``tasks`` modules are imported on first need (Celery's
-    autodiscovery, as a worker does at start). An unknown name raises KeyError, in the service that asked."""
+    """The Celery task registered as ``name``; every installed app's ``tasks`` module is imported on first need (as
+    a worker does at start). An unknown name raises KeyError, in the service that asked."""
     if name not in current_app.tasks:
-        current_app.loader.import_default_modules()
+        autodiscover_modules("tasks")
     return current_app.tasks[name]
 
 
