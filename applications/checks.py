@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from core.money import format_yuan
 from programs.models import AwardMode, Comparator
-from programs.money import format_yuan
 
 from . import eligibility
 

@@ -6,11 +6,11 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from ipgrants.forms import MoneyField
+from core.forms import MoneyField
+from core.money import format_yuan
 from organisations.choices import OrgType
 from organisations.uscc import normalise_uscc, validate_uscc
 from programs.models import AwardMode, JointPolicy, Track
-from programs.money import format_yuan
 
 from .checks import active_kpis
 from .inputs import BUDGET_ITEM_MAX, CONDITION_NOTE_MAX, PLAN_MAX_CHARS, WITHDRAW_REASON_MAX, row_limits

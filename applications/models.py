@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ipgrants.lifecycle import Transition
+from core.lifecycle import Transition
 from organisations.choices import OrgType
 
 

@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from audit.models import AuditEvent
+from notifications.recipients import notify_each
 from notifications.registry import Kind
-from notifications.services import notify
+from organisations.selectors import active_members
 
 from .models import Application
 
@@ -67,9 +68,8 @@ KINDS = (SUBMITTED, RETURNED, REFUSED, PASSED, WITHDRAWN, CALL_CLOSING)
 DECISIONS = {"return": RETURNED, "refuse": REFUSED, "pass": PASSED}
 
 
-def members_of(application: Application):
-    return User.objects.filter(memberships__organisation_id=application.organisation_id, is_active=True,
-                               role=Role.APPLICANT).order_by("pk")
+def members_of(application: Application) -> list[User]:
+    return active_members([application.organisation_id])[application.organisation_id]
 
 
 def figures(application: Application) -> dict:
@@ -84,9 +84,8 @@ def figures(application: Application) -> dict:
 
 def submitted(application: Application) -> None:
     """A confirmation to every member of the applicant organisation, the submitter included."""
-    for member in members_of(application):
-        notify(recipient=member, kind=SUBMITTED.code, target=application, version=application.version,
-               submitted=application.submitted_at, **figures(application))
+    notify_each(members_of(application), kind=SUBMITTED.code, target=application, version=application.version,
+                submitted=application.submitted_at, **figures(application))
 
 
 def decided(step: str, application: Application, reason: str) -> None:
@@ -94,8 +93,8 @@ def decided(step: str, application: Application, reason: str) -> None:
     kind = DECISIONS.get(step)
     if kind is None:
         return
-    for member in members_of(application):
-        notify(recipient=member, kind=kind.code, target=application, reason=reason or "—", **figures(application))
+    notify_each(members_of(application), kind=kind.code, target=application, reason=reason or "—",
+                **figures(application))
 
 
 def withdrawn(application: Application, actor, reason: str) -> None:
@@ -111,5 +110,4 @@ def withdrawn(application: Application, actor, reason: str) -> None:
     recipients = {u.pk: u for u in [*members_of(application), *officers.order_by("pk")]}
     values = {**figures(application), "organisation": application.organisation.name, "actor": str(actor),
               "date": timezone.localdate(), "reason": reason or "—"}
-    for recipient in recipients.values():
-        notify(recipient=recipient, kind=WITHDRAWN.code, target=application, **values)
+    notify_each(recipients.values(), kind=WITHDRAWN.code, target=application, **values)

@@ -8,18 +8,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import record_event
+from core.dispatch import queue
 
 from .models import Application, PdfStatus
 
 
 def queue_pdf(application: Application) -> None:
     """After commit, off the request: on Celery, or on the background thread when there is no broker."""
-    from ipgrants.background import run_later
-
-    from .tasks import generate_application_pdf
-
-    app_id, version = application.pk, application.version
-    transaction.on_commit(lambda: run_later(generate_application_pdf, application_id=app_id, version=version))
+    queue("applications.generate_application_pdf", application_id=application.pk, version=application.version)
 
 
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterator
 
 from notifications.registry import Reminder, lead_step
-from organisations.models import Membership
+from organisations.selectors import active_members
 from programs.selectors import is_call_open
 
 from .models import EDITABLE, Application
@@ -25,11 +24,7 @@ def due(today: dt.date) -> Iterator[Reminder]:
         Application.objects.filter(status__in=EDITABLE, track__program__call_closes__range=(today, horizon))
         .select_related("track__program").defer("verdict", "explanations").order_by("pk")
     )
-    members = defaultdict(list)
-    for membership in Membership.objects.filter(
-        organisation_id__in={a.organisation_id for a in applications}, user__is_active=True, user__role="applicant"
-    ).select_related("user").order_by("user_id"):
-        members[membership.organisation_id].append(membership.user)
+    members = active_members(a.organisation_id for a in applications)
     for application in applications:
         program = application.track.program
         if not is_call_open(program, today):

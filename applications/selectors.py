@@ -10,12 +10,12 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from audit.selectors import history_for
-from ipgrants.counts import count_of
+from core.counts import count_of
+from core.money import format_wan, format_yuan
 from organisations.choices import OrgType
 from organisations.models import Organisation, PatentKind, PatentStatus
 from organisations.uscc import normalise_uscc
 from programs.models import Track
-from programs.money import format_wan, format_yuan
 
 from .eligibility import Outcome, RuleResult
 from .models import Application, ApplicationVersion, BudgetLine, ConditionDecision, MaterialUpload, Status

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record_event
-from ipgrants.text import join_list
+from core.text import join_list
 from organisations.models import Organisation
 from programs.models import JointPolicy, Material, Track
 from programs.selectors import is_call_open

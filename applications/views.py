@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ipgrants.pagination import paginate, paginate_ids
+from core.pagination import paginate, paginate_ids
 from jobs.views import retry_and_return
 from organisations.selectors import organisations_for
 from programs.models import Track

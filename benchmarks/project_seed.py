@@ -8,9 +8,9 @@ import random
 from decimal import Decimal
 
 from applications.models import Application, Status
+from core.money import split_remainder_last
 from milestones.models import KpiReport, Project, ProjectTranche, ReportKind, TrancheState
 from programs.models import Tranche, TrancheTrigger
-from programs.money import split_remainder_last
 
 BATCH = 1000
 HUNDRED = Decimal("100")

@@ -15,7 +15,7 @@ from accounts.models import Role, User
 from applications.models import TRANSITIONS, Actor, Application, Status
 from applications.selectors import my_applications, submitted_applications
 from audit.models import AuditEvent
-from ipgrants.counts import CountAll
+from core.counts import CountAll
 from programs.models import Program
 from programs.selectors import program_list, today
 

@@ -7,7 +7,7 @@ from accounts.models import Role
 from applications.models import Status
 from audit.models import AuditEvent
 from audit.selectors import audit_search
-from ipgrants.pagination import paginate
+from core.pagination import paginate
 from milestones import selectors as projects
 from notifications.selectors import inbox
 from notifications.services import render as render_notification

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_filters",
     "crispy_forms",
     "crispy_bootstrap5",
+    "core",
     "accounts",
     "audit",
     "jobs",

@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ipgrants.lifecycle import Transition, transition_table
+from core.lifecycle import Transition, transition_table
 
 
 class JobState(models.TextChoices):

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.services import record_event
+from core.dispatch import queue
 
 from .models import IN_PROGRESS, JOB_TRANSITIONS, Job, JobState
 from .registry import JobError, job_kind
@@ -38,11 +39,7 @@ def _check(name: str, job: Job) -> str:
 
 
 def _queue(job_id: int) -> None:
-    from ipgrants.background import run_later
-
-    from .tasks import run_job
-
-    transaction.on_commit(lambda: run_later(run_job, job_id=job_id))
+    queue("jobs.run_job", job_id=job_id)
 
 
 def _target_fields(target) -> dict:

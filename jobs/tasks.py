@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from .retrying import RETRYING, run_with_retries
-from .services import job_run
+from .services import job_run, jobs_expire_results
 
 
 @shared_task(name="jobs.run_job", bind=True, **RETRYING)
@@ -13,6 +13,4 @@ def run_job(self, *, job_id: int) -> None:
 @shared_task(name="jobs.expire_results", ignore_result=True)
 def expire_results() -> int:
     """Daily: delete the result files of jobs finished more than JOB_RESULT_DAYS ago (the rows stay)."""
-    from .services import jobs_expire_results
-
     return jobs_expire_results()

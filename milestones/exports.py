@@ -8,9 +8,9 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from ipgrants.spreadsheet import append_row
+from core.money import WAN
+from core.spreadsheet import append_row
 from programs.models import Program
-from programs.money import WAN
 
 from .selectors import fund_plan, ledger_projects, ledger_totals
 

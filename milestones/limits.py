@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applications.inputs import check_upload
-from ipgrants.text import text_problem
+from core.text import text_problem
 from programs.selectors import today
 
 NARRATIVE_MAX = 6_000

@@ -6,8 +6,9 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from notifications.recipients import in_charge, notify_each
 from notifications.registry import Kind
-from notifications.services import notify
+from organisations.selectors import active_members
 
 
 def _link(target) -> str:
@@ -113,24 +114,14 @@ KINDS = (TRANCHE_RELEASED, MIDTERM_RECORDED, ACCEPTANCE_REQUESTED, ACCEPTANCE_RE
 
 
 def tell_unit(project, kind: str, *, target, **values) -> None:
-    from organisations.models import Membership
-
-    for membership in Membership.objects.filter(organisation_id=project.application.organisation_id
-                                                ).select_related("user"):
-        notify(recipient=membership.user, kind=kind, target=target, **values)
-
-
-def active_officers():
-    from accounts.models import Role, User
-
-    return list(User.objects.filter(role=Role.OFFICER, is_active=True).order_by("pk"))
+    """Every active member of the funded unit."""
+    organisation_id = project.application.organisation_id
+    notify_each(active_members([organisation_id])[organisation_id], kind=kind, target=target, **values)
 
 
 def tell_officer(project, kind: str, *, target, **values) -> None:
     """The project's officer; every active program officer when that officer has left, so nothing goes untold."""
-    recipients = [project.officer] if project.officer.is_active else active_officers()
-    for officer in recipients:
-        notify(recipient=officer, kind=kind, target=target, **values)
+    notify_each(in_charge([project.officer]), kind=kind, target=target, **values)
 
 
 def project_figures(project) -> dict:

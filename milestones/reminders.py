@@ -5,14 +5,14 @@ check or a failed acceptance); and, to the officer, a due tranche not yet releas
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from django.db.models import Exists, F, OuterRef, Q
 
+from notifications.recipients import in_charge_each
 from notifications.registry import Reminder, lead_step
 from notifications.services import choice_label
-from organisations.models import Membership
+from organisations.selectors import active_members
 
 from .models import (
     Acceptance,
@@ -33,7 +33,6 @@ from .notices import (
     RECTIFICATION_OVERDUE,
     REPORT_DUE,
     TRANCHE_UNRELEASED,
-    active_officers,
     project_figures,
 )
 
@@ -42,16 +41,6 @@ ACCEPTANCE_STEPS = (14, 3)  # before the project's end, and before a rectificati
 OVERDUE = -1  # the step of the one overdue reminder
 TRANCHE_WEEK = 7  # a due tranche not released: the officer is reminded once a week after it fell due
 FINISHED = (ProjectState.CLOSED, ProjectState.TERMINATED)
-
-
-def _members(organisation_ids: Iterable[int]) -> dict[int, list]:
-    """The active members of each organisation, in one query."""
-    members = defaultdict(list)
-    for membership in Membership.objects.filter(
-            organisation_id__in=set(organisation_ids), user__is_active=True
-    ).select_related("user").order_by("user_id"):
-        members[membership.organisation_id].append(membership.user)
-    return members
 
 
 def due(today: dt.date) -> Iterator[Reminder]:
@@ -63,7 +52,7 @@ def due(today: dt.date) -> Iterator[Reminder]:
                                  due_on__range=(today, horizon))
         .exclude(project__state__in=FINISHED)
         .select_related("project__application").order_by("pk"))
-    members = _members(r.project.application.organisation_id for r in reports)
+    members = active_members(r.project.application.organisation_id for r in reports)
     for report in reports:
         step = lead_step((report.due_on - today).days, REPORT_STEPS)
         if step is None:
@@ -91,7 +80,7 @@ def acceptance_due(today: dt.date) -> Iterator[Reminder]:
         Project.objects.filter(state=ProjectState.IN_PROGRESS, ends_on__isnull=False,
                                ends_on__lte=today + dt.timedelta(days=max(ACCEPTANCE_STEPS)))
         .select_related("application").order_by("pk"))
-    members = _members(p.application.organisation_id for p in projects)
+    members = active_members(p.application.organisation_id for p in projects)
     for project in projects:
         found = _deadline(today, project.ends_on, ACCEPTANCE_DUE.code, ACCEPTANCE_OVERDUE.code)
         if found is None:
@@ -120,7 +109,7 @@ def rectification_due(today: dt.date) -> Iterator[Reminder]:
         rectify_by__lte=horizon,
     ).exclude(Exists(later)).select_related("project__application").order_by("pk")
     targets = [*failed, *checks]
-    members = _members(t.project.application.organisation_id for t in targets)
+    members = active_members(t.project.application.organisation_id for t in targets)
     for target in targets:
         found = _deadline(today, target.rectify_by, RECTIFICATION_DUE.code, RECTIFICATION_OVERDUE.code)
         if found is None:
@@ -137,21 +126,16 @@ def tranche_unreleased(today: dt.date) -> Iterator[Reminder]:
     """The project's officer, once a week after a tranche fell due while it is not released (the day it fell due
     the officer was told by the step that made it due); every active officer when the project's has left. Two
     queries at most whatever the number of tranches."""
-    tranches = (
+    tranches = list(
         ProjectTranche.objects.filter(state=TrancheState.DUE, due_on__isnull=False,
                                       due_on__lte=today - dt.timedelta(days=TRANCHE_WEEK))
         .exclude(project__state__in=FINISHED)
         .select_related("project__application__organisation", "project__officer").order_by("pk"))
-    stand_ins = None
+    officers = in_charge_each({tranche.pk: [tranche.project.officer] for tranche in tranches})
     for tranche in tranches:
         days = (today - tranche.due_on).days
         project = tranche.project
-        if project.officer.is_active:
-            recipients = [project.officer]
-        else:
-            stand_ins = active_officers() if stand_ins is None else stand_ins
-            recipients = stand_ins
-        for officer in recipients:
+        for officer in officers[tranche.pk]:
             yield Reminder(
                 recipient=officer, kind=TRANCHE_UNRELEASED.code, target=tranche, due_date=tranche.due_on,
                 lead_days=-(days // TRANCHE_WEEK) * TRANCHE_WEEK,

@@ -12,8 +12,8 @@ from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, QueryS
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from core.money import split_remainder_last
 from programs.models import Program
-from programs.money import split_remainder_last
 
 from .models import Project, ProjectTranche, TrancheState
 

@@ -17,9 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record_event
+from core.dispatch import queue
+from core.money import split_remainder_last, to_yuan
 from notifications.services import choice_label
 from programs.models import TrancheTrigger
-from programs.money import split_remainder_last, to_yuan
 from programs.selectors import today
 
 from . import limits, notices
@@ -91,14 +92,10 @@ def project_open(*, actor, application, award: Decimal, starts_on: dt.date, offi
 def _queue(*, project_id: int | None = None, acceptance_id: int | None = None) -> None:
     """The task book or the acceptance conclusion, rendered after the commit, in the background (milestones/pdfs.py
     makes them and offers them again after a failure)."""
-    from ipgrants.background import run_later
-
-    from .tasks import generate_conclusion, generate_task_book
-
     if project_id is not None:
-        transaction.on_commit(lambda: run_later(generate_task_book, project_id=project_id))
+        queue("milestones.generate_task_book", project_id=project_id)
     if acceptance_id is not None:
-        transaction.on_commit(lambda: run_later(generate_conclusion, acceptance_id=acceptance_id))
+        queue("milestones.generate_conclusion", acceptance_id=acceptance_id)
 
 
 def _schedule_reports(project: Project) -> None:

@@ -16,6 +16,8 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from core.dispatch import queue
+
 from .models import EmailStatus, Notification, NotificationPreference, SentReminder
 from .registry import KINDS, REMINDER_SOURCES, Kind, Reminder, get_kind
 
@@ -103,12 +105,7 @@ def notify(*, recipient, kind: str, target: models.Model | None = None, **values
         email_status=EmailStatus.QUEUED if email else EmailStatus.NONE,
     )
     if email:
-        from ipgrants.background import run_later
-
-        from .tasks import send_notification_email
-
-        pk = notification.pk
-        transaction.on_commit(lambda: run_later(send_notification_email, notification_id=pk))
+        queue("notifications.send_email", notification_id=notification.pk)
     return notification
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.services import user_set_language
-from ipgrants.pagination import paginate
+from core.pagination import paginate
 
 from . import services
 from .forms import NotificationSettingsForm

@@ -7,7 +7,7 @@ from django.forms.models import BaseInlineFormSet, ModelChoiceIterator, inlinefo
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ipgrants.forms import MoneyField
+from core.forms import MoneyField
 
 from .models import AcceptanceOutcome, Certification, FinancialYear, Organisation, Patent, ProjectRecord
 from .selectors import region_choices

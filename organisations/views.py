@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ipgrants.pagination import paginate
+from core.pagination import paginate
 
 from .filters import OrganisationFilter
 from .forms import (

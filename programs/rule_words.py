@@ -11,11 +11,11 @@ from collections.abc import Callable
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from core.money import format_yuan
 from organisations.choices import ORG_TYPE_FAMILIES, OrgType, RecordLevel
 from organisations.models import PatentKind, Region
 
 from .models import AwardCategory, EligibilityRule, RuleKind
-from .money import format_yuan
 
 
 def _sep() -> str:

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from ipgrants.counts import count_of
+from core.counts import count_of
 from organisations.models import Region
 
 from .models import KPI, CallStatus, Criterion, EligibilityRule, GuideStatus, Material, Program, Rubric, Track

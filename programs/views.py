@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.selectors import home_url_for
-from ipgrants.pagination import paginate
+from core.pagination import paginate
 
 from .filters import ProgramFilter
 from .forms import CallWindowForm, PublishForm

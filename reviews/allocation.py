@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from core.money import format_yuan, largest_remainder, to_yuan
 from programs.models import Allocation, AwardMode, Track
-from programs.money import format_yuan, largest_remainder, to_yuan
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from applications.models import Application, Status
 from applications.services import application_conclude
 from audit.services import record_event
+from core.dispatch import queue
+from core.money import to_yuan
 from milestones.services import project_open
 from programs.models import AwardMode
-from programs.money import to_yuan
 from programs.procedure import CalendarUnknown, period_end, procedure_for
 from programs.selectors import today
 
@@ -230,11 +231,7 @@ def award_approve(*, actor, award: Award, starts_on: dt.date | None = None) -> A
 
 
 def _queue_notice(award_id: int) -> None:
-    from ipgrants.background import run_later
-
-    from .tasks import generate_notice
-
-    transaction.on_commit(lambda: run_later(generate_notice, award_id=award_id))
+    queue("reviews.generate_notice", award_id=award_id)
 
 
 @transaction.atomic

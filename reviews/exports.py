@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 
 from applications.exports import URL_FETCHER
 from applications.models import Application, ApplicationVersion
-from ipgrants.spreadsheet import append_row
+from core.money import format_yuan
+from core.spreadsheet import append_row
 from organisations.choices import OrgType
-from programs.money import format_yuan
 from programs.selectors import rubric_for
 
 from .models import Award, ReviewRound

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ipgrants.lifecycle import Transition, transition_table
+from core.lifecycle import Transition, transition_table
 
 SCORE_MIN = 0
 SCORE_MAX = 100  # every criterion is scored on a hundred-point scale; the weighted total is on the same scale

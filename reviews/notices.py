@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from applications.notices import figures, members_of
+from notifications.recipients import in_charge_each, notify_each
 from notifications.registry import Kind
 from notifications.services import choice_label, notify
 
@@ -136,11 +137,7 @@ def round_officers(round_ids) -> dict[int, list]:
     everyone = {pk for ids in people.values() for pk in ids}
     users = {u.pk: u for u in User.objects.filter(pk__in=everyone, role__in=(Role.OFFICER, Role.ADMIN),
                                                   is_active=True)}
-    officers = {pk: [users[i] for i in sorted(ids) if i in users] for pk, ids in people.items()}
-    if not all(officers.values()):
-        fallback = list(User.objects.filter(role=Role.OFFICER, is_active=True).order_by("pk"))
-        officers = {pk: found or fallback for pk, found in officers.items()}
-    return officers
+    return in_charge_each({pk: [users[i] for i in sorted(ids) if i in users] for pk, ids in people.items()})
 
 
 def objection_lodged(objection) -> None:
@@ -152,8 +149,8 @@ def objection_lodged(objection) -> None:
               "program": str(track.program), "ends": review_round.publicity_ends,
               "reference": objection.award.application.reference if objection.award_id else "—",
               "reason": objection.reason}
-    for officer in round_officers([review_round.pk])[review_round.pk]:
-        notify(recipient=officer, kind=OBJECTION_LODGED.code, target=objection, **values)
+    notify_each(round_officers([review_round.pk])[review_round.pk], kind=OBJECTION_LODGED.code, target=objection,
+                **values)
 
 
 def objection_resolved(objection) -> None:
@@ -164,6 +161,5 @@ def objection_resolved(objection) -> None:
 def decided(award, *, approved: bool, reason: str = "") -> None:
     application = award.application
     kind = APPROVED if approved else NOT_FUNDED
-    for member in members_of(application):
-        notify(recipient=member, kind=kind.code, target=application, amount=f"{award.amount:,.2f}",
-               reason=reason or "—", **figures(application))
+    notify_each(members_of(application), kind=kind.code, target=application, amount=f"{award.amount:,.2f}",
+                reason=reason or "—", **figures(application))

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from applications.models import Application, Status
 from audit.services import record_event
-from ipgrants.text import text_problem
+from core.dispatch import queue
+from core.text import text_problem
 from organisations.models import Organisation, Region
 from organisations.uscc import normalise_uscc
 from programs.models import Track
@@ -391,13 +392,9 @@ def round_start_review(*, actor, review_round: ReviewRound) -> ReviewRound:
 
 
 def _queue_dossier(application_id: int, blind: bool) -> None:
-    from ipgrants.background import run_later
-
-    from .tasks import generate_dossier
-
     Dossier.objects.update_or_create(application_id=application_id,
                                      defaults={"blind": blind, "status": Dossier.Status.PENDING})
-    transaction.on_commit(lambda: run_later(generate_dossier, application_id=application_id))
+    queue("reviews.generate_dossier", application_id=application_id)
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from applications.models import Status
-from ipgrants.pagination import paginate
+from core.pagination import paginate
 from jobs import services as job_services
 from jobs.selectors import latest_job
 from jobs.status import job_box, pdf_box

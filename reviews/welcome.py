@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from audit.services import record_event
+from core.dispatch import queue
 
 from .models import PasswordMail, ReviewerProfile
 
@@ -55,12 +56,8 @@ def password_mail_message(user: User) -> tuple[str, str]:
 def queue_password_mail(profile_ids: list[int]) -> None:
     """After the commit, one task per expert (each tried again, and recorded, on its own). ``robust``: a broker
     that is down leaves the mail marked queued instead of failing the request whose account is already made."""
-    from ipgrants.background import run_later
-
-    from .tasks import send_password_mail
-
-    ids = list(profile_ids)
-    transaction.on_commit(lambda: [run_later(send_password_mail, profile_id=pk) for pk in ids], robust=True)
+    for pk in profile_ids:
+        queue("reviews.send_password_mail", robust=True, profile_id=pk)
 
 
 def password_mail_send(*, profile_id: int) -> bool:

@@ -52,7 +52,7 @@ def _fast_and_private(tmp_path, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "private"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    # Queued work runs in the caller unless a test takes the background thread itself (see ipgrants.background).
+    # Queued work runs in the caller unless a test takes the background thread itself (see core.background).
     settings.BACKGROUND_TASKS_INLINE = True
 
 

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 
-from ipgrants.text import join_list
+from core.text import join_list
 from organisations.models import Region
 from programs.models import Program
 from tests.conftest import client_for

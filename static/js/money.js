@@ -1,6 +1,6 @@
-// Live preview beside every money box (ipgrants.forms.MoneyInput): what the portal will read, in 元 and
+// Live preview beside every money box (core.forms.MoneyInput): what the portal will read, in 元 and
 // 万元, so that "30万" is seen to mean 300,000.00 and a missing zero stands out. The server parses the
-// same forms (programs/money.py parse_amount); this script only shows.
+// same forms (core/money.py parse_amount); this script only shows.
 (function () {
   "use strict";
   const AMOUNT = /^(?:¥|CNY|RMB)?\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*(万元|万|亿元|亿|元)?$/i;

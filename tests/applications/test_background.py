@@ -7,7 +7,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from applications.models import Application, PdfStatus, Status
-from ipgrants import background
+from core import background
 from programs.models import Material, Track
 
 from .conftest import NANSHA, make_org, open_call, pdf_upload, valid_draft

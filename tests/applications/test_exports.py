@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from applications.exports import application_pdf
 from applications.models import Application, ApplicationVersion, Status
+from core.templatetags.money import wan, yuan
 from organisations.models import Organisation
 from programs.models import Material, Track
-from programs.templatetags.money import wan, yuan
 
 pytestmark = pytest.mark.django_db
 

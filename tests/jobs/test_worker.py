@@ -6,7 +6,7 @@ import time
 import pytest
 from django.urls import reverse
 
-from ipgrants import background
+from core import background
 from jobs import services
 from jobs.models import Job, JobState
 from milestones.jobs import LEDGER_XLSX

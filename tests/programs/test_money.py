@@ -3,7 +3,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from programs.money import format_wan, split_by_shares
+from core.money import format_wan, split_by_shares
 
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999999.99"), places=2)
 share_lists = st.lists(st.integers(min_value=1, max_value=100), min_size=1, max_size=6)

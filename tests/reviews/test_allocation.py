@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.money import largest_remainder, split_remainder_last
 from programs.models import Allocation, AwardMode, Track
-from programs.money import largest_remainder, split_remainder_last
 from reviews.allocation import Candidate, amount_problems, award_count_problem, propose_amounts
 
 scores = st.decimals(min_value=0, max_value=100, places=2, allow_nan=False, allow_infinity=False)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from core.money import format_yuan
 from programs.models import RuleKind
-from programs.money import format_yuan
 
 from .. import params as P
 from ..core import Facts, Outcome, check

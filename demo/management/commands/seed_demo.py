@@ -16,10 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
+from core import background
 from demo.applications import seed_applications
 from demo.projects import seed_project
 from demo.reviews import seed_review
-from ipgrants import background
 from organisations.models import FinancialYear, Membership, MembershipRole, Organisation
 from programs.models import GuideStatus, Material, Origin, Program, Track
 from programs.services import program_publish, program_set_call_window

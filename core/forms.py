@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from programs.money import format_yuan, parse_amount
+from core.money import format_yuan, parse_amount
 
 
 class MoneyInput(forms.TextInput):

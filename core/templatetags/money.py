@@ -2,7 +2,7 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from programs.money import format_wan, format_yuan
+from core.money import format_wan, format_yuan
 
 register = template.Library()
 

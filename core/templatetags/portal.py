@@ -1,6 +1,6 @@
 from django import template
 
-from ipgrants.text import join_list as _join_list
+from core.text import join_list as _join_list
 
 register = template.Library()
 

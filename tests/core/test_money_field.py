@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from applications.forms import ApplicationForm, BudgetForm
-from ipgrants.forms import MoneyField, MoneyInput
+from core.forms import MoneyField, MoneyInput
+from core.money import format_wan, format_yuan, parse_amount
 from organisations.forms import FinancialYearForm
-from programs.money import format_wan, format_yuan, parse_amount
 from tests.conftest import client_for
 from tests.organisations.factories import OrganisationFactory
 from tests.organisations.test_views import edit_data
@@ -113,7 +113,7 @@ def test_profile_edit_money_boxes_are_text_boxes_with_a_preview(client, applican
 def test_money_filters_read_cny_in_english_and_yuan_in_chinese():
     from django.utils import translation
 
-    from programs.templatetags.money import wan, yuan
+    from core.templatetags.money import wan, yuan
 
     with translation.override("en"):
         assert yuan(Decimal("300000")) == "CNY 300,000.00"
