@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ipgrants.forms import MoneyField
 from organisations.choices import OrgType
 from organisations.uscc import normalise_uscc, validate_uscc
-from programs.models import AwardMode, JointPolicy, Track
+from programs.models import Allocation, AwardMode, JointPolicy, Track
 from programs.money import format_yuan
 
 from .checks import active_kpis
@@ -43,6 +43,12 @@ def award_help(track: Track) -> str:
     amount = {"budget": format_yuan(track.budget)}
     if track.award_mode == AwardMode.FIXED:
         return _("Awards on this track are a fixed %(budget)s yuan.") % amount
+    if track.award_mode == AwardMode.POOL and track.allocation == Allocation.BY_SCORE:
+        return _("State the amount you ask for, at most %(budget)s yuan. The track's awards share a pool of "
+                 "%(budget)s yuan by review score.") % amount
+    if track.award_mode == AwardMode.POOL and track.allocation == Allocation.EQUAL:
+        return _("State the amount you ask for, at most %(budget)s yuan. The track's awards share a pool of "
+                 "%(budget)s yuan in equal parts.") % amount
     if track.award_mode == AwardMode.POOL:
         return _("The track's awards share a pool of %(budget)s yuan; the office allocates it.") % amount
     if track.award_mode == AwardMode.CAP:
