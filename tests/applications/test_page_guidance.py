@@ -29,3 +29,13 @@ def test_requested_amount_help_on_a_pool_the_office_shares_says_so(client, appli
     client.force_login(applicant)
     page = client.get(reverse("applications:edit", args=[draft.pk])).content.decode()
     assert "由主管部门分配" in page
+
+
+@pytest.mark.parametrize("role, target", [("applicant", "applications:mine"),
+                                          ("officer", "applications:officer_queue")])
+def test_application_breadcrumb_leads_to_the_list_of_the_users_role(client, request, submitted, role, target):
+    client.force_login(request.getfixturevalue(role))
+    page = client.get(reverse("applications:detail", args=[submitted.pk])).content.decode()
+    crumbs = page.split('aria-label="breadcrumb"')[1].split("</nav>")[0]
+    assert f'href="{reverse(target)}"' in crumbs
+    assert f'href="{reverse("home")}"' not in crumbs
