@@ -17,7 +17,7 @@ from organisations.models import Organisation
 from programs.models import JointPolicy, Material, Track
 from programs.selectors import is_call_open
 
-from . import eligibility, notices
+from . import eligibility, inputs, notices
 from .checks import active_kpis, award_problems, explanation_problems, kpi_group_problems, meets
 from .inputs import (  # noqa: F401  (re-exported: callers use services.check_upload, services.PLAN_MAX_CHARS)
     ALLOWED_UPLOADS,
@@ -224,11 +224,13 @@ def material_upload(*, actor, application: Application, material: Material, uplo
     for chunk in uploaded_file.chunks():
         digest.update(chunk)
     uploaded_file.seek(0)
-    previous = MaterialUpload.objects.filter(application=locked, material=material).first()
-    if previous:
-        old_file = previous.file
-        previous.delete()
-        transaction.on_commit(lambda: old_file.storage.delete(old_file.name))
+    kept = list(MaterialUpload.objects.filter(application=locked, material=material).values_list("sha256", flat=True))
+    names = {"name": uploaded_file.name, "material": material.title}
+    if digest.hexdigest() in kept:
+        raise ValidationError(_("“%(name)s” is already uploaded for “%(material)s”.") % names)
+    if len(kept) >= inputs.MATERIAL_FILES_MAX:
+        raise ValidationError(_("“%(material)s” already has %(max)s files, the most allowed; remove one before "
+                                "adding “%(name)s”.") % {**names, "max": inputs.MATERIAL_FILES_MAX})
     upload = MaterialUpload(
         application=locked, material=material, original_name=uploaded_file.name[:255], size=uploaded_file.size,
         content_type=content_type, sha256=digest.hexdigest(), uploaded_by=actor,
@@ -333,16 +335,21 @@ def _snapshot(application: Application, data: SubmissionData, verdict: eligibili
         "partners": [asdict(p) for p in data.partners],
         "kpis": {str(k): [None if v is None else f"{v.normalize():f}", note] for k, (v, note) in data.kpis.items()},
         "budget": [{"item": b.item, "source": b.source, "amount": f"{b.amount:.2f}"} for b in data.budget],
-        "materials": {
-            str(u.material_id): {"name": u.original_name, "sha256": u.sha256}
-            for u in application.uploads.all()
-        },
+        "materials": _submitted_materials(application),
         "verdict": verdict.to_dict(),
         "explanations": _explanations_kept(verdict, data),
         "organisation": organisation_snapshot(application.organisation_id),
         "declaration": {"text": data.declaration, "by": actor.username,
                         "by_name": getattr(actor, "full_name", "") or actor.username, "at": now.isoformat()},
     }
+
+
+def _submitted_materials(application: Application) -> dict[str, list[dict]]:
+    """Every uploaded file, per material id, in the order uploaded."""
+    files: dict[str, list[dict]] = {}
+    for upload in application.uploads.all():
+        files.setdefault(str(upload.material_id), []).append({"name": upload.original_name, "sha256": upload.sha256})
+    return files
 
 
 def _explanations_kept(verdict: eligibility.Verdict, data: SubmissionData) -> dict[str, str]:

@@ -260,13 +260,6 @@ def test_material_upload_stores_privately_with_hash(applicant, draft, nansha, se
     assert str(settings.PRIVATE_MEDIA_ROOT) in upload.file.path
 
 
-def test_material_upload_replaces_the_previous_file(applicant, draft, nansha):
-    material = nansha.materials.get(seq=1)
-    services.material_upload(actor=applicant, application=draft, material=material, uploaded_file=pdf_upload("a.pdf"))
-    services.material_upload(actor=applicant, application=draft, material=material, uploaded_file=pdf_upload("b.pdf"))
-    assert list(draft.uploads.values_list("original_name", flat=True)) == ["b.pdf"]
-
-
 @pytest.mark.parametrize(
     ("name", "content"),
     [("virus.exe", b"MZ\x90\x00"), ("renamed.pdf", b"MZ\x90\x00 not a pdf"), ("empty.pdf", b"")],
