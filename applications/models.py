@@ -38,9 +38,10 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("pass", _("Pass to expert review"), frozenset({Status.SUBMITTED}), Status.PASSED, Actor.OFFICER),
         Transition("refuse", _("Refuse"), frozenset({Status.SUBMITTED}), Status.REFUSED, Actor.OFFICER,
                    needs_reason=True),
-        Transition("withdraw", _("Withdraw"),
-                   frozenset({Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.PASSED}), Status.WITHDRAWN,
-                   Actor.APPLICANT, needs_reason=False),
+        # A draft never submitted is deleted, not withdrawn: there is nothing to withdraw from (no target state).
+        Transition("delete", _("Delete draft"), frozenset({Status.DRAFT}), "", Actor.APPLICANT),
+        Transition("withdraw", _("Withdraw"), frozenset({Status.SUBMITTED, Status.RETURNED, Status.PASSED}),
+                   Status.WITHDRAWN, Actor.APPLICANT, needs_reason=False),
         Transition("approve", _("Approve for funding"), frozenset({Status.PASSED}), Status.APPROVED, Actor.DECISION),
         Transition("not_fund", _("Mark not funded"), frozenset({Status.PASSED}), Status.NOT_FUNDED, Actor.DECISION),
     )

@@ -564,6 +564,26 @@ def application_refuse(*, actor, application: Application, reason: str) -> Appli
 
 
 @transaction.atomic
+def application_delete_draft(*, actor, application: Application) -> None:
+    """The applicant deletes a draft that was never submitted (删除草稿): the draft, its rows and its uploaded
+    files go; the audit trail keeps what it was. Once submitted, an application is withdrawn instead."""
+    _require_applicant_member(actor, application)
+    locked = _lock(application)
+    _check_state(locked, "delete")
+    if locked.version or locked.versions.exists():  # a draft status with a submitted version: never deleted
+        raise ValidationError(_("This application was submitted once; withdraw it instead."), code="wrong_state")
+    stored = [u.file for u in locked.uploads.all() if u.file]
+    if locked.pdf_file:
+        stored.append(locked.pdf_file)
+    record_event(target=locked, actor=actor, action="delete", from_state=locked.status,
+                 data={"reference": locked.reference, "title": locked.title or locked.draft.get("title", ""),
+                       "organisation_id": locked.organisation_id, "track_id": locked.track_id,
+                       "files": [u.original_name for u in locked.uploads.all()]})
+    locked.delete()
+    transaction.on_commit(lambda: [f.storage.delete(f.name) for f in stored])
+
+
+@transaction.atomic
 def application_withdraw(*, actor, application: Application, reason: str = "") -> Application:
     """The applicant withdraws at any time before approval."""
     _require_applicant_member(actor, application)

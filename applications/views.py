@@ -95,7 +95,7 @@ def start(request, track_id: int):
                       and a.organisation_id == application.organisation_id]
             if others:
                 messages.warning(request, _("Your organisation already has an application to this track: %(list)s. "
-                                            "The guide may allow only one; withdraw the one you do not need.")
+                                            "The guide may allow only one; delete or withdraw the one you do not need.")
                                  % {"list": "、".join(others)})
             return redirect("applications:edit", pk=application.pk)
     return render(request, "applications/start.html", {
@@ -389,6 +389,20 @@ def withdraw(request, pk: int):
     else:
         messages.success(request, _("The application was withdrawn."))
     return redirect("applications:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def delete_draft(request, pk: int):
+    application = application_for_member(request.user, pk)
+    reference = application.reference
+    try:
+        services.application_delete_draft(actor=request.user, application=application)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("applications:detail", pk=pk)
+    messages.success(request, _("Draft %(ref)s deleted.") % {"ref": reference})
+    return redirect("applications:mine")
 
 
 @login_required
