@@ -84,6 +84,16 @@ def test_reviewer_pages_name_the_review_deadline_not_the_call_deadline(client, s
         assert "评审截止" in page and "2026-12-20" in page
         assert "申报截止" not in page
 
+
+def test_scoring_form_names_the_portal_criteria_in_english_on_english_pages(client, setup):
+    review_round, application, assignment, reviewers = setup
+    criterion = rubric_for(review_round.track).criteria.get(seq=1)
+    client_for(client, assignment.reviewer.user)
+    client.post(reverse("reviews:declare", args=[assignment.pk, "accept"]))
+    client.cookies.load({"django_language": "en"})
+    page = client.get(reverse("reviews:assignment", args=[assignment.pk])).content.decode()
+    assert criterion.title_en in page and criterion.title not in page
+
 @pytest.mark.parametrize("who", ["officer", "applicant", "other_reviewer", "unassigned"])
 def test_assignment_page_is_404_for_everyone_but_the_assigned_reviewer(client, setup, request, who):
     review_round, application, assignment, reviewers = setup
