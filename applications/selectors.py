@@ -15,7 +15,7 @@ from organisations.choices import OrgType
 from organisations.models import Organisation, PatentKind, PatentStatus
 from organisations.uscc import normalise_uscc
 from programs.models import Track
-from programs.money import format_wan, format_yuan
+from programs.money import format_amount
 
 from .eligibility import Outcome, RuleResult
 from .models import (
@@ -317,7 +317,7 @@ def _money(value) -> str:
     amount = _decimal(value)
     if amount is None:
         return str(value or "")
-    return _("%(yuan)s yuan (%(wan)s 10k yuan)") % {"yuan": format_yuan(amount), "wan": format_wan(amount)}
+    return format_amount(amount)
 
 
 def _flatten(snapshot: dict, kpi_labels: dict[str, str], material_labels: dict[str, str]) -> dict[str, tuple]:

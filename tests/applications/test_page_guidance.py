@@ -39,3 +39,20 @@ def test_application_breadcrumb_leads_to_the_list_of_the_users_role(client, requ
     crumbs = page.split('aria-label="breadcrumb"')[1].split("</nav>")[0]
     assert f'href="{reverse(target)}"' in crumbs
     assert f'href="{reverse("home")}"' not in crumbs
+
+
+def test_amounts_on_english_pages_read_once_in_yuan_with_cents(client, applicant, submitted):
+    client.force_login(applicant)
+    client.cookies.load({"django_language": "en"})
+    page = client.get(reverse("applications:detail", args=[submitted.pk])).content.decode()
+    assert "CNY 300,000.00" in page
+    assert "(CNY 300,000)" not in page and "CNY 300,000.00 (" not in page
+    client.cookies.load({"django_language": "zh-hans"})
+    page = client.get(reverse("applications:detail", args=[submitted.pk])).content.decode()
+    assert "300,000.00 元（30 万元）" in page
+
+
+def test_program_page_in_english_shows_the_total_budget_once(client):
+    client.cookies.load({"django_language": "en"})
+    page = client.get(reverse("programs:program", args=["yuexiu-2018-ip-operation-fund-plan"])).content.decode()
+    assert "CNY 10,000,000.00" in page and "(CNY 10,000,000" not in page and "CNY 10,000,000 (" not in page
