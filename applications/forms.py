@@ -44,11 +44,11 @@ def award_help(track: Track) -> str:
     if track.award_mode == AwardMode.FIXED:
         return _("Awards on this track are a fixed %(budget)s yuan.") % amount
     if track.award_mode == AwardMode.POOL and track.allocation == Allocation.BY_SCORE:
-        return _("State the amount you ask for, at most %(budget)s yuan. The track's awards share a pool of "
-                 "%(budget)s yuan by review score.") % amount
+        return _("State the amount you ask for, at most the pool of %(budget)s yuan. The track's awards share "
+                 "the pool by review score.") % amount
     if track.award_mode == AwardMode.POOL and track.allocation == Allocation.EQUAL:
-        return _("State the amount you ask for, at most %(budget)s yuan. The track's awards share a pool of "
-                 "%(budget)s yuan in equal parts.") % amount
+        return _("State the amount you ask for, at most the pool of %(budget)s yuan. The track's awards share "
+                 "the pool in equal parts.") % amount
     if track.award_mode == AwardMode.POOL:
         return _("The track's awards share a pool of %(budget)s yuan; the office allocates it.") % amount
     if track.award_mode == AwardMode.CAP:
