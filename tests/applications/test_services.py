@@ -233,9 +233,8 @@ def test_application_refuse_records_reason(officer, submitted):
 # --- withdraw ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("fixture", ["draft", "submitted"])
-def test_application_withdraw_before_approval(request, applicant, fixture):
-    application = request.getfixturevalue(fixture)
+def test_application_withdraw_before_approval(applicant, submitted):
+    application = submitted  # a never-submitted draft is deleted instead (test_draft_delete.py)
     withdrawn = services.application_withdraw(actor=applicant, application=application, reason="改报其他项目")
     assert withdrawn.status == Status.WITHDRAWN
     assert events(withdrawn, "withdraw").get().reason == "改报其他项目"
