@@ -2,6 +2,8 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -24,7 +26,8 @@ def register(request):
             language=get_language(),
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome! Start by entering your organisation's profile."))
+        messages.success(request, format_html('<a class="alert-link" href="{}">{}</a>', reverse("organisations:create"),
+                                              _("Welcome! Start by entering your organisation's profile.")))
         return redirect(home_url_for(user))
     return render(request, "accounts/register.html", {"form": form})
 

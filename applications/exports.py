@@ -24,7 +24,7 @@ from organisations.choices import OrgType
 from programs.models import KPI, Material
 
 from .eligibility import Outcome, RuleResult
-from .models import Application, ApplicationVersion, BudgetLine, ConditionDecision
+from .models import Application, ApplicationVersion, BudgetLine, ConditionDecision, submitted_files
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Only local files and inline data: rendering never reaches the network.
@@ -61,12 +61,17 @@ class RuleRow:
 
 
 @dataclass(frozen=True)
+class MaterialFile:
+    file_name: str
+    sha256_prefix: str
+
+
+@dataclass(frozen=True)
 class MaterialRow:
     seq: int | None
     title: str
     required: bool
-    file_name: str
-    sha256_prefix: str
+    files: tuple[MaterialFile, ...] = ()
 
 
 def application_pdf(application: Application, *, version: int | None = None) -> bytes:
@@ -234,27 +239,26 @@ def _rule_rows(results: list[dict], explanations: dict) -> list[RuleRow]:
     ]
 
 
-def _material_rows(materials, uploaded: dict[str, dict]) -> list[MaterialRow]:
-    rows = [_material_row(m, uploaded.get(str(m.pk)) or {}) for m in materials]
+def _material_rows(materials, uploaded: dict[str, list[dict] | dict]) -> list[MaterialRow]:
+    rows = [_material_row(m, uploaded.get(str(m.pk))) for m in materials]
     listed = {str(m.pk) for m in materials}
     # An upload for a material the guide no longer lists is still part of what was submitted.
     rows += [
-        MaterialRow(seq=None, title=upload.get("name", ""), required=False, file_name=upload.get("name", ""),
-                    sha256_prefix=(upload.get("sha256") or "")[:12])
-        for material_id, upload in uploaded.items()
-        if material_id not in listed
+        MaterialRow(seq=None, title=", ".join(f.file_name for f in files), required=False, files=files)
+        for material_id, entry in uploaded.items()
+        if material_id not in listed and (files := _material_files(entry))
     ]
     return rows
 
 
-def _material_row(material: Material, upload: dict) -> MaterialRow:
-    return MaterialRow(
-        seq=material.seq,
-        title=material.title,
-        required=material.required,
-        file_name=upload.get("name", ""),
-        sha256_prefix=(upload.get("sha256") or "")[:12],
-    )
+def _material_files(entry) -> tuple[MaterialFile, ...]:
+    return tuple(MaterialFile(file_name=f.get("name", ""), sha256_prefix=(f.get("sha256") or "")[:12])
+                 for f in submitted_files(entry))
+
+
+def _material_row(material: Material, entry) -> MaterialRow:
+    return MaterialRow(seq=material.seq, title=material.title, required=material.required,
+                       files=_material_files(entry))
 
 
 def _css_string(text: str) -> str:

@@ -10,7 +10,7 @@ from core.forms import MoneyField
 from core.money import format_yuan
 from organisations.choices import OrgType
 from organisations.uscc import normalise_uscc, validate_uscc
-from programs.models import AwardMode, JointPolicy, Track
+from programs.models import Allocation, AwardMode, JointPolicy, Track
 
 from .checks import active_kpis
 from .inputs import BUDGET_ITEM_MAX, CONDITION_NOTE_MAX, PLAN_MAX_CHARS, WITHDRAW_REASON_MAX, row_limits
@@ -43,6 +43,12 @@ def award_help(track: Track) -> str:
     amount = {"budget": format_yuan(track.budget)}
     if track.award_mode == AwardMode.FIXED:
         return _("Awards on this track are a fixed %(budget)s yuan.") % amount
+    if track.award_mode == AwardMode.POOL and track.allocation == Allocation.BY_SCORE:
+        return _("State the amount you ask for, at most the pool of %(budget)s yuan. The track's awards share "
+                 "the pool by review score.") % amount
+    if track.award_mode == AwardMode.POOL and track.allocation == Allocation.EQUAL:
+        return _("State the amount you ask for, at most the pool of %(budget)s yuan. The track's awards share "
+                 "the pool in equal parts.") % amount
     if track.award_mode == AwardMode.POOL:
         return _("The track's awards share a pool of %(budget)s yuan; the office allocates it.") % amount
     if track.award_mode == AwardMode.CAP:

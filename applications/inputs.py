@@ -14,6 +14,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from programs.models import JointPolicy, Track
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# A material may take several files (Qingyuan's material 3 asks for three kinds of document); ten is more than
+# any guide's material lists, and keeps a crafted request from filling the disk one file at a time.
+MATERIAL_FILES_MAX = 10
 # No guide limits the plan; the Guangdong form says longer explanations go on attached pages (可另附页).
 # 6,000 characters is about three printed pages (the form box plus extra pages); longer texts go in an
 # attached material. This keeps the PDF of the largest allowed application under a second.

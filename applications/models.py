@@ -38,9 +38,10 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("pass", _("Pass to expert review"), frozenset({Status.SUBMITTED}), Status.PASSED, Actor.OFFICER),
         Transition("refuse", _("Refuse"), frozenset({Status.SUBMITTED}), Status.REFUSED, Actor.OFFICER,
                    needs_reason=True),
-        Transition("withdraw", _("Withdraw"),
-                   frozenset({Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.PASSED}), Status.WITHDRAWN,
-                   Actor.APPLICANT, needs_reason=False),
+        # A draft never submitted is deleted, not withdrawn: there is nothing to withdraw from (no target state).
+        Transition("delete", _("Delete draft"), frozenset({Status.DRAFT}), "", Actor.APPLICANT),
+        Transition("withdraw", _("Withdraw"), frozenset({Status.SUBMITTED, Status.RETURNED, Status.PASSED}),
+                   Status.WITHDRAWN, Actor.APPLICANT, needs_reason=False),
         Transition("approve", _("Approve for funding"), frozenset({Status.PASSED}), Status.APPROVED, Actor.DECISION),
         Transition("not_fund", _("Mark not funded"), frozenset({Status.PASSED}), Status.NOT_FUNDED, Actor.DECISION),
     )
@@ -177,7 +178,8 @@ class BudgetLine(models.Model):
 
 
 class MaterialUpload(models.Model):
-    """One uploaded file for one required material; stored privately, served through a checked view."""
+    """One uploaded file for a material (a material may have several); stored privately, served through a checked
+    view."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="uploads")
     material = models.ForeignKey("programs.Material", verbose_name=_("material"), on_delete=models.PROTECT,
@@ -192,13 +194,20 @@ class MaterialUpload(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
-        ordering = ["application", "material__seq"]
+        ordering = ["application", "material__seq", "uploaded_at", "pk"]
         verbose_name = _("uploaded material")
         verbose_name_plural = _("uploaded materials")
-        constraints = [models.UniqueConstraint(fields=["application", "material"], name="one_upload_per_material")]
 
     def __str__(self) -> str:
         return self.original_name
+
+
+def submitted_files(entry) -> list[dict]:
+    """The files a version's snapshot records for one material, each ``{"name", "sha256"}``. Versions submitted
+    before a material could take several files hold one such dict instead of a list."""
+    if isinstance(entry, dict):
+        return [entry]
+    return [f for f in entry or [] if isinstance(f, dict)]
 
 
 class ApplicationVersion(models.Model):

@@ -11,14 +11,22 @@ from django.utils.translation import gettext as _
 
 from audit.selectors import history_for
 from core.counts import count_of
-from core.money import format_wan, format_yuan
+from core.money import format_amount
 from organisations.choices import OrgType
 from organisations.models import Organisation, PatentKind, PatentStatus
 from organisations.uscc import normalise_uscc
 from programs.models import Track
 
 from .eligibility import Outcome, RuleResult
-from .models import Application, ApplicationVersion, BudgetLine, ConditionDecision, MaterialUpload, Status
+from .models import (
+    Application,
+    ApplicationVersion,
+    BudgetLine,
+    ConditionDecision,
+    MaterialUpload,
+    Status,
+    submitted_files,
+)
 
 
 def submitted_applications() -> QuerySet[Application]:
@@ -256,8 +264,12 @@ def tracks_with_materials(track: Track):
     return track.materials.order_by("seq")
 
 
-def uploads_by_material(application: Application) -> dict[int, MaterialUpload]:
-    return {u.material_id: u for u in application.uploads.all()}
+def uploads_by_material(application: Application) -> dict[int, list[MaterialUpload]]:
+    """Each material's uploaded files, in the order uploaded (one query)."""
+    uploads: dict[int, list[MaterialUpload]] = {}
+    for upload in application.uploads.all():
+        uploads.setdefault(upload.material_id, []).append(upload)
+    return uploads
 
 
 def upload_for(user, application_pk: int, upload_pk: int) -> MaterialUpload:
@@ -292,7 +304,8 @@ def submitted_view(application: Application, version: ApplicationVersion) -> dic
     snap = version.snapshot
     kpis = {str(k.pk): k for k in application.track.kpis.all()}
     materials = {str(m.pk): m for m in application.track.materials.all()}
-    uploads = {str(u.material_id): u for u in application.uploads.all()}
+    # A submitted file can be opened while it is still the one uploaded (same material, same checksum).
+    uploads = {(str(u.material_id), u.sha256): u for u in application.uploads.all()}
     org = snap.get("organisation") or {}
     return {
         "version": version,
@@ -316,11 +329,10 @@ def submitted_view(application: Application, version: ApplicationVersion) -> dic
                         for p in org.get("patents") or []],
         } if org else None,
         "materials": [
-            {"title": materials[mid].title if mid in materials else m.get("name", ""), "name": m.get("name", ""),
-             "sha256": (m.get("sha256") or "")[:12],
-             # The file can be opened while it is still the one submitted.
-             "upload": uploads.get(mid) if uploads.get(mid) and uploads[mid].sha256 == m.get("sha256") else None}
-            for mid, m in (snap.get("materials") or {}).items()
+            {"title": materials[mid].title if mid in materials else ", ".join(f.get("name", "") for f in files),
+             "files": [{"name": f.get("name", ""), "sha256": (f.get("sha256") or "")[:12],
+                        "upload": uploads.get((mid, f.get("sha256")))} for f in files]}
+            for mid, files in ((mid, submitted_files(entry)) for mid, entry in (snap.get("materials") or {}).items())
         ],
         "declaration": snap.get("declaration") or {},
         "decisions": snap.get("decisions") or [],
@@ -334,7 +346,7 @@ def _money(value) -> str:
     amount = _decimal(value)
     if amount is None:
         return str(value or "")
-    return _("%(yuan)s yuan (%(wan)s 10k yuan)") % {"yuan": format_yuan(amount), "wan": format_wan(amount)}
+    return format_amount(amount)
 
 
 def _flatten(snapshot: dict, kpi_labels: dict[str, str], material_labels: dict[str, str]) -> dict[str, tuple]:
@@ -354,9 +366,10 @@ def _flatten(snapshot: dict, kpi_labels: dict[str, str], material_labels: dict[s
     for i, b in enumerate(snapshot.get("budget", []), 1):
         flat[f"budget-{i}"] = (_("Budget line %(n)s") % {"n": i}, " / ".join(
             [str(b.get("item", "")), _label(BudgetLine.Source.choices, b.get("source")), _money(b.get("amount"))]))
-    for mid, m in snapshot.get("materials", {}).items():
+    for mid, entry in snapshot.get("materials", {}).items():
         flat[f"material-{mid}"] = (_("Material: %(name)s") % {"name": material_labels.get(mid, mid)},
-                                   f"{m.get('name')} ({m.get('sha256', '')[:12]})")
+                                   "\n".join(f"{f.get('name')} ({(f.get('sha256') or '')[:12]})"
+                                              for f in submitted_files(entry)))
     return flat
 
 

@@ -17,7 +17,7 @@ from organisations.models import Organisation
 from programs.models import JointPolicy, Material, Track
 from programs.selectors import is_call_open
 
-from . import eligibility, notices
+from . import eligibility, inputs, notices
 from .checks import active_kpis, award_problems, explanation_problems, kpi_group_problems, meets
 from .inputs import (  # noqa: F401  (re-exported: callers use services.check_upload, services.PLAN_MAX_CHARS)
     ALLOWED_UPLOADS,
@@ -224,11 +224,13 @@ def material_upload(*, actor, application: Application, material: Material, uplo
     for chunk in uploaded_file.chunks():
         digest.update(chunk)
     uploaded_file.seek(0)
-    previous = MaterialUpload.objects.filter(application=locked, material=material).first()
-    if previous:
-        old_file = previous.file
-        previous.delete()
-        transaction.on_commit(lambda: old_file.storage.delete(old_file.name))
+    kept = list(MaterialUpload.objects.filter(application=locked, material=material).values_list("sha256", flat=True))
+    names = {"name": uploaded_file.name, "material": material.title}
+    if digest.hexdigest() in kept:
+        raise ValidationError(_("“%(name)s” is already uploaded for “%(material)s”.") % names)
+    if len(kept) >= inputs.MATERIAL_FILES_MAX:
+        raise ValidationError(_("“%(material)s” already has %(max)s files, the most allowed; remove one before "
+                                "adding “%(name)s”.") % {**names, "max": inputs.MATERIAL_FILES_MAX})
     upload = MaterialUpload(
         application=locked, material=material, original_name=uploaded_file.name[:255], size=uploaded_file.size,
         content_type=content_type, sha256=digest.hexdigest(), uploaded_by=actor,
@@ -333,16 +335,21 @@ def _snapshot(application: Application, data: SubmissionData, verdict: eligibili
         "partners": [asdict(p) for p in data.partners],
         "kpis": {str(k): [None if v is None else f"{v.normalize():f}", note] for k, (v, note) in data.kpis.items()},
         "budget": [{"item": b.item, "source": b.source, "amount": f"{b.amount:.2f}"} for b in data.budget],
-        "materials": {
-            str(u.material_id): {"name": u.original_name, "sha256": u.sha256}
-            for u in application.uploads.all()
-        },
+        "materials": _submitted_materials(application),
         "verdict": verdict.to_dict(),
         "explanations": _explanations_kept(verdict, data),
         "organisation": organisation_snapshot(application.organisation_id),
         "declaration": {"text": data.declaration, "by": actor.username,
                         "by_name": getattr(actor, "full_name", "") or actor.username, "at": now.isoformat()},
     }
+
+
+def _submitted_materials(application: Application) -> dict[str, list[dict]]:
+    """Every uploaded file, per material id, in the order uploaded."""
+    files: dict[str, list[dict]] = {}
+    for upload in application.uploads.all():
+        files.setdefault(str(upload.material_id), []).append({"name": upload.original_name, "sha256": upload.sha256})
+    return files
 
 
 def _explanations_kept(verdict: eligibility.Verdict, data: SubmissionData) -> dict[str, str]:
@@ -554,6 +561,26 @@ def application_pass(*, actor, application: Application, reason: str = "") -> Ap
 @transaction.atomic
 def application_refuse(*, actor, application: Application, reason: str) -> Application:
     return _officer_step("refuse", actor=actor, application=application, reason=reason)
+
+
+@transaction.atomic
+def application_delete_draft(*, actor, application: Application) -> None:
+    """The applicant deletes a draft that was never submitted (删除草稿): the draft, its rows and its uploaded
+    files go; the audit trail keeps what it was. Once submitted, an application is withdrawn instead."""
+    _require_applicant_member(actor, application)
+    locked = _lock(application)
+    _check_state(locked, "delete")
+    if locked.version or locked.versions.exists():  # a draft status with a submitted version: never deleted
+        raise ValidationError(_("This application was submitted once; withdraw it instead."), code="wrong_state")
+    stored = [u.file for u in locked.uploads.all() if u.file]
+    if locked.pdf_file:
+        stored.append(locked.pdf_file)
+    record_event(target=locked, actor=actor, action="delete", from_state=locked.status,
+                 data={"reference": locked.reference, "title": locked.title or locked.draft.get("title", ""),
+                       "organisation_id": locked.organisation_id, "track_id": locked.track_id,
+                       "files": [u.original_name for u in locked.uploads.all()]})
+    locked.delete()
+    transaction.on_commit(lambda: [f.storage.delete(f.name) for f in stored])
 
 
 @transaction.atomic

@@ -21,5 +21,6 @@ urlpatterns = [
     path("applications/<int:pk>/decide/<str:step>/", views.decide, name="decide"),
     path("applications/<int:pk>/conditions/", views.decide_condition, name="decide_condition"),
     path("applications/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("applications/<int:pk>/delete/", views.delete_draft, name="delete"),
     path("applications/<int:pk>/versions/", views.version_diff, name="versions"),
 ]

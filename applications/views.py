@@ -30,6 +30,7 @@ from .forms import (
     explanations_from,
 )
 from .hooks import application_panels
+from .inputs import MATERIAL_FILES_MAX
 from .models import TRANSITIONS, PdfStatus, Status
 from .prechecks import checked_rows, organisation_prechecks, submitted_rows
 from .selectors import (
@@ -94,7 +95,7 @@ def start(request, track_id: int):
                       and a.organisation_id == application.organisation_id]
             if others:
                 messages.warning(request, _("Your organisation already has an application to this track: %(list)s. "
-                                            "The guide may allow only one; withdraw the one you do not need.")
+                                            "The guide may allow only one; delete or withdraw the one you do not need.")
                                  % {"list": "、".join(others)})
             return redirect("applications:edit", pk=application.pk)
     return render(request, "applications/start.html", {
@@ -163,7 +164,7 @@ def edit(request, pk: int):
 def _edit_page(request, application, forms):
     track = application.track
     uploads = uploads_by_material(application)
-    materials = [(m, uploads.get(m.pk)) for m in track.materials.all() if m.archived_at is None]
+    materials = [(m, uploads.get(m.pk, [])) for m in track.materials.all() if m.archived_at is None]
     explain_errors = {k: v for k, v in forms.extra_errors.items() if k.startswith(EXPLAIN_PREFIX)}
     return render(request, "applications/edit.html", {
         "application": application, "track": track, "forms": forms, "materials": materials,
@@ -250,7 +251,7 @@ def _detail_page(request, application, *, pass_form=None, withdraw_form=None, co
     decisions = {int(result["rule_id"]): decision for result, decision in conditions if decision is not None}
     return render(request, "applications/detail.html", {
         "application": application, "track": application.track,
-        "materials": [(m, uploads.get(m.pk)) for m in application.track.materials.all()],
+        "materials": [(m, uploads.get(m.pk, [])) for m in application.track.materials.all()],
         "history": application_history(application), "versions": versions_of(application),
         "steps": steps, "decision_form": DecisionForm(), "pass_form": pass_form or PassForm(),
         "withdraw_form": withdraw_form or WithdrawForm(),
@@ -284,7 +285,8 @@ def materials(request, pk: int):
             except ValidationError as exc:
                 form.add_error("file", exc)
             else:
-                messages.success(request, _("“%(title)s” uploaded.") % {"title": material.title})
+                messages.success(request, _("“%(name)s” added to “%(title)s”.")
+                                 % {"name": form.cleaned_data["file"].name, "title": material.title})
                 return redirect("applications:materials", pk=pk)
         failed_material = form.cleaned_data.get("material")
         if "material" in form.errors:
@@ -292,7 +294,8 @@ def materials(request, pk: int):
     uploads = uploads_by_material(application)
     return render(request, "applications/materials.html", {
         "application": application, "track": track, "form": form, "failed_material": failed_material,
-        "materials": [(m, uploads.get(m.pk)) for m in track.materials.all()],
+        "max_files": MATERIAL_FILES_MAX,
+        "materials": [(m, uploads.get(m.pk, [])) for m in track.materials.all()],
     })
 
 
@@ -389,6 +392,20 @@ def withdraw(request, pk: int):
     else:
         messages.success(request, _("The application was withdrawn."))
     return redirect("applications:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def delete_draft(request, pk: int):
+    application = application_for_member(request.user, pk)
+    reference = application.reference
+    try:
+        services.application_delete_draft(actor=request.user, application=application)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("applications:detail", pk=pk)
+    messages.success(request, _("Draft %(ref)s deleted.") % {"ref": reference})
+    return redirect("applications:mine")
 
 
 @login_required

@@ -4,6 +4,8 @@ import re
 import unicodedata
 from decimal import ROUND_DOWN, Decimal
 
+from django.utils.translation import pgettext
+
 CENT = Decimal("0.01")
 WAN = Decimal("10000")
 
@@ -43,6 +45,21 @@ def format_wan(value) -> str:
         return ""
     wan = (Decimal(str(value)) / WAN).normalize()
     return f"{wan:,f}"
+
+
+def format_amount(value, *, wan_first: bool = False) -> str:
+    """An amount named once, in the reader's language: yuan with two places, and in Chinese also the 万元 the
+    guides count in (``500,000.00 元（50 万元）``, or ``50 万元（500,000.00 元）`` with ``wan_first``). English
+    readers count in yuan, so the 万 adds nothing for them: ``CNY 500,000.00``."""
+    if value is None:
+        return ""
+    amounts = {"yuan": format_yuan(value), "wan": format_wan(value)}
+    # The Chinese text names the amount in 元 (%(yuan)s) and 万元 (%(wan)s); the English one in yuan only.
+    if wan_first:
+        # xgettext:no-python-format
+        return pgettext("amount in ten thousands of yuan, then in yuan", "CNY %(yuan)s") % amounts
+    # xgettext:no-python-format
+    return pgettext("amount in yuan, then in ten thousands of yuan", "CNY %(yuan)s") % amounts
 
 
 YI = Decimal("100000000")

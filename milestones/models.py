@@ -22,6 +22,9 @@ class ProjectState(models.TextChoices):
     TERMINATED = "terminated", _("Terminated")
 
 
+# A project in one of these states has ended: nothing more is asked of the unit.
+ENDED_PROJECT_STATES = frozenset({ProjectState.CLOSED, ProjectState.TERMINATED})
+
 class InspectionMode(models.TextChoices):
     WRITTEN = "written", _("Written review")
     ON_SITE = "on_site", _("On-site inspection")
@@ -271,6 +274,17 @@ class KpiReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} {self.get_kind_display()}"
+
+    @property
+    def not_required(self) -> bool:
+        """A report not yet submitted (or returned) of a project that has ended is no longer asked for."""
+        return (self.state in REPORT_TRANSITIONS["submit"].sources
+                and self.project.state in ENDED_PROJECT_STATES)
+
+    @property
+    def state_label(self) -> str:
+        """The report's state as the pages show it."""
+        return _("Not required") if self.not_required else self.get_state_display()
 
 
 class KpiValue(models.Model):

@@ -501,6 +501,9 @@ def report_submit(*, actor, report, values: dict, narrative: str, evidence=()):
     with transaction.atomic():
         locked = _lock_report(report)
         _check_report_state(locked, step.name)
+        if locked.not_required:
+            raise ValidationError(_("This project is “%(state)s”: the report is no longer required.")
+                                  % {"state": locked.project.get_state_display()}, code="wrong_state")
         kpis = {k.pk for k in locked.project.application.track.kpis.all()}
         KpiValue.objects.filter(report=locked).delete()
         KpiValue.objects.bulk_create(KpiValue(report=locked, kpi_id=kpi_id, value=value)

@@ -298,7 +298,7 @@ def report_page(request, pk: int, report_pk: int):
     kpis = list(project.application.track.kpis.filter(archived_at__isnull=True).order_by("seq"))
     values = dict(report.values.values_list("kpi_id", "value"))
     unit_may_submit = (services.role_of(project, request.user) == Actor.UNIT
-                       and report.state in ("scheduled", "returned"))
+                       and report.state in ("scheduled", "returned") and not report.not_required)
     form = ReportForm(kpis=kpis, values=values)
     if request.method == "POST":
         if not unit_may_submit:

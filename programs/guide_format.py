@@ -63,8 +63,8 @@ KPI_GROUP_KEYS = {"code", "min", "text"}
 KPI_KEYS = {"metric", "comparator", "target", "unit", "qualitative", "text", "group"}
 RULE_KEYS = {"kind", "params", "text", "soft", "applies_to", "note"}
 MATERIAL_KEYS = {"title", "required", "note"}
-RUBRIC_KEYS = {"code", "title", "source", "criteria"}
-CRITERION_KEYS = {"title", "description", "weight"}
+RUBRIC_KEYS = {"code", "title", "title_en", "source", "criteria"}
+CRITERION_KEYS = {"title", "description", "title_en", "description_en", "weight"}
 
 # kind -> (required params, optional params), from the one registry of rule kinds.
 RULE_PARAMS: dict[str, tuple[set[str], set[str]]] = {

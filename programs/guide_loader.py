@@ -297,6 +297,7 @@ def _reconcile(track: Track, model: type, items: list[dict], row_key: Callable, 
 def _rubric_objects(r: dict) -> Iterator[Any]:
     rubric = Rubric.objects.filter(code=r["code"]).first() or Rubric(code=r["code"])
     rubric.title = r["title"]
+    rubric.title_en = r.get("title_en") or ""
     rubric.source = r.get("source") or Rubric.Source.OFFICE
     rubric.is_portal_default = rubric.source == Rubric.Source.PORTAL
     yield rubric
@@ -308,5 +309,7 @@ def _rubric_objects(r: dict) -> Iterator[Any]:
         row.rubric = rubric
         row.title = item["title"]
         row.description = item.get("description") or ""
+        row.title_en = item.get("title_en") or ""
+        row.description_en = item.get("description_en") or ""
         row.weight = _dec(item["weight"])
         yield row

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from organisations.choices import AwardCategory, OrgType
@@ -122,6 +123,11 @@ class GuideRowQuerySet(models.QuerySet):
         return self.filter(archived_at__isnull=False)
 
 
+def in_language(chinese: str, english: str) -> str:
+    """The English wording on English pages when there is one; the Chinese (the guide's words) otherwise."""
+    return english if english and (get_language() or "").startswith("en") else chinese
+
+
 class Rubric(models.Model):
     """Weighted review criteria. The guides state none: the portal ships a default, marked as its own."""
 
@@ -132,6 +138,7 @@ class Rubric(models.Model):
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
     title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("title in English"), max_length=200, blank=True)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.OFFICE)
     is_portal_default = models.BooleanField(_("portal default"), default=False)
 
@@ -153,12 +160,18 @@ class Rubric(models.Model):
     def natural_key(self) -> tuple[str]:
         return (self.code,)
 
+    @property
+    def display_title(self) -> str:
+        return in_language(self.title, self.title_en)
+
 
 class Criterion(models.Model):
     rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("rubric"))
     seq = models.PositiveSmallIntegerField(_("order"))
     title = models.CharField(_("criterion"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    title_en = models.CharField(_("criterion in English"), max_length=200, blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
     weight = models.DecimalField(
         _("weight"), max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
@@ -171,6 +184,14 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.weight})"
+
+    @property
+    def display_title(self) -> str:
+        return in_language(self.title, self.title_en)
+
+    @property
+    def display_description(self) -> str:
+        return in_language(self.description, self.description_en)
 
 
 class Program(models.Model):

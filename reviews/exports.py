@@ -92,7 +92,7 @@ def ranking_xlsx(rounds: list[ReviewRound]) -> bytes:
         header = [_("Rank"), _("Reference"), _("Project title"), _("Aggregate score"), _("Normalised (z)"),
                   _("Spread"), _("Reviews done"), _("Reviews missing")]
         for n, _reviewer in enumerate(reviewers, 1):
-            header += [_("Expert %(n)s: %(criterion)s") % {"n": n, "criterion": c.title} for c in criteria]
+            header += [_("Expert %(n)s: %(criterion)s") % {"n": n, "criterion": c.display_title} for c in criteria]
             header.append(_("Expert %(n)s: weighted total") % {"n": n})
         append_row(sheet, header)
         for cell in sheet[1]:

@@ -109,7 +109,7 @@ class ScoreForm(forms.Form):
         self.criteria = list(criteria)
         for c in self.criteria:
             self.fields[f"score_{c.pk}"] = forms.CharField(
-                label=c.title, required=False, help_text=_("%(min)s to %(max)s; weight %(weight)s") % {
+                label=c.display_title, required=False, help_text=_("%(min)s to %(max)s; weight %(weight)s") % {
                     "min": SCORE_MIN, "max": SCORE_MAX, "weight": f"{c.weight.normalize():f}"},
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "form-control score-input"}))
             self.fields[f"comment_{c.pk}"] = forms.CharField(

@@ -2,7 +2,7 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from core.money import format_wan, format_yuan
+from core.money import format_amount, format_wan, format_yuan
 
 register = template.Library()
 
@@ -27,6 +27,18 @@ def wan(value) -> str:
     # xgettext:no-python-format
     text = pgettext("amount in ten thousands of yuan", "CNY %(yuan)s")
     return text % {"yuan": whole, "wan": format_wan(value)}
+
+
+@register.filter
+def yuan_wan(value) -> str:
+    """500,000.00 元（50 万元） in Chinese; CNY 500,000.00 in English (named once)."""
+    return format_amount(value)
+
+
+@register.filter
+def wan_yuan(value) -> str:
+    """50 万元（500,000.00 元） in Chinese; CNY 500,000.00 in English (named once)."""
+    return format_amount(value, wan_first=True)
 
 
 @register.filter

@@ -18,6 +18,18 @@ def test_register_creates_an_applicant_and_signs_in(client):
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
+
+def test_register_welcome_links_to_the_organisation_form(client):
+    response = client.post(
+        reverse("accounts:register"),
+        {"username": "zhao", "full_name": "赵六", "email": "zh@example.org", "phone": "",
+         "password1": "a-long-pass-phrase-1", "password2": "a-long-pass-phrase-1"},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "欢迎！请先填写单位信息。" in body
+    assert f'href="{reverse("organisations:create")}"' in body
+
 def test_register_cannot_choose_a_role(client):
     client.post(
         reverse("accounts:register"),

@@ -233,9 +233,8 @@ def test_application_refuse_records_reason(officer, submitted):
 # --- withdraw ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("fixture", ["draft", "submitted"])
-def test_application_withdraw_before_approval(request, applicant, fixture):
-    application = request.getfixturevalue(fixture)
+def test_application_withdraw_before_approval(applicant, submitted):
+    application = submitted  # a never-submitted draft is deleted instead (test_draft_delete.py)
     withdrawn = services.application_withdraw(actor=applicant, application=application, reason="改报其他项目")
     assert withdrawn.status == Status.WITHDRAWN
     assert events(withdrawn, "withdraw").get().reason == "改报其他项目"
@@ -258,13 +257,6 @@ def test_material_upload_stores_privately_with_hash(applicant, draft, nansha, se
                                       uploaded_file=pdf_upload())
     assert upload.size > 0 and len(upload.sha256) == 64 and upload.content_type == "application/pdf"
     assert str(settings.PRIVATE_MEDIA_ROOT) in upload.file.path
-
-
-def test_material_upload_replaces_the_previous_file(applicant, draft, nansha):
-    material = nansha.materials.get(seq=1)
-    services.material_upload(actor=applicant, application=draft, material=material, uploaded_file=pdf_upload("a.pdf"))
-    services.material_upload(actor=applicant, application=draft, material=material, uploaded_file=pdf_upload("b.pdf"))
-    assert list(draft.uploads.values_list("original_name", flat=True)) == ["b.pdf"]
 
 
 @pytest.mark.parametrize(

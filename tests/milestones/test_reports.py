@@ -112,6 +112,24 @@ def test_officer_adds_a_report_unit_may_not(nansha_project, officer, unit):
     assert (added.seq, added.kind) == (3, ReportKind.EXTRA)
 
 
+
+@pytest.mark.parametrize("state", ["closed", "terminated"])
+def test_report_of_an_ended_project_is_not_required(client, nansha_project, unit, state):
+    type(nansha_project).objects.filter(pk=nansha_project.pk).update(state=state)
+    final = nansha_project.reports.get(kind=ReportKind.FINAL)
+    client.force_login(unit)
+    page = client.get(reverse("milestones:project", args=[nansha_project.pk])).content.decode()
+    row = page.split(f'data-report="{final.pk}"')[1].split("</tr>")[0]
+    assert "无需提交" in row and "待提交" not in row
+    report_page = client.get(reverse("milestones:report", args=[nansha_project.pk, final.pk])).content.decode()
+    assert "无需提交" in report_page and 'id="report-form"' not in report_page
+    assert client.post(reverse("milestones:report", args=[nansha_project.pk, final.pk]),
+                       {"narrative": "进展"}).status_code == 404
+    with pytest.raises(ValidationError):
+        report_submit(actor=unit, report=final, values={}, narrative="进展")
+    final.refresh_from_db()
+    assert final.state == ReportState.SCHEDULED
+
 def test_report_page_per_role_and_submission_through_it(client, fcg_project, officer, outsider, reviewer):
     unit = unit_member(fcg_project)
     report = fcg_project.reports.get(seq=1)

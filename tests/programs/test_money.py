@@ -28,3 +28,15 @@ def test_split_by_shares_yuexiu_and_nansha():
 def test_format_wan_drops_trailing_zeros():
     assert format_wan(Decimal("1700000.00")) == "170"
     assert format_wan(Decimal("155000.00")) == "15.5"
+
+
+def test_yuan_wan_filters_name_an_amount_once_in_english_and_in_both_units_in_chinese():
+    from django.utils import translation
+    from programs.templatetags.money import wan_yuan, yuan_wan
+
+    with translation.override("en"):
+        assert yuan_wan(Decimal("500000")) == wan_yuan(Decimal("500000")) == "CNY 500,000.00"
+    with translation.override("zh-hans"):
+        assert yuan_wan(Decimal("500000")) == "500,000.00 元（50 万元）"
+        assert wan_yuan(Decimal("500000")) == "50 万元（500,000.00 元）"
+    assert yuan_wan(None) == wan_yuan(None) == ""

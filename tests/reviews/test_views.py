@@ -1,5 +1,6 @@
 """Each page, per role: the officer's pages, the reviewer's pages (an unassigned reviewer gets 404), publicity."""
 
+import datetime as dt
 import io
 from decimal import Decimal
 
@@ -71,6 +72,27 @@ def test_reviewer_queue_lists_only_own_assignments(client, setup, reviewer):
     assert [a.pk for a in own.context["page"]] == [assignment.pk]
     assert client_for(client, reviewer).get(reverse("reviews:queue")).context["page"].paginator.count == 0
 
+
+
+def test_reviewer_pages_name_the_review_deadline_not_the_call_deadline(client, setup):
+    review_round, application, assignment, reviewers = setup
+    type(review_round).objects.filter(pk=review_round.pk).update(deadline=dt.date(2026, 12, 20))
+    client_for(client, assignment.reviewer.user)
+    client.post(reverse("reviews:declare", args=[assignment.pk, "accept"]))
+    for url in (reverse("reviews:queue"), reverse("reviews:assignment", args=[assignment.pk])):
+        page = client.get(url).content.decode()
+        assert "评审截止" in page and "2026-12-20" in page
+        assert "申报截止" not in page
+
+
+def test_scoring_form_names_the_portal_criteria_in_english_on_english_pages(client, setup):
+    review_round, application, assignment, reviewers = setup
+    criterion = rubric_for(review_round.track).criteria.get(seq=1)
+    client_for(client, assignment.reviewer.user)
+    client.post(reverse("reviews:declare", args=[assignment.pk, "accept"]))
+    client.cookies.load({"django_language": "en"})
+    page = client.get(reverse("reviews:assignment", args=[assignment.pk])).content.decode()
+    assert criterion.title_en in page and criterion.title not in page
 
 @pytest.mark.parametrize("who", ["officer", "applicant", "other_reviewer", "unassigned"])
 def test_assignment_page_is_404_for_everyone_but_the_assigned_reviewer(client, setup, request, who):

@@ -108,6 +108,9 @@ CASES: dict[str, Case] = {
                                           post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK)),
     "applications:withdraw": Case(SUBMITTED, get=POST_ONLY,
                                   post=roles(LOGIN, REDIRECT, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)),
+    # A never-submitted draft is deleted by its members only.
+    "applications:delete": Case(DRAFT, get=POST_ONLY,
+                                post=roles(LOGIN, REDIRECT, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)),
     "applications:versions": Case(SUBMITTED, get=OWNER_AND_OFFICERS),
     "applications:pdf_retry": Case(SUBMITTED, get=POST_ONLY,
                                    post=roles(LOGIN, REDIRECT, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT)),
@@ -132,7 +135,8 @@ def _notification(world: World) -> int:
     return Notification.objects.filter(recipient__memberships__organisation=world.org).order_by("pk").first().pk
 # Requests that change state when allowed: only the refused ones are checked to change nothing.
 CHANGES_STATE = {"applications:withdraw", "notifications:read", "notifications:read_all", "notifications:open",
-                 "applications:pdf_retry", "organisations:invitation_accept", "organisations:invitation_decline",
+                 "applications:delete", "applications:pdf_retry", "organisations:invitation_accept",
+                 "organisations:invitation_decline",
                  "organisations:invitation_cancel", "applications:start", "set_language", "accounts:logout"}
 
 
