@@ -32,7 +32,7 @@ def test_format_wan_drops_trailing_zeros():
 
 def test_yuan_wan_filters_name_an_amount_once_in_english_and_in_both_units_in_chinese():
     from django.utils import translation
-    from programs.templatetags.money import wan_yuan, yuan_wan
+    from core.templatetags.money import wan_yuan, yuan_wan
 
     with translation.override("en"):
         assert yuan_wan(Decimal("500000")) == wan_yuan(Decimal("500000")) == "CNY 500,000.00"
