@@ -1,9 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ipgrants.forms import DateInput
+
 from .models import AcceptanceOutcomeChoice, InspectionMode, MidtermOutcome
 
-DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
+DATE = {"widget": DateInput()}
 
 
 class ContractForm(forms.Form):

@@ -5,6 +5,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ipgrants.forms import DateInput
+
 from .models import SCORE_MAX, SCORE_MIN, Recommendation
 from .services import ReviewerData, ScoreData, parse_score
 
@@ -12,7 +14,7 @@ from .services import ReviewerData, ScoreData, parse_score
 class RoundForm(forms.Form):
     reviewers_per_application = forms.IntegerField(label=_("Reviewers per application"), min_value=1, max_value=15)
     deadline = forms.DateField(label=_("Review deadline"), required=False,
-                               widget=forms.DateInput(attrs={"type": "date"}))
+                               widget=DateInput())
     blind = forms.BooleanField(label=_("Blind review"), required=False, initial=True,
                                help_text=_("Reviewers see no organisation names, people, credit codes or partners."))
     random_draw = forms.BooleanField(label=_("Random draw among the qualified (随机抽取)"), required=False,
