@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ipgrants.forms import DateInput
+from ipgrants.forms import DateInput, MoneyField
 
 from .models import SCORE_MAX, SCORE_MIN, Recommendation
 from .services import ReviewerData, ScoreData, parse_score
@@ -66,8 +66,26 @@ class ReasonForm(forms.Form):
 
 
 class AmountForm(forms.Form):
-    amount = forms.DecimalField(label=_("Award (yuan)"), min_value=Decimal("0.01"), max_digits=14, decimal_places=2)
+    """One award's amount on the decision tab: the portal's money box (reads 45万, previews it live), one per row."""
+
+    amount = MoneyField(label=_("Award (yuan)"), min_value=Decimal("0.01"), max_digits=14)
     reason = forms.CharField(label=_("Reason"), max_length=2000)
+
+    def __init__(self, *args, award, **kwargs):
+        kwargs.setdefault("auto_id", f"id_award{award.pk}_%s")  # one form per row: ids must differ
+        kwargs.setdefault("initial", {"amount": award.amount})
+        super().__init__(*args, **kwargs)
+        self.award = award
+        self.fields["amount"].widget.attrs.update({"class": "form-control form-control-sm input-amount"})
+        self.fields["reason"].widget.attrs.update({"class": "form-control form-control-sm input-amount",
+                                                   "placeholder": _("Reason")})
+
+    def problems(self) -> list[str]:
+        """Each error with the row and the box it belongs to, for the message at the top of the page."""
+        return [_("%(row)s: %(field)s: %(problem)s") % {
+            "row": self.award.application.reference,
+            "field": self.fields[name].label if name in self.fields else _("Award"), "problem": problem}
+            for name, problems in self.errors.items() for problem in problems]
 
 
 class ObjectionForm(forms.Form):
