@@ -1,4 +1,5 @@
-"""Form fields shared by every app. One money field for every amount the portal asks for."""
+"""Form fields shared by every app. One money field for every amount the portal asks for, one date box for every
+date."""
 
 from decimal import Decimal
 
@@ -8,6 +9,16 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core.money import format_yuan, parse_amount
+
+
+class DateInput(forms.DateInput):
+    """The browser's date box. Its value is always ISO (2026-12-20): a type=date input shows nothing for the
+    localised 2026/12/20, and saving the form again would then clear the date."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):  # noqa: A002 (Django's own argument name)
+        super().__init__(attrs=attrs, format=format)
 
 
 class MoneyInput(forms.TextInput):

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput
+
 from .selectors import application_pk_for_reference, audit_object_types
 
 
@@ -11,8 +13,8 @@ class AuditSearchForm(forms.Form):
                              help_text=_("An id, or an application's reference number."))
     actor = forms.CharField(label=_("Actor"), required=False, max_length=100,
                             help_text=_("Part of a user name or full name."))
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

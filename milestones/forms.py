@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput
+
 from .limits import COMMENTS_MAX, NARRATIVE_MAX, OPINION_MAX, PAYMENT_REFERENCE_MAX
 from .models import AcceptanceOutcomeChoice, InspectionMode, MidtermOutcome
 
-DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
+DATE = {"widget": DateInput()}
 
 
 def limited_text(name: str, *, label, max_chars: int, rows: int, required: bool = True) -> forms.CharField:

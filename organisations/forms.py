@@ -7,7 +7,7 @@ from django.forms.models import BaseInlineFormSet, ModelChoiceIterator, inlinefo
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import MoneyField
+from core.forms import DateInput, MoneyField
 
 from .models import AcceptanceOutcome, Certification, FinancialYear, Organisation, Patent, ProjectRecord
 from .selectors import region_choices
@@ -28,12 +28,12 @@ from .services import (
 )
 from .uscc import normalise_uscc, validate_uscc
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_WIDGET = DateInput()
 
 
-def date_widget(earliest) -> forms.DateInput:
+def date_widget(earliest) -> DateInput:
     """A date box that tells the browser the plausible range; the services check it again."""
-    return forms.DateInput(attrs={"type": "date", "min": earliest.isoformat()}, format="%Y-%m-%d")
+    return DateInput(attrs={"min": earliest.isoformat()})
 
 
 class ServiceChecksMixin:

@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput
+
 
 class CallWindowForm(forms.Form):
-    opens = forms.DateField(label=_("Call opens"), widget=forms.DateInput(attrs={"type": "date"}))
-    closes = forms.DateField(label=_("Call closes"), widget=forms.DateInput(attrs={"type": "date"}))
+    opens = forms.DateField(label=_("Call opens"), widget=DateInput())
+    closes = forms.DateField(label=_("Call closes"), widget=DateInput())
     reason = forms.CharField(label=_("Reason or notice reference"), max_length=300, required=False)
 
     def clean(self):

@@ -5,6 +5,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput, MoneyField
+
 from .models import SCORE_MAX, SCORE_MIN, Recommendation
 from .services import REASON_MAX, ReviewerData, ScoreData, parse_score
 
@@ -12,7 +14,7 @@ from .services import REASON_MAX, ReviewerData, ScoreData, parse_score
 class RoundForm(forms.Form):
     reviewers_per_application = forms.IntegerField(label=_("Reviewers per application"), min_value=1, max_value=15)
     deadline = forms.DateField(label=_("Review deadline"), required=False,
-                               widget=forms.DateInput(attrs={"type": "date"}))
+                               widget=DateInput())
     blind = forms.BooleanField(label=_("Blind review"), required=False, initial=True,
                                help_text=_("Reviewers see no organisation names, people, credit codes or partners."))
     random_draw = forms.BooleanField(label=_("Random draw among the qualified (随机抽取)"), required=False,
@@ -70,8 +72,26 @@ def reason_text(form: ReasonForm) -> str:
 
 
 class AmountForm(forms.Form):
-    amount = forms.DecimalField(label=_("Award (yuan)"), min_value=Decimal("0.01"), max_digits=14, decimal_places=2)
+    """One award's amount on the decision tab: the portal's money box (reads 45万, previews it live), one per row."""
+
+    amount = MoneyField(label=_("Award (yuan)"), min_value=Decimal("0.01"), max_digits=14)
     reason = forms.CharField(label=_("Reason"), max_length=2000)
+
+    def __init__(self, *args, award, **kwargs):
+        kwargs.setdefault("auto_id", f"id_award{award.pk}_%s")  # one form per row: ids must differ
+        kwargs.setdefault("initial", {"amount": award.amount})
+        super().__init__(*args, **kwargs)
+        self.award = award
+        self.fields["amount"].widget.attrs.update({"class": "form-control form-control-sm input-amount"})
+        self.fields["reason"].widget.attrs.update({"class": "form-control form-control-sm input-amount",
+                                                   "placeholder": _("Reason")})
+
+    def problems(self) -> list[str]:
+        """Each error with the row and the box it belongs to, for the message at the top of the page."""
+        return [_("%(row)s: %(field)s: %(problem)s") % {
+            "row": self.award.application.reference,
+            "field": self.fields[name].label if name in self.fields else _("Award"), "problem": problem}
+            for name, problems in self.errors.items() for problem in problems]
 
 
 class ObjectionForm(forms.Form):

@@ -5,6 +5,7 @@ awards, publicity objections. Each lifecycle has one transition table here, read
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -141,6 +142,24 @@ class ReviewRound(models.Model):
 
     def __str__(self) -> str:
         return str(self.track)
+
+    @property
+    def publicity_over(self) -> bool:
+        """The publicity period has ended by the office's date: the awards may now be approved."""
+        return self.publicity_ends is not None and timezone.localdate() > self.publicity_ends
+
+    @property
+    def stage(self) -> str:
+        """The state as the officer should read it today: a round still in publicity after its last day is
+        ``publicity_over`` (awaiting approval), not 公示中."""
+        if self.state == RoundState.PUBLICITY and self.publicity_over:
+            return "publicity_over"
+        return self.state
+
+    def get_stage_display(self) -> str:
+        if self.stage == "publicity_over":
+            return str(_("Publicity over: awaiting approval"))
+        return self.get_state_display()
 
 
 # --- assignments -------------------------------------------------------------------------------------------------

@@ -334,34 +334,55 @@ def ranking_export(request, track_id: int):
 
 @login_required
 def decision(request, track_id: int):
-    review_round = _round_or_404(request, track_id)
+    return _decision_page(request, _round_or_404(request, track_id))
+
+
+def _decision_page(request, review_round, adjusting: AmountForm | None = None):
+    """The decision tab; ``adjusting`` is a refused amount form, shown in its row with what was typed."""
     awards = awards_of(review_round)
     return render(request, "reviews/decision.html", {
         "round": review_round, "track": review_round.track, "awards": awards,
-        "award_rows": [(a, notice_box(a)) for a in awards],
+        "award_rows": [(a, notice_box(a), adjusting if adjusting is not None and adjusting.award.pk == a.pk
+                        else AmountForm(award=a)) for a in awards],
         "objections": objections_of(review_round), "steps": ROUND_TRANSITIONS, "award_steps": AWARD_TRANSITIONS,
         "objection_steps": OBJECTION_TRANSITIONS, "reason_form": ReasonForm(),
         "total": sum((a.amount for a in awards if a.state != "not_funded"), 0),
-        "publicity_over": review_round.publicity_ends is not None
-        and timezone.localdate() > review_round.publicity_ends,
+        "publicity_over": review_round.publicity_over,
     })
+
+
+def _award_adjust(request, award) -> AmountForm | None:
+    """Change an award's amount; a refusal is returned as the bound form, each problem naming the row and box."""
+    form = AmountForm(request.POST, award=award)
+    if form.is_valid():
+        try:
+            decisions.award_adjust(actor=request.user, award=award, amount=form.cleaned_data["amount"],
+                                   reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            for name, problems in (exc.error_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]):
+                form.add_error(name if name in form.fields else None, problems)
+    if not form.errors:
+        return None
+    for problem in form.problems():
+        messages.error(request, problem)
+    return form
 
 
 @login_required
 @require_POST
 def award_step(request, pk: int, step: str):
     _officer(request)
-    award = get_object_or_404(Award.objects.select_related("round"), pk=pk)
+    award = get_object_or_404(Award.objects.select_related("round", "application"), pk=pk)
     if step not in AWARD_TRANSITIONS:
         raise Http404
+    if step == "adjust":
+        refused = _award_adjust(request, award)
+        if refused is not None:
+            return _decision_page(request, award.round, adjusting=refused)
+        messages.success(request, _("Done: %(step)s.") % {"step": AWARD_TRANSITIONS[step].label})
+        return redirect("reviews:decision", track_id=award.round.track_id)
     try:
-        if step == "adjust":
-            form = AmountForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError([e for errors in form.errors.values() for e in errors])
-            decisions.award_adjust(actor=request.user, award=award, amount=form.cleaned_data["amount"],
-                                   reason=form.cleaned_data["reason"])
-        elif step == "approve":
+        if step == "approve":
             decisions.award_approve(actor=request.user, award=award)
         else:
             form = ReasonForm(request.POST)

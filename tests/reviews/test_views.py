@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -273,3 +274,19 @@ def test_officer_reopens_a_submitted_review_from_the_assignment_page(client, set
     for outsider in (assignment.reviewer.user, application.created_by):
         client_for(client, outsider).post(reverse("reviews:review_reopen", args=[review.pk]), {"reason": "x"})
     assert client.post(reverse("reviews:review_reopen", args=[review.pk]), {"reason": "x"}).status_code == 404
+
+
+def test_round_settings_page_keeps_the_review_deadline_when_saved_again(client, officer, nansha):
+    """The page shows the saved deadline in the box (ISO, what a type=date box holds), so saving again keeps it."""
+    passed_application(nansha)
+    url = reverse("reviews:round", args=[nansha.pk])
+    client_for(client, officer).post(url, {"reviewers_per_application": "3", "deadline": "2026-12-20", "blind": "on"})
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    box = re.search(r'<input type="date" name="deadline" value="([^"]*)"', page)
+    assert box, "the deadline box shows no value"
+    shown = box.group(1)
+    assert shown == "2026-12-20"
+    browser_keeps = shown if re.fullmatch(r"\d{4}-\d{2}-\d{2}", shown) else ""  # a date box drops anything else
+    client.post(url, {"reviewers_per_application": "4", "deadline": browser_keeps, "blind": "on"})
+    nansha.review_round.refresh_from_db()
+    assert (nansha.review_round.reviewers_per_application, str(nansha.review_round.deadline)) == (4, "2026-12-20")
