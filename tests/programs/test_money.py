@@ -32,6 +32,7 @@ def test_format_wan_drops_trailing_zeros():
 
 def test_yuan_wan_filters_name_an_amount_once_in_english_and_in_both_units_in_chinese():
     from django.utils import translation
+
     from core.templatetags.money import wan_yuan, yuan_wan
 
     with translation.override("en"):
