@@ -23,7 +23,7 @@ $(PYTHON):
 	$(PY) -m venv $(VENV)
 
 deps: $(PYTHON)
-	@$(PYTHON) -c "import django, celery, weasyprint, pytest_django, playwright" 2>/dev/null || \
+	@$(PYTHON) -c "import django, celery, weasyprint, pytest_django, playwright, time_machine" 2>/dev/null || \
 		($(BIN)/pip install --quiet --upgrade pip && $(BIN)/pip install --quiet -e '.[test]')
 
 assets:

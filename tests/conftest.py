@@ -56,6 +56,20 @@ def _fast_and_private(tmp_path, settings):
     settings.BACKGROUND_TASKS_INLINE = True
 
 
+@pytest.fixture(autouse=True)
+def _clock_from_environment():
+    """IPGRANTS_TEST_CLOCK=2026-12-01T20:30:00+00:00 runs every test with the clock starting there (ticking), to
+    show that no test depends on the hour (UTC and the office's date differ from 16:00 to 24:00 UTC)."""
+    start = os.environ.get("IPGRANTS_TEST_CLOCK")
+    if not start:
+        yield
+        return
+    import time_machine
+
+    with time_machine.travel(start, tick=True):
+        yield
+
+
 @pytest.fixture
 def applicant(db):
     return UserFactory(role=Role.APPLICANT, username="applicant_a")
