@@ -24,7 +24,14 @@ from reviews.models import ReviewRound
 from tests.applications.conftest import PDF_BYTES
 from tests.factories import PASSWORD
 
-from .test_applicant_journey import fill_financial_years, sign_in, sign_out, submit_and_wait, submit_main_form
+from .test_applicant_journey import (
+    fill_financial_years,
+    screenshot,
+    sign_in,
+    sign_out,
+    submit_and_wait,
+    submit_main_form,
+)
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "lifecycle"
 
@@ -85,7 +92,7 @@ class Journey:
 
     def shot(self, name: str) -> None:
         self.steps += 1
-        self.page.screenshot(path=str(self.shots / f"{self.steps:02d}-{name}.png"), full_page=True)
+        screenshot(self.page, self.shots / f"{self.steps:02d}-{name}.png")
 
     def as_user(self, username: str) -> None:
         if self.user == username:
