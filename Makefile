@@ -8,11 +8,17 @@ GUIDES := $(sort $(filter-out fixtures/regions.yaml fixtures/portal-rubric.yaml,
 FIXTURES := fixtures/regions.yaml fixtures/portal-rubric.yaml $(GUIDES)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in mail point at the address `make run` serves (make run PORT=8300), unless PORTAL_BASE_URL is set.
+PORTAL_BASE_URL ?= http://$(HOST):$(PORT)
+export PORTAL_BASE_URL
+# Seconds apt-get waits for another apt/dpkg (an unattended upgrade) to release its lock.
+APT_LOCK_TIMEOUT ?= 300
 
 .PHONY: run test setup deps assets pango messages fonts browser apt migrate load demo lint check-migrations worker clean bench
 
 run: setup demo
-	$(PYTHON) manage.py runserver $(HOST):$(PORT)
+	$(PYTHON) manage.py rerender_pdfs
+	PORTAL_BASE_URL=$(PORTAL_BASE_URL) $(PYTHON) manage.py runserver $(HOST):$(PORT)
 
 test: deps assets messages pango browser
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
@@ -23,7 +29,7 @@ $(PYTHON):
 	$(PY) -m venv $(VENV)
 
 deps: $(PYTHON)
-	@$(PYTHON) -c "import django, celery, weasyprint, pytest_django, playwright" 2>/dev/null || \
+	@$(PYTHON) -c "import django, celery, weasyprint, pytest_django, playwright, time_machine" 2>/dev/null || \
 		($(BIN)/pip install --quiet --upgrade pip && $(BIN)/pip install --quiet -e '.[test]')
 
 assets:
@@ -38,18 +44,27 @@ messages: deps
 	@command -v msgfmt >/dev/null || $(MAKE) --no-print-directory apt PKGS=gettext
 	$(PYTHON) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 
-# A CJK font so PDFs show Chinese; installed where the machine allows (root with apt).
+# A CJK font so PDFs show Chinese (without one every character is a box). If it cannot be installed, set-up stops
+# and says why; NO_CJK_FONT=1 goes on without it (PDFs made meanwhile are rendered again by `make run` once it is).
 fonts:
-	@fc-list :lang=zh 2>/dev/null | grep -q . || $(MAKE) --no-print-directory apt PKGS="fonts-wqy-microhei fontconfig" || \
-		echo "warning: no CJK font installed; PDFs will not show Chinese. Install fonts-wqy-microhei."
+	@fc-list :lang=zh 2>/dev/null | grep -q . || $(MAKE) --no-print-directory apt PKGS="fonts-wqy-microhei fontconfig" || { \
+		echo ""; \
+		echo "ERROR: no CJK font could be installed, so generated PDFs would show boxes instead of Chinese."; \
+		echo "  Install one (as root: apt-get install fonts-wqy-microhei) and run make again,"; \
+		echo "  or go on without it: make $(MAKECMDGOALS) NO_CJK_FONT=1"; \
+		echo ""; \
+		test "$(NO_CJK_FONT)" = 1; }
 
 # Headless Chromium for the browser tests (Debian's package; never a downloaded browser).
 browser: fonts
 	@test -x /usr/bin/chromium || $(MAKE) --no-print-directory apt PKGS=chromium
 
+# Waits up to APT_LOCK_TIMEOUT seconds for a running apt/dpkg to finish instead of failing on its lock.
+APT_GET := DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=$(APT_LOCK_TIMEOUT)
 apt:
 	@if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-		(apt-get install -y -qq $(PKGS) >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PKGS) >/dev/null)); \
+		echo "installing $(PKGS) (waiting up to $(APT_LOCK_TIMEOUT) s if another apt/dpkg holds the lock)"; \
+		($(APT_GET) install -y -qq $(PKGS) >/dev/null 2>&1 || ($(APT_GET) update -qq && $(APT_GET) install -y -qq $(PKGS) >/dev/null)); \
 	else echo "please install: $(PKGS)"; exit 1; fi
 
 migrate: deps

@@ -75,3 +75,22 @@ class Job(models.Model):
     @property
     def expired(self) -> bool:
         return self.expired_at is not None
+
+
+class PdfWithoutFont(models.Model):
+    """A generated PDF whose Chinese came out as boxes: rendered while no CJK font was installed (see
+    ``jobs.pdf_fonts``); ``manage.py rerender_pdfs`` renders it again once one is."""
+
+    model = models.CharField(_("kind of record"), max_length=60)  # app_label.model of the row holding the PDF
+    object_id = models.PositiveBigIntegerField(_("record"))
+    missing_glyphs = models.PositiveIntegerField(_("characters drawn as boxes"), default=0)
+    font_installed = models.BooleanField(_("a CJK font was installed"), default=False)
+    rendered_at = models.DateTimeField(_("rendered at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("PDF rendered without a CJK font")
+        verbose_name_plural = _("PDFs rendered without a CJK font")
+        constraints = [models.UniqueConstraint(fields=["model", "object_id"], name="jobs_pdf_without_font_once")]
+
+    def __str__(self) -> str:
+        return f"{self.model} #{self.object_id}"

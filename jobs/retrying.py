@@ -58,9 +58,12 @@ def pdf_attempt(*, rows: QuerySet, field: str, final: bool, make: Callable[[], N
     """Make a PDF whose status is ``field`` on ``rows`` (the one row it belongs to): queued → running while it
     is made; ``make()`` stores it and marks it ready. A passing error before the last try queues it again and
     re-raises (the task tries again); any other error, or the last try, marks it failed and re-raises."""
+    from .pdf_fonts import glyph_watch, note_render
+
     rows.filter(**{field: PENDING}).update(**{field: RUNNING})
     try:
-        make()
+        with glyph_watch() as watch:  # Chinese drawn as boxes (no CJK font) is recorded, to render it again
+            make()
     except TRANSIENT:
         _mark(rows, field, FAILED if final else PENDING)
         if final:
@@ -69,3 +72,4 @@ def pdf_attempt(*, rows: QuerySet, field: str, final: bool, make: Callable[[], N
     except Exception:
         _mark(rows, field, FAILED)
         raise
+    note_render(rows=rows, field=field, watch=watch)

@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
 from core.money import split_remainder_last
 from programs.models import Program
@@ -309,7 +310,7 @@ def project_next_action(project, reports, due_tranches, check) -> ProjectAction 
     if submitted:
         return ProjectAction("wait_report", _("Wait for the office to review the %(report)s")
                              % {"report": submitted[0].get_kind_display()}, report=submitted[0], waiting=True,
-                             since=submitted[0].submitted_at.date() if submitted[0].submitted_at else None)
+                             since=timezone.localdate(submitted[0].submitted_at) if submitted[0].submitted_at else None)
     if state in request.sources:
         return ProjectAction(request.name, request.label, project.ends_on)
     if due_tranches:

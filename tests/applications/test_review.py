@@ -352,10 +352,12 @@ def test_pdf_of_the_largest_allowed_application_under_a_second(officer, applican
         services.application_pass(actor=officer, application=application)
     application_pdf(application)  # fonts loaded once per process, as in a worker
     timings = []
-    for _ in range(5):  # the best of five: on a shared machine single runs vary by half
+    for _ in range(5):  # the best of up to five: on a shared machine single runs vary by half
         start = time.process_time()  # CPU time: the machine is shared, wall time measures the neighbours
         pdf = application_pdf(application)
         timings.append(time.process_time() - start)
+        if timings[-1] < 1.0:
+            break  # one run under a second is the proof; more only cost time
     print(f"largest allowed application PDF, CPU seconds: {timings}")
     assert min(timings) < 1.0, timings
     text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)

@@ -2,6 +2,7 @@
 it was at that moment: to the path a test put in ``request.node.stash[FAILURE_SHOT]``, else under
 test-artifacts/failures/."""
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -36,21 +37,36 @@ def _save_failure(request, page) -> None:
         print(f"failure screenshot: {path}")
 
 
-@pytest.fixture
-def browser_page(request, monkeypatch):
+@pytest.fixture(scope="package")
+def chromium():
+    """One Chromium for all the browser tests (launching it costs a second or more each time); each test gets a
+    fresh context, with its own cookies and storage. Playwright's sync API keeps an event loop running in this
+    thread, so Django's async-safety check is off while the browser tests run."""
     if not shutil.which(CHROMIUM):
         pytest.fail("Debian's chromium is required for the browser tests (make test installs it)")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-        )
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1000},
-                                      accept_downloads=True)
-        page = context.new_page()
-        page.set_default_timeout(20000)
-        yield page
-        _save_failure(request, page)
-        browser.close()
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+            )
+            yield browser
+            browser.close()
+    finally:
+        if before is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+
+
+@pytest.fixture
+def browser_page(request, chromium):
+    context = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    yield page
+    _save_failure(request, page)
+    context.close()

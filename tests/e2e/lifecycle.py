@@ -24,7 +24,14 @@ from reviews.models import ReviewRound
 from tests.applications.conftest import PDF_BYTES
 from tests.factories import PASSWORD
 
-from .test_applicant_journey import fill_financial_years, sign_in, sign_out, submit_main_form
+from .test_applicant_journey import (
+    fill_financial_years,
+    screenshot,
+    sign_in,
+    sign_out,
+    submit_and_wait,
+    submit_main_form,
+)
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "lifecycle"
 
@@ -85,7 +92,7 @@ class Journey:
 
     def shot(self, name: str) -> None:
         self.steps += 1
-        self.page.screenshot(path=str(self.shots / f"{self.steps:02d}-{name}.png"), full_page=True)
+        screenshot(self.page, self.shots / f"{self.steps:02d}-{name}.png")
 
     def as_user(self, username: str) -> None:
         if self.user == username:
@@ -341,8 +348,7 @@ class Journey:
         page.reload()
         with page.expect_navigation():
             page.click("[data-approve]")
-        page.click("#close-round")
-        page.wait_for_load_state()
+        submit_and_wait(page, lambda: page.click("#close-round"))
         self.shot("approved")
         application.refresh_from_db()
         assert application.status == "approved", application.status
@@ -394,7 +400,7 @@ class Journey:
             report.locator("button[type=submit]").click()
             page.wait_for_selector("[data-state='submitted']")
             self.shot(f"kpi-report-{seq}")
-            page.click(f"a[href$='/projects/{project.pk}/']")
+            submit_and_wait(page, lambda: page.click(f"a[href$='/projects/{project.pk}/']"))
 
     def officer_accepts_reports_and_checks(self, officer: str, project: Project) -> None:
         page = self.page

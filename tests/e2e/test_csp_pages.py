@@ -55,8 +55,7 @@ def test_main_pages_raise_no_csp_violation(live_server, guides_loaded, browser_p
     violations["track"] = visit(page, f"{base}/programs/{NANSHA}/{track.code}/", "track")
     violations["404"] = visit(page, f"{base}/programs/nope/", "404")
 
-    sign_in(page, base, "csp_applicant")
-    page.wait_for_load_state("networkidle")
+    sign_in(page, base, "csp_applicant")  # returns on the signed-in page
     violations["mine"] = visit(page, page.url, "mine")
     violations["start"] = visit(page, f"{base}/applications/start/{track.pk}/", "start")
     violations["edit"] = visit(page, f"{base}/applications/{application.pk}/edit/", "application-edit")
@@ -64,8 +63,7 @@ def test_main_pages_raise_no_csp_violation(live_server, guides_loaded, browser_p
     page.fill("#id_requested_amount", "30万")
     assert "300,000.00 元" in page.inner_text("#id_requested_amount_preview")
     assert "30 万元" in page.inner_text("#id_requested_amount_preview")
-    page.wait_for_function("document.getElementById('autosave-status').textContent.length > 0")
-    page.wait_for_timeout(4000)  # the autosave fires after a pause in typing
+    page.wait_for_selector("#autosave-status.text-success")  # the autosave fires after a pause in typing
     application.refresh_from_db()
     assert application.draft["title"] == "自动保存中的标题"
     shot(page, "csp-application-edit-autosaved")
@@ -84,26 +82,25 @@ def test_main_pages_raise_no_csp_violation(live_server, guides_loaded, browser_p
     # the language menu, without inline script
     with page.expect_navigation():
         page.select_option("select[name=language]", "en")
-    page.wait_for_load_state("networkidle")
+    page.wait_for_selector("html[lang=en]")
     assert "Members" in page.inner_text("main")
     violations["members-en"] = visit(page, page.url, "organisation-members-en")
     page.goto(f"{base}/organisations/{org.pk}/edit/")
     page.fill("input[name='fy-0-sales_revenue']", "30万")
     assert "CNY 300,000.00" in page.inner_text("#id_fy-0-sales_revenue_preview")
     shot(page, "csp-organisation-edit-money-en")
-    page.select_option("select[name=language]", "zh-hans")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.select_option("select[name=language]", "zh-hans")
+    page.wait_for_selector("html[lang=zh-hans]")
 
     page.context.clear_cookies()
     sign_in(page, base, "csp_officer")
-    page.wait_for_load_state("networkidle")
     violations["queue"] = visit(page, page.url, "officer-queue")
     violations["records"] = visit(page, f"{base}/organisations/{org.pk}/records/", "records")
     violations["blacklist"] = visit(page, f"{base}/organisations/{org.pk}/blacklist/", "blacklist")
 
     page.context.clear_cookies()
     sign_in(page, base, "csp_admin")
-    page.wait_for_load_state("networkidle")
     violations["admin"] = visit(page, f"{base}/admin/", "admin")
     violations["admin-org"] = visit(page, f"{base}/admin/organisations/organisation/{org.pk}/change/", "admin-org")
     violations["admin-list"] = visit(page, f"{base}/admin/organisations/organisation/", "admin-org-list")

@@ -15,7 +15,7 @@ from tests.factories import UserFactory
 from tests.milestones.conftest import open_project, unit_member
 from tests.milestones.test_lifecycle import record, request
 
-from .test_applicant_journey import shot
+from .test_applicant_journey import shot, submit_and_wait
 
 GUANGDONG = "guangdong-2021-ip-cluster-centers"
 
@@ -51,8 +51,8 @@ def test_failed_acceptance_shown_on_the_next_application(live_server, guides_loa
         page.goto(f"{base}/accounts/login/")
         page.fill("#id_username", member.username)
         page.fill("#id_password", "pw-Acceptance-42")
-        page.click("main form button[type=submit]")
-        page.wait_for_load_state()
+        submit_and_wait(page, lambda: page.click("main form button[type=submit]"))
+        assert "/accounts/login/" not in page.url
         page.goto(f"{base}/programs/{GUANGDONG}/2/")
         row = page.locator(f".precheck #rule-{rule.pk}")
         assert row.count() == 1

@@ -13,7 +13,7 @@ from programs.models import Material, Track
 from tests.applications.conftest import make_org, open_call, pdf_upload, valid_draft, valid_submission
 from tests.factories import UserFactory
 
-from .test_applicant_journey import decide_conditions, shot, sign_in
+from .test_applicant_journey import decide_conditions, shot, sign_in, submit_and_wait
 
 NANSHA = "nansha-2024-high-value-patent-center"
 
@@ -44,8 +44,7 @@ def test_formal_review_with_officer_judged_conditions(live_server, nansha_draft,
     assert "建设高价值专利培育布局中心。" in main and "华南理工大学" in main  # the submission, on the page
     # Passing before the conditions are decided is refused with a message.
     page.check("#id_confirm_pass")
-    page.click("form[action$='/decide/pass/'] button")
-    page.wait_for_load_state()
+    submit_and_wait(page, lambda: page.click("form[action$='/decide/pass/'] button"))
     assert page.locator(".alert-danger, .alert-error").count() >= 1
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED
@@ -55,8 +54,7 @@ def test_formal_review_with_officer_judged_conditions(live_server, nansha_draft,
     assert ConditionDecision.objects.filter(application=application, decision="met").count() == count
     shot(page, "6-conditions-decided")
     page.check("#id_confirm_pass")
-    page.click("form[action$='/decide/pass/'] button")
-    page.wait_for_load_state()
+    submit_and_wait(page, lambda: page.click("form[action$='/decide/pass/'] button"))
     application.refresh_from_db()
     assert application.status == Status.PASSED
     assert len(application.versions.get().snapshot["decisions"]) == count
@@ -92,10 +90,10 @@ def test_save_racing_autosaves_on_the_default_database(live_server, nansha_draft
     # The page's own autosave in flight, then Save pressed: autosave pauses, the save goes through.
     page.fill("#id_title", "明确保存的标题")
     page.wait_for_selector("#autosave-status:not(.text-muted)", timeout=5000)  # saving or saved
-    with page.expect_response(lambda r: r.url.endswith(edit_url) and r.request.method == "POST") as saved:
+    with page.expect_navigation(), \
+            page.expect_response(lambda r: r.url.endswith(edit_url) and r.request.method == "POST") as saved:
         page.click("button[value=save]")
     assert saved.value.status == 200
-    page.wait_for_load_state()
     assert page.locator(".alert-success").count() >= 1 and page.input_value("#id_title") == "明确保存的标题"
     application.refresh_from_db()
     assert application.draft["title"] == "明确保存的标题" and application.status == Status.DRAFT

@@ -15,7 +15,7 @@ from tests.applications.conftest import PDF_BYTES, open_call
 from tests.factories import UserFactory
 from tests.organisations.factories import OrganisationFactory, PatentFactory
 
-from .test_applicant_journey import decide_conditions, shot, sign_in, sign_out
+from .test_applicant_journey import decide_conditions, shot, sign_in, sign_out, submit_and_wait
 
 EXPLANATION = "2025年研发投入已提高至4.2%，附审计报告。"
 
@@ -125,8 +125,7 @@ def test_kpi_group_and_soft_condition_journey(live_server, guides_loaded, celery
     assert decided == len([r for r in app.verdict["results"] if r["outcome"] == "officer" or r.get("soft")
                            and r["outcome"] == "fail"])
     page.check("#id_confirm_pass")
-    page.click("form[action$='/decide/pass/'] button")
-    page.wait_for_load_state()
+    submit_and_wait(page, lambda: page.click("form[action$='/decide/pass/'] button"))
     app.refresh_from_db()
     assert app.status == Status.PASSED
     assert app.condition_decisions.get(rule_id=rd_rule.pk).note == "研发投入逐年提高，同意受理"
