@@ -121,16 +121,15 @@ def note_render(*, rows: QuerySet, field: str, watch: GlyphWatch) -> None:
 
 def rerender_without_font() -> int:
     """Queue again every PDF made while no CJK font was installed (once one is); the number queued."""
-    from celery import current_app
     from django.apps import apps
 
-    from ipgrants.background import run_later
+    from core.background import run_later
+    from core.dispatch import task_named
 
     from .models import PdfWithoutFont
 
     if not cjk_font_available():
         return 0
-    current_app.loader.import_default_modules()
     queued = 0
     for record in PdfWithoutFont.objects.filter(font_installed=False).order_by("pk"):
         kind = next((k for (model, _f), k in PDF_KINDS.items() if model == record.model), None)
@@ -138,6 +137,6 @@ def rerender_without_font() -> int:
         if row is None:
             record.delete()
             continue
-        run_later(current_app.tasks[kind.task], **kind.arguments(row))
+        run_later(task_named(kind.task), **kind.arguments(row))
         queued += 1
     return queued
