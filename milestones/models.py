@@ -3,13 +3,13 @@
 The projects issue adds the contract, releases, KPI reports and acceptance on top of these rows.
 """
 
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.lifecycle import Transition
 from programs.models import TrancheTrigger
 
 
@@ -182,13 +182,6 @@ class Actor(models.TextChoices):
     SYSTEM = "system", _("The portal, when a condition is met")
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    sources: frozenset[str]
-    target: str
-    actor: str
 
 
 # The task book (任务书) is made in the background when the project opens (pending → running → ready or failed;
