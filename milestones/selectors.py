@@ -339,6 +339,15 @@ def project_next_action(project, reports, due_tranches, check) -> ProjectAction 
     return None
 
 
+def final_report_pending(project, reports) -> bool:
+    """Whether an accepted project waits for its final report to be accepted before it closes (``reports`` are the
+    project's KPI reports, already read)."""
+    from .models import ProjectState, ReportKind, ReportState
+
+    return project.state == ProjectState.ACCEPTED and any(
+        r.kind == ReportKind.FINAL and r.state != ReportState.ACCEPTED for r in reports)
+
+
 def unit_project_rows(projects) -> list[tuple[Project, ProjectAction | None]]:
     """Each project with the unit's next step. Three queries whatever the number of projects: their reports,
     their tranches due, their mid-term checks."""

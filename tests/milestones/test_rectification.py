@@ -222,3 +222,23 @@ def test_report_overdue_skips_submitted_reports_and_ended_projects(nansha_projec
     Project.objects.filter(pk=nansha_project.pk).update(state=ProjectState.TERMINATED)
     reminder_sweep(today=dt.date(2025, 9, 10))  # the final report is overdue, but the project has ended
     assert not Notification.objects.filter(kind="milestones.report_overdue").exists()
+
+
+# --- the project page says it -----------------------------------------------------------------------------------
+
+
+def test_project_page_says_until_when_to_request_again_and_what_closing_waits_for(client, failed_once, unit,
+                                                                                 officer, monkeypatch):
+    from django.urls import reverse
+
+    url = reverse("milestones:project", args=[failed_once.pk])
+    client.force_login(unit)
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="rectify-note"' in page and "up to this date (inclusive)" in page
+    assert 'id="closing-note"' not in page
+    on_day(monkeypatch, DEADLINE)
+    request(failed_once, unit)
+    record(failed_once, officer, "passed", on=DEADLINE)
+    client.force_login(officer)
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="closing-note"' in page and "once its final report is accepted" in page
