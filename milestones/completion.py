@@ -82,7 +82,7 @@ def completion(kpis, committed: dict[str, list], reached: dict[int, Decimal | No
         lines.append(KpiLine(
             kpi_id=kpi.pk, metric=kpi.metric, unit=kpi.unit, qualitative=kpi.qualitative or target is None,
             group_id=kpi.group_id, target=target, comparator=kpi.comparator, committed=promise, reached=value,
-            of_commitment=percent(value, promise if promise is not None else target),
+            of_commitment=_share(value, kpi.comparator, promise if promise is not None else target),
             commitment_met=meets(value, kpi.comparator, promise if promise is not None else target),
             target_met=meets(value, kpi.comparator, target)))
     group_lines = []
@@ -94,6 +94,14 @@ def completion(kpis, committed: dict[str, list], reached: dict[int, Decimal | No
     requirements = len(single) + len(group_lines)
     satisfied = sum(line.target_met for line in single) + sum(g.satisfied for g in group_lines)
     return Completion(lines, group_lines, requirements, satisfied)
+
+
+def _share(value: Decimal | None, comparator: str, of: Decimal | None) -> Decimal | None:
+    """How much of a commitment is reached, in percent. For an "at most" KPI (≤) a value within the limit is the
+    whole commitment (100 %), and one above it the limit's share of the value (20 where at most 10: 50 %)."""
+    if comparator == Comparator.LTE and value is not None and of is not None:
+        return HUNDRED.quantize(Decimal("0.1")) if value <= of else percent(of, value)
+    return percent(value, of)
 
 
 def _decimal(value) -> Decimal | None:

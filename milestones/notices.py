@@ -35,6 +35,13 @@ ACCEPTANCE_REQUESTED = Kind(
     _("%(organisation)s requested acceptance of project %(reference)s."),
     link=_link,
 )
+ACCEPTANCE_REQUESTED_LATE = Kind(
+    "milestones.acceptance_requested_late", _("Acceptance requested after the rectification deadline"),
+    _("Project %(reference)s: acceptance requested after the rectification deadline"),
+    _("%(organisation)s requested acceptance of project %(reference)s again after its rectification deadline "
+      "%(date)s. Decide at the inspection: record it passed, or failed, which terminates the project."),
+    link=_link,
+)
 ACCEPTANCE_RECORDED = Kind(
     "milestones.acceptance_recorded", _("Acceptance recorded"),
     _("Project %(reference)s: acceptance %(outcome)s"),
@@ -47,6 +54,14 @@ REPORT_DUE = Kind(
     _("Project %(reference)s: %(report)s due on %(date)s"),
     _("The %(report)s of project %(reference)s is due on %(date)s. Submit it on the project page: the value "
       "reached for each KPI, evidence files and a narrative."),
+    link=_link,
+)
+REPORT_OVERDUE = Kind(
+    "milestones.report_overdue", _("Reminder: a KPI report is overdue"),
+    _("Project %(reference)s: %(report)s was due on %(date)s"),
+    _("The %(report)s of project %(reference)s was due on %(date)s and has not been submitted. Submit it on the "
+      "project page (the value reached for each KPI, evidence files and a narrative), or tell the program office "
+      "why not."),
     link=_link,
 )
 REPORT_REVIEWED = Kind(
@@ -97,7 +112,8 @@ RECTIFICATION_DUE = Kind(
     "milestones.rectification_due", _("Reminder: a rectification period ends"),
     _("Project %(reference)s: rectification due by %(date)s"),
     _("The rectification (整改) the program office asked of project %(reference)s is due by "
-      "%(date)s (days left: %(days)s). After a failed acceptance, request acceptance again from that day."),
+      "%(date)s (days left: %(days)s). After a failed acceptance, request acceptance again by that day, as soon as "
+      "you have rectified."),
     link=_link,
 )
 RECTIFICATION_OVERDUE = Kind(
@@ -108,9 +124,9 @@ RECTIFICATION_OVERDUE = Kind(
       "project."),
     link=_link,
 )
-KINDS = (TRANCHE_RELEASED, MIDTERM_RECORDED, ACCEPTANCE_REQUESTED, ACCEPTANCE_RECORDED, REPORT_DUE, REPORT_REVIEWED,
-         CONTRACT_READY, TRANCHE_DUE, TRANCHE_UNRELEASED, ACCEPTANCE_DUE, ACCEPTANCE_OVERDUE, RECTIFICATION_DUE,
-         RECTIFICATION_OVERDUE)
+KINDS = (TRANCHE_RELEASED, MIDTERM_RECORDED, ACCEPTANCE_REQUESTED, ACCEPTANCE_REQUESTED_LATE, ACCEPTANCE_RECORDED,
+         REPORT_DUE, REPORT_OVERDUE, REPORT_REVIEWED, CONTRACT_READY, TRANCHE_DUE, TRANCHE_UNRELEASED, ACCEPTANCE_DUE,
+         ACCEPTANCE_OVERDUE, RECTIFICATION_DUE, RECTIFICATION_OVERDUE)
 
 
 def tell_unit(project, kind: str, *, target, **values) -> None:
@@ -133,6 +149,16 @@ def contract_ready(project) -> None:
     """Every member of the unit, once the task book they are to sign has been rendered."""
     tell_unit(project, CONTRACT_READY.code, target=project, amount=f"{project.award:,.2f}",
               **project_figures(project))
+
+
+def acceptance_requested(project, *, late: bool) -> None:
+    """The project's officer, when the unit requests acceptance; told apart when it comes after the rectification
+    deadline."""
+    values = {"reference": project.application.reference, "organisation": project.application.organisation.name}
+    if late:
+        tell_officer(project, ACCEPTANCE_REQUESTED_LATE.code, target=project, date=project.rectify_by, **values)
+    else:
+        tell_officer(project, ACCEPTANCE_REQUESTED.code, target=project, **values)
 
 
 def tranche_due(project, tranche) -> None:

@@ -1,6 +1,7 @@
 """Deadlines of projects that the daily sweep reminds of (registered in MilestonesConfig.ready()): KPI reports
-falling due; the acceptance request due when a project ends; the end of a rectification period (after a mid-term
-check or a failed acceptance); and, to the officer, a due tranche not yet released."""
+falling due, and once when one is overdue; the acceptance request due when a project ends; the end of a
+rectification period (after a mid-term check or a failed acceptance); and, to the officer, a due tranche not yet
+released."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from .notices import (
     RECTIFICATION_DUE,
     RECTIFICATION_OVERDUE,
     REPORT_DUE,
+    REPORT_OVERDUE,
     TRANCHE_UNRELEASED,
     project_figures,
 )
@@ -62,6 +64,22 @@ def due(today: dt.date) -> Iterator[Reminder]:
             yield Reminder(recipient=user, kind=REPORT_DUE.code, target=report.project, due_date=report.due_on,
                            lead_days=step, values={"reference": application.reference,
                                                    "report": choice_label(report, "kind"), "date": report.due_on})
+
+
+def report_overdue(today: dt.date) -> Iterator[Reminder]:
+    """Every member of the unit, once per report and due date, when a report not yet submitted (or returned) is
+    past its due date while the project has not ended. Two queries whatever the number of projects."""
+    reports = list(
+        KpiReport.objects.filter(state__in=[ReportState.SCHEDULED, ReportState.RETURNED], due_on__lt=today)
+        .exclude(project__state__in=FINISHED)
+        .select_related("project__application").order_by("pk"))
+    members = active_members(r.project.application.organisation_id for r in reports)
+    for report in reports:
+        application = report.project.application
+        for user in members[application.organisation_id]:
+            yield Reminder(recipient=user, kind=REPORT_OVERDUE.code, target=report, due_date=report.due_on,
+                           lead_days=OVERDUE, values={"reference": application.reference,
+                                                      "report": choice_label(report, "kind"), "date": report.due_on})
 
 
 def _deadline(today: dt.date, deadline: dt.date, due_kind: str, overdue_kind: str) -> tuple[str, int] | None:
@@ -144,4 +162,4 @@ def tranche_unreleased(today: dt.date) -> Iterator[Reminder]:
                         "amount": f"{tranche.amount:,.2f}", "date": tranche.due_on, "days": days})
 
 
-SOURCES = (due, acceptance_due, rectification_due, tranche_unreleased)
+SOURCES = (due, report_overdue, acceptance_due, rectification_due, tranche_unreleased)

@@ -201,8 +201,10 @@ class CompletionRow:
 
 
 def program_completion_page(program: Program, page_projects) -> list[CompletionRow]:
-    """KPI completion of each project on the page, from its latest submitted or accepted report. Four queries
-    whatever the page size: the reports, the tracks' KPIs, the reports' values, the applications' versions."""
+    """KPI completion of each project on the page, from its latest accepted report (the latest submitted one while
+    none is accepted), so a report the office returned, or a rectification accepted after it, is not shadowed by an
+    unreviewed one. Four queries whatever the page size: the reports, the tracks' KPIs, the reports' values, the
+    applications' versions."""
     from applications.models import ApplicationVersion
     from programs.models import KPI
 
@@ -214,7 +216,9 @@ def program_completion_page(program: Program, page_projects) -> list[CompletionR
     for report in (KpiReport.objects.filter(project__in=[p.pk for p in projects],
                                             state__in=[ReportState.SUBMITTED, ReportState.ACCEPTED])
                    .order_by("project_id", "-seq")):
-        reports.setdefault(report.project_id, report)
+        known = reports.get(report.project_id)
+        if known is None or (report.state == ReportState.ACCEPTED and known.state != ReportState.ACCEPTED):
+            reports[report.project_id] = report
     track_ids = {p.application.track_id for p in projects}
     kpis: dict[int, list] = {}
     for kpi in KPI.objects.filter(track_id__in=track_ids, archived_at__isnull=True).select_related("group"):
@@ -284,7 +288,14 @@ def project_next_action(project, reports, due_tranches, check) -> ProjectAction 
 
     from programs.selectors import today
 
-    from .models import PROJECT_TRANSITIONS, REPORT_TRANSITIONS, MidtermOutcome, ProjectState, ReportState
+    from .models import (
+        PROJECT_TRANSITIONS,
+        REPORT_TRANSITIONS,
+        MidtermOutcome,
+        ProjectState,
+        ReportKind,
+        ReportState,
+    )
 
     request = PROJECT_TRANSITIONS["request_acceptance"]
     state = project.state
@@ -293,14 +304,22 @@ def project_next_action(project, reports, due_tranches, check) -> ProjectAction 
     if state == ProjectState.ACCEPTANCE_REQUESTED:
         return ProjectAction("wait_acceptance", _("Wait for the acceptance inspection"), waiting=True)
     if state == ProjectState.RECTIFYING:
-        if project.rectify_by and today() < project.rectify_by:
-            return ProjectAction("rectify", _("Rectify, then request acceptance again"), project.rectify_by)
-        return ProjectAction(request.name, request.label)
+        if project.rectify_by is None:
+            return ProjectAction(request.name, _("Rectify, then request acceptance again"))
+        if today() <= project.rectify_by:
+            return ProjectAction(request.name, _("Rectify, then request acceptance again by %(date)s")
+                                 % {"date": project.rectify_by}, project.rectify_by)
+        return ProjectAction(request.name, _("The rectification deadline %(date)s has passed: request acceptance "
+                                             "now; the office decides, and a second failure terminates the project")
+                             % {"date": project.rectify_by}, project.rectify_by)
     if state == ProjectState.IN_PROGRESS and project.contract_signed_on is None:
         return ProjectAction("sign_contract", _("Sign the contract with the program office"))  # it comes first
     steps: list[ProjectAction] = []
     if state == ProjectState.IN_PROGRESS:
         steps += [_report_step(r) for r in reports if r.state in REPORT_TRANSITIONS["submit"].sources]
+    elif state == ProjectState.ACCEPTED:  # the project closes once its final report is accepted
+        steps += [_report_step(r) for r in reports
+                  if r.kind == ReportKind.FINAL and r.state in REPORT_TRANSITIONS["submit"].sources]
     if check is not None and check.outcome == MidtermOutcome.RECTIFY and check.rectify_by \
             and today() <= check.rectify_by:
         steps.append(ProjectAction("rectify_midterm", _("Rectify after the mid-term check"), check.rectify_by))
@@ -318,6 +337,15 @@ def project_next_action(project, reports, due_tranches, check) -> ProjectAction 
         return ProjectAction("wait_tranche", _("Wait for the release of tranche %(seq)s") % {"seq": first.seq},
                              waiting=True, since=first.due_on)
     return None
+
+
+def final_report_pending(project, reports) -> bool:
+    """Whether an accepted project waits for its final report to be accepted before it closes (``reports`` are the
+    project's KPI reports, already read)."""
+    from .models import ProjectState, ReportKind, ReportState
+
+    return project.state == ProjectState.ACCEPTED and any(
+        r.kind == ReportKind.FINAL and r.state != ReportState.ACCEPTED for r in reports)
 
 
 def unit_project_rows(projects) -> list[tuple[Project, ProjectAction | None]]:
@@ -356,10 +384,11 @@ def tranches_due() -> QuerySet[ProjectTranche]:
 
 
 def reports_waiting() -> QuerySet:
-    """KPI reports submitted and waiting for the office's review, the longest waiting first."""
-    from .models import KpiReport, ReportState
+    """KPI reports submitted and waiting for the office's review, the longest waiting first; not those of a project
+    that has ended (closed before its final report had to be accepted, or terminated)."""
+    from .models import ENDED_PROJECT_STATES, KpiReport, ReportState
 
-    return (KpiReport.objects.filter(state=ReportState.SUBMITTED)
+    return (KpiReport.objects.filter(state=ReportState.SUBMITTED).exclude(project__state__in=ENDED_PROJECT_STATES)
             .select_related("project__application__organisation")
             .only("seq", "kind", "due_on", "submitted_at", "project__application__reference",
                   "project__application__title", "project__application__organisation__name")
@@ -376,7 +405,7 @@ class ProgramCompletion:
 
 
 def completion_by_program() -> list[ProgramCompletion]:
-    """KPI completion per current program, from each project's latest submitted or accepted report (as the
+    """KPI completion per current program, from each project's latest accepted (else submitted) report (as the
     program's completion page computes it): the projects reporting, their average completion and the requirements
     met. Five queries whatever the number of projects: the projects, then program_completion_page's four."""
     from .models import KpiReport, ReportState
@@ -408,13 +437,15 @@ def completion_by_program() -> list[ProgramCompletion]:
 
 def projects_waiting(qs: QuerySet[Project], waiting: str) -> QuerySet[Project]:
     """Projects waiting for the office: with a tranche due and not released (``tranches``), or with a KPI report
-    submitted and not yet reviewed (``reports``). Each is one EXISTS on an indexed column."""
-    from .models import KpiReport, ReportState
+    submitted and not yet reviewed, of a project that has not ended (``reports``). Each is one EXISTS on an indexed
+    column."""
+    from .models import ENDED_PROJECT_STATES, KpiReport, ReportState
 
     if waiting == WAITING_TRANCHES:
         return qs.filter(Exists(ProjectTranche.objects.filter(project=OuterRef("pk"), state=TrancheState.DUE)))
     if waiting == WAITING_REPORTS:
-        return qs.filter(Exists(KpiReport.objects.filter(project=OuterRef("pk"), state=ReportState.SUBMITTED)))
+        return qs.exclude(state__in=ENDED_PROJECT_STATES).filter(
+            Exists(KpiReport.objects.filter(project=OuterRef("pk"), state=ReportState.SUBMITTED)))
     return qs
 
 

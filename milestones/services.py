@@ -214,10 +214,23 @@ def tranche_release(*, actor, tranche: ProjectTranche, payment_reference: str,
 
         tell_unit(project, "milestones.tranche_released", target=project, seq=locked.seq,
                   amount=f"{locked.amount:,.2f}", date=locked.released_on, reference=project.application.reference)
-        if (project.state in PROJECT_TRANSITIONS["close"].sources
-                and not project.tranches.exclude(state=TrancheState.RELEASED).exists()):
-            _close(actor=actor, project=project)
+        _close_when_done(actor=actor, project=project)
     return locked
+
+
+def _final_reports_accepted(project: Project) -> bool:
+    from .models import ReportKind, ReportState
+
+    return not project.reports.filter(kind=ReportKind.FINAL).exclude(state=ReportState.ACCEPTED).exists()
+
+
+def _close_when_done(*, actor, project: Project) -> None:
+    """Close (结项) a locked project once it is accepted, every tranche is released and its final report is
+    accepted; called by each step that completes one of the three, whichever comes last."""
+    if (project.state in PROJECT_TRANSITIONS["close"].sources
+            and not project.tranches.exclude(state=TrancheState.RELEASED).exists()
+            and _final_reports_accepted(project)):
+        _close(actor=actor, project=project)
 
 
 def _close(*, actor, project: Project) -> None:
@@ -286,8 +299,10 @@ def midterm_record(*, actor, project: Project, outcome: str, checked_on: dt.date
 
 
 def acceptance_request(*, actor, project: Project, final_report, final_accounts) -> Acceptance:
-    """The unit asks for acceptance (验收) with its final report and final accounts; after a failure, only once the
-    rectification deadline has passed."""
+    """The unit asks for acceptance (验收) with its final report and final accounts. After a failed acceptance the
+    unit asks again once it has rectified: any day from the day after the failure, up to the rectification deadline
+    (整改期限) inclusive. A request after the deadline is still taken but marked late: the officer is told, and
+    decides at the inspection (a second failure terminates the project)."""
     step = PROJECT_TRANSITIONS["request_acceptance"]
     _require_unit(actor, project)
     errors = {}
@@ -301,10 +316,17 @@ def acceptance_request(*, actor, project: Project, final_report, final_accounts)
     with transaction.atomic():
         locked = _lock_project(project)
         _check_project_state(locked, step.name)
-        if locked.state == ProjectState.RECTIFYING and locked.rectify_by and today() < locked.rectify_by:
-            raise ValidationError(
-                _("The rectification period runs until %(date)s; request acceptance again from that day.")
-                % {"date": locked.rectify_by}, code="rectifying")
+        late = False
+        if locked.state == ProjectState.RECTIFYING:
+            failed_on = (locked.acceptances.filter(outcome=AcceptanceOutcomeChoice.FAILED)
+                         .order_by("-seq").values_list("inspected_on", flat=True).first())
+            if failed_on is not None and today() <= failed_on:
+                raise ValidationError(
+                    _("The acceptance failed on %(failed)s: request it again once you have rectified, any day "
+                      "from %(from)s until the rectification deadline %(date)s.")
+                    % {"failed": failed_on, "from": failed_on + dt.timedelta(days=1),
+                       "date": locked.rectify_by or "—"}, code="rectifying")
+            late = locked.rectify_by is not None and today() > locked.rectify_by
         seq = locked.acceptances.count() + 1
         acceptance = Acceptance(project=locked, seq=seq, requested_by=actor)
         acceptance.final_report.save(final_report.name, final_report, save=False)
@@ -313,12 +335,10 @@ def acceptance_request(*, actor, project: Project, final_report, final_accounts)
         before = locked.state
         locked.state = step.target
         locked.save(update_fields=["state"])
+        rectify_by = locked.rectify_by.isoformat() if before == ProjectState.RECTIFYING and locked.rectify_by else ""
         record_event(target=locked, actor=actor, action=step.name, from_state=before, to_state=locked.state,
-                     data={"request": seq})
-        from .notices import tell_officer
-
-        tell_officer(locked, "milestones.acceptance_requested", target=locked,
-                     reference=locked.application.reference, organisation=locked.application.organisation.name)
+                     data={"request": seq, "late": late, "rectify_by": rectify_by})
+        notices.acceptance_requested(locked, late=late)
     return acceptance
 
 
@@ -350,6 +370,8 @@ def acceptance_record(*, actor, project: Project, outcome: str, mode: str, inspe
     with transaction.atomic():
         locked = _lock_project(project)
         _check_project_state(locked, step.name)
+        if outcome == AcceptanceOutcomeChoice.PASSED:
+            _refuse_unreviewed_final_report(locked)
         acceptance = Acceptance.objects.select_for_update().filter(project=locked, outcome="").latest("seq")
         acceptance.mode, acceptance.inspected_on, acceptance.expert_opinion = mode, inspected_on, expert_opinion.strip()
         acceptance.outcome, acceptance.recorded_by = outcome, actor
@@ -378,8 +400,7 @@ def acceptance_record(*, actor, project: Project, outcome: str, mode: str, inspe
         if locked.state == ProjectState.ACCEPTED:
             _write_record(actor=actor, project=locked, passed=True, on=inspected_on)
             tranches_make_due(actor=actor, project=locked, condition=TrancheTrigger.ON_ACCEPTANCE)
-            if not locked.tranches.exclude(state=TrancheState.RELEASED).exists():
-                _close(actor=actor, project=locked)
+            _close_when_done(actor=actor, project=locked)
         elif locked.state == ProjectState.TERMINATED:
             _write_record(actor=actor, project=locked, passed=False, on=inspected_on)
         _queue(acceptance_id=acceptance.pk)
@@ -388,6 +409,20 @@ def acceptance_record(*, actor, project: Project, outcome: str, mode: str, inspe
         tell_unit(locked, "milestones.acceptance_recorded", target=locked, reference=locked.application.reference,
                   outcome=choice_label(acceptance, "outcome"), rectify_by=acceptance.rectify_by or "")
     return acceptance
+
+
+def _refuse_unreviewed_final_report(project: Project) -> None:
+    """A pass is not recorded while the unit's final report waits for the office's review: the office reads it
+    first (accepts it, or returns it for revision)."""
+    from .models import ReportKind, ReportState
+
+    waiting = project.reports.filter(kind=ReportKind.FINAL, state=ReportState.SUBMITTED).order_by("seq").first()
+    if waiting is not None:
+        raise ValidationError(
+            _("The final report (submitted on %(date)s) has not been reviewed yet: accept it or return it for "
+              "revision first, then record the acceptance outcome.")
+            % {"date": timezone.localdate(waiting.submitted_at) if waiting.submitted_at else "—"},
+            code="final_report_unreviewed")
 
 
 def _open_record(*, actor, project: Project):
@@ -522,8 +557,9 @@ def report_submit(*, actor, report, values: dict, narrative: str, evidence=()):
 
 
 def report_review(*, actor, report, accept: bool, comments: str = ""):
-    """The officer accepts a submitted report, or returns it with comments (required)."""
-    from .models import REPORT_TRANSITIONS
+    """The officer accepts a submitted report, or returns it with comments (required). Accepting the final report
+    of an accepted project whose tranches are all released closes it."""
+    from .models import REPORT_TRANSITIONS, ReportKind
 
     name = "accept" if accept else "return"
     step = REPORT_TRANSITIONS[name]
@@ -540,6 +576,8 @@ def report_review(*, actor, report, accept: bool, comments: str = ""):
         locked.save(update_fields=["state", "officer_comments"])
         record_event(target=locked, actor=actor, action=name, from_state=before, to_state=locked.state,
                      reason=comments)
+        if accept and locked.kind == ReportKind.FINAL:  # the last of what closing waits for, perhaps
+            _close_when_done(actor=actor, project=_lock_project(locked.project))
         from .notices import tell_unit
 
         tell_unit(locked.project, "milestones.report_reviewed", target=locked.project,

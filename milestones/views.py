@@ -35,6 +35,7 @@ from .models import PAYING_PROJECT_STATES, Actor
 from .selectors import (
     completion_chart,
     disbursement_chart,
+    final_report_pending,
     ledger_projects,
     ledger_totals,
     program_completion_page,
@@ -77,13 +78,15 @@ def project_list(request):
 def project_page(request, pk: int):
     project = project_for(request.user, pk)
     steps = {t.name for t in services.allowed_project_steps(project, request.user)}
+    reports = list(project.reports.all())
     return render(request, "milestones/project.html", {
         "project": project, "steps": steps, "is_officer": request.user.is_officer,
         "paying": project.state in PAYING_PROJECT_STATES,
         "tranches": list(project.tranches.select_related("released_by")),
         "acceptances": [(a, _conclusion_box(project, a)) for a in project.acceptances.all()],
         "checks": list(project.midterm_checks.all()),
-        "reports": list(project.reports.all()), "report_add_form": ReportAddForm(),
+        "reports": reports, "final_report_pending": final_report_pending(project, reports),
+        "report_add_form": ReportAddForm(),
         "contract_form": ContractForm(), "release_form": ReleaseForm(), "midterm_form": MidtermForm(),
         "request_form": AcceptanceRequestForm(), "record_form": AcceptanceRecordForm(),
         "task_book_box": _task_book_box(project),

@@ -121,11 +121,14 @@ def test_applicant_project_next_action_follows_the_project(client, officer, appl
                       expert_opinion="专利组合尚未形成。")
     project.refresh_from_db()
     action = _action(client, applicant)
-    assert (action.code, action.deadline) == ("rectify", project.rectify_by) and project.rectify_by > today()
+    assert (action.code, action.deadline) == ("request_acceptance", project.rectify_by)
+    assert project.rectify_by > today() and not action.overdue  # any day up to the deadline
 
-    Project.objects.filter(pk=project.pk).update(rectify_by=today())  # the rectification period is over
+    yesterday = today() - dt.timedelta(days=1)  # the rectification period is over
+    Project.objects.filter(pk=project.pk).update(rectify_by=yesterday)
+    project.acceptances.filter(outcome="failed").update(inspected_on=yesterday - dt.timedelta(days=1))
     action = _action(client, applicant)
-    assert (action.code, action.deadline) == ("request_acceptance", None)
+    assert (action.code, action.deadline, action.overdue) == ("request_acceptance", yesterday, True)
 
     acceptance_request(actor=applicant, project=project, final_report=pdf("final.pdf"),
                        final_accounts=pdf("accounts.pdf"))

@@ -47,6 +47,15 @@ def recorded_acceptance(officer, project, *, outcome: str = "passed"):
                              inspected_on=dt.date(2025, 9, 1), expert_opinion="达到任务书要求")
 
 
+def accept_final_report(officer, project):
+    """The unit submits the final KPI report and the officer accepts it: a project closes only once it is."""
+    from milestones.services import report_review, report_submit
+
+    final = project.reports.get(kind="final")
+    report_submit(actor=unit_member(project), report=final, values={}, narrative="结题报告")
+    return report_review(actor=officer, report=final, accept=True)
+
+
 def unit_member(project):
     return Membership.objects.filter(organisation_id=project.application.organisation_id).first().user
 

@@ -19,7 +19,7 @@ from notifications.models import Notification
 from organisations.models import AcceptanceOutcome, ProjectRecord
 from programs.models import TrancheTrigger
 
-from .conftest import YUEXIU, open_project, pdf, unit_member
+from .conftest import YUEXIU, accept_final_report, open_project, pdf, unit_member
 
 pytestmark = pytest.mark.django_db
 
@@ -122,6 +122,7 @@ def record(project, officer, outcome, on=dt.date(2025, 9, 15)):
 
 def test_acceptance_pass_makes_last_tranche_due_and_its_release_closes(nansha_project, officer, unit):
     contract_record(actor=officer, project=nansha_project, signed_on=dt.date(2024, 9, 10), signed_file=pdf())
+    accept_final_report(officer, nansha_project)
     tranche_release(actor=officer, tranche=nansha_project.tranches.get(seq=1), payment_reference="P1")
     request(nansha_project, unit)
     nansha_project.refresh_from_db()
@@ -147,11 +148,11 @@ def test_acceptance_failure_then_rectification_then_request_again(nansha_project
     assert nansha_project.state == ProjectState.RECTIFYING and nansha_project.rectify_by == dt.date(2025, 12, 15)
     on_record = ProjectRecord.objects.get(organisation=nansha_project.application.organisation)
     assert on_record.acceptance == AcceptanceOutcome.PENDING  # a first failure is not yet a failed acceptance
-    monkeypatch.setattr("milestones.services.today", lambda: dt.date(2025, 12, 1))
+    monkeypatch.setattr("milestones.services.today", lambda: dt.date(2025, 9, 15))  # the day of the failure
     with pytest.raises(ValidationError) as early:
         request(nansha_project, unit)
     assert early.value.code == "rectifying"
-    monkeypatch.setattr("milestones.services.today", lambda: dt.date(2025, 12, 15))
+    monkeypatch.setattr("milestones.services.today", lambda: dt.date(2025, 12, 1))  # before the deadline
     second = request(nansha_project, unit)
     assert second.seq == 2
     record(nansha_project, officer, "passed", on=dt.date(2025, 12, 20))

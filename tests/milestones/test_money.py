@@ -15,7 +15,7 @@ from milestones.selectors import fund_plan
 from milestones.services import acceptance_record, acceptance_request, contract_record, tranche_release
 from programs.models import Program, Tranche
 
-from .conftest import open_project, pdf, unit_member
+from .conftest import accept_final_report, open_project, pdf, unit_member
 
 
 @pytest.mark.django_db
@@ -40,6 +40,7 @@ class ReleasesPayTheAward(TestCase):
                 project = open_project(officer, program=program, code=code, award=str(award),
                                        starts_on=dt.date(2024, 1, 1))
                 contract_record(actor=officer, project=project, signed_on=dt.date(2024, 1, 5), signed_file=pdf())
+                accept_final_report(officer, project)
                 acceptance_request(actor=unit_member(project), project=project, final_report=pdf("r.pdf"),
                                    final_accounts=pdf("a.pdf"))
                 acceptance_record(actor=officer, project=project, outcome="passed", mode="written",
