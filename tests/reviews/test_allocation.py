@@ -75,7 +75,7 @@ def test_other_money_rules_propose_fixed_cap_and_requested_amounts():
     assert propose_amounts(_track(award_mode=AwardMode.FIXED, budget=D(300000)), candidates) == [D(300000), D(200000)]
     assert propose_amounts(_track(award_mode=AwardMode.CAP, budget=D(300000)), candidates) == [D(300000), D(200000)]
     assert propose_amounts(_track(award_mode=AwardMode.POOL, allocation=Allocation.EQUAL, budget=D(1000000)),
-                           candidates) == [D(500000), D(500000)]
+                           candidates) == [D(400000), D(200000)]  # equal shares capped at the requests
     assert propose_amounts(_track(award_mode=AwardMode.UNSTATED, budget=None), candidates) == [D(400000), D(200000)]
 
 

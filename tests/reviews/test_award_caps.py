@@ -181,7 +181,7 @@ def test_award_adjust_above_the_request_shows_the_refusal_on_the_decision_tab(cl
                                                 {"amount": "6万", "reason": "上调"})
     assert response.status_code == 200
     page = response.content.decode()
-    assert f"{first.application.reference} asked for 50,000.00 yuan" in page
+    assert f"{first.application.reference} 申请资助 50,000.00 元，资助金额不得超过申请金额" in page
     assert Award.objects.get(pk=first.pk).amount == D("50000.00")
 
 
@@ -190,7 +190,7 @@ def test_decision_tab_shows_requested_proposed_and_the_difference(client, office
     first, second = small_requests
     decisions.award_adjust(actor=officer, award=second, amount=D(42000), reason="核减")
     page = client_for(client, officer).get(reverse("reviews:decision", args=[first.round.track_id])).content.decode()
-    assert "Requested" in page and "Difference" in page
+    assert ">申请金额</th>" in page and ">差额</th>" in page
     row = page.split(f'data-award="{second.pk}"')[1].split("</tr>")[0]
     assert 'data-requested="50000.00"' in row and "50,000.00" in row and "42,000.00" in row
     assert 'data-difference="-8000.00"' in row and "-8,000.00" in row
