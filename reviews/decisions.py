@@ -216,9 +216,11 @@ def award_approve(*, actor, award: Award, starts_on: dt.date | None = None) -> A
     check_state(AWARD_TRANSITIONS, "approve", locked.state, locked.get_state_display())
     _check_decidable(locked)
     application = _lock_application(locked)
-    problems = amount_problems(locked.round.track, dict(
+    over = request_problem(reference=application.reference, amount=locked.amount,
+                           requested=application.requested_amount)
+    problems = [p for p in [over, *amount_problems(locked.round.track, dict(
         Award.objects.filter(round=locked.round).exclude(state=AwardState.NOT_FUNDED)
-        .values_list("application_id", "amount")))
+        .values_list("application_id", "amount")))] if p]
     if problems:
         raise ValidationError(problems)
     application = application_conclude(actor=actor, application=application, step="approve")

@@ -194,3 +194,19 @@ def test_decision_tab_shows_requested_proposed_and_the_difference(client, office
     row = page.split(f'data-award="{second.pk}"')[1].split("</tr>")[0]
     assert 'data-requested="50000.00"' in row and "50,000.00" in row and "42,000.00" in row
     assert 'data-difference="-8000.00"' in row and "-8,000.00" in row
+
+
+@pytest.mark.django_db
+def test_award_approve_refuses_an_award_above_the_request_proposed_before_the_cap(officer, small_requests):
+    from applications.models import Status
+
+    from .conftest import end_publicity
+
+    first = small_requests[0]
+    Award.objects.filter(pk=first.pk).update(amount=D("337500.00"))  # as the portal proposed it before issue 16
+    end_publicity(decisions.round_start_publicity(actor=officer, review_round=first.round))
+    first.refresh_from_db()
+    with pytest.raises(ValidationError, match="50,000.00"):
+        decisions.award_approve(actor=officer, award=first)
+    first.refresh_from_db()
+    assert first.state == "proposed" and first.application.status == Status.PASSED
