@@ -1,6 +1,7 @@
 """From ranked applications to proposed amounts, by the track's award money (v2): a fixed amount per award, a
 cap per award, or a pool shared by the awards. Pool allocation methods are one registry (``POOL_METHODS``) named
-by ``Track.allocation``."""
+by ``Track.allocation``. No award is ever more than the application asked for: a pool is shared by water-filling
+(``capped_shares``), a fixed amount or a cap is lowered to the request."""
 
 from __future__ import annotations
 
