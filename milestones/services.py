@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import record_event
 from core.dispatch import queue
-from core.money import split_remainder_last, to_yuan
+from core.money import format_yuan, split_remainder_last, to_yuan
 from notifications.services import choice_label
 from programs.models import TrancheTrigger
 from programs.selectors import today
@@ -49,6 +49,21 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def tranche_amounts(award: Decimal, shares: list[Decimal]) -> list[Decimal]:
+    """The award split by the plan's shares (remainder on the last tranche), refused when a tranche would be
+    0.00 yuan: nothing to pay cannot be released, and moving its share into another tranche would change when the
+    guide's money is paid. The officer raises the award or gives the track a plan with fewer tranches."""
+    amounts = split_remainder_last(award, shares)
+    for seq, (amount, share) in enumerate(zip(amounts, shares, strict=True), 1):
+        if amount <= 0:
+            raise ValidationError(
+                _("An award of %(award)s yuan cannot be paid in this plan: tranche %(seq)s (%(share)s %%) would be "
+                  "%(amount)s yuan. Raise the award or use a plan with fewer tranches.")
+                % {"award": format_yuan(award), "seq": seq, "share": f"{share.normalize():f}",
+                   "amount": format_yuan(amount)}, code="zero_tranche")
+    return amounts
+
+
 def project_open(*, actor, application, award: Decimal, starts_on: dt.date, officer=None) -> Project:
     """Create the project of an approved application with its tranche schedule from the track's plan.
 
@@ -69,7 +84,7 @@ def project_open(*, actor, application, award: Decimal, starts_on: dt.date, offi
     plan = list(track.tranches.order_by("seq"))
     shares = [t.share_percent for t in plan] or [WHOLE]
     conditions = [t.trigger for t in plan] or [TrancheTrigger.ON_APPROVAL]
-    amounts = split_remainder_last(award, shares)
+    amounts = tranche_amounts(award, shares)
     ends_on = add_months(starts_on, track.period_months) - dt.timedelta(days=1) if track.period_months else None
     project = Project.objects.create(
         application=application, award=award, starts_on=starts_on, ends_on=ends_on, officer=officer or actor,

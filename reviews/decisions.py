@@ -23,7 +23,7 @@ from programs.procedure import CalendarUnknown, period_end, procedure_for
 from programs.selectors import today
 
 from . import notices
-from .allocation import Candidate, amount_problems, award_count_problem, propose_amounts
+from .allocation import Candidate, amount_problems, award_count_problem, propose_amounts, request_problem
 from .models import (
     AWARD_TRANSITIONS,
     NOTICE_TRANSITIONS,
@@ -105,7 +105,8 @@ def round_withdraw_proposal(*, actor, review_round: ReviewRound, reason: str) ->
 
 @transaction.atomic
 def award_adjust(*, actor, award: Award, amount: Decimal, reason: str) -> Award:
-    """The officer changes a proposed amount, never past the pool or the cap; audited with the reason."""
+    """The officer changes a proposed amount, never past the request, the pool or the cap; audited with the
+    reason."""
     require_officer(actor)
     lock_round(award.round)
     locked = _lock_award(award)
@@ -117,7 +118,9 @@ def award_adjust(*, actor, award: Award, amount: Decimal, reason: str) -> Award:
     amounts = dict(Award.objects.filter(round=locked.round).exclude(state=AwardState.NOT_FUNDED)
                    .values_list("application_id", "amount"))
     amounts[locked.application_id] = amount
-    problems = amount_problems(locked.round.track, amounts)
+    application = locked.application
+    over = request_problem(reference=application.reference, amount=amount, requested=application.requested_amount)
+    problems = [p for p in [over, *amount_problems(locked.round.track, amounts)] if p]
     if problems:
         raise ValidationError({"amount": problems})
     before = locked.amount
@@ -213,9 +216,11 @@ def award_approve(*, actor, award: Award, starts_on: dt.date | None = None) -> A
     check_state(AWARD_TRANSITIONS, "approve", locked.state, locked.get_state_display())
     _check_decidable(locked)
     application = _lock_application(locked)
-    problems = amount_problems(locked.round.track, dict(
+    over = request_problem(reference=application.reference, amount=locked.amount,
+                           requested=application.requested_amount)
+    problems = [p for p in [over, *amount_problems(locked.round.track, dict(
         Award.objects.filter(round=locked.round).exclude(state=AwardState.NOT_FUNDED)
-        .values_list("application_id", "amount")))
+        .values_list("application_id", "amount")))] if p]
     if problems:
         raise ValidationError(problems)
     application = application_conclude(actor=actor, application=application, step="approve")

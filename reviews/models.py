@@ -358,6 +358,12 @@ class Award(models.Model):
     def __str__(self) -> str:
         return f"{self.application_id}: {self.amount}"
 
+    @property
+    def request_difference(self):
+        """The award minus what the application asked for (negative: less than asked); None if it named none."""
+        requested = self.application.requested_amount
+        return None if requested is None else self.amount - requested
+
 
 # The approval notice (立项通知书) is made in the background on approval, like the reviewer's PDF; a failed one is
 # made again when an officer or a member of the applicant organisation asks.

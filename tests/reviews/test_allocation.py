@@ -71,10 +71,11 @@ def test_pool_by_score_proposes_exact_shares():
 
 def test_other_money_rules_propose_fixed_cap_and_requested_amounts():
     candidates = [Candidate(1, D(90), D("400000")), Candidate(2, D(80), D("200000"))]
-    assert propose_amounts(_track(award_mode=AwardMode.FIXED, budget=D(300000)), candidates) == [D(300000)] * 2
+    # a fixed amount never more than the request either (issue 16)
+    assert propose_amounts(_track(award_mode=AwardMode.FIXED, budget=D(300000)), candidates) == [D(300000), D(200000)]
     assert propose_amounts(_track(award_mode=AwardMode.CAP, budget=D(300000)), candidates) == [D(300000), D(200000)]
     assert propose_amounts(_track(award_mode=AwardMode.POOL, allocation=Allocation.EQUAL, budget=D(1000000)),
-                           candidates) == [D(500000), D(500000)]
+                           candidates) == [D(400000), D(200000)]  # equal shares capped at the requests
     assert propose_amounts(_track(award_mode=AwardMode.UNSTATED, budget=None), candidates) == [D(400000), D(200000)]
 
 
