@@ -50,7 +50,7 @@ def test_link_validity_in_days_or_hours(settings):
 
 
 def test_welcome_mail_says_how_long_the_link_is_valid_in_the_recipients_language(
-        officer, settings, django_capture_on_commit_callbacks):
+        officer, settings, django_capture_on_commit_callbacks, inline_tasks):
     settings.PASSWORD_RESET_TIMEOUT = 2 * 24 * 3600
     with django_capture_on_commit_callbacks(execute=True):
         services.reviewer_add(actor=officer, data=services.ReviewerData(name="赵专家", email="zhao@example.org"))

@@ -14,7 +14,7 @@ def record(**kwargs) -> None:
 
 
 @pytest.mark.django_db
-def test_dispatch_queue_runs_the_named_task_after_commit(django_capture_on_commit_callbacks):
+def test_dispatch_queue_runs_the_named_task_after_commit(django_capture_on_commit_callbacks, inline_tasks):
     seen.clear()
     with django_capture_on_commit_callbacks() as callbacks:
         queue("tests.core.record", job_id=7)
