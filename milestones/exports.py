@@ -118,7 +118,29 @@ def task_book_pdf(project) -> bytes:
         "kpis": _kpi_rows(kpis, snapshot.get("kpis") or {}), "budget": budget,
         "budget_total": sum((row.amount or Decimal(0) for row in budget), Decimal(0)),
         "tranches": list(project.tranches.order_by("seq")), "plan": snapshot.get("plan", ""),
+        **_parties(application, snapshot.get("partners") or []),
     })
+
+
+def _share(value) -> Decimal | None:
+    try:
+        return Decimal(str(value)).quantize(Decimal("0.01")) if value not in (None, "") else None
+    except ArithmeticError:
+        return None
+
+
+def _parties(application, partners: list[dict]) -> dict:
+    """The task book's parties: the lead unit and each partner with its tasks and share of the grant (as
+    submitted; the lead keeps what the partners leave, when any share is stated), and the signing parties:
+    甲方 the office, 乙方 the lead unit, then each partner."""
+    rows = [{"name": p.get("name", ""), "uscc": p.get("uscc", ""), "tasks": p.get("role", ""),
+             "share": _share(p.get("share_percent"))} for p in partners]
+    stated = [row["share"] for row in rows if row["share"] is not None]
+    lead_share = Decimal("100.00") - sum(stated, Decimal("0")) if stated else None
+    signers = [{"role": _("Party A (the program office)"), "name": application.track.program.issuer},
+               {"role": _("Party B (the lead unit)"), "name": application.organisation.name}]
+    signers += [{"role": _("Partner %(n)s") % {"n": n}, "name": row["name"]} for n, row in enumerate(rows, 1)]
+    return {"partners": rows, "lead_share": lead_share, "signers": signers}
 
 
 def acceptance_conclusion_pdf(acceptance) -> bytes:
