@@ -160,10 +160,13 @@ class PartnerForm(RowForm):
     uscc = forms.CharField(label=_("Unified social credit code"), max_length=30, required=False)
     org_type = forms.ChoiceField(label=_("Type"), choices=[("", "—"), *OrgType.choices], required=False)
     role = forms.CharField(label=_("Tasks in the project"), max_length=300, required=False)
+    share_percent = forms.DecimalField(label=_("Share of the grant (%)"), max_digits=5, decimal_places=2,
+                                       min_value=Decimal("0"), max_value=Decimal("100"), required=False)
 
     def clean(self):
         data = super().clean()
-        if any(data.get(k) for k in ("uscc", "org_type", "role")) and not data.get("name"):
+        if any(data.get(k) not in (None, "") for k in ("uscc", "org_type", "role", "share_percent")) \
+                and not data.get("name"):
             self.add_error("name", _("Enter the partner's name, or clear this row."))
         if data.get("name") and not data.get("org_type"):
             self.add_error("org_type", _("Choose the partner's organisation type."))
@@ -222,8 +225,9 @@ class ApplicationForms:
             self.budget = BudgetFormSet(data, prefix="budget")
         else:
             self.main = ApplicationForm(initial=initial, track=track)
-            self.partners = PartnerFormSet(initial=_rows(initial, "partners", ("name", "uscc", "org_type", "role"),
-                                                         partner_rows, limits["partners"]), prefix="partners")
+            columns = ("name", "uscc", "org_type", "role", "share_percent")
+            self.partners = PartnerFormSet(
+                initial=_rows(initial, "partners", columns, partner_rows, limits["partners"]), prefix="partners")
             self.budget = BudgetFormSet(initial=_rows(initial, "budget", ("item", "source", "amount"),
                                                       BUDGET_ROWS_SHOWN, limits["budget"]), prefix="budget")
         self.non_field_errors: list[str] = []
@@ -235,7 +239,8 @@ class ApplicationForms:
     def submission_data(self) -> SubmissionData:
         cd = self.main.cleaned_data
         partners = [
-            PartnerData(name=f["name"], uscc=f.get("uscc", ""), org_type=f["org_type"], role=f.get("role", ""))
+            PartnerData(name=f["name"], uscc=f.get("uscc", ""), org_type=f["org_type"], role=f.get("role", ""),
+                        share_percent=f.get("share_percent"))
             for f in self.partners.cleaned_data if f.get("name")
         ]
         budget = [

@@ -131,6 +131,9 @@ class Partner(models.Model):
         on_delete=models.SET_NULL, related_name="partnerships",
     )
     role = models.CharField(_("tasks in the project"), max_length=300, blank=True)
+    # The partner's share of the grant (经费分配比例), as the applicant states it; the lead unit keeps the rest.
+    share_percent = models.DecimalField(_("share of the grant (%)"), max_digits=5, decimal_places=2, null=True,
+                                        blank=True)
 
     class Meta:
         ordering = ["application", "seq"]

@@ -58,6 +58,7 @@ class PartnerData:
     org_type: str
     uscc: str = ""
     role: str = ""
+    share_percent: Decimal | None = None  # of the grant; the lead unit keeps what the partners leave
 
 
 @dataclass
@@ -279,6 +280,10 @@ def submission_problems(application: Application, data: SubmissionData) -> dict[
     if track.partner_limit is not None and count > track.partner_limit:
         add("partners", _("At most %(limit)s partners are allowed; you listed %(count)s.")
             % {"limit": track.partner_limit, "count": count})
+    shares = sum((p.share_percent for p in data.partners if p.share_percent is not None), Decimal("0"))
+    if shares >= 100:
+        add("partners", _("The partners' shares of the grant add up to %(sum)s%%; leave the lead unit a share: "
+                          "together less than 100%%.") % {"sum": f"{shares:.2f}"})
     kpis = active_kpis(track)
     for kpi in kpis:
         value, _note = data.kpis.get(kpi.pk, (None, ""))
@@ -332,7 +337,8 @@ def _snapshot(application: Application, data: SubmissionData, verdict: eligibili
         "requested_amount": f"{data.requested_amount:.2f}",
         "matching_funds": f"{data.matching_funds:.2f}",
         "matching_committed": data.matching_committed,
-        "partners": [asdict(p) for p in data.partners],
+        "partners": [{**asdict(p), "share_percent": None if p.share_percent is None else f"{p.share_percent:.2f}"}
+                     for p in data.partners],
         "kpis": {str(k): [None if v is None else f"{v.normalize():f}", note] for k, (v, note) in data.kpis.items()},
         "budget": [{"item": b.item, "source": b.source, "amount": f"{b.amount:.2f}"} for b in data.budget],
         "materials": _submitted_materials(application),
@@ -363,7 +369,7 @@ def _write_rows(application: Application, data: SubmissionData) -> None:
     )
     Partner.objects.bulk_create(
         Partner(application=application, seq=i, name=p.name, uscc=p.uscc, org_type=p.org_type, role=p.role,
-                organisation_id=registered.get(p.uscc))
+                share_percent=p.share_percent, organisation_id=registered.get(p.uscc))
         for i, p in enumerate(data.partners, 1)
     )
     application.budget_lines.all().delete()

@@ -6,13 +6,30 @@ project title ``=HYPERLINK(...)`` or ``=cmd|' /C calc'!A0`` in a ranking would r
 As OWASP's "CSV Injection" page advises, such text is written with a leading apostrophe. The apostrophe is part of
 the stored value (not only Excel's hidden quote-prefix style), so the escape survives "save as CSV" and copying
 into another sheet; the reader sees ``'=HYPERLINK(...)``, which shows the text was written as typed. Numbers,
-dates and None are written as they are, so sums and sorting keep working."""
+dates and None are written as they are, so sums and sorting keep working.
+
+Money goes in as ``money(amount)``: a number (never text, so it still sums) shown as ``#,##0.00``, the way a
+finance office reads amounts: 150,000.00."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+MONEY_FORMAT = "#,##0.00"
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount for a money cell; ``append_row`` writes the number and gives the cell ``MONEY_FORMAT``."""
+
+    amount: Decimal | float | int | None
+
+
+def money(amount) -> Money:
+    return Money(amount)
 
 
 def text_cell(value):
@@ -23,5 +40,11 @@ def text_cell(value):
 
 
 def append_row(sheet, values: Iterable) -> None:
-    """``sheet.append`` for every export: each text value through ``text_cell``."""
-    sheet.append([text_cell(value) for value in values])
+    """``sheet.append`` for every export: each text value through ``text_cell``, each ``money(...)`` as a number
+    in ``MONEY_FORMAT``."""
+    values = list(values)
+    sheet.append([value.amount if isinstance(value, Money) else text_cell(value) for value in values])
+    row = sheet.max_row
+    for column, value in enumerate(values, 1):
+        if isinstance(value, Money) and value.amount is not None:
+            sheet.cell(row=row, column=column).number_format = MONEY_FORMAT

@@ -9,14 +9,18 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from core.money import WAN
-from core.spreadsheet import append_row
+from core.spreadsheet import append_row, money
 from programs.models import Program
 
 from .selectors import fund_plan, ledger_projects, ledger_totals
 
 
-def _wan(value: Decimal) -> float:
-    return float(Decimal(value) / WAN)
+def _wan(value: Decimal):
+    return money(Decimal(value) / WAN)
+
+
+def _yuan(value: Decimal):
+    return money(Decimal(value))
 
 
 def _book(title: str, header: list[str], lines: list[list]) -> bytes:
@@ -61,20 +65,19 @@ def ledger_xlsx(program: Program) -> bytes:
     money = [_("Planned (yuan)"), _("Due (yuan)"), _("Released (yuan)")]
     header = [_("Track"), _("Project"), _("Organisation"), _("Award (yuan)"), *money]
     lines = [[p.application.track.code, f"{p.application.reference} {p.application.title}",
-              p.application.organisation.name, float(p.award), float(p.planned), float(p.due), float(p.released)]
+              p.application.organisation.name, *map(_yuan, (p.award, p.planned, p.due, p.released))]
              for p in ledger_projects(program)]
     totals = ledger_totals(program)
     total = totals["total"]
-    lines.append([_("Total"), "", "", float(total["award"]), float(total["planned"]), float(total["due"]),
-                  float(total["released"])])
+    sums = [_yuan(total[key]) for key in ("award", "planned", "due", "released")]
+    lines.append([_("Total"), "", "", *sums])
     workbook = load_workbook(io.BytesIO(_book(_("Fund ledger"), header, lines)))
     sheet = workbook.create_sheet(_("By track"))
     append_row(sheet, [_("Track"), _("Title"), _("Award (yuan)"), *money])
     for row in totals["tracks"]:
-        append_row(sheet, [row["code"], row["title"], float(row["award"]), float(row["planned"]), float(row["due"]),
-                      float(row["released"])])
-    append_row(sheet, [_("Total"), "", float(total["award"]), float(total["planned"]), float(total["due"]),
-                  float(total["released"])])
+        append_row(sheet, [row["code"], row["title"],
+                           *(_yuan(row[key]) for key in ("award", "planned", "due", "released"))])
+    append_row(sheet, [_("Total"), "", *sums])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -115,7 +118,29 @@ def task_book_pdf(project) -> bytes:
         "kpis": _kpi_rows(kpis, snapshot.get("kpis") or {}), "budget": budget,
         "budget_total": sum((row.amount or Decimal(0) for row in budget), Decimal(0)),
         "tranches": list(project.tranches.order_by("seq")), "plan": snapshot.get("plan", ""),
+        **_parties(application, snapshot.get("partners") or []),
     })
+
+
+def _share(value) -> Decimal | None:
+    try:
+        return Decimal(str(value)).quantize(Decimal("0.01")) if value not in (None, "") else None
+    except ArithmeticError:
+        return None
+
+
+def _parties(application, partners: list[dict]) -> dict:
+    """The task book's parties: the lead unit and each partner with its tasks and share of the grant (as
+    submitted; the lead keeps what the partners leave, when any share is stated), and the signing parties:
+    甲方 the office, 乙方 the lead unit, then each partner."""
+    rows = [{"name": p.get("name", ""), "uscc": p.get("uscc", ""), "tasks": p.get("role", ""),
+             "share": _share(p.get("share_percent"))} for p in partners]
+    stated = [row["share"] for row in rows if row["share"] is not None]
+    lead_share = Decimal("100.00") - sum(stated, Decimal("0")) if stated else None
+    signers = [{"role": _("Party A (the program office)"), "name": application.track.program.issuer},
+               {"role": _("Party B (the lead unit)"), "name": application.organisation.name}]
+    signers += [{"role": _("Partner %(n)s") % {"n": n}, "name": row["name"]} for n, row in enumerate(rows, 1)]
+    return {"partners": rows, "lead_share": lead_share, "signers": signers}
 
 
 def acceptance_conclusion_pdf(acceptance) -> bytes:

@@ -5,6 +5,7 @@ one annotated query, totals in one aggregate."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -172,6 +173,57 @@ def report_for(user, project_pk: int, report_pk: int):
     if report is None:
         raise Http404
     return project, report
+
+
+# The files of an acceptance request, by the name its download URL carries.
+ACCEPTANCE_FILES = ("final_report", "final_accounts")
+
+
+@dataclass(frozen=True)
+class SubmittedFile:
+    key: str  # what the page marks the link with: contract, final_report-1, evidence-<pk>
+    label: str
+    name: str
+    submitted: dt.date | None
+    url: str
+
+
+def submitted_files(project: Project) -> list[SubmittedFile]:
+    """Every file submitted for the project, for its page: the signed contract, each acceptance request's final
+    report and final accounts, each KPI report's evidence, with links to the views that check who may download
+    them. Two queries, whatever the number of files."""
+    import os
+
+    from django.urls import reverse
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from .models import KpiEvidence
+
+    files = []
+    if project.contract_file:
+        files.append(SubmittedFile("contract", _("Signed contract"), os.path.basename(project.contract_file.name),
+                                   project.contract_signed_on,
+                                   reverse("milestones:contract_file", args=[project.pk])))
+    labels = {"final_report": _("Final report"), "final_accounts": _("Final accounts")}
+    for acceptance in project.acceptances.order_by("seq"):
+        for kind in ACCEPTANCE_FILES:
+            field = getattr(acceptance, kind)
+            if field:
+                files.append(SubmittedFile(
+                    f"{kind}-{acceptance.seq}",
+                    _("%(document)s (acceptance request %(n)s)") % {"document": labels[kind], "n": acceptance.seq},
+                    os.path.basename(field.name), timezone.localdate(acceptance.requested_at),
+                    reverse("milestones:acceptance_file", args=[project.pk, acceptance.seq, kind])))
+    evidence = KpiEvidence.objects.filter(report__project=project).select_related("report").order_by(
+        "report__seq", "pk")
+    for item in evidence:
+        report = item.report
+        files.append(SubmittedFile(
+            f"evidence-{item.pk}", _("Evidence (%(report)s)") % {"report": report.get_kind_display()},
+            item.original_name, report.submitted_at and timezone.localdate(report.submitted_at),
+            reverse("milestones:evidence", args=[project.pk, report.pk, item.pk])))
+    return files
 
 
 def report_completion(report):

@@ -16,6 +16,7 @@ urlpatterns = [
     path("projects/<int:pk>/acceptance/<int:seq>/conclusion/status/", views.conclusion_status,
          name="conclusion_status"),
     path("projects/<int:pk>/acceptance/<int:seq>/conclusion/retry/", views.conclusion_retry, name="conclusion_retry"),
+    path("projects/<int:pk>/acceptance/<int:seq>/<str:kind>/", views.acceptance_file, name="acceptance_file"),
     path("projects/<int:pk>/tranches/<int:seq>/release/", views.tranche_release_step, name="release"),
     path("projects/<int:pk>/midterm/", views.midterm_step, name="midterm"),
     path("projects/<int:pk>/acceptance/request/", views.acceptance_request_step, name="acceptance_request"),

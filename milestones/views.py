@@ -3,6 +3,8 @@ service or selector and render; what a user may not see is a 404."""
 
 from __future__ import annotations
 
+import os
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,6 +35,7 @@ from .forms import (
 from .jobs import FUND_PLAN_XLSX, LEDGER_XLSX
 from .models import PAYING_PROJECT_STATES, Actor
 from .selectors import (
+    ACCEPTANCE_FILES,
     completion_chart,
     disbursement_chart,
     final_report_pending,
@@ -46,6 +49,7 @@ from .selectors import (
     projects_for,
     report_completion,
     report_for,
+    submitted_files,
     with_money,
 )
 from .selectors import (
@@ -89,7 +93,7 @@ def project_page(request, pk: int):
         "report_add_form": ReportAddForm(),
         "contract_form": ContractForm(), "release_form": ReleaseForm(), "midterm_form": MidtermForm(),
         "request_form": AcceptanceRequestForm(), "record_form": AcceptanceRecordForm(),
-        "task_book_box": _task_book_box(project),
+        "task_book_box": _task_book_box(project), "files": submitted_files(project),
     })
 
 
@@ -197,6 +201,19 @@ def conclusion_pdf(request, pk: int, seq: int):
         raise Http404
     return FileResponse(acceptance.conclusion.open("rb"), as_attachment=True, content_type="application/pdf",
                         filename=f"{project.application.reference}-验收结论-{seq}.pdf")
+
+
+@login_required
+def acceptance_file(request, pk: int, seq: int, kind: str):
+    """The final report or final accounts of an acceptance request: the project's officers and its unit's members
+    (``project_for``); anyone else, and any other name, 404."""
+    project = project_for(request.user, pk)
+    if kind not in ACCEPTANCE_FILES:
+        raise Http404
+    field = getattr(get_object_or_404(project.acceptances, seq=seq), kind)
+    if not field:
+        raise Http404
+    return FileResponse(field.open("rb"), as_attachment=True, filename=os.path.basename(field.name))
 
 
 @login_required
