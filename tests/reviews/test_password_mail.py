@@ -15,6 +15,9 @@ from reviews.tasks import send_password_mail
 from tests.notifications.conftest import FlakyBackend
 from tests.reviews.test_pool import good_rows, workbook
 
+# The mail is queued work: run it in the test's thread even where a broker is configured (as in CI).
+pytestmark = pytest.mark.usefixtures("inline_tasks")
+
 MAIL_DOWN = "tests.reviews.mail_down.EmailBackend"
 
 

@@ -15,7 +15,7 @@ from reviews import services
 from reviews.models import ReviewerProfile
 from tests.organisations.factories import OrganisationFactory, make_uscc
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("inline_tasks")]  # the experts' mail is queued work
 HEADER = ["姓名", "电子邮箱", "工作单位", "统一社会信用代码", "职称", "专业领域", "地区代码", "评审上限"]
 
 
