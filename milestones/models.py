@@ -225,7 +225,7 @@ TRANCHE_TRANSITIONS: dict[str, Transition] = {
 }
 
 # A due tranche is paid only while its project is alive: not once it is terminated (a second failed acceptance)
-# or closed. ``tranche_release`` reads this beside TRANCHE_TRANSITIONS; the project page offers no button otherwise.
+# or closed. milestones.payments reads this beside TRANCHE_TRANSITIONS; the project page offers no button otherwise.
 PAYING_PROJECT_STATES = frozenset({ProjectState.IN_PROGRESS, ProjectState.ACCEPTANCE_REQUESTED,
                                    ProjectState.RECTIFYING, ProjectState.ACCEPTED})
 
