@@ -379,7 +379,7 @@ def tranches_due() -> QuerySet[ProjectTranche]:
     first."""
     return (ProjectTranche.objects.filter(state__in=UNPAID_DUE_STATES)
             .select_related("project__application__organisation")
-            .only("seq", "amount", "due_on", "project__application__reference", "project__application__title",
+            .only("seq", "amount", "due_on", "state", "project__application__reference", "project__application__title",
                   "project__application__organisation__name")
             .order_by("due_on", "project_id", "seq"))
 

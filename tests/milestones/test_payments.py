@@ -110,11 +110,14 @@ def test_payment_request_cancelled_with_reason_is_due_again(due_tranche, officer
     assert tranche_cancel_request(actor=officer, tranche=due_tranche, reason="重复").state == TrancheState.DUE
 
 
-def test_payment_requested_tranche_still_counts_as_due(nansha_project, due_tranche, officer):
+def test_payment_requested_tranche_still_counts_as_due(client, nansha_project, due_tranche, officer):
     tranche_request_payment(actor=officer, tranche=due_tranche, payment_reference="GK-1")
     project = with_money(type(nansha_project).objects.filter(pk=nansha_project.pk)).get()
     assert (project.due, project.released) == (Decimal("150000.00"), Decimal("0.00"))
     assert due_tranche.pk in {t.pk for t in tranches_due()}
+    page = client_for(client, officer).get(reverse("dashboards:officer")).content.decode()
+    row = page[page.index(f'data-tranche="{due_tranche.pk}"'):]
+    assert "data-requested" in row[:row.index("</tr>")]  # on the officer's dashboard, marked as waiting
 
 
 def test_payment_one_step_release_refused_while_two_people_are_required(due_tranche, officer):
