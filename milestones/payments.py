@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from audit.services import record_event
 from programs.selectors import today
 
-from . import limits
+from . import limits, notices
 from .models import PAYING_PROJECT_STATES, TRANCHE_TRANSITIONS, ProjectTranche, TrancheState
 from .services import _close_when_done, _lock_project, _require_officer, condition_met
 
@@ -109,6 +109,7 @@ def tranche_request_payment(*, actor, tranche: ProjectTranche, payment_reference
         record_event(target=locked, actor=actor, action=step.name, from_state=before, to_state=locked.state,
                      data={"amount": f"{locked.amount:.2f}", "payment_reference": payment_reference,
                            "released_on": locked.released_on.isoformat()})
+        notices.payment_requested(project, locked, actor)
     return locked
 
 

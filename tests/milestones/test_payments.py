@@ -44,6 +44,7 @@ def test_payment_request_then_second_officer_confirms_releases_once(due_tranche,
         TrancheState.REQUESTED, officer, None)
     assert not Notification.objects.filter(recipient=unit, kind="milestones.tranche_released").exists()
     checker = second_officer()
+    assert not Notification.objects.filter(recipient=officer, kind="milestones.payment_requested").exists()
     released = tranche_confirm_payment(actor=checker, tranche=due_tranche)
     assert (released.state, released.released_amount, released.released_on, released.payment_reference,
             released.requested_by, released.released_by) == (
@@ -108,6 +109,13 @@ def test_payment_request_cancelled_with_reason_is_due_again(due_tranche, officer
     # the requester may cancel their own request too, and a fresh request starts over
     tranche_request_payment(actor=officer, tranche=due_tranche, payment_reference="GK-2")
     assert tranche_cancel_request(actor=officer, tranche=due_tranche, reason="重复").state == TrancheState.DUE
+
+
+def test_payment_request_tells_every_other_officer(due_tranche, officer):
+    checker = second_officer()
+    tranche_request_payment(actor=officer, tranche=due_tranche, payment_reference="GK-1")
+    told = Notification.objects.filter(kind="milestones.payment_requested")
+    assert list(told.values_list("recipient__username", flat=True)) == [checker.username]
 
 
 def test_payment_requested_tranche_still_counts_as_due(client, nansha_project, due_tranche, officer):
