@@ -201,6 +201,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 # Without a broker, queued work (the application PDF) runs on a background thread, not in the request;
 # True runs it in the caller (the test suite's default).
 BACKGROUND_TASKS_INLINE = env_bool("BACKGROUND_TASKS_INLINE", default=False)
+
+# Two people for every payment (四眼): one officer requests a tranche's payment, a second confirms it. A
+# single-officer office sets PAYMENT_SECOND_PERSON=false and releases in one step (the project page says so).
+PAYMENT_SECOND_PERSON = env_bool("PAYMENT_SECOND_PERSON", default=True)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -8,7 +8,8 @@ class TrancheInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = readonly_fields = ("seq", "amount", "share_percent", "condition", "state", "due_on", "released_on",
-                                "released_amount", "payment_reference", "released_by")
+                                "released_amount", "payment_reference", "requested_by", "requested_at",
+                                "released_by", "released_at")
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -26,6 +26,10 @@ class ReleaseForm(forms.Form):
     released_on = forms.DateField(label=_("Paid on"), required=False, **DATE)
 
 
+class CancelRequestForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=COMMENTS_MAX)
+
+
 class MidtermForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=MidtermOutcome.choices)
     checked_on = forms.DateField(label=_("Checked on"), **DATE)

@@ -39,6 +39,7 @@ LABELS = {
     "rectify_by": gettext_lazy("Rectify by"), "signed_file": gettext_lazy("Signed contract (PDF)"),
     "final_report": gettext_lazy("Final report"), "final_accounts": gettext_lazy("Final accounts"),
     "evidence": gettext_lazy("Evidence files"), "payment_reference": gettext_lazy("Payment reference"),
+    "reason": gettext_lazy("Reason"),
 }
 
 

@@ -90,7 +90,12 @@ class Project(models.Model):
 class TrancheState(models.TextChoices):
     PLANNED = "planned", _("Planned")
     DUE = "due", _("Due")
+    REQUESTED = "requested", _("Payment requested")
     RELEASED = "released", _("Released")
+
+
+# Money owed to the unit and not yet paid: a tranche whose payment request waits for the second officer is still due.
+UNPAID_DUE_STATES = (TrancheState.DUE, TrancheState.REQUESTED)
 
 
 class ProjectTranche(models.Model):
@@ -109,10 +114,17 @@ class ProjectTranche(models.Model):
     released_amount = models.DecimalField(_("released amount (yuan)"), max_digits=14, decimal_places=2, null=True,
                                           blank=True)
     payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
+    # The payment request (四眼: one officer requests, a second confirms); blank again when it is cancelled.
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("payment requested by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    requested_at = models.DateTimeField(_("payment requested at"), null=True, blank=True)
     released_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("released by"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="+",
     )
+    released_at = models.DateTimeField(_("payment confirmed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("project tranche")
@@ -195,17 +207,25 @@ CONCLUSION_TRANSITIONS: dict[str, Transition] = {
     "retry": Transition("retry", _("Try again"), frozenset({PdfStatus.FAILED}), PdfStatus.PENDING, Actor.UNIT),
 }
 
-# The one table of a tranche's steps: due when its condition holds, released once by an officer.
+# The one table of a tranche's steps: due when its condition holds; an officer requests the payment, a second
+# officer confirms it (released, once); the request may be cancelled back to due. With PAYMENT_SECOND_PERSON off
+# (a single-officer office) "release" pays a due tranche in one step instead.
 TRANCHE_TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in (
         Transition("make_due", _("Make due"), frozenset({TrancheState.PLANNED}), TrancheState.DUE, Actor.SYSTEM),
+        Transition("request_payment", _("Request the payment"), frozenset({TrancheState.DUE}),
+                   TrancheState.REQUESTED, Actor.OFFICER),
+        Transition("confirm_payment", _("Confirm the payment"), frozenset({TrancheState.REQUESTED}),
+                   TrancheState.RELEASED, Actor.OFFICER),
+        Transition("cancel_request", _("Cancel the payment request"), frozenset({TrancheState.REQUESTED}),
+                   TrancheState.DUE, Actor.OFFICER),
         Transition("release", _("Release"), frozenset({TrancheState.DUE}), TrancheState.RELEASED, Actor.OFFICER),
     )
 }
 
 # A due tranche is paid only while its project is alive: not once it is terminated (a second failed acceptance)
-# or closed. ``tranche_release`` reads this beside TRANCHE_TRANSITIONS; the project page offers no button otherwise.
+# or closed. milestones.payments reads this beside TRANCHE_TRANSITIONS; the project page offers no button otherwise.
 PAYING_PROJECT_STATES = frozenset({ProjectState.IN_PROGRESS, ProjectState.ACCEPTANCE_REQUESTED,
                                    ProjectState.RECTIFYING, ProjectState.ACCEPTED})
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from notifications.recipients import in_charge, notify_each
+from notifications.recipients import active_officers, in_charge, notify_each
 from notifications.registry import Kind
 from organisations.selectors import active_members
 
@@ -20,6 +20,13 @@ TRANCHE_RELEASED = Kind(
     "milestones.tranche_released", _("Tranche released"),
     _("Project %(reference)s: tranche %(seq)s released"),
     _("Tranche %(seq)s of project %(reference)s, %(amount)s yuan, was released on %(date)s."),
+    link=_link,
+)
+PAYMENT_REQUESTED = Kind(
+    "milestones.payment_requested", _("Payment waiting for your confirmation"),
+    _("Project %(reference)s: confirm the payment of tranche %(seq)s"),
+    _("%(requester)s requested the payment of tranche %(seq)s of project %(reference)s, %(amount)s yuan (reference "
+      "%(payment_reference)s). A second officer confirms it on the project page; nothing is paid until then."),
     link=_link,
 )
 MIDTERM_RECORDED = Kind(
@@ -126,7 +133,7 @@ RECTIFICATION_OVERDUE = Kind(
 )
 KINDS = (TRANCHE_RELEASED, MIDTERM_RECORDED, ACCEPTANCE_REQUESTED, ACCEPTANCE_REQUESTED_LATE, ACCEPTANCE_RECORDED,
          REPORT_DUE, REPORT_OVERDUE, REPORT_REVIEWED, CONTRACT_READY, TRANCHE_DUE, TRANCHE_UNRELEASED, ACCEPTANCE_DUE,
-         ACCEPTANCE_OVERDUE, RECTIFICATION_DUE, RECTIFICATION_OVERDUE)
+         ACCEPTANCE_OVERDUE, RECTIFICATION_DUE, RECTIFICATION_OVERDUE, PAYMENT_REQUESTED)
 
 
 def tell_unit(project, kind: str, *, target, **values) -> None:
@@ -166,3 +173,11 @@ def tranche_due(project, tranche) -> None:
     tell_officer(project, TRANCHE_DUE.code, target=tranche, seq=tranche.seq, amount=f"{tranche.amount:,.2f}",
                  date=tranche.due_on, organisation=project.application.organisation.name,
                  reference=project.application.reference)
+
+
+def payment_requested(project, tranche, requester) -> None:
+    """Every other active program officer, when an officer requests a tranche's payment: one of them confirms it
+    (two people for every payment)."""
+    notify_each([user for user in active_officers() if user.pk != requester.pk], kind=PAYMENT_REQUESTED.code,
+                target=tranche, seq=tranche.seq, amount=f"{tranche.amount:,.2f}", requester=str(requester),
+                payment_reference=tranche.payment_reference, reference=project.application.reference)

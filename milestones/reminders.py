@@ -16,6 +16,7 @@ from notifications.services import choice_label
 from organisations.selectors import active_members
 
 from .models import (
+    UNPAID_DUE_STATES,
     Acceptance,
     AcceptanceOutcomeChoice,
     KpiReport,
@@ -25,7 +26,6 @@ from .models import (
     ProjectState,
     ProjectTranche,
     ReportState,
-    TrancheState,
 )
 from .notices import (
     ACCEPTANCE_DUE,
@@ -145,7 +145,7 @@ def tranche_unreleased(today: dt.date) -> Iterator[Reminder]:
     the officer was told by the step that made it due); every active officer when the project's has left. Two
     queries at most whatever the number of tranches."""
     tranches = list(
-        ProjectTranche.objects.filter(state=TrancheState.DUE, due_on__isnull=False,
+        ProjectTranche.objects.filter(state__in=UNPAID_DUE_STATES, due_on__isnull=False,
                                       due_on__lte=today - dt.timedelta(days=TRANCHE_WEEK))
         .exclude(project__state__in=FINISHED)
         .select_related("project__application__organisation", "project__officer").order_by("pk"))

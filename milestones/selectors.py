@@ -17,15 +17,15 @@ from django.utils import timezone
 from core.money import split_remainder_last
 from programs.models import Program
 
-from .models import Project, ProjectTranche, TrancheState
+from .models import UNPAID_DUE_STATES, Project, ProjectTranche, TrancheState
 
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
-def _sum(state: str):
-    """The project's tranches in ``state``, summed in a correlated subquery (no join before the page is cut)."""
+def _sum(*states: str):
+    """The project's tranches in ``states``, summed in a correlated subquery (no join before the page is cut)."""
     return Coalesce(Subquery(
-        ProjectTranche.objects.filter(project=OuterRef("pk"), state=state).values("project")
+        ProjectTranche.objects.filter(project=OuterRef("pk"), state__in=states).values("project")
         .annotate(s=Sum("amount")).values("s")), ZERO)
 
 
@@ -50,7 +50,7 @@ def project_for(user, pk: int) -> Project:
 
 
 def with_money(qs: QuerySet[Project]) -> QuerySet[Project]:
-    return qs.annotate(planned=_sum(TrancheState.PLANNED), due=_sum(TrancheState.DUE),
+    return qs.annotate(planned=_sum(TrancheState.PLANNED), due=_sum(*UNPAID_DUE_STATES),
                        released=_sum(TrancheState.RELEASED))
 
 
@@ -74,7 +74,7 @@ def programs_with_projects() -> list[Program]:
             program=F("project__application__track__program")).annotate(
             projects=Count("project", distinct=True),
             planned=Coalesce(Sum("amount", filter=Q(state=TrancheState.PLANNED)), ZERO),
-            due=Coalesce(Sum("amount", filter=Q(state=TrancheState.DUE)), ZERO),
+            due=Coalesce(Sum("amount", filter=Q(state__in=UNPAID_DUE_STATES)), ZERO),
             released=Coalesce(Sum("amount", filter=Q(state=TrancheState.RELEASED)), ZERO))
     }
     programs = list(Program.objects.order_by("-year", "code"))
@@ -95,7 +95,7 @@ def ledger_totals(program: Program) -> dict:
     """Planned, due and released per track and for the program (two queries)."""
     tranches = ProjectTranche.objects.filter(project__application__track__program=program)
     sums = {"planned": Coalesce(Sum("amount", filter=Q(state=TrancheState.PLANNED)), ZERO),
-            "due": Coalesce(Sum("amount", filter=Q(state=TrancheState.DUE)), ZERO),
+            "due": Coalesce(Sum("amount", filter=Q(state__in=UNPAID_DUE_STATES)), ZERO),
             "released": Coalesce(Sum("amount", filter=Q(state=TrancheState.RELEASED)), ZERO),
             "award": Coalesce(Sum("amount"), ZERO)}
     by_track = list(tranches.values("project__application__track__code", "project__application__track__title",
@@ -415,7 +415,7 @@ def unit_project_rows(projects) -> list[tuple[Project, ProjectAction | None]]:
                        .only("project_id", "seq", "kind", "due_on", "state", "submitted_at")
                        .order_by("project_id", "due_on", "seq")):
             reports.setdefault(report.project_id, []).append(report)
-        for tranche in (ProjectTranche.objects.filter(project_id__in=ids, state=TrancheState.DUE)
+        for tranche in (ProjectTranche.objects.filter(project_id__in=ids, state__in=UNPAID_DUE_STATES)
                         .only("project_id", "seq", "due_on").order_by("project_id", "seq")):
             tranches.setdefault(tranche.project_id, []).append(tranche)
         for check in (MidtermCheck.objects.filter(project_id__in=ids)
@@ -427,10 +427,11 @@ def unit_project_rows(projects) -> list[tuple[Project, ProjectAction | None]]:
 
 
 def tranches_due() -> QuerySet[ProjectTranche]:
-    """Tranches due and not yet released, the longest waiting first."""
-    return (ProjectTranche.objects.filter(state=TrancheState.DUE)
+    """Tranches due and not yet released (a payment request waiting for confirmation included), the longest waiting
+    first."""
+    return (ProjectTranche.objects.filter(state__in=UNPAID_DUE_STATES)
             .select_related("project__application__organisation")
-            .only("seq", "amount", "due_on", "project__application__reference", "project__application__title",
+            .only("seq", "amount", "due_on", "state", "project__application__reference", "project__application__title",
                   "project__application__organisation__name")
             .order_by("due_on", "project_id", "seq"))
 
@@ -494,7 +495,7 @@ def projects_waiting(qs: QuerySet[Project], waiting: str) -> QuerySet[Project]:
     from .models import ENDED_PROJECT_STATES, KpiReport, ReportState
 
     if waiting == WAITING_TRANCHES:
-        return qs.filter(Exists(ProjectTranche.objects.filter(project=OuterRef("pk"), state=TrancheState.DUE)))
+        return qs.filter(Exists(ProjectTranche.objects.filter(project=OuterRef("pk"), state__in=UNPAID_DUE_STATES)))
     if waiting == WAITING_REPORTS:
         return qs.exclude(state__in=ENDED_PROJECT_STATES).filter(
             Exists(KpiReport.objects.filter(project=OuterRef("pk"), state=ReportState.SUBMITTED)))

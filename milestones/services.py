@@ -25,7 +25,6 @@ from programs.selectors import today
 
 from . import limits, notices
 from .models import (
-    PAYING_PROJECT_STATES,
     PROJECT_TRANSITIONS,
     TRANCHE_TRANSITIONS,
     Acceptance,
@@ -187,50 +186,6 @@ def tranches_make_due(*, actor, project: Project, condition: str) -> list[Projec
         notices.tranche_due(project, tranche)
         made.append(tranche)
     return made
-
-
-def tranche_release(*, actor, tranche: ProjectTranche, payment_reference: str,
-                    released_on: dt.date | None = None) -> ProjectTranche:
-    """An officer records the payment of a due tranche: once, for exactly its amount. A second release (later, or
-    racing this one from another browser) finds the tranche released under the lock and pays nothing. Releasing
-    the last tranche of an accepted project closes it (结项)."""
-    step = TRANCHE_TRANSITIONS["release"]
-    _require_officer(actor)
-    payment_reference = (payment_reference or "").strip()
-    if not payment_reference:
-        raise ValidationError({"payment_reference": _("Enter the payment reference of the transfer.")})
-    limits.refuse(limits.text_errors(payment_reference=(payment_reference, limits.PAYMENT_REFERENCE_MAX)))
-    with transaction.atomic():
-        locked = ProjectTranche.objects.select_for_update().get(pk=tranche.pk)
-        project = _lock_project(locked.project)
-        limits.refuse(limits.happened_errors(project, released_on=released_on))
-        if locked.state == TrancheState.RELEASED:
-            raise ValidationError(
-                _("Tranche %(seq)s was already released on %(date)s (%(amount)s yuan, reference %(ref)s); "
-                  "nothing was paid again.")
-                % {"seq": locked.seq, "date": locked.released_on, "amount": f"{locked.released_amount:,.2f}",
-                   "ref": locked.payment_reference}, code="already_released")
-        if project.state not in PAYING_PROJECT_STATES:
-            raise ValidationError(
-                _("This project is “%(state)s”: its tranches are no longer paid; tranche %(seq)s was not released.")
-                % {"state": project.get_state_display(), "seq": locked.seq}, code="project_ended")
-        if locked.state not in step.sources or not condition_met(project, locked.condition):
-            raise ValidationError(
-                _("Tranche %(seq)s is not due: it is paid “%(condition)s”, and that has not happened yet.")
-                % {"seq": locked.seq, "condition": locked.get_condition_display()}, code="not_due")
-        before = locked.state
-        locked.state, locked.released_on = step.target, released_on or today()
-        locked.released_amount, locked.payment_reference, locked.released_by = locked.amount, payment_reference, actor
-        locked.save(update_fields=["state", "released_on", "released_amount", "payment_reference", "released_by"])
-        record_event(target=locked, actor=actor, action=step.name, from_state=before, to_state=locked.state,
-                     data={"amount": f"{locked.amount:.2f}", "payment_reference": payment_reference,
-                           "released_on": locked.released_on.isoformat()})
-        from .notices import tell_unit
-
-        tell_unit(project, "milestones.tranche_released", target=project, seq=locked.seq,
-                  amount=f"{locked.amount:,.2f}", date=locked.released_on, reference=project.application.reference)
-        _close_when_done(actor=actor, project=project)
-    return locked
 
 
 def _final_reports_accepted(project: Project) -> bool:

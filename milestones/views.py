@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,11 +21,12 @@ from jobs.selectors import latest_job
 from jobs.status import job_box, pdf_box
 from jobs.views import retry_and_return
 
-from . import pdfs, services
+from . import payments, pdfs, services
 from .filters import ProjectFilter
 from .forms import (
     AcceptanceRecordForm,
     AcceptanceRequestForm,
+    CancelRequestForm,
     ContractForm,
     MidtermForm,
     ReleaseForm,
@@ -86,7 +88,8 @@ def project_page(request, pk: int):
     return render(request, "milestones/project.html", {
         "project": project, "steps": steps, "is_officer": request.user.is_officer,
         "paying": project.state in PAYING_PROJECT_STATES,
-        "tranches": list(project.tranches.select_related("released_by")),
+        "tranches": list(project.tranches.select_related("released_by", "requested_by")),
+        "second_person": payments.second_person_required(), "cancel_form": CancelRequestForm(),
         "acceptances": [(a, _conclusion_box(project, a)) for a in project.acceptances.all()],
         "checks": list(project.midterm_checks.all()),
         "reports": reports, "final_report_pending": final_report_pending(project, reports),
@@ -219,11 +222,33 @@ def acceptance_file(request, pk: int, seq: int, kind: str):
 @login_required
 @require_POST
 def tranche_release_step(request, pk: int, seq: int):
+    """The payment request (two people for every payment), or the one-step release of a single-officer office."""
     project = project_for(request.user, pk)
     tranche = get_object_or_404(project.tranches, seq=seq)
-    return _step(request, pk, "release", ReleaseForm, lambda project, data: services.tranche_release(
+    two = payments.second_person_required()
+    return _step(request, pk, "request_payment" if two else "release", ReleaseForm, lambda project, data: (
+        payments.tranche_request_payment if two else payments.tranche_release)(
         actor=request.user, tranche=tranche, payment_reference=data["payment_reference"],
         released_on=data["released_on"]))
+
+
+@login_required
+@require_POST
+def tranche_confirm_step(request, pk: int, seq: int):
+    project = project_for(request.user, pk)
+    tranche = get_object_or_404(project.tranches, seq=seq)
+    return _step(request, pk, "confirm_payment", forms.Form, lambda project, data: payments.tranche_confirm_payment(
+        actor=request.user, tranche=tranche))
+
+
+@login_required
+@require_POST
+def tranche_cancel_step(request, pk: int, seq: int):
+    project = project_for(request.user, pk)
+    tranche = get_object_or_404(project.tranches, seq=seq)
+    return _step(request, pk, "cancel_request", CancelRequestForm,
+                 lambda project, data: payments.tranche_cancel_request(actor=request.user, tranche=tranche,
+                                                                        reason=data["reason"]))
 
 
 @login_required

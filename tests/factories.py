@@ -21,3 +21,19 @@ class UserFactory(DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):  # noqa: N805
         if create:
             obj.save()
+
+
+def second_officer() -> User:
+    """The second officer of two-person payments (四眼), made once per test database."""
+    user = User.objects.filter(username="officer_second").first()
+    return user or UserFactory(role=Role.OFFICER, username="officer_second", full_name="复核人")
+
+
+def pay_tranche(*, actor, tranche, payment_reference: str, released_on=None, confirmer=None):
+    """Pay a due tranche the two-person way: ``actor`` records the payment request, ``confirmer`` (a second
+    officer when not given) confirms it. Returns the released tranche."""
+    from milestones.payments import tranche_confirm_payment, tranche_request_payment
+
+    tranche_request_payment(actor=actor, tranche=tranche, payment_reference=payment_reference,
+                            released_on=released_on)
+    return tranche_confirm_payment(actor=confirmer or second_officer(), tranche=tranche)

@@ -27,11 +27,11 @@ from milestones.services import (
     midterm_record,
     report_review,
     report_submit,
-    tranche_release,
 )
 from programs.selectors import today
 from reviews import services as reviews
 from reviews.models import Assignment, ReviewRound
+from tests.factories import pay_tranche
 from tests.milestones.conftest import YUEXIU, open_project, pdf, unit_member
 from tests.milestones.test_reports import COMMITTED, FANGCHENGGANG, reached_values
 from tests.organisations.factories import make_uscc
@@ -139,7 +139,7 @@ def test_applicant_project_next_action_follows_the_project(client, officer, appl
     assert (action.code, action.waiting, action.since, len(due)) == ("wait_tranche", True, due[0].due_on, 2)
 
     for tranche in due:
-        tranche_release(actor=officer, tranche=tranche, payment_reference=f"GZ-2025-000{tranche.seq}")
+        pay_tranche(actor=officer, tranche=tranche, payment_reference=f"GZ-2025-000{tranche.seq}")
     project.refresh_from_db()
     assert project.state == ProjectState.CLOSED and _action(client, applicant) is None
 
@@ -312,7 +312,7 @@ def test_officer_dashboard_tranches_due_reports_waiting_and_disbursement(client,
     assert all(f"{t.amount:,.2f}" in body for t in due)
 
     first = yuexiu.tranches.get(seq=1)
-    tranche_release(actor=officer, tranche=first, payment_reference="YX-0001")
+    pay_tranche(actor=officer, tranche=first, payment_reference="YX-0001")
     response = _officer(client, officer)
     assert [t.pk for t in response.context["tranches"]] == [nansha.tranches.get(seq=1).pk]
     rows = {row.program.code: row for row in response.context["funded"]}

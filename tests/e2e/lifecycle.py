@@ -358,16 +358,27 @@ class Journey:
     def tranche_row(self, seq: int):
         return self.page.locator(f"#tranches tr[data-seq='{seq}']")
 
-    def officer_releases(self, seq: int, reference: str) -> None:
+    def officer_releases(self, seq: int, reference: str, checker: str) -> None:
+        """Two people for every payment (四眼): the signed-in officer records the payment request, ``checker`` (a
+        second officer) signs in and confirms it."""
         page = self.page
+        project_path = page.url.removeprefix(self.base)
         row = self.tranche_row(seq)
         assert row.get_attribute("data-state") == "due", row.get_attribute("data-state")
         assert f"{self.spec.tranches[seq - 1]:,.2f}" in row.inner_text()
         row.locator("[name=payment_reference]").fill(reference)
-        row.locator("button[type=submit]").click()
+        row.locator("[data-release-button]").click()
+        page.wait_for_selector(f"#tranches tr[data-seq='{seq}'][data-state='requested']")
+        page.wait_for_selector(f"[data-waiting='{seq}']")  # the requester is offered no confirmation
+        self.as_user(checker)
+        self.go(project_path)
+        self.tranche_row(seq).locator("[data-confirm-button]").click()
         page.wait_for_selector(f"#tranches tr[data-seq='{seq}'][data-state='released']")
+        released = f"#tranches tr[data-seq='{seq}'][data-state='released']"
+        page.wait_for_selector(f"{released} [data-requested-by]")
+        page.wait_for_selector(f"{released} [data-confirmed-by]")
 
-    def officer_contract_and_first_tranche(self, officer: str) -> Project:
+    def officer_contract_and_first_tranche(self, officer: str, checker: str) -> Project:
         page = self.page
         project = self.project()
         self.as_user(officer)
@@ -379,7 +390,7 @@ class Journey:
         form.locator("[name=signed_file]").set_input_files(self.pdf("任务书（签章）.pdf"))
         form.locator("button[type=submit]").click()
         page.wait_for_selector("#contract a")
-        self.officer_releases(1, f"{self.track.program.reference_prefix}-PAY-001")
+        self.officer_releases(1, f"{self.track.program.reference_prefix}-PAY-001", checker)
         self.shot("contract-first-tranche")
         return project
 
@@ -432,7 +443,7 @@ class Journey:
         page.wait_for_selector("#project-facts [data-state='acceptance_requested']")
         self.shot("acceptance-requested")
 
-    def officer_accepts_and_closes(self, officer: str, project: Project) -> None:
+    def officer_accepts_and_closes(self, officer: str, project: Project, checker: str) -> None:
         page = self.page
         self.as_user(officer)
         self.go(f"/projects/{project.pk}/")
@@ -444,6 +455,6 @@ class Journey:
         form.locator("button[type=submit]").click()
         page.wait_for_selector("#acceptances li[data-outcome='passed']")
         last = len(self.spec.tranches)
-        self.officer_releases(last, f"{self.track.program.reference_prefix}-PAY-00{last}")
+        self.officer_releases(last, f"{self.track.program.reference_prefix}-PAY-00{last}", checker)
         page.wait_for_selector("#project-facts [data-state='closed']")
         self.shot("closed")

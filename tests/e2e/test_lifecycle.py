@@ -103,6 +103,7 @@ def test_lifecycle(key, live_server, guides_loaded, browser_page, shots, tmp_pat
     journey = Journey(browser_page, live_server.url, spec, shots, tmp_path)
     track = journey.track
     UserFactory(username="officer_lc", role=Role.OFFICER)
+    UserFactory(username="checker_lc", role=Role.OFFICER, full_name="复核员")  # confirms each payment (四眼)
     UserFactory(username="admin_lc", role=Role.ADMIN, is_staff=True, is_superuser=True)
     reviewers = [make_reviewer(name=f"评审专家{i}") for i in range(1, REVIEWERS + 1)]
     if key == "nansha":  # the guide lists no materials; the office asks for the application book
@@ -127,11 +128,11 @@ def test_lifecycle(key, live_server, guides_loaded, browser_page, shots, tmp_pat
     for i, reviewer in enumerate(reviewers[1:], start=1):
         score_all(Assignment.objects.get(round=review_round, reviewer=reviewer), 80 + i)
     journey.officer_decides("officer_lc", review_round, application)
-    project = journey.officer_contract_and_first_tranche("officer_lc")
+    project = journey.officer_contract_and_first_tranche("officer_lc", "checker_lc")
     journey.unit_reports(applicant, project)
     journey.officer_accepts_reports_and_checks("officer_lc", project)
     journey.unit_requests_acceptance(applicant, project)
-    journey.officer_accepts_and_closes("officer_lc", project)
+    journey.officer_accepts_and_closes("officer_lc", project, "checker_lc")
 
     # The outcome, in the database
     application.refresh_from_db()
@@ -157,6 +158,7 @@ def test_lifecycle(key, live_server, guides_loaded, browser_page, shots, tmp_pat
         actions(review_round))
     assert actions(project) == ["open", "record_contract", "record_midterm", "request_acceptance", "acceptance_pass",
                                 "close"]
-    for tranche in tranches:
-        assert actions(tranche) == ["make_due", "release"]
+    for tranche in tranches:  # two people for every payment: requested by one officer, confirmed by another
+        assert actions(tranche) == ["make_due", "request_payment", "confirm_payment"]
+        assert (tranche.requested_by.username, tranche.released_by.username) == ("officer_lc", "checker_lc")
     assert AuditEvent.objects.filter(content_type__model="review", action="submit").count() == REVIEWERS

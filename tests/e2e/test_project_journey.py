@@ -1,7 +1,8 @@
 """In a real browser against the live server, the Nansha path after approval: the officer records the contract and
-releases the first tranche (150,000 yuan); the unit submits its mid-term report; the officer records the mid-term
-check; the unit requests acceptance; the officer records a failure; after the rectification period the unit
-requests again; the officer records a pass and releases the second tranche, and the project is closed."""
+requests the payment of the first tranche (150,000 yuan), a second officer confirms it (四眼); the unit submits its
+mid-term report; the officer records the mid-term check; the unit requests acceptance; the officer records a
+failure; after the rectification period the unit requests again; the officer records a pass and requests the second
+tranche's payment, the second officer confirms it, and the project is closed."""
 
 import datetime as dt
 from decimal import Decimal
@@ -20,9 +21,25 @@ def write_pdf(tmp_path, name):
     return str(path)
 
 
+def pay(page, base, project_url, seq, reference, checker):
+    """The signed-in officer requests the payment of tranche ``seq``; ``checker`` signs in and confirms it."""
+    row = page.locator(f"#tranches tr[data-seq='{seq}']")
+    row.locator("[name=payment_reference]").fill(reference)
+    row.locator("[data-release-button]").click()
+    page.wait_for_selector(f"#tranches tr[data-seq='{seq}'][data-state='requested']")
+    page.wait_for_selector(f"[data-waiting='{seq}']")  # the requester cannot confirm
+    sign_out(page)
+    sign_in(page, base, checker.username)
+    page.wait_for_url(f"{base}/dashboard/**")
+    page.goto(project_url)
+    page.locator(f"#tranches tr[data-seq='{seq}'] [data-confirm-button]").click()
+    page.wait_for_selector(f"#tranches tr[data-seq='{seq}'][data-state='released'] [data-confirmed-by]")
+
+
 def test_nansha_project_journey(live_server, guides_loaded, browser_page, tmp_path):
     page, base = browser_page, live_server.url
     officer = UserFactory(role=Role.OFFICER, username="officer_e2e")
+    checker = UserFactory(role=Role.OFFICER, username="checker_e2e", full_name="复核员")
     project = open_project(officer, starts_on=dt.date.today() - dt.timedelta(days=200))
     unit = unit_member(project)
     today = dt.date.today()
@@ -38,9 +55,7 @@ def test_nansha_project_journey(live_server, guides_loaded, browser_page, tmp_pa
     page.wait_for_selector("#tranches tr[data-seq='1'][data-state='due']")
     row = page.locator("#tranches tr[data-seq='1']")
     assert "150,000.00" in row.inner_text()
-    row.locator("[name=payment_reference]").fill("NS-2024-001")
-    row.locator("button[type=submit]").click()
-    page.wait_for_selector("#tranches tr[data-seq='1'][data-state='released']")
+    pay(page, base, project_url, 1, "NS-2024-001", checker)
     assert "NS-2024-001" in page.locator("#tranches tr[data-seq='1']").inner_text()
     shot(page, "project-first-tranche")
     sign_out(page)
@@ -102,10 +117,7 @@ def test_nansha_project_journey(live_server, guides_loaded, browser_page, tmp_pa
     accept_final_report(officer, project)  # the project closes only once its final report is accepted
     request_acceptance()  # after the rectification deadline: taken, marked late for the officer
     record_acceptance("passed", 1)
-    row = page.locator("#tranches tr[data-seq='2']")
-    row.locator("[name=payment_reference]").fill("NS-2025-002")
-    row.locator("button[type=submit]").click()
-    page.wait_for_selector("#tranches tr[data-seq='2'][data-state='released']")
+    pay(page, base, project_url, 2, "NS-2025-002", checker)
     assert page.locator("#project-facts [data-state]").get_attribute("data-state") == ProjectState.CLOSED
     shot(page, "project-closed")
 
@@ -113,4 +125,5 @@ def test_nansha_project_journey(live_server, guides_loaded, browser_page, tmp_pa
     assert project.state == ProjectState.CLOSED
     assert [(t.state, t.released_amount) for t in project.tranches.order_by("seq")] == [
         (TrancheState.RELEASED, Decimal("150000.00")), (TrancheState.RELEASED, Decimal("150000.00"))]
+    assert {(t.requested_by, t.released_by) for t in project.tranches.all()} == {(officer, checker)}
     assert project.record.acceptance == AcceptanceOutcome.PASSED

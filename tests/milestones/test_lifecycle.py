@@ -8,16 +8,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from audit.models import AuditEvent
 from milestones.models import MidtermOutcome, ProjectState, TrancheState
+from milestones.payments import tranche_release
 from milestones.services import (
     acceptance_record,
     acceptance_request,
     contract_record,
     midterm_record,
-    tranche_release,
 )
 from notifications.models import Notification
 from organisations.models import AcceptanceOutcome, ProjectRecord
 from programs.models import TrancheTrigger
+from tests.factories import pay_tranche
 
 from .conftest import YUEXIU, accept_final_report, open_project, pdf, unit_member
 
@@ -63,7 +64,8 @@ def test_contract_record_refuses_wrong_role_a_second_time_and_bad_input(nansha_p
     assert nansha_project.contract_signed_on == dt.date(2024, 9, 10)
 
 
-def test_tranche_release_pays_once_with_reference_officer_and_audit(nansha_project, officer, unit):
+def test_tranche_release_pays_once_with_reference_officer_and_audit(nansha_project, officer, unit, settings):
+    settings.PAYMENT_SECOND_PERSON = False  # a single-officer office releases in one step
     contract_record(actor=officer, project=nansha_project, signed_on=dt.date(2024, 9, 10), signed_file=pdf())
     tranche = nansha_project.tranches.get(seq=1)
     released = tranche_release(actor=officer, tranche=tranche, payment_reference="GK-2024-0001",
@@ -81,7 +83,9 @@ def test_tranche_release_pays_once_with_reference_officer_and_audit(nansha_proje
     assert events(tranche, "release").count() == 1
 
 
-def test_tranche_release_refused_before_its_condition_and_for_a_wrong_role(nansha_project, officer, unit):
+def test_tranche_release_refused_before_its_condition_and_for_a_wrong_role(nansha_project, officer, unit,
+                                                                          settings):
+    settings.PAYMENT_SECOND_PERSON = False
     tranche = nansha_project.tranches.get(seq=1)
     with pytest.raises(ValidationError) as early:
         tranche_release(actor=officer, tranche=tranche, payment_reference="X1")
@@ -123,7 +127,7 @@ def record(project, officer, outcome, on=dt.date(2025, 9, 15)):
 def test_acceptance_pass_makes_last_tranche_due_and_its_release_closes(nansha_project, officer, unit):
     contract_record(actor=officer, project=nansha_project, signed_on=dt.date(2024, 9, 10), signed_file=pdf())
     accept_final_report(officer, nansha_project)
-    tranche_release(actor=officer, tranche=nansha_project.tranches.get(seq=1), payment_reference="P1")
+    pay_tranche(actor=officer, tranche=nansha_project.tranches.get(seq=1), payment_reference="P1")
     request(nansha_project, unit)
     nansha_project.refresh_from_db()
     assert nansha_project.state == ProjectState.ACCEPTANCE_REQUESTED
@@ -133,7 +137,7 @@ def test_acceptance_pass_makes_last_tranche_due_and_its_release_closes(nansha_pr
     assert nansha_project.state == ProjectState.ACCEPTED and states(nansha_project)[1] == TrancheState.DUE
     passed = ProjectRecord.objects.get(organisation=nansha_project.application.organisation)
     assert passed.acceptance == AcceptanceOutcome.PASSED and passed.source == "portal"
-    tranche_release(actor=officer, tranche=nansha_project.tranches.get(seq=2), payment_reference="P2")
+    pay_tranche(actor=officer, tranche=nansha_project.tranches.get(seq=2), payment_reference="P2")
     nansha_project.refresh_from_db()
     assert nansha_project.state == ProjectState.CLOSED and nansha_project.closed_on is not None
     assert events(nansha_project, "close").get().from_state == ProjectState.ACCEPTED

@@ -17,6 +17,7 @@ from audit.models import AuditEvent
 from milestones import services
 from milestones.models import Acceptance, KpiEvidence, ProjectState, ProjectTranche, ReportState, TrancheState
 from tests.conftest import client_for
+from tests.factories import pay_tranche
 
 from .conftest import pdf, recorded_acceptance, unit_member
 
@@ -150,7 +151,7 @@ def _contract(project, officer, day):
 
 def _release(project, officer, day):
     _contract(project, officer, dt.date(2024, 9, 10))
-    return services.tranche_release(actor=officer, tranche=project.tranches.get(seq=1), payment_reference="GK-1",
+    return pay_tranche(actor=officer, tranche=project.tranches.get(seq=1), payment_reference="GK-1",
                                     released_on=day)
 
 
@@ -208,7 +209,7 @@ def test_due_tranche_of_a_terminated_project_is_not_released(client, nansha_proj
     tranche = nansha_project.tranches.get(seq=1)
     assert tranche.state == TrancheState.DUE
     with pytest.raises(ValidationError) as refused:
-        services.tranche_release(actor=officer, tranche=tranche, payment_reference="GK-1")
+        pay_tranche(actor=officer, tranche=tranche, payment_reference="GK-1")
     assert refused.value.code == "project_ended"
     tranche = ProjectTranche.objects.get(pk=tranche.pk)
     assert tranche.state == TrancheState.DUE and tranche.released_amount is None

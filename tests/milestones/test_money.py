@@ -12,8 +12,9 @@ from hypothesis.extra.django import TestCase
 
 from milestones.models import ProjectState
 from milestones.selectors import fund_plan
-from milestones.services import acceptance_record, acceptance_request, contract_record, tranche_release
+from milestones.services import acceptance_record, acceptance_request, contract_record
 from programs.models import Program, Tranche
+from tests.factories import pay_tranche
 
 from .conftest import accept_final_report, open_project, pdf, unit_member
 
@@ -47,7 +48,7 @@ class ReleasesPayTheAward(TestCase):
                 acceptance_record(actor=officer, project=project, outcome="passed", mode="written",
                                   inspected_on=dt.date(2024, 12, 1), expert_opinion="通过")
                 for tranche in project.tranches.order_by("seq"):
-                    tranche_release(actor=officer, tranche=tranche, payment_reference=f"P{tranche.seq}")
+                    pay_tranche(actor=officer, tranche=tranche, payment_reference=f"P{tranche.seq}")
                 project.refresh_from_db()
                 assert sum(t.released_amount for t in project.tranches.all()) == Decimal(award)
                 assert project.state == ProjectState.CLOSED

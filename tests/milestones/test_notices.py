@@ -14,12 +14,11 @@ from milestones.services import (
     acceptance_request,
     contract_record,
     midterm_record,
-    tranche_release,
 )
 from notifications.models import Notification, SentReminder
 from notifications.services import reminder_sweep, render
 from organisations.models import Membership
-from tests.factories import UserFactory
+from tests.factories import UserFactory, pay_tranche
 
 from .conftest import YUEXIU, open_project, pdf, unit_member
 
@@ -199,7 +198,7 @@ def test_due_tranche_not_released_reminds_the_officer_weekly_until_released(offi
     assert render(reminders[0], "zh-hans")[0] == f"项目 {reference}：第1批资金自 {since.isoformat()} 起待拨付"
     assert list(SentReminder.objects.filter(kind="milestones.tranche_unreleased").order_by("-lead_days")
                 .values_list("lead_days", flat=True)) == [-7, -14]
-    tranche_release(actor=officer, tranche=tranche, payment_reference="YX-2025-1")
+    pay_tranche(actor=officer, tranche=tranche, payment_reference="YX-2025-1")
     sweep(since + dt.timedelta(days=21))
     assert reminders.count() == 2
     assert not told("milestones.tranche_unreleased", recipient=bystander).exists()

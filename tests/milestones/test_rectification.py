@@ -20,11 +20,11 @@ from milestones.services import (
     contract_record,
     report_review,
     report_submit,
-    tranche_release,
 )
 from notifications.models import Notification
 from notifications.services import reminder_sweep, render
 from programs.models import Comparator
+from tests.factories import pay_tranche
 
 from .conftest import pdf
 
@@ -151,7 +151,7 @@ def test_program_completion_page_follows_the_latest_accepted_report(nansha_proje
 
 def paid_first_tranche(project, officer):
     contract_record(actor=officer, project=project, signed_on=dt.date(2024, 9, 10), signed_file=pdf())
-    tranche_release(actor=officer, tranche=project.tranches.get(seq=1), payment_reference="P1")
+    pay_tranche(actor=officer, tranche=project.tranches.get(seq=1), payment_reference="P1")
 
 
 def test_acceptance_record_pass_refused_while_the_final_report_waits_for_review(nansha_project, officer, unit):
@@ -173,7 +173,7 @@ def test_project_closes_only_once_its_final_report_is_accepted(nansha_project, o
     paid_first_tranche(nansha_project, officer)
     request(nansha_project, unit)
     record(nansha_project, officer, "passed")
-    tranche_release(actor=officer, tranche=nansha_project.tranches.get(seq=2), payment_reference="P2")
+    pay_tranche(actor=officer, tranche=nansha_project.tranches.get(seq=2), payment_reference="P2")
     nansha_project.refresh_from_db()
     assert nansha_project.state == ProjectState.ACCEPTED  # every tranche paid, the final report not yet in
     assert not nansha_project.tranches.exclude(state=TrancheState.RELEASED).exists()

@@ -10,8 +10,9 @@ import pytest
 from django.urls import reverse
 
 from milestones.models import ProjectState, TrancheState
-from milestones.services import contract_record, tranche_release
+from milestones.services import contract_record
 from programs.models import Program
+from tests.factories import pay_tranche, second_officer
 from tests.jobs.helpers import ask, result
 
 from .conftest import NANSHA, YUEXIU, open_project, pdf, unit_member
@@ -58,8 +59,18 @@ def test_contract_recorded_and_tranche_released_through_the_pages(client, nansha
     client.post(release, {"payment_reference": "GK-1"})
     response = client.post(release, {"payment_reference": "GK-2"}, follow=True)
     tranche = nansha_project.tranches.get(seq=1)
-    assert (tranche.state, tranche.payment_reference) == (TrancheState.RELEASED, "GK-1")
-    assert "GK-1" in response.content.decode()  # the refusal names the first payment
+    assert (tranche.state, tranche.payment_reference) == (TrancheState.REQUESTED, "GK-1")
+    assert "GK-1" in response.content.decode()  # the refusal names the first request
+    confirm = reverse("milestones:confirm_payment", args=[nansha_project.pk, 1])
+    assert 'data-confirm-payment="1"' not in response.content.decode()  # the requester is not offered it
+    client.post(confirm)
+    assert nansha_project.tranches.get(seq=1).state == TrancheState.REQUESTED
+    page = login(client, second_officer()).post(confirm, follow=True).content.decode()
+    tranche = nansha_project.tranches.get(seq=1)
+    assert (tranche.state, tranche.payment_reference, tranche.released_by) == (
+        TrancheState.RELEASED, "GK-1", second_officer())
+    assert str(officer) in page and str(second_officer()) in page  # who requested, who confirmed
+    login(client, officer)
     file_url = reverse("milestones:contract_file", args=[nansha_project.pk])
     assert b"".join(login(client, unit).get(file_url).streaming_content).startswith(b"%PDF")
     assert login(client, outsider).get(file_url).status_code == 404
@@ -121,7 +132,7 @@ def test_ledger_sums_planned_due_released_and_exports(client, officer, inline_ta
                                                      django_capture_on_commit_callbacks):
     first = open_project(officer, program=YUEXIU, code="1", award="1700000")
     open_project(officer, program=YUEXIU, code="9", award="250000")
-    tranche_release(actor=officer, tranche=first.tranches.get(seq=1), payment_reference="YX-1")
+    pay_tranche(actor=officer, tranche=first.tranches.get(seq=1), payment_reference="YX-1")
     login(client, officer)
     html = client.get(reverse("milestones:ledger", args=[program(YUEXIU).pk])).content.decode()
     total = re.search(r'id="ledger-total">(.*?)</tr>', html, re.S).group(1)
@@ -192,7 +203,7 @@ def test_project_page_says_when_the_guide_asks_for_a_midterm_check(client, nansh
 def test_project_list_totals_disbursement_per_program_for_officers(client, officer):
     first = open_project(officer, program=YUEXIU, code="1", award="1700000")
     open_project(officer, program=YUEXIU, code="9", award="250000")
-    tranche_release(actor=officer, tranche=first.tranches.get(seq=1), payment_reference="YX-1")
+    pay_tranche(actor=officer, tranche=first.tranches.get(seq=1), payment_reference="YX-1")
     html = login(client, officer).get(reverse("milestones:projects")).content.decode()
     row = re.search(rf'<tr data-program="{YUEXIU}">(.*?)</tr>', html, re.S).group(1)
     # planned 680,000 + 100,000; due 150,000 (Yuexiu 9's first tranche); released 1,020,000
@@ -216,7 +227,7 @@ def test_project_list_filters_what_waits_for_the_office(client, officer, outside
     assert _listed(client, "") == {due.pk, reporting.pk, quiet.pk}
     assert _listed(client, "?waiting=tranches") == {due.pk}
     assert _listed(client, "?waiting=reports") == {reporting.pk}
-    tranche_release(actor=officer, tranche=due.tranches.get(seq=1), payment_reference="YX-1")
+    pay_tranche(actor=officer, tranche=due.tranches.get(seq=1), payment_reference="YX-1")
     assert _listed(client, "?waiting=tranches") == set()
     assert _listed(client, f"?state={ProjectState.IN_PROGRESS}&waiting=reports") == {reporting.pk}
     # a unit's member filters only among its own projects; an outsider sees none

@@ -63,6 +63,8 @@ CASES: dict[str, Case] = {
     "milestones:conclusion_retry": Case(lambda w: [w.project_pk, 1], get=POST_ONLY,
                                         post=roles(LOGIN, *[NOT_FOUND] * 5)),
     "milestones:release": Case(lambda w: [w.project_pk, 1], get=POST_ONLY, post=OFFICER_STEP),
+    "milestones:confirm_payment": Case(lambda w: [w.project_pk, 1], get=POST_ONLY, post=OFFICER_STEP),
+    "milestones:cancel_payment": Case(lambda w: [w.project_pk, 1], get=POST_ONLY, post=OFFICER_STEP),
     "milestones:midterm": Case(PROJECT, get=POST_ONLY, post=OFFICER_STEP),
     "milestones:acceptance_request": Case(PROJECT, get=POST_ONLY, post=UNIT_STEP),
     "milestones:acceptance_record": Case(PROJECT, get=POST_ONLY, post=OFFICER_STEP),

@@ -33,6 +33,7 @@ DEMO_USERS = [
     ("applicant2", Role.APPLICANT, "另一申报人"),
     ("reviewer", Role.REVIEWER, "示例评审专家"),
     ("officer", Role.OFFICER, "示例项目主管"),
+    ("checker", Role.OFFICER, "示例复核人"),  # confirms the payments officer requests (two people for every payment)
     ("admin", Role.ADMIN, "示例管理员"),
 ]
 
