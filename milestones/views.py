@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.confirm import confirmation_page, is_confirmed
 from core.pagination import paginate
 from jobs import services as job_services
 from jobs.selectors import latest_job
@@ -19,6 +20,7 @@ from jobs.status import job_box, pdf_box
 from jobs.views import retry_and_return
 
 from . import pdfs, services
+from .confirmations import confirm_acceptance_record, confirm_tranche_release
 from .filters import ProjectFilter
 from .forms import (
     AcceptanceRecordForm,
@@ -93,7 +95,9 @@ def project_page(request, pk: int):
     })
 
 
-def _step(request, pk: int, name: str, form_class, call):
+def _step(request, pk: int, name: str, form_class, call, *, question=None):
+    """Run one project step from its form; ``question(project, data)`` makes it irreversible: without the
+    confirmation the answer is the confirmation page naming object and amount, and nothing changes."""
     project = project_for(request.user, pk)
     if not services.may_take(project, request.user, name):
         raise Http404
@@ -101,6 +105,9 @@ def _step(request, pk: int, name: str, form_class, call):
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("milestones:project", pk=project.pk)
+    if question is not None and not is_confirmed(request):
+        return confirmation_page(request, question=question(project, form.cleaned_data),
+                                 back_url=reverse("milestones:project", args=[project.pk]))
     try:
         call(project, form.cleaned_data)
     except PermissionDenied:
@@ -206,7 +213,7 @@ def tranche_release_step(request, pk: int, seq: int):
     tranche = get_object_or_404(project.tranches, seq=seq)
     return _step(request, pk, "release", ReleaseForm, lambda project, data: services.tranche_release(
         actor=request.user, tranche=tranche, payment_reference=data["payment_reference"],
-        released_on=data["released_on"]))
+        released_on=data["released_on"]), question=lambda project, data: confirm_tranche_release(tranche))
 
 
 @login_required
@@ -231,7 +238,8 @@ def acceptance_request_step(request, pk: int):
 def acceptance_record_step(request, pk: int):
     return _step(request, pk, "acceptance_pass", AcceptanceRecordForm, lambda project, data: services.acceptance_record(
         actor=request.user, project=project, outcome=data["outcome"], mode=data["mode"],
-        inspected_on=data["inspected_on"], expert_opinion=data["expert_opinion"], rectify_by=data["rectify_by"]))
+        inspected_on=data["inspected_on"], expert_opinion=data["expert_opinion"], rectify_by=data["rectify_by"]),
+        question=lambda project, data: confirm_acceptance_record(project, data["outcome"]))
 
 
 @login_required
