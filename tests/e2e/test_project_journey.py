@@ -9,7 +9,7 @@ from decimal import Decimal
 from accounts.models import Role
 from milestones.models import Project, ProjectState, TrancheState
 from organisations.models import AcceptanceOutcome
-from tests.e2e.test_applicant_journey import shot, sign_in, sign_out
+from tests.e2e.test_applicant_journey import confirm_and_wait, shot, sign_in, sign_out
 from tests.factories import UserFactory
 from tests.milestones.conftest import accept_final_report, open_project, unit_member
 
@@ -39,7 +39,8 @@ def test_nansha_project_journey(live_server, guides_loaded, browser_page, tmp_pa
     row = page.locator("#tranches tr[data-seq='1']")
     assert "150,000.00" in row.inner_text()
     row.locator("[name=payment_reference]").fill("NS-2024-001")
-    row.locator("button[type=submit]").click()
+    confirm_and_wait(page, lambda: row.locator("button[type=submit]").click(),
+                     says=f"确认拨付 {project.application.reference} 第 1 笔 150,000.00 元？")
     page.wait_for_selector("#tranches tr[data-seq='1'][data-state='released']")
     assert "NS-2024-001" in page.locator("#tranches tr[data-seq='1']").inner_text()
     shot(page, "project-first-tranche")
@@ -91,7 +92,8 @@ def test_nansha_project_journey(live_server, guides_loaded, browser_page, tmp_pa
         form.locator("[name=mode]").select_option("on_site")
         form.locator("[name=inspected_on]").fill((today - dt.timedelta(days=days_ago)).isoformat())
         form.locator("[name=expert_opinion]").fill("专家组现场验收意见。")
-        form.locator("button[type=submit]").click()
+        confirm_and_wait(page, lambda: form.locator("button[type=submit]").click(),
+                         says="验收通过" if outcome == "passed" else "验收不通过")
         page.wait_for_selector(f"#acceptances li[data-outcome='{outcome}']")
 
     request_acceptance()
@@ -104,7 +106,7 @@ def test_nansha_project_journey(live_server, guides_loaded, browser_page, tmp_pa
     record_acceptance("passed", 1)
     row = page.locator("#tranches tr[data-seq='2']")
     row.locator("[name=payment_reference]").fill("NS-2025-002")
-    row.locator("button[type=submit]").click()
+    confirm_and_wait(page, lambda: row.locator("button[type=submit]").click(), says="第 2 笔 150,000.00 元")
     page.wait_for_selector("#tranches tr[data-seq='2'][data-state='released']")
     assert page.locator("#project-facts [data-state]").get_attribute("data-state") == ProjectState.CLOSED
     shot(page, "project-closed")
