@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.confirm import confirmation_page, is_confirmed
 from core.pagination import paginate
 from jobs import services as job_services
 from jobs.selectors import latest_job
@@ -22,6 +23,7 @@ from jobs.status import job_box, pdf_box
 from jobs.views import retry_and_return
 
 from . import payments, pdfs, services
+from .confirmations import confirm_acceptance_record, confirm_tranche_release
 from .filters import ProjectFilter
 from .forms import (
     AcceptanceRecordForm,
@@ -100,7 +102,9 @@ def project_page(request, pk: int):
     })
 
 
-def _step(request, pk: int, name: str, form_class, call):
+def _step(request, pk: int, name: str, form_class, call, *, question=None):
+    """Run one project step from its form; ``question(project, data)`` makes it irreversible: without the
+    confirmation the answer is the confirmation page naming object and amount, and nothing changes."""
     project = project_for(request.user, pk)
     if not services.may_take(project, request.user, name):
         raise Http404
@@ -108,6 +112,9 @@ def _step(request, pk: int, name: str, form_class, call):
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("milestones:project", pk=project.pk)
+    if question is not None and not is_confirmed(request):
+        return confirmation_page(request, question=question(project, form.cleaned_data),
+                                 back_url=reverse("milestones:project", args=[project.pk]))
     try:
         call(project, form.cleaned_data)
     except PermissionDenied:
@@ -229,7 +236,9 @@ def tranche_release_step(request, pk: int, seq: int):
     return _step(request, pk, "request_payment" if two else "release", ReleaseForm, lambda project, data: (
         payments.tranche_request_payment if two else payments.tranche_release)(
         actor=request.user, tranche=tranche, payment_reference=data["payment_reference"],
-        released_on=data["released_on"]))
+        released_on=data["released_on"]),
+        # What pays is asked: the one-step release here, else the second officer's confirmation (a request pays nothing).
+        question=None if two else (lambda project, data: confirm_tranche_release(tranche)))
 
 
 @login_required
@@ -238,7 +247,7 @@ def tranche_confirm_step(request, pk: int, seq: int):
     project = project_for(request.user, pk)
     tranche = get_object_or_404(project.tranches, seq=seq)
     return _step(request, pk, "confirm_payment", forms.Form, lambda project, data: payments.tranche_confirm_payment(
-        actor=request.user, tranche=tranche))
+        actor=request.user, tranche=tranche), question=lambda project, data: confirm_tranche_release(tranche))
 
 
 @login_required
@@ -273,7 +282,8 @@ def acceptance_request_step(request, pk: int):
 def acceptance_record_step(request, pk: int):
     return _step(request, pk, "acceptance_pass", AcceptanceRecordForm, lambda project, data: services.acceptance_record(
         actor=request.user, project=project, outcome=data["outcome"], mode=data["mode"],
-        inspected_on=data["inspected_on"], expert_opinion=data["expert_opinion"], rectify_by=data["rectify_by"]))
+        inspected_on=data["inspected_on"], expert_opinion=data["expert_opinion"], rectify_by=data["rectify_by"]),
+        question=lambda project, data: confirm_acceptance_record(project, data["outcome"]))
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from applications.models import Status
+from core.confirm import confirmation_page, is_confirmed
 from core.pagination import paginate
 from jobs import services as job_services
 from jobs.selectors import latest_job
@@ -19,6 +20,7 @@ from programs.procedure import procedure_for
 from programs.selectors import rubric_for
 
 from . import decisions, services, welcome
+from .confirmations import AWARD_CONFIRMATIONS, ROUND_CONFIRMATIONS
 from .forms import (
     AddAssignmentForm,
     AmountForm,
@@ -222,6 +224,9 @@ def round_step(request, track_id: int, step: str):
     }
     if step not in actions:
         raise Http404
+    if step in ROUND_CONFIRMATIONS and not is_confirmed(request):
+        return confirmation_page(request, question=ROUND_CONFIRMATIONS[step](review_round),
+                                 back_url=reverse("reviews:decision", args=[track_id]))
     try:
         result = actions[step]()
     except (ValidationError, PermissionDenied) as exc:
@@ -381,6 +386,9 @@ def award_step(request, pk: int, step: str):
             return _decision_page(request, award.round, adjusting=refused)
         messages.success(request, _("Done: %(step)s.") % {"step": AWARD_TRANSITIONS[step].label})
         return redirect("reviews:decision", track_id=award.round.track_id)
+    if step in AWARD_CONFIRMATIONS and not is_confirmed(request):
+        return confirmation_page(request, question=AWARD_CONFIRMATIONS[step](award),
+                                 back_url=reverse("reviews:decision", args=[award.round.track_id]))
     try:
         if step == "approve":
             decisions.award_approve(actor=request.user, award=award)

@@ -25,6 +25,7 @@ from tests.applications.conftest import PDF_BYTES
 from tests.factories import PASSWORD
 
 from .test_applicant_journey import (
+    confirm_and_wait,
     fill_financial_years,
     screenshot,
     sign_in,
@@ -338,7 +339,7 @@ class Journey:
         page.wait_for_selector("#start-publicity")
         amount = page.locator("#awards [data-amount]").first.get_attribute("data-amount")
         assert Decimal(amount) == self.spec.award, amount
-        page.click("#start-publicity")
+        confirm_and_wait(page, lambda: page.click("#start-publicity"), says=f"确认公示 {track.code}")
         page.wait_for_selector("#publicity-ends")
         self.shot("publicity")
         # The publicity period (7 days by default) has run its course without objections.
@@ -346,9 +347,9 @@ class Journey:
         ReviewRound.objects.filter(pk=review_round.pk).update(publicity_starts=today - dt.timedelta(days=10),
                                                               publicity_ends=today - dt.timedelta(days=1))
         page.reload()
-        with page.expect_navigation():
-            page.click("[data-approve]")
-        submit_and_wait(page, lambda: page.click("#close-round"))
+        confirm_and_wait(page, lambda: page.click("[data-approve]"),
+                         says=f"{application.reference}，资助 {self.spec.award:,.2f} 元")
+        confirm_and_wait(page, lambda: page.click("#close-round"))
         self.shot("approved")
         application.refresh_from_db()
         assert application.status == "approved", application.status
@@ -372,7 +373,8 @@ class Journey:
         page.wait_for_selector(f"[data-waiting='{seq}']")  # the requester is offered no confirmation
         self.as_user(checker)
         self.go(project_path)
-        self.tranche_row(seq).locator("[data-confirm-button]").click()
+        confirm_and_wait(page, lambda: self.tranche_row(seq).locator("[data-confirm-button]").click(),
+                         says=f"第 {seq} 笔 {self.spec.tranches[seq - 1]:,.2f} 元")
         page.wait_for_selector(f"#tranches tr[data-seq='{seq}'][data-state='released']")
         released = f"#tranches tr[data-seq='{seq}'][data-state='released']"
         page.wait_for_selector(f"{released} [data-requested-by]")
@@ -452,7 +454,7 @@ class Journey:
         form.locator("[name=mode]").select_option("on_site")
         form.locator("[name=inspected_on]").fill(timezone.localdate().isoformat())
         form.locator("[name=expert_opinion]").fill("专家组现场验收：各项绩效目标均已完成，同意通过验收。")
-        form.locator("button[type=submit]").click()
+        confirm_and_wait(page, lambda: form.locator("button[type=submit]").click(), says="验收通过")
         page.wait_for_selector("#acceptances li[data-outcome='passed']")
         last = len(self.spec.tranches)
         self.officer_releases(last, f"{self.track.program.reference_prefix}-PAY-00{last}", checker)

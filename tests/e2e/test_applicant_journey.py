@@ -58,6 +58,23 @@ def submit_and_wait(page, action) -> None:
         action()
 
 
+def confirm_and_wait(page, action, *, says: str = "") -> str:
+    """Runs an action on an irreversible step (a form with data-confirm, static/js/portal.js): the browser asks the
+    confirmation, which must contain ``says`` (the object and the amount); it is answered 确认 and the next page
+    waited for. Returns the question asked."""
+    asked = []
+
+    def answer(dialog):
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", answer)
+    with page.expect_navigation():
+        action()
+    assert asked and says in asked[0], asked
+    return asked[0]
+
+
 def sign_out(page):
     """Through the user menu in the header, as a user does."""
     page.click("#user-menu .dropdown-toggle")

@@ -19,7 +19,7 @@ from accounts.models import Role, User
 from milestones.models import Project
 from programs.models import Aggregation, Allocation, AwardMode, Track
 from reviews.models import Assignment, AssignmentState, Award, AwardState, ReviewerProfile, ReviewRound
-from tests.e2e.test_applicant_journey import shot, sign_in, sign_out, submit_and_wait
+from tests.e2e.test_applicant_journey import confirm_and_wait, shot, sign_in, sign_out, submit_and_wait
 from tests.factories import PASSWORD, UserFactory
 from tests.organisations.factories import OrganisationFactory
 from tests.reviews.conftest import NANSHA, YUEXIU, passed_application, score_all, track_of
@@ -173,7 +173,7 @@ def test_expert_review_journey(live_server, guides_loaded, celery_worker_thread,
         page.goto(f"{base}/expert-review/tracks/{track.pk}/ranking/")
         page.click("#propose-awards")
         page.wait_for_selector("#start-publicity")
-        page.click("#start-publicity")
+        confirm_and_wait(page, lambda: page.click("#start-publicity"), says=f"确认公示 {track.code}")
         page.wait_for_selector("#publicity-ends")
     pool = Award.objects.filter(round__track=yuexiu)
     assert sum(a.amount for a in pool) == Decimal("600000.00")
@@ -198,10 +198,9 @@ def test_expert_review_journey(live_server, guides_loaded, celery_worker_thread,
     for track in (yuexiu, nansha):
         page.goto(f"{base}/expert-review/tracks/{track.pk}/decision/")
         while page.locator("[data-approve]").count():
-            with page.expect_navigation():
-                page.locator("[data-approve]").first.click()
+            confirm_and_wait(page, lambda: page.locator("[data-approve]").first.click(), says="确认立项")
         shot(page, f"review-5-approved-{track.code}")
-        submit_and_wait(page, lambda: page.click("#close-round"))
+        confirm_and_wait(page, lambda: page.click("#close-round"), says=f"确认结束 {track.code}")
     approved = Award.objects.filter(state=AwardState.APPROVED).select_related("application")
     assert approved.count() == 3
     assert sum(a.amount for a in approved if a.application.track_id == yuexiu.pk) == Decimal("600000.00")

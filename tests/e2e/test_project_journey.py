@@ -10,7 +10,7 @@ from decimal import Decimal
 from accounts.models import Role
 from milestones.models import Project, ProjectState, TrancheState
 from organisations.models import AcceptanceOutcome
-from tests.e2e.test_applicant_journey import shot, sign_in, sign_out
+from tests.e2e.test_applicant_journey import confirm_and_wait, shot, sign_in, sign_out
 from tests.factories import UserFactory
 from tests.milestones.conftest import accept_final_report, open_project, unit_member
 
@@ -32,7 +32,8 @@ def pay(page, base, project_url, seq, reference, checker):
     sign_in(page, base, checker.username)
     page.wait_for_url(f"{base}/dashboard/**")
     page.goto(project_url)
-    page.locator(f"#tranches tr[data-seq='{seq}'] [data-confirm-button]").click()
+    confirm_and_wait(page, lambda: page.locator(f"#tranches tr[data-seq='{seq}'] [data-confirm-button]").click(),
+                     says=f"第 {seq} 笔 150,000.00 元")
     page.wait_for_selector(f"#tranches tr[data-seq='{seq}'][data-state='released'] [data-confirmed-by]")
 
 
@@ -106,7 +107,8 @@ def test_nansha_project_journey(live_server, guides_loaded, browser_page, tmp_pa
         form.locator("[name=mode]").select_option("on_site")
         form.locator("[name=inspected_on]").fill((today - dt.timedelta(days=days_ago)).isoformat())
         form.locator("[name=expert_opinion]").fill("专家组现场验收意见。")
-        form.locator("button[type=submit]").click()
+        confirm_and_wait(page, lambda: form.locator("button[type=submit]").click(),
+                         says="验收通过" if outcome == "passed" else "验收不通过")
         page.wait_for_selector(f"#acceptances li[data-outcome='{outcome}']")
 
     request_acceptance()

@@ -56,8 +56,8 @@ def test_contract_recorded_and_tranche_released_through_the_pages(client, nansha
     nansha_project.refresh_from_db()
     assert nansha_project.contract_signed_on == dt.date(2024, 9, 10)
     release = reverse("milestones:release", args=[nansha_project.pk, 1])
-    client.post(release, {"payment_reference": "GK-1"})
-    response = client.post(release, {"payment_reference": "GK-2"}, follow=True)
+    client.post(release, {"payment_reference": "GK-1", "confirm": "yes"})
+    response = client.post(release, {"payment_reference": "GK-2", "confirm": "yes"}, follow=True)
     tranche = nansha_project.tranches.get(seq=1)
     assert (tranche.state, tranche.payment_reference) == (TrancheState.REQUESTED, "GK-1")
     assert "GK-1" in response.content.decode()  # the refusal names the first request

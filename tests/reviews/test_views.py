@@ -254,7 +254,7 @@ def test_notice_pdf_for_officers_and_the_applicant_only(client, inline_tasks, se
     decisions.round_start_publicity(actor=officer, review_round=review_round)
     end_publicity(review_round)
     with django_capture_on_commit_callbacks(execute=True):
-        client_for(client, officer).post(reverse("reviews:award_step", args=[award.pk, "approve"]))
+        client_for(client, officer).post(reverse("reviews:award_step", args=[award.pk, "approve"]), {"confirm": "yes"})
     url = reverse("reviews:notice_pdf", args=[award.pk])
     assert client.get(url).status_code == 200
     assert client_for(client, application.created_by).get(url).status_code == 200
