@@ -237,7 +237,7 @@ def tranche_release_step(request, pk: int, seq: int):
         payments.tranche_request_payment if two else payments.tranche_release)(
         actor=request.user, tranche=tranche, payment_reference=data["payment_reference"],
         released_on=data["released_on"]),
-        # What pays is asked: the one-step release here, else the second officer's confirmation (a request pays nothing).
+        # What pays is asked: this one-step release, else the second officer's confirmation (a request pays nothing).
         question=None if two else (lambda project, data: confirm_tranche_release(tranche)))
 
 
