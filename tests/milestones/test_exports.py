@@ -10,8 +10,8 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from milestones.exports import fund_plan_xlsx, ledger_xlsx
-from milestones.services import tranche_release
 from programs.models import Program
+from tests.factories import pay_tranche
 
 from .conftest import YUEXIU, open_project
 
@@ -31,7 +31,7 @@ def _assert_money(cell, expected):
 def test_ledger_excel_money_header_and_cells_are_formatted_numbers(officer):
     first = open_project(officer, program=YUEXIU, code="1", award="1700000")
     open_project(officer, program=YUEXIU, code="9", award="250000.50")
-    tranche_release(actor=officer, tranche=first.tranches.get(seq=1), payment_reference="YX-1")
+    pay_tranche(actor=officer, tranche=first.tranches.get(seq=1), payment_reference="YX-1")
     with translation.override("zh-hans"):
         projects, tracks = _books(ledger_xlsx(Program.objects.get(code=YUEXIU)))
     header = [cell.value for cell in projects[1]]
