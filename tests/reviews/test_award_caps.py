@@ -98,9 +98,12 @@ def test_capped_shares_never_exceed_the_request_or_the_pool(pool, rows, cents):
         for j in range(len(rows)):
             if weights[i] > weights[j]:
                 assert parts[i] == limits[i] or parts[i] >= parts[j]
-    # when no request is reached the shares are the uncapped ones, to the unit
+    # when no exact (unrounded) share reaches its request, the shares are the uncapped ones, to the unit. (Judged on
+    # the exact shares, as capped_shares does: a request below one unit is reached by any positive share, even one
+    # that the uncapped rounding happens to round down to 0.)
     uncapped = largest_remainder(pool, weights, unit=unit)
-    if all(lim is None or u <= lim for u, lim in zip(uncapped, limits, strict=True)) and sum(weights) > 0:
+    total = sum(weights)
+    if total > 0 and all(lim is None or pool * w / total < lim for w, lim in zip(weights, limits, strict=True)):
         assert parts == uncapped
 
 
