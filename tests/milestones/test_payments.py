@@ -141,7 +141,8 @@ def test_payment_single_person_setting_releases_in_one_step_and_says_so(client, 
     url = reverse("milestones:project", args=[nansha_project.pk])
     page = client_for(client, officer).get(url).content.decode()
     assert "本单位设置为单人拨付" in page
-    client.post(reverse("milestones:release", args=[nansha_project.pk, 1]), {"payment_reference": "GK-1"})
+    client.post(reverse("milestones:release", args=[nansha_project.pk, 1]), {"payment_reference": "GK-1",
+                                                                             "confirm": "yes"})
     tranche = ProjectTranche.objects.get(pk=due_tranche.pk)
     assert (tranche.state, tranche.released_by, tranche.requested_by) == (TrancheState.RELEASED, officer, None)
     assert events(tranche, "release").get().actor == officer

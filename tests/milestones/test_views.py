@@ -65,7 +65,7 @@ def test_contract_recorded_and_tranche_released_through_the_pages(client, nansha
     assert 'data-confirm-payment="1"' not in response.content.decode()  # the requester is not offered it
     client.post(confirm)
     assert nansha_project.tranches.get(seq=1).state == TrancheState.REQUESTED
-    page = login(client, second_officer()).post(confirm, follow=True).content.decode()
+    page = login(client, second_officer()).post(confirm, {"confirm": "yes"}, follow=True).content.decode()
     tranche = nansha_project.tranches.get(seq=1)
     assert (tranche.state, tranche.payment_reference, tranche.released_by) == (
         TrancheState.RELEASED, "GK-1", second_officer())

@@ -63,7 +63,11 @@ CASES: dict[str, Case] = {
     "milestones:conclusion_retry": Case(lambda w: [w.project_pk, 1], get=POST_ONLY,
                                         post=roles(LOGIN, *[NOT_FOUND] * 5)),
     "milestones:release": Case(lambda w: [w.project_pk, 1], get=POST_ONLY, post=OFFICER_STEP),
-    "milestones:confirm_payment": Case(lambda w: [w.project_pk, 1], get=POST_ONLY, post=OFFICER_STEP),
+    # An officer's unconfirmed POST is answered with the confirmation page (issue 16: what pays is asked first).
+    "milestones:confirm_payment": Case(lambda w: [w.project_pk, 1], get=POST_ONLY, post=OFFICERS_ONLY),
+    # No acceptance was requested in this world: 404 for everyone (the per-role downloads: test_project_files.py).
+    "milestones:acceptance_file": Case(lambda w: [w.project_pk, 1, "final_report"],
+                                       get=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)),
     "milestones:cancel_payment": Case(lambda w: [w.project_pk, 1], get=POST_ONLY, post=OFFICER_STEP),
     "milestones:midterm": Case(PROJECT, get=POST_ONLY, post=OFFICER_STEP),
     "milestones:acceptance_request": Case(PROJECT, get=POST_ONLY, post=UNIT_STEP),
