@@ -14,9 +14,11 @@ from jobs import services as job_services
 from jobs.selectors import latest_job
 from jobs.status import job_box, pdf_box
 from jobs.views import retry_and_return
+from programs.forms import plan_formset, plan_rows
 from programs.models import Track
 from programs.procedure import procedure_for
 from programs.selectors import rubric_for
+from programs.services import track_plan_set
 
 from . import decisions, services, welcome
 from .forms import (
@@ -337,7 +339,28 @@ def decision(request, track_id: int):
     return _decision_page(request, _round_or_404(request, track_id))
 
 
-def _decision_page(request, review_round, adjusting: AmountForm | None = None):
+@login_required
+@require_POST
+def decision_plan(request, track_id: int):
+    """The officer sets the track's tranche plan at approval where the guide states none (audited by the service);
+    a refused plan is shown again with what was typed and the problems."""
+    review_round = _round_or_404(request, track_id)
+    formset = plan_formset(request.POST)
+    if formset.is_valid():
+        try:
+            track_plan_set(actor=request.user, track=review_round.track, rows=plan_rows(formset),
+                           reason=request.POST.get("reason", "")[:300])
+        except ValidationError as exc:
+            for problem in exc.messages:
+                messages.error(request, problem)
+            return _decision_page(request, review_round, plan=formset)
+        messages.success(request, _("The tranche plan is set; projects of this track open with it."))
+        return redirect("reviews:decision", track_id=track_id)
+    messages.error(request, _("Check the tranche plan: each share is a percentage between 0.01 and 100."))
+    return _decision_page(request, review_round, plan=formset)
+
+
+def _decision_page(request, review_round, adjusting: AmountForm | None = None, plan=None):
     """The decision tab; ``adjusting`` is a refused amount form, shown in its row with what was typed."""
     awards = awards_of(review_round)
     return render(request, "reviews/decision.html", {
@@ -348,6 +371,9 @@ def _decision_page(request, review_round, adjusting: AmountForm | None = None):
         "objection_steps": OBJECTION_TRANSITIONS, "reason_form": ReasonForm(),
         "total": sum((a.amount for a in awards if a.state != "not_funded"), 0),
         "publicity_over": review_round.publicity_over,
+        "plan_form": plan if plan is not None else plan_formset(track=review_round.track),
+        "plan_missing": not review_round.track.tranches.exists(), "plan_open": not any(
+            a.state == "approved" for a in awards),
     })
 
 
