@@ -58,7 +58,8 @@ def test_decision_page_sets_plan_then_approval_uses_it(client, officer, planless
     client.force_login(officer)
     page = client.get(url).content.decode()
     assert 'id="tranche-plan"' in page and "data-plan-missing" in page
-    response = client.post(reverse("reviews:decision_plan", args=[planless.pk]), { "form-TOTAL_FORMS": "2", "form-INITIAL_FORMS": "0",
+    response = client.post(reverse("reviews:decision_plan", args=[planless.pk]), {"form-TOTAL_FORMS": "2",
+                                                                                   "form-INITIAL_FORMS": "0",
                                  "form-0-share_percent": "50", "form-0-trigger": "on_contract",
                                  "form-1-share_percent": "50", "form-1-trigger": "on_acceptance",
                                  "reason": "局务会决定"})
@@ -88,7 +89,7 @@ def test_decision_page_set_plan_other_roles(client, officer, applicant, reviewer
     url = reverse("reviews:decision_plan", args=[planless.pk])
     for user in (applicant, reviewer):
         client.force_login(user)
-        response = client.post(reverse("reviews:decision_plan", args=[planless.pk]), { "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "0",
+        response = client.post(url, {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "0",
                                      "form-0-share_percent": "100", "form-0-trigger": "on_contract"})
         assert response.status_code == 404
     assert not planless.tranches.exists()
