@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from audit.services import record_event
 
 from .models import GuideStatus, Program, Track, Tranche, TrancheTrigger
+from .selectors import track_has_projects
 
 
 @transaction.atomic
@@ -103,7 +104,7 @@ def track_plan_set(*, actor, track: Track, rows: list[PlanRow], reason: str = ""
     locked = Track.objects.select_for_update().get(pk=track.pk)
     if locked.archived_at is not None:
         raise ValidationError(_("This track is archived; its plan cannot change."), code="archived")
-    if locked.applications.filter(project__isnull=False).exists():
+    if track_has_projects(locked):
         raise ValidationError(_("Projects of this track are already open with the current plan; it cannot change."),
                               code="projects_open")
     problems = plan_problems(locked, rows)

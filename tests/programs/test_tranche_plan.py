@@ -70,3 +70,44 @@ def test_track_plan_set_refused_once_a_project_is_open(officer):
     with pytest.raises(ValidationError) as exc:
         track_plan_set(actor=officer, track=award.round.track, rows=HALVES)
     assert exc.value.code == "projects_open"
+
+
+def plan_post(share_a="50", share_b="50"):
+    return {"form-TOTAL_FORMS": "2", "form-INITIAL_FORMS": "0", "reason": "局务会决定",
+            "form-0-share_percent": share_a, "form-0-trigger": "on_contract",
+            "form-1-share_percent": share_b, "form-1-trigger": "on_acceptance"}
+
+
+@pytest.mark.django_db
+def test_track_page_officer_sets_plan(client, officer):
+    from django.urls import reverse
+
+    fcg = track(FANGCHENGGANG)
+    client.force_login(officer)
+    page = client.get(reverse("programs:track", args=[FANGCHENGGANG, "1"])).content.decode()
+    assert "data-plan-form" in page and "data-plan-missing" in page and "事前立项资助" in page
+    response = client.post(reverse("programs:track_plan", args=[FANGCHENGGANG, "1"]), plan_post())
+    assert response.status_code == 302
+    assert fcg.tranches.count() == 2
+    assert AuditEvent.objects.filter(action="set_tranche_plan", actor=officer).exists()
+
+
+@pytest.mark.django_db
+def test_track_page_refused_plan_changes_nothing(client, officer):
+    from django.urls import reverse
+
+    client.force_login(officer)
+    response = client.post(reverse("programs:track_plan", args=[FANGCHENGGANG, "1"]), plan_post("50", "30"))
+    assert response.status_code == 200 and "data-plan-form" in response.content.decode()
+    assert not track(FANGCHENGGANG).tranches.exists()
+
+
+@pytest.mark.django_db
+def test_track_page_plan_other_roles_404(client, applicant, reviewer):
+    from django.urls import reverse
+
+    for user in (applicant, reviewer):
+        client.force_login(user)
+        assert "data-plan-form" not in client.get(reverse("programs:track", args=[FANGCHENGGANG, "1"])).content.decode()
+        assert client.post(reverse("programs:track_plan", args=[FANGCHENGGANG, "1"]), plan_post()).status_code == 404
+    assert not track(FANGCHENGGANG).tranches.exists()
