@@ -313,7 +313,8 @@ def midterm_record(*, actor, project: Project, outcome: str, checked_on: dt.date
     return check
 
 
-def acceptance_request(*, actor, project: Project, final_report, final_accounts) -> Acceptance:
+def acceptance_request(*, actor, project: Project, final_report, final_accounts,
+                       confirm_early: bool = False) -> Acceptance:
     """The unit asks for acceptance (验收) with its final report and final accounts. After a failed acceptance the
     unit asks again once it has rectified: any day from the day after the failure, up to the rectification deadline
     (整改期限) inclusive. A request after the deadline is still taken but marked late: the officer is told, and
@@ -331,6 +332,12 @@ def acceptance_request(*, actor, project: Project, final_report, final_accounts)
     with transaction.atomic():
         locked = _lock_project(project)
         _check_project_state(locked, step.name)
+        _refuse_stranding_acceptance(locked)
+        early = locked.ends_on is not None and today() < locked.ends_on
+        if early and not confirm_early:
+            raise ValidationError({"confirm_early": _(
+                "The project's period runs until %(date)s: confirm that you ask for acceptance before it ends.")
+                % {"date": locked.ends_on}}, code="early")
         late = False
         if locked.state == ProjectState.RECTIFYING:
             failed_on = (locked.acceptances.filter(outcome=AcceptanceOutcomeChoice.FAILED)
@@ -352,9 +359,24 @@ def acceptance_request(*, actor, project: Project, final_report, final_accounts)
         locked.save(update_fields=["state"])
         rectify_by = locked.rectify_by.isoformat() if before == ProjectState.RECTIFYING and locked.rectify_by else ""
         record_event(target=locked, actor=actor, action=step.name, from_state=before, to_state=locked.state,
-                     data={"request": seq, "late": late, "rectify_by": rectify_by})
-        notices.acceptance_requested(locked, late=late)
+                     data={"request": seq, "late": late, "early": early, "rectify_by": rectify_by})
+        notices.acceptance_requested(locked, late=late, early=early)
     return acceptance
+
+
+def _refuse_stranding_acceptance(project: Project) -> None:
+    """Acceptance comes after the contract (and after a mid-term check found the project on track, where the guide
+    requires one): accepting before would leave a tranche paid after the contract never due, and skip the check."""
+    if project.contract_signed_on is None:
+        raise ValidationError(
+            _("Acceptance can be requested only after the contract is recorded: the office records the signed "
+              "contract first (tranches paid after the contract depend on it)."), code="no_contract")
+    if project.application.track.midterm_check:
+        latest = project.midterm_checks.order_by("-checked_on", "-pk").values_list("outcome", flat=True).first()
+        if latest != MidtermOutcome.ON_TRACK:
+            raise ValidationError(
+                _("This guide requires a mid-term check: acceptance can be requested once the office has recorded "
+                  "one that found the project on track."), code="no_midterm")
 
 
 def acceptance_record(*, actor, project: Project, outcome: str, mode: str, inspected_on: dt.date,

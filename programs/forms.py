@@ -31,7 +31,7 @@ class PublishForm(forms.Form):
 class TrancheRowForm(forms.Form):
     """One tranche of a plan the officer sets: its share and when it is paid (an empty row is skipped)."""
 
-    share_percent = forms.DecimalField(label=_("Share (%)"), max_digits=5, decimal_places=2, min_value=Decimal("0.01"),
+    share_percent = forms.DecimalField(label=_("share (%)"), max_digits=5, decimal_places=2, min_value=Decimal("0.01"),
                                        max_value=Decimal("100"), required=False)
     trigger = forms.ChoiceField(label=_("Paid"), choices=TrancheTrigger.choices, required=False)
 
