@@ -93,3 +93,24 @@ def test_decision_page_set_plan_other_roles(client, officer, applicant, reviewer
                                      "form-0-share_percent": "100", "form-0-trigger": "on_contract"})
         assert response.status_code == 404
     assert not planless.tranches.exists()
+
+
+def test_notice_and_task_book_print_the_plan_set_at_approval(officer, planless, monkeypatch):
+    from milestones import exports as milestone_exports
+    from reviews import exports as review_exports
+
+    award = decidable_award(officer, planless)
+    from programs.models import TrancheTrigger
+    from programs.services import PlanRow, track_plan_set
+
+    track_plan_set(actor=officer, track=planless, rows=[PlanRow(Decimal("50"), TrancheTrigger.ON_CONTRACT),
+                                                        PlanRow(Decimal("50"), TrancheTrigger.ON_ACCEPTANCE)])
+    decisions.award_approve(actor=officer, award=award)
+    printed = {}
+    for module in (review_exports, milestone_exports):
+        monkeypatch.setattr(module, "_pdf", lambda template, context: printed.setdefault(template, context) and b"")
+    review_exports.approval_notice_pdf(award)
+    milestone_exports.task_book_pdf(Project.objects.get(application=award.application))
+    for template in ("reviews/notice_pdf.html", "milestones/task_book_pdf.html"):
+        assert [(t.share_percent, t.condition) for t in printed[template]["tranches"]] == [
+            (Decimal("50.00"), "on_contract"), (Decimal("50.00"), "on_acceptance")], template
