@@ -23,7 +23,7 @@ from notifications.services import choice_label
 from programs.models import TrancheTrigger
 from programs.selectors import today
 
-from . import limits, notices
+from . import conditions, limits, notices
 from .models import (
     PAYING_PROJECT_STATES,
     PROJECT_TRANSITIONS,
@@ -332,7 +332,7 @@ def acceptance_request(*, actor, project: Project, final_report, final_accounts,
     with transaction.atomic():
         locked = _lock_project(project)
         _check_project_state(locked, step.name)
-        _refuse_stranding_acceptance(locked)
+        conditions.refuse_stranding_acceptance(locked)
         early = locked.ends_on is not None and today() < locked.ends_on
         if early and not confirm_early:
             raise ValidationError({"confirm_early": _(
@@ -362,21 +362,6 @@ def acceptance_request(*, actor, project: Project, final_report, final_accounts,
                      data={"request": seq, "late": late, "early": early, "rectify_by": rectify_by})
         notices.acceptance_requested(locked, late=late, early=early)
     return acceptance
-
-
-def _refuse_stranding_acceptance(project: Project) -> None:
-    """Acceptance comes after the contract (and after a mid-term check found the project on track, where the guide
-    requires one): accepting before would leave a tranche paid after the contract never due, and skip the check."""
-    if project.contract_signed_on is None:
-        raise ValidationError(
-            _("Acceptance can be requested only after the contract is recorded: the office records the signed "
-              "contract first (tranches paid after the contract depend on it)."), code="no_contract")
-    if project.application.track.midterm_check:
-        latest = project.midterm_checks.order_by("-checked_on", "-pk").values_list("outcome", flat=True).first()
-        if latest != MidtermOutcome.ON_TRACK:
-            raise ValidationError(
-                _("This guide requires a mid-term check: acceptance can be requested once the office has recorded "
-                  "one that found the project on track."), code="no_midterm")
 
 
 def acceptance_record(*, actor, project: Project, outcome: str, mode: str, inspected_on: dt.date,

@@ -14,11 +14,10 @@ from jobs import services as job_services
 from jobs.selectors import latest_job
 from jobs.status import job_box, pdf_box
 from jobs.views import retry_and_return
-from programs.forms import plan_formset, plan_rows
+from programs.forms import plan_formset
 from programs.models import Track
 from programs.procedure import procedure_for
 from programs.selectors import rubric_for
-from programs.services import track_plan_set
 
 from . import decisions, services, welcome
 from .forms import (
@@ -337,27 +336,6 @@ def ranking_export(request, track_id: int):
 @login_required
 def decision(request, track_id: int):
     return _decision_page(request, _round_or_404(request, track_id))
-
-
-@login_required
-@require_POST
-def decision_plan(request, track_id: int):
-    """The officer sets the track's tranche plan at approval where the guide states none (audited by the service);
-    a refused plan is shown again with what was typed and the problems."""
-    review_round = _round_or_404(request, track_id)
-    formset = plan_formset(request.POST)
-    if formset.is_valid():
-        try:
-            track_plan_set(actor=request.user, track=review_round.track, rows=plan_rows(formset),
-                           reason=request.POST.get("reason", "")[:300])
-        except ValidationError as exc:
-            for problem in exc.messages:
-                messages.error(request, problem)
-            return _decision_page(request, review_round, plan=formset)
-        messages.success(request, _("The tranche plan is set; projects of this track open with it."))
-        return redirect("reviews:decision", track_id=track_id)
-    messages.error(request, _("Check the tranche plan: each share is a percentage between 0.01 and 100."))
-    return _decision_page(request, review_round, plan=formset)
 
 
 def _decision_page(request, review_round, adjusting: AmountForm | None = None, plan=None):
