@@ -40,6 +40,9 @@ class MidtermForm(forms.Form):
 class AcceptanceRequestForm(forms.Form):
     final_report = forms.FileField(label=_("Final report"))
     final_accounts = forms.FileField(label=_("Final accounts"))
+    confirm_early = forms.BooleanField(
+        label=_("We ask for acceptance before the project's period ends"), required=False,
+        help_text=_("Tick only when the period has not ended yet: the office is told the request comes early."))
 
 
 class AcceptanceRecordForm(forms.Form):

@@ -49,6 +49,13 @@ ACCEPTANCE_REQUESTED_LATE = Kind(
       "%(date)s. Decide at the inspection: record it passed, or failed, which terminates the project."),
     link=_link,
 )
+ACCEPTANCE_REQUESTED_EARLY = Kind(
+    "milestones.acceptance_requested_early", _("Acceptance requested before the period ends"),
+    _("Project %(reference)s: acceptance requested before its period ends"),
+    _("%(organisation)s requested acceptance of project %(reference)s before its period ends on %(date)s, and "
+      "confirmed it asks early. Check that the targets are met before the inspection."),
+    link=_link,
+)
 ACCEPTANCE_RECORDED = Kind(
     "milestones.acceptance_recorded", _("Acceptance recorded"),
     _("Project %(reference)s: acceptance %(outcome)s"),
@@ -131,7 +138,8 @@ RECTIFICATION_OVERDUE = Kind(
       "project."),
     link=_link,
 )
-KINDS = (TRANCHE_RELEASED, MIDTERM_RECORDED, ACCEPTANCE_REQUESTED, ACCEPTANCE_REQUESTED_LATE, ACCEPTANCE_RECORDED,
+KINDS = (TRANCHE_RELEASED, MIDTERM_RECORDED, ACCEPTANCE_REQUESTED, ACCEPTANCE_REQUESTED_LATE,
+         ACCEPTANCE_REQUESTED_EARLY, ACCEPTANCE_RECORDED,
          REPORT_DUE, REPORT_OVERDUE, REPORT_REVIEWED, CONTRACT_READY, TRANCHE_DUE, TRANCHE_UNRELEASED, ACCEPTANCE_DUE,
          ACCEPTANCE_OVERDUE, RECTIFICATION_DUE, RECTIFICATION_OVERDUE, PAYMENT_REQUESTED)
 
@@ -158,11 +166,13 @@ def contract_ready(project) -> None:
               **project_figures(project))
 
 
-def acceptance_requested(project, *, late: bool) -> None:
+def acceptance_requested(project, *, late: bool, early: bool = False) -> None:
     """The project's officer, when the unit requests acceptance; told apart when it comes after the rectification
-    deadline."""
+    deadline, or before the project's period ends (the unit confirmed it asks early)."""
     values = {"reference": project.application.reference, "organisation": project.application.organisation.name}
-    if late:
+    if early:
+        tell_officer(project, ACCEPTANCE_REQUESTED_EARLY.code, target=project, date=project.ends_on, **values)
+    elif late:
         tell_officer(project, ACCEPTANCE_REQUESTED_LATE.code, target=project, date=project.rectify_by, **values)
     else:
         tell_officer(project, ACCEPTANCE_REQUESTED.code, target=project, **values)

@@ -23,7 +23,7 @@ from notifications.services import choice_label
 from programs.models import TrancheTrigger
 from programs.selectors import today
 
-from . import limits, notices
+from . import conditions, limits, notices
 from .models import (
     PROJECT_TRANSITIONS,
     TRANCHE_TRANSITIONS,
@@ -268,7 +268,8 @@ def midterm_record(*, actor, project: Project, outcome: str, checked_on: dt.date
     return check
 
 
-def acceptance_request(*, actor, project: Project, final_report, final_accounts) -> Acceptance:
+def acceptance_request(*, actor, project: Project, final_report, final_accounts,
+                       confirm_early: bool = False) -> Acceptance:
     """The unit asks for acceptance (验收) with its final report and final accounts. After a failed acceptance the
     unit asks again once it has rectified: any day from the day after the failure, up to the rectification deadline
     (整改期限) inclusive. A request after the deadline is still taken but marked late: the officer is told, and
@@ -286,6 +287,12 @@ def acceptance_request(*, actor, project: Project, final_report, final_accounts)
     with transaction.atomic():
         locked = _lock_project(project)
         _check_project_state(locked, step.name)
+        conditions.refuse_stranding_acceptance(locked)
+        early = locked.ends_on is not None and today() < locked.ends_on
+        if early and not confirm_early:
+            raise ValidationError({"confirm_early": _(
+                "The project's period runs until %(date)s: confirm that you ask for acceptance before it ends.")
+                % {"date": locked.ends_on}}, code="early")
         late = False
         if locked.state == ProjectState.RECTIFYING:
             failed_on = (locked.acceptances.filter(outcome=AcceptanceOutcomeChoice.FAILED)
@@ -307,8 +314,8 @@ def acceptance_request(*, actor, project: Project, final_report, final_accounts)
         locked.save(update_fields=["state"])
         rectify_by = locked.rectify_by.isoformat() if before == ProjectState.RECTIFYING and locked.rectify_by else ""
         record_event(target=locked, actor=actor, action=step.name, from_state=before, to_state=locked.state,
-                     data={"request": seq, "late": late, "rectify_by": rectify_by})
-        notices.acceptance_requested(locked, late=late)
+                     data={"request": seq, "late": late, "early": early, "rectify_by": rectify_by})
+        notices.acceptance_requested(locked, late=late, early=early)
     return acceptance
 
 

@@ -274,7 +274,7 @@ def acceptance_request_step(request, pk: int):
     return _step(request, pk, "request_acceptance", AcceptanceRequestForm,
                  lambda project, data: services.acceptance_request(
                      actor=request.user, project=project, final_report=data["final_report"],
-                     final_accounts=data["final_accounts"]))
+                     final_accounts=data["final_accounts"], confirm_early=data["confirm_early"]))
 
 
 @login_required

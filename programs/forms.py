@@ -1,7 +1,11 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput
+
+from .models import TrancheTrigger
 
 
 class CallWindowForm(forms.Form):
@@ -22,3 +26,37 @@ class PublishForm(forms.Form):
         help_text=_("For example the office's decision to adopt the draft, with its date or reference."),
         error_messages={"required": _("Say on what basis the draft is opened for applications.")},
     )
+
+
+class TrancheRowForm(forms.Form):
+    """One tranche of a plan the officer sets: its share and when it is paid (an empty row is skipped)."""
+
+    share_percent = forms.DecimalField(label=_("share (%)"), max_digits=5, decimal_places=2, min_value=Decimal("0.01"),
+                                       max_value=Decimal("100"), required=False)
+    trigger = forms.ChoiceField(label=_("Paid"), choices=TrancheTrigger.choices, required=False)
+
+
+PlanFormSet = forms.formset_factory(TrancheRowForm, extra=0, max_num=6, absolute_max=6)
+
+# Two tranches suggested where the guide states none: half after the contract, half after acceptance.
+SUGGESTED_PLAN = [{"share_percent": Decimal("50"), "trigger": TrancheTrigger.ON_CONTRACT},
+                  {"share_percent": Decimal("50"), "trigger": TrancheTrigger.ON_ACCEPTANCE}]
+
+
+def plan_formset(data=None, *, track=None) -> forms.BaseFormSet:
+    """The plan form: the track's plan when it has one, else the suggested two tranches, with room for one more."""
+    initial = [{"share_percent": t.share_percent, "trigger": t.trigger} for t in track.tranches.order_by("seq")] \
+        if track is not None else []
+    if data is not None:  # no initial: a row equal to the suggestion would count as unchanged, hence empty
+        return PlanFormSet(data)
+    formset = PlanFormSet(initial=initial or SUGGESTED_PLAN)
+    formset.extra = 1
+    return formset
+
+
+def plan_rows(formset) -> list:
+    """The filled rows of a valid plan form, as the service takes them."""
+    from .services import PlanRow
+
+    return [PlanRow(f.cleaned_data["share_percent"], f.cleaned_data.get("trigger") or "")
+            for f in formset.forms if f.cleaned_data.get("share_percent") is not None]

@@ -202,3 +202,8 @@ def rubric_for(track: Track) -> Rubric | None:
         .filter(pk=rubric.pk)
         .first()
     )
+
+
+def track_has_projects(track: Track) -> bool:
+    """Whether a project of this track is open: its plan is then fixed (the projects were split by it)."""
+    return track.applications.filter(project__isnull=False).exists()

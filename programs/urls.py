@@ -9,5 +9,6 @@ urlpatterns = [
     path("<slug:program>/", views.program_page, name="program"),
     path("<slug:program>/call-window/", views.call_window, name="call_window"),
     path("<slug:program>/publish/", views.publish, name="publish"),
+    path("<slug:program>/<str:track>/plan/", views.track_plan, name="track_plan"),
     path("<slug:program>/<str:track>/", views.track_page, name="track"),
 ]

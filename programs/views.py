@@ -4,13 +4,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.selectors import home_url_for
 from core.pagination import paginate
 
 from .filters import ProgramFilter
-from .forms import CallWindowForm, PublishForm
+from .forms import CallWindowForm, PublishForm, plan_formset, plan_rows
 from .hooks import track_panels
 from .procedure import procedure_for
 from .rule_words import describe
@@ -23,8 +23,9 @@ from .selectors import (
     program_tracks,
     rubric_for,
     track_detail,
+    track_has_projects,
 )
-from .services import program_publish, program_set_call_window
+from .services import program_publish, program_set_call_window, track_plan_set
 
 
 def home(request):
@@ -47,14 +48,39 @@ def program_page(request, program: str):
     return render(request, "programs/program.html", {"program": obj, "tracks": program_tracks(obj)})
 
 
-def track_page(request, program: str, track: str):
+def track_page(request, program: str, track: str, plan=None):
     obj = track_detail(program, track)
+    officer = getattr(request.user, "is_officer", False)
     return render(request, "programs/track.html", {
+        "plan_form": plan if plan is not None else plan_formset(track=obj) if officer else None,
+        "plan_missing": not obj.tranches.exists(), "plan_open": officer and not track_has_projects(obj),
         "track": obj, "program": obj.program, "rubric": rubric_for(obj), "call_open": is_call_open(obj.program),
         "rules": [(rule, describe(rule)) for rule in obj.rules.all()],
         "kpi_sections": kpi_sections(obj.kpis.all()), "procedure": procedure_for(obj),
         "panels": track_panels(request, obj),
     })
+
+
+@login_required
+@require_POST
+def track_plan(request, program: str, track: str):
+    """An officer sets a track's tranche plan before approval (audited by the service); others get 404."""
+    if not getattr(request.user, "is_officer", False):
+        raise Http404
+    obj = track_detail(program, track)
+    formset = plan_formset(request.POST)
+    if formset.is_valid():
+        try:
+            track_plan_set(actor=request.user, track=obj, rows=plan_rows(formset),
+                           reason=request.POST.get("reason", "")[:300])
+        except ValidationError as exc:
+            for problem in exc.messages:
+                messages.error(request, problem)
+            return track_page(request, program, track, plan=formset)
+        messages.success(request, _("The tranche plan is set; projects of this track open with it."))
+        return redirect("programs:track", program=program, track=track)
+    messages.error(request, _("Check the tranche plan: each share is a percentage between 0.01 and 100."))
+    return track_page(request, program, track, plan=formset)
 
 
 @login_required

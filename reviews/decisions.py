@@ -215,6 +215,10 @@ def award_approve(*, actor, award: Award, starts_on: dt.date | None = None) -> A
     locked = _lock_award(award)
     check_state(AWARD_TRANSITIONS, "approve", locked.state, locked.get_state_display())
     _check_decidable(locked)
+    if not locked.round.track.tranches.exists():
+        raise ValidationError([ValidationError(
+            _("The guide states no tranche plan for this track: set the plan (shares and when each is paid) on the "
+              "decision page before approving."), code="no_plan")])
     application = _lock_application(locked)
     over = request_problem(reference=application.reference, amount=locked.amount,
                            requested=application.requested_amount)

@@ -3,7 +3,7 @@ from django.urls import path
 
 from accounts.views import SetPasswordView
 
-from . import views
+from . import plan_views, views
 
 app_name = "reviews"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("expert-review/tracks/<int:track_id>/ranking/", views.ranking_page, name="ranking"),
     path("expert-review/tracks/<int:track_id>/ranking/export/", views.ranking_export, name="ranking_export"),
     path("expert-review/tracks/<int:track_id>/decision/", views.decision, name="decision"),
+    path("expert-review/tracks/<int:track_id>/decision/plan/", plan_views.decision_plan, name="decision_plan"),
     path("expert-review/assignments/<int:pk>/<str:step>/", views.assignment_step, name="assignment_step"),
     path("expert-review/reviews/<int:pk>/reopen/", views.review_reopen, name="review_reopen"),
     path("expert-review/awards/<int:pk>/notice.pdf", views.notice_pdf, name="notice_pdf"),

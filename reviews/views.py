@@ -15,6 +15,7 @@ from jobs import services as job_services
 from jobs.selectors import latest_job
 from jobs.status import job_box, pdf_box
 from jobs.views import retry_and_return
+from programs.forms import plan_formset
 from programs.models import Track
 from programs.procedure import procedure_for
 from programs.selectors import rubric_for
@@ -342,7 +343,7 @@ def decision(request, track_id: int):
     return _decision_page(request, _round_or_404(request, track_id))
 
 
-def _decision_page(request, review_round, adjusting: AmountForm | None = None):
+def _decision_page(request, review_round, adjusting: AmountForm | None = None, plan=None):
     """The decision tab; ``adjusting`` is a refused amount form, shown in its row with what was typed."""
     awards = awards_of(review_round)
     return render(request, "reviews/decision.html", {
@@ -353,6 +354,9 @@ def _decision_page(request, review_round, adjusting: AmountForm | None = None):
         "objection_steps": OBJECTION_TRANSITIONS, "reason_form": ReasonForm(),
         "total": sum((a.amount for a in awards if a.state != "not_funded"), 0),
         "publicity_over": review_round.publicity_over,
+        "plan_form": plan if plan is not None else plan_formset(track=review_round.track),
+        "plan_missing": not review_round.track.tranches.exists(), "plan_open": not any(
+            a.state == "approved" for a in awards),
     })
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from milestones.services import acceptance_request, contract_record, report_review, report_submit
 from programs.selectors import today
-from tests.milestones.conftest import open_project, pdf
+from tests.milestones.conftest import open_project, pdf, ready_for_acceptance
 
 pytestmark = pytest.mark.django_db
 
@@ -55,8 +55,9 @@ def test_pages_show_the_office_date_of_a_submission_at_20_30_utc(utc_evening, cl
 
     report_review(actor=officer, report=midterm, accept=True)
     report_review(actor=officer, report=final, accept=True)
+    ready_for_acceptance(project)
     acceptance_request(actor=applicant, project=project, final_report=pdf("final.pdf"),
-                       final_accounts=pdf("accounts.pdf"))
+                       final_accounts=pdf("accounts.pdf"), confirm_early=True)  # the period has not ended
     client.force_login(applicant)
     body = client.get(reverse("milestones:project", args=[project.pk])).content.decode()
     [item] = re.findall(r'<ul id="acceptances">.*?</ul>', body, re.S)

@@ -32,7 +32,7 @@ from programs.selectors import today
 from reviews import services as reviews
 from reviews.models import Assignment, ReviewRound
 from tests.factories import pay_tranche
-from tests.milestones.conftest import YUEXIU, open_project, pdf, unit_member
+from tests.milestones.conftest import YUEXIU, open_project, pdf, ready_for_acceptance, unit_member
 from tests.milestones.test_reports import COMMITTED, FANGCHENGGANG, reached_values
 from tests.organisations.factories import make_uscc
 from tests.reviews.conftest import make_reviewer, passed_application, run_to_reviewing, score_all, track_of
@@ -113,8 +113,9 @@ def test_applicant_project_next_action_follows_the_project(client, officer, appl
     action = _action(client, applicant)
     assert (action.code, action.deadline) == ("request_acceptance", project.ends_on)
 
+    ready_for_acceptance(project)
     acceptance_request(actor=applicant, project=project, final_report=pdf("final.pdf"),
-                       final_accounts=pdf("accounts.pdf"))
+                       final_accounts=pdf("accounts.pdf"), confirm_early=True)  # the period has not ended
     assert _action(client, applicant).code == "wait_acceptance"
 
     acceptance_record(actor=officer, project=project, outcome="failed", mode="written", inspected_on=today(),
@@ -130,8 +131,9 @@ def test_applicant_project_next_action_follows_the_project(client, officer, appl
     action = _action(client, applicant)
     assert (action.code, action.deadline, action.overdue) == ("request_acceptance", yesterday, True)
 
+    ready_for_acceptance(project)
     acceptance_request(actor=applicant, project=project, final_report=pdf("final.pdf"),
-                       final_accounts=pdf("accounts.pdf"))
+                       final_accounts=pdf("accounts.pdf"), confirm_early=True)  # the period has not ended
     acceptance_record(actor=officer, project=project, outcome="passed", mode="on_site", inspected_on=today(),
                       expert_opinion="通过。")
     due = list(project.tranches.filter(state=TrancheState.DUE).order_by("seq"))  # on the contract, on acceptance

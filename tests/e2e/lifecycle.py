@@ -64,6 +64,7 @@ class GuideSpec:
     matching: Decimal = Decimal("0")
     partners: tuple[Partner, ...] = ()
     plan_by_admin: tuple[TrancheRow, ...] = ()  # empty: the guide's own tranche plan
+    plan_at_approval: bool = False  # the officer sets plan_by_admin on the decision page, not the admin beforehand
     publish_draft: bool = False  # a draft for comment the officer opens for applications
     return_once: str = ""  # the officer returns it once with this reason before passing it
     explanations: dict[str, str] = field(default_factory=dict)  # soft-failing rule kind -> explanation
@@ -125,7 +126,7 @@ class Journey:
 
     def admin_fills_tranche_plan(self, admin: str) -> None:
         """The guide states no tranches: the portal's admin enters the plan in the Track admin's Tranche inline."""
-        if not self.spec.plan_by_admin:
+        if not self.spec.plan_by_admin or self.spec.plan_at_approval:
             return
         page = self.page
         self.as_user(admin)
@@ -347,12 +348,38 @@ class Journey:
         ReviewRound.objects.filter(pk=review_round.pk).update(publicity_starts=today - dt.timedelta(days=10),
                                                               publicity_ends=today - dt.timedelta(days=1))
         page.reload()
+        if self.spec.plan_at_approval:
+            self.officer_sets_plan_at_approval()
         confirm_and_wait(page, lambda: page.click("[data-approve]"),
                          says=f"{application.reference}，资助 {self.spec.award:,.2f} 元")
         confirm_and_wait(page, lambda: page.click("#close-round"))
         self.shot("approved")
         application.refresh_from_db()
         assert application.status == "approved", application.status
+
+    def officer_sets_plan_at_approval(self) -> None:
+        """The guide states no tranches: approval is refused until the officer sets the plan on the decision page,
+        with the guide's sentence beside it and two tranches suggested (50 % after the contract, 50 % after
+        acceptance)."""
+        page = self.page
+        box = page.locator("#tranche-plan")
+        assert box.get_attribute("data-plan-missing") is not None
+        assert (self.track.funding_text or "—") in box.locator("[data-guide-text]").inner_text()
+        confirm_and_wait(page, lambda: page.click("[data-approve]"))  # asked, confirmed, and refused: no plan yet
+        assert page.locator("#tranche-plan[data-plan-missing]").count() == 1
+        assert self.application().status != "approved"
+        form = box.locator("[data-plan-form]")
+        for i, row in enumerate(self.spec.plan_by_admin):
+            assert form.locator(f"[name=form-{i}-share_percent]").input_value() in (row.share, f"{row.share}.00")
+            form.locator(f"[name=form-{i}-share_percent]").fill(row.share)
+            form.locator(f"[name=form-{i}-trigger]").select_option(row.trigger)
+        form.locator("[name=reason]").fill("局务会决定：分两笔拨付")
+        self.shot("decision-tranche-plan")
+        with page.expect_navigation():
+            form.locator("[data-plan-save]").click()
+        page.wait_for_selector("#tranche-plan [data-plan]")
+        plan = list(self.track.tranches.order_by("seq").values_list("share_percent", "trigger"))
+        assert plan == [(Decimal(r.share), r.trigger) for r in self.spec.plan_by_admin], plan
 
     # --- the project ---------------------------------------------------------------------------------------------
 
@@ -441,6 +468,8 @@ class Journey:
         form = page.locator("#acceptance-request-form")
         form.locator("[name=final_report]").set_input_files(self.pdf("结题报告.pdf"))
         form.locator("[name=final_accounts]").set_input_files(self.pdf("决算报告.pdf"))
+        if project.ends_on is not None and timezone.localdate() < project.ends_on:
+            form.locator("[name=confirm_early]").check()  # the period has not ended: the unit confirms it is early
         form.locator("button[type=submit]").click()
         page.wait_for_selector("#project-facts [data-state='acceptance_requested']")
         self.shot("acceptance-requested")

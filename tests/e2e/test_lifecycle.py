@@ -3,8 +3,10 @@ server, signing in as each role: apply (with the track's materials, conditions a
 formal review, assignment, scoring, ranking, publicity, approval, contract, first tranche, KPI reports, mid-term
 check, acceptance, last tranche, closure.
 
-Guides that state no tranches (Guangdong, Qingyuan, Fangchenggang) pay in two in real life: the admin enters the
-plan (50 % after the contract, 50 % after acceptance) in the Track admin before the call opens. They state no
+Guides that state no tranches (Guangdong, Qingyuan, Fangchenggang) pay in two in real life (50 % after the
+contract, 50 % after acceptance): for Guangdong and Qingyuan the admin enters the plan in the Track admin before
+the call opens; for Fangchenggang the officer's approval is refused until the officer sets it on the decision page
+(issue 16). They state no
 award amount either: the portal proposes the amount requested, and the tranches split it to the cent.
 
 Screenshots of every step: test-artifacts/lifecycle/<guide>/NN-step.png (and 99-failure.png at the moment a test
@@ -68,7 +70,8 @@ SPECS = {
     "fangchenggang": GuideSpec(
         program="fangchenggang-2022-ip-projects", track="6", title="防城港知识产权密集型产业高价值专利培育转化",
         requested=Decimal("150001"), award=Decimal("150001.00"),
-        tranches=(Decimal("75000.50"), Decimal("75000.50")), plan_by_admin=HALF_ON_CONTRACT),
+        tranches=(Decimal("75000.50"), Decimal("75000.50")), plan_by_admin=HALF_ON_CONTRACT,
+        plan_at_approval=True),
 }
 
 

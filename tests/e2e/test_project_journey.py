@@ -94,6 +94,7 @@ def test_nansha_project_journey(live_server, guides_loaded, browser_page, tmp_pa
         form = page.locator("#acceptance-request-form")
         form.locator("[name=final_report]").set_input_files(write_pdf(tmp_path, "final-report.pdf"))
         form.locator("[name=final_accounts]").set_input_files(write_pdf(tmp_path, "final-accounts.pdf"))
+        form.locator("[name=confirm_early]").check()  # the year has not ended: the unit confirms it asks early
         form.locator("button[type=submit]").click()
         page.wait_for_selector("[data-state='acceptance_requested']")
         sign_out(page)

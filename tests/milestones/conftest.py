@@ -41,6 +41,7 @@ def recorded_acceptance(officer, project, *, outcome: str = "passed"):
     """The unit requests acceptance and the officer records its outcome; the conclusion is queued on commit."""
     from milestones.services import acceptance_record, acceptance_request
 
+    ready_for_acceptance(project)
     acceptance_request(actor=unit_member(project), project=project, final_report=pdf("report.pdf"),
                        final_accounts=pdf("accounts.pdf"))
     return acceptance_record(actor=officer, project=project, outcome=outcome, mode="on_site",
@@ -73,3 +74,19 @@ def unit(nansha_project):
 @pytest.fixture
 def outsider(db):
     return UserFactory(role=Role.APPLICANT, username="outsider_z")
+
+
+def ready_for_acceptance(project):
+    """What acceptance needs first (issue 16, conditions that hold): the contract recorded and, where the guide
+    requires one, a mid-term check that found the project on track; recorded by the project's officer on its first
+    day when missing."""
+    from milestones.models import Project
+    from milestones.services import contract_record, midterm_record
+
+    project = Project.objects.get(pk=project.pk)
+    if project.contract_signed_on is None:
+        contract_record(actor=project.officer, project=project, signed_on=project.starts_on, signed_file=pdf())
+    latest = project.midterm_checks.order_by("-checked_on", "-pk").values_list("outcome", flat=True).first()
+    if project.application.track.midterm_check and latest != "on_track":
+        midterm_record(actor=project.officer, project=project, outcome="on_track", checked_on=project.starts_on)
+    return project

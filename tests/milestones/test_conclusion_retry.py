@@ -10,6 +10,7 @@ from audit.models import AuditEvent
 from milestones import pdfs
 from milestones.models import Acceptance, PdfStatus
 from tests.conftest import client_for
+from tests.milestones.conftest import ready_for_acceptance
 
 from .conftest import recorded_acceptance
 
@@ -104,6 +105,7 @@ def test_conclusion_status_is_404_before_the_outcome(client, nansha_project, off
 
     from .conftest import pdf, unit_member
 
+    ready_for_acceptance(nansha_project)
     acceptance_request(actor=unit_member(nansha_project), project=nansha_project, final_report=pdf("r.pdf"),
                        final_accounts=pdf("a.pdf"))
     client_for(client, officer)

@@ -18,6 +18,7 @@ from milestones import services
 from milestones.models import Acceptance, KpiEvidence, ProjectState, ProjectTranche, ReportState, TrancheState
 from tests.conftest import client_for
 from tests.factories import pay_tranche
+from tests.milestones.conftest import ready_for_acceptance
 
 from .conftest import pdf, recorded_acceptance, unit_member
 
@@ -25,6 +26,7 @@ pytestmark = pytest.mark.django_db
 
 BAD_FILES = [("setup.exe", b"MZ\x90\x00\x03\x00\x00\x00"), ("page.html", b"<html><script>alert(1)</script></html>"),
              ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')]
+
 TWENTY_MB = 20 * 1024 * 1024
 
 
@@ -91,6 +93,7 @@ def test_report_evidence_refuses_other_types_and_oversize(client, nansha_project
 
 
 def _requested(project):
+    ready_for_acceptance(project)
     services.acceptance_request(actor=unit_member(project), project=project, final_report=pdf("report.pdf"),
                                 final_accounts=pdf("accounts.pdf"))
     return project
@@ -116,7 +119,9 @@ def test_project_step_texts_refuse_more_than_their_limit(nansha_project, officer
     assert "NUL" in nul.value.message_dict["expert_opinion"][0]
     nansha_project.refresh_from_db()
     assert nansha_project.state == ProjectState.ACCEPTANCE_REQUESTED
-    assert not nansha_project.midterm_checks.exists() and report.state == ReportState.SCHEDULED
+    # the one mid-term check is the on-track check acceptance needed (ready_for_acceptance), not the refused one
+    assert list(nansha_project.midterm_checks.values_list("comments", flat=True)) == [""]
+    assert report.state == ReportState.SCHEDULED
 
 
 def test_report_review_comments_refuse_more_than_their_limit(nansha_project, officer, unit):
@@ -183,7 +188,7 @@ def test_project_step_dates_must_be_plausible(nansha_project, officer, step, fie
         assert nansha_project.tranches.get(seq=1).state == TrancheState.DUE
         events += 2  # the contract and the tranche made due
     elif step is _inspection:
-        events += 1  # the acceptance request
+        events += 4  # the contract, its tranche made due, the mid-term check and the acceptance request
     assert AuditEvent.objects.count() == events
 
 

@@ -15,6 +15,7 @@ from milestones.selectors import fund_plan
 from milestones.services import acceptance_record, acceptance_request, contract_record
 from programs.models import Program, Tranche
 from tests.factories import pay_tranche
+from tests.milestones.conftest import ready_for_acceptance
 
 from .conftest import accept_final_report, open_project, pdf, unit_member
 
@@ -43,6 +44,7 @@ class ReleasesPayTheAward(TestCase):
                                        starts_on=dt.date(2024, 1, 1))
                 contract_record(actor=officer, project=project, signed_on=dt.date(2024, 1, 5), signed_file=pdf())
                 accept_final_report(officer, project)
+                ready_for_acceptance(project)
                 acceptance_request(actor=unit_member(project), project=project, final_report=pdf("r.pdf"),
                                    final_accounts=pdf("a.pdf"))
                 acceptance_record(actor=officer, project=project, outcome="passed", mode="written",

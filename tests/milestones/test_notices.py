@@ -19,6 +19,7 @@ from notifications.models import Notification, SentReminder
 from notifications.services import reminder_sweep, render
 from organisations.models import Membership
 from tests.factories import UserFactory, pay_tranche
+from tests.milestones.conftest import ready_for_acceptance
 
 from .conftest import YUEXIU, open_project, pdf, unit_member
 
@@ -48,6 +49,7 @@ def sweep(*days):
 
 
 def request(project, user):
+    ready_for_acceptance(project)
     return acceptance_request(actor=user, project=project, final_report=pdf("final.pdf"),
                               final_accounts=pdf("accounts.pdf"))
 

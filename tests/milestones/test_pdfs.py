@@ -8,10 +8,12 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from milestones.models import PdfStatus
+from tests.milestones.conftest import ready_for_acceptance
 
 from .conftest import open_project, pdf, unit_member
 
 pytestmark = pytest.mark.django_db
+
 FANGCHENGGANG = "fangchenggang-2022-ip-projects"
 
 
@@ -55,6 +57,7 @@ def test_acceptance_conclusion_pdf_names_outcome_and_deadline(officer, client, i
 
     project = open_project(officer)
     unit = unit_member(project)
+    ready_for_acceptance(project)
     acceptance_request(actor=unit, project=project, final_report=pdf("r.pdf"), final_accounts=pdf("a.pdf"))
     with django_capture_on_commit_callbacks(execute=True):
         acceptance_record(actor=officer, project=project, outcome="failed", mode="on_site",

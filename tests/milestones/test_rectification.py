@@ -25,16 +25,19 @@ from notifications.models import Notification
 from notifications.services import reminder_sweep, render
 from programs.models import Comparator
 from tests.factories import pay_tranche
+from tests.milestones.conftest import ready_for_acceptance
 
 from .conftest import pdf
 
 pytestmark = pytest.mark.django_db
 
 FAILED_ON = dt.date(2025, 9, 15)
+
 DEADLINE = dt.date(2025, 12, 15)  # three months after the failed inspection
 
 
 def request(project, user):
+    ready_for_acceptance(project)
     return acceptance_request(actor=user, project=project, final_report=pdf("final.pdf"),
                               final_accounts=pdf("accounts.pdf"))
 

@@ -14,6 +14,7 @@ from milestones.services import contract_record
 from programs.models import Program
 from tests.factories import pay_tranche, second_officer
 from tests.jobs.helpers import ask, result
+from tests.milestones.conftest import ready_for_acceptance
 
 from .conftest import NANSHA, YUEXIU, open_project, pdf, unit_member
 
@@ -85,6 +86,7 @@ def test_unit_cannot_release_and_outsider_gets_404(client, nansha_project, offic
 
 
 def test_acceptance_requested_by_the_unit_through_the_page(client, nansha_project, unit):
+    ready_for_acceptance(nansha_project)
     login(client, unit).post(reverse("milestones:acceptance_request", args=[nansha_project.pk]),
                              {"final_report": pdf("report.pdf"), "final_accounts": pdf("accounts.pdf")})
     nansha_project.refresh_from_db()
