@@ -13,7 +13,7 @@ from milestones.models import ProjectState, TrancheState
 from milestones.services import acceptance_request, contract_record
 from tests.conftest import client_for
 
-from .conftest import pdf, unit_member
+from .conftest import pdf, ready_for_acceptance, unit_member
 
 pytestmark = pytest.mark.django_db
 ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
@@ -87,8 +87,9 @@ def test_release_with_a_bad_form_names_the_field_without_asking(client, officer,
     ("passed", "验收通过", ProjectState.ACCEPTED), ("failed", "验收不通过", ProjectState.RECTIFYING)])
 def test_acceptance_outcome_asks_naming_project_outcome_and_award_then_records(client, officer, contracted, outcome,
                                                                                words, state):
+    ready_for_acceptance(contracted)
     acceptance_request(actor=unit_member(contracted), project=contracted, final_report=pdf("report.pdf"),
-                       final_accounts=pdf("accounts.pdf"))
+                       final_accounts=pdf("accounts.pdf"), confirm_early=True)
     sentence = f"确认 {contracted.application.reference} {words}（资助 300,000.00 元）？"
     project_page = client_for(client, officer).get(reverse("milestones:project", args=[contracted.pk]),
                                                    **ZH).content.decode()
