@@ -61,6 +61,9 @@ CASES: dict[str, Case] = {
     "programs:catalogue": Case(get=PUBLIC),
     "programs:program": Case(lambda w: [NANSHA], get=PUBLIC),
     "programs:track": Case(lambda w: [NANSHA, "1"], get=PUBLIC),
+    # An officer's empty POST is answered on the track page with what is missing (nothing saved).
+    "programs:track_plan": Case(lambda w: [NANSHA, "1"], get=POST_ONLY,
+                                post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK)),
     "programs:call_window": Case(lambda w: [NANSHA], get=OFFICERS, post=OFFICERS),
     # Nansha is a final guide: there is nothing to publish, for anyone.
     "programs:publish": Case(lambda w: [NANSHA], get=roles(LOGIN, *[NOT_FOUND] * 5)),

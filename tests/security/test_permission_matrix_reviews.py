@@ -78,6 +78,7 @@ CASES: dict[str, Case] = {
     "reviews:ranking_export": Case(TRACK, get=POST_ONLY,
                                    post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT)),
     "reviews:decision": Case(TRACK, get=OFFICERS),
+    "reviews:decision_plan": Case(TRACK, get=POST_ONLY, post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK)),
     "reviews:assignment_step": Case(lambda w: [w.assignment.pk, "remove"], get=POST_ONLY,
                                     post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT)),
     "reviews:review_reopen": Case(lambda w: [w.review.pk], get=POST_ONLY,
