@@ -88,6 +88,15 @@ def _pay(*, actor, project, locked: ProjectTranche, step, before: str, data: dic
     _close_when_done(actor=actor, project=project)
 
 
+def _refuse_unpayable(project, locked: ProjectTranche, step, *, released_on) -> None:
+    """What every paying step refuses first: an implausible date, a tranche already paid, an ended project, a
+    tranche not yet due."""
+    limits.refuse(limits.happened_errors(project, released_on=released_on))
+    _refuse_released(locked)
+    _refuse_ended(project, locked)
+    _refuse_not_due(project, locked, step)
+
+
 def tranche_request_payment(*, actor, tranche: ProjectTranche, payment_reference: str,
                             released_on: dt.date | None = None) -> ProjectTranche:
     """An officer records the payment request of a due tranche: its whole amount, the voucher number and the date
@@ -97,10 +106,7 @@ def tranche_request_payment(*, actor, tranche: ProjectTranche, payment_reference
     payment_reference = _clean_reference(payment_reference)
     with transaction.atomic():
         locked, project = _lock(tranche)
-        limits.refuse(limits.happened_errors(project, released_on=released_on))
-        _refuse_released(locked)
-        _refuse_ended(project, locked)
-        _refuse_not_due(project, locked, step)
+        _refuse_unpayable(project, locked, step, released_on=released_on)
         before = locked.state
         locked.state, locked.payment_reference, locked.released_on = step.target, payment_reference, (
             released_on or today())
@@ -174,10 +180,7 @@ def tranche_release(*, actor, tranche: ProjectTranche, payment_reference: str,
     payment_reference = _clean_reference(payment_reference)
     with transaction.atomic():
         locked, project = _lock(tranche)
-        limits.refuse(limits.happened_errors(project, released_on=released_on))
-        _refuse_released(locked)
-        _refuse_ended(project, locked)
-        _refuse_not_due(project, locked, step)
+        _refuse_unpayable(project, locked, step, released_on=released_on)
         before = locked.state
         locked.payment_reference, locked.released_on = payment_reference, released_on or today()
         _pay(actor=actor, project=project, locked=locked, step=step, before=before, data={})
