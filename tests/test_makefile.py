@@ -12,7 +12,12 @@ from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
 
-pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+
+
+@pytest.fixture(autouse=True)
+def _make_installed():
+    """make is what the README's two commands run: its absence is a failure, not a skip."""
+    assert shutil.which("make"), "make is required (the README's `make run` / `make test`)"
 
 
 def make(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
