@@ -77,16 +77,21 @@ def outsider(db):
 
 
 def ready_for_acceptance(project):
-    """What acceptance needs first (issue 16, conditions that hold): the contract recorded and, where the guide
-    requires one, a mid-term check that found the project on track; recorded by the project's officer on its first
-    day when missing."""
-    from milestones.models import Project
-    from milestones.services import contract_record, midterm_record
+    """What acceptance needs first (issue 16, conditions that hold): the contract recorded; where the guide or the
+    office requires one, a mid-term check that found the project on track; and the rectification report the office
+    asked for, submitted by the unit and accepted by the officer. Each recorded on the project's first day (by the
+    project's officer, or a member of its unit) when missing."""
+    from milestones.conditions import midterm_required_by
+    from milestones.models import Project, ReportKind
+    from milestones.services import contract_record, midterm_record, report_review, report_submit
 
     project = Project.objects.get(pk=project.pk)
     if project.contract_signed_on is None:
         contract_record(actor=project.officer, project=project, signed_on=project.starts_on, signed_file=pdf())
     latest = project.midterm_checks.order_by("-checked_on", "-pk").values_list("outcome", flat=True).first()
-    if project.application.track.midterm_check and latest != "on_track":
+    if midterm_required_by(project) and latest != "on_track":
         midterm_record(actor=project.officer, project=project, outcome="on_track", checked_on=project.starts_on)
+    for report in project.reports.filter(kind=ReportKind.RECTIFICATION, state__in=["scheduled", "returned"]):
+        report_submit(actor=unit_member(project), report=report, values={}, narrative="整改报告")
+        report_review(actor=project.officer, report=report, accept=True)
     return project
