@@ -39,7 +39,7 @@ from .forms import (
     ReportReviewForm,
 )
 from .jobs import FUND_PLAN_XLSX, LEDGER_XLSX
-from .models import PAYING_PROJECT_STATES, Actor, ReportKind
+from .models import PAYING_PROJECT_STATES, Actor, ReportKind, ReportState
 from .selectors import (
     ACCEPTANCE_FILES,
     completion_chart,
@@ -99,7 +99,8 @@ def project_page(request, pk: int):
         "checks": list(project.midterm_checks.all()), "midterm_required_by": midterm_required_by(project),
         "figures": project_figures(project),
         "reports": reports, "final_report_pending": final_report_pending(project, reports),
-        "has_rectification": any(r.kind == ReportKind.RECTIFICATION for r in reports),
+        "rectification_pending": any(r.kind == ReportKind.RECTIFICATION and r.state != ReportState.ACCEPTED
+                                     for r in reports),
         "report_add_form": ReportAddForm(),
         "contract_form": ContractForm(), "release_form": ReleaseForm(), "midterm_form": MidtermForm(),
         "request_form": AcceptanceRequestForm(), "record_form": AcceptanceRecordForm(),

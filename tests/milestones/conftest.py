@@ -57,6 +57,17 @@ def accept_final_report(officer, project):
     return report_review(actor=officer, report=final, accept=True)
 
 
+def accept_rectification_report(officer, project):
+    """The unit submits the rectification report a failed acceptance asked for and the officer accepts it:
+    acceptance is requested again only once it is submitted, and the project closes only once it is accepted."""
+    from milestones.models import ReportKind
+    from milestones.services import report_review, report_submit
+
+    report = project.reports.filter(kind=ReportKind.RECTIFICATION).latest("seq")
+    report_submit(actor=unit_member(project), report=report, values={}, narrative="整改报告")
+    return report_review(actor=officer, report=report, accept=True)
+
+
 def unit_member(project):
     return Membership.objects.filter(organisation_id=project.application.organisation_id).first().user
 
@@ -91,7 +102,8 @@ def ready_for_acceptance(project):
     latest = project.midterm_checks.order_by("-checked_on", "-pk").values_list("outcome", flat=True).first()
     if midterm_required_by(project) and latest != "on_track":
         midterm_record(actor=project.officer, project=project, outcome="on_track", checked_on=project.starts_on)
-    for report in project.reports.filter(kind=ReportKind.RECTIFICATION, state__in=["scheduled", "returned"]):
-        report_submit(actor=unit_member(project), report=report, values={}, narrative="整改报告")
+    for report in project.reports.filter(kind=ReportKind.RECTIFICATION).exclude(state="accepted"):
+        if report.state != "submitted":
+            report = report_submit(actor=unit_member(project), report=report, values={}, narrative="整改报告")
         report_review(actor=project.officer, report=report, accept=True)
     return project

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from audit.models import AuditEvent
 from milestones.midterm import project_require_midterm
@@ -100,10 +101,10 @@ def test_acceptance_request_refused_until_an_on_track_check_where_the_office_req
                                                                                          yuexiu_project):
     contract_record(actor=officer, project=yuexiu_project, signed_on=dt.date(2024, 9, 10), signed_file=pdf())
     require(officer, yuexiu_project)
-    with pytest.raises(ValidationError) as refused:
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
         request(yuexiu_project)
     assert refused.value.code == "no_midterm"
-    assert "主管部门要求对本项目进行中期检查" in refused.value.messages[0]  # the office's, not the guide's
+    assert "The program office requires" in refused.value.messages[0]  # the office's, not the guide's
     midterm_record(actor=officer, project=yuexiu_project, outcome="rectify", checked_on=dt.date(2025, 3, 1))
     rectification = yuexiu_project.reports.get(kind="rectification")
     report_submit(actor=unit_member(yuexiu_project), report=rectification, values={}, narrative="已整改")
