@@ -77,11 +77,11 @@ def admin_as_page(model, *, per_page: int, ordering: tuple | None):
                 setattr(model_admin, name, value)
 
 
-def admin_ids(context) -> list:
-    """The ids an admin changelist (or change form) shows."""
+def admin_ids(context, key: str = "pk") -> list:
+    """The ids (or ``key``) of the objects an admin changelist (or change form) shows."""
     if "cl" in context:
-        return [obj.pk for obj in context["cl"].result_list]
-    return [context["original"].pk]
+        return [getattr(obj, key) for obj in context["cl"].result_list]
+    return [getattr(context["original"], key)]
 
 
 @dataclass

@@ -300,15 +300,17 @@ def sweep_rows() -> list[Extra]:
     return out
 
 
-def run_extras(sample: Sample, applications: int, *, repeats: int) -> list[Extra]:
-    rows = [solver_row(applications), ranking_excel_row()]
-    if sample.project_program_id is not None:
-        rows.append(ledger_excel_row(sample, repeats))
-    if sample.project_id is not None:
-        rows += pdf_rows(sample, repeats)
-    rows.append(guides_row(repeats))
-    rows += sweep_rows()
-    return rows
+def run_extras(sample: Sample, applications: int, *, repeats: int, only: str = "") -> list[Extra]:
+    """Every row besides pages whose name contains ``only``."""
+    makers = [
+        ("automatic assignment solver", lambda: [solver_row(applications)]),
+        ("ranking Excel", lambda: [ranking_excel_row()]),
+        ("ledger Excel", lambda: [ledger_excel_row(sample, repeats)] if sample.project_program_id else []),
+        ("application PDF, task book PDF", lambda: pdf_rows(sample, repeats) if sample.project_id else []),
+        ("loading all guides", lambda: [guides_row(repeats)]),
+        ("reminder sweep", sweep_rows),
+    ]
+    return [row for name, make in makers if only.lower() in name.lower() for row in make()]
 
 
 def extras_table(rows: list[Extra]) -> str:

@@ -63,6 +63,7 @@ class Admin:
     ordering: tuple | None = None
     change: bool = False
     per_page: int | None = None  # the page's page size where a page may show fewer rows (its last page)
+    key: str = "pk"  # the attribute of the admin's objects the page's ids are
 
     def url(self, sample: Sample, ids: list) -> str:
         base = f"/admin/{self.model._meta.app_label}/{self.model._meta.model_name}/"
@@ -186,12 +187,13 @@ register("application page (officer)", "officer", lambda s: reverse("application
 
 
 def _mine_sql(s: Sample, limit: int = 20) -> list[Statement]:
-    """The applicant's organisation is known (one membership): its applications, counted and cut."""
+    """As the page reads them (through the membership, newest change first), only the columns shown."""
+    where = (f"FROM {A} a JOIN {O} o ON o.id = a.organisation_id JOIN {MS} ms ON ms.organisation_id = o.id "
+             f"WHERE ms.user_id = %s")
     return [
-        (f"SELECT COUNT(*) FROM {A} a WHERE a.organisation_id = %s", [s.organisation_id]),
-        (f"SELECT a.id, a.reference, a.title, a.status, a.updated_at, t.code, t.title "
-         f"FROM {A} a JOIN {T} t ON t.id = a.track_id WHERE a.organisation_id = %s "
-         f"ORDER BY a.updated_at DESC, a.id DESC LIMIT {limit}", [s.organisation_id]),
+        (f"SELECT COUNT(*) {where}", [s.applicant.pk]),
+        (f"SELECT a.id, a.reference, a.title, a.status, a.updated_at, a.track_id {where} "
+         f"ORDER BY a.updated_at DESC LIMIT {limit}", [s.applicant.pk]),
     ]
 
 
@@ -369,14 +371,14 @@ register("KPI report page", "officer", lambda s: reverse("milestones:report", ar
 
 
 def _fund_plan_sql(s: Sample) -> list[Statement]:
-    return [(f"SELECT id, code, title, budget FROM {T} WHERE program_id = %s AND budget IS NOT NULL "
+    return [(f"SELECT code, title, budget FROM {T} WHERE program_id = %s AND budget IS NOT NULL "
              f"ORDER BY position", [s.budget_program_id])]
 
 
 register("fund plan", "officer", lambda s: reverse("milestones:fund_plan", args=[s.budget_program_id]),
          Admin(Track, lambda s, ids: f"program__id__exact={s.budget_program_id}&budget__isnull=False",
-               ("position", "pk")),
-         _fund_plan_sql, ids=lambda c: [r.track.pk for r in c["rows"]], tags={"projects"})
+               ("position", "pk"), key="code"),
+         _fund_plan_sql, ids=lambda c: [r.code for r in c["rows"]], tags={"projects"})
 register("KPI completion by program", "officer",
          lambda s: reverse("milestones:completion", args=[s.project_program_id]), PROGRAM_PROJECTS,
          _ledger_rows_sql, tags={"projects"})

@@ -147,7 +147,7 @@ def check_page(page: Page, sample: Sample, clients: dict) -> PageCheck:
             result.ids = list(page.ids(response.context))
         if page.admin is not None and page.ids is not None:
             _elapsed, admin_response = _get_admin(page, sample, result.ids, clients)
-            result.admin = checks.compare_ids(result.ids, checks.admin_ids(admin_response.context))
+            result.admin = checks.compare_ids(result.ids, checks.admin_ids(admin_response.context, page.admin.key))
     result.repeated = checks.repeated_tables(log.statements)
     if page.raw_sql is not None:
         statements = page.raw_sql(sample)

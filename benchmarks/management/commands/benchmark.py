@@ -54,8 +54,7 @@ class Command(BaseCommand):
         self.stdout.write(f"\n{seeded.applications} applications, {seeded.organisations} organisations, "
                           f"{connection.vendor}, median of {rounds} interleaved rounds (ms)\n\n")
         results = run(sample, rounds=rounds, pages=pages) if pages else []
-        extras = [e for e in run_extras(sample, seeded.applications, repeats=min(rounds, 3))
-                  if only.lower() in e.name.lower()]
+        extras = run_extras(sample, seeded.applications, repeats=min(rounds, 3), only=only)
         if not results and not extras:
             raise CommandError(f"No row matches --only {only!r}; pages: {', '.join(p.name for p in PAGES)}.")
         if results:
