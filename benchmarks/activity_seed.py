@@ -19,6 +19,8 @@ from milestones.models import KpiReport, ProjectTranche, ReportState, TrancheSta
 from notifications.models import Notification
 from reviews.models import Assignment, Review, ReviewState
 
+from . import bulk
+
 BATCH = 5000
 DECIDED = {Status.PASSED: "pass", Status.REFUSED: "refuse", Status.RETURNED: "return", Status.APPROVED: "pass",
            Status.NOT_FUNDED: "pass"}
@@ -101,6 +103,6 @@ def seed_activity(rng: random.Random, *, officer, versions, reference_prefix: st
     for n, item in enumerate(notifications):
         item.created_at = now - dt.timedelta(minutes=len(notifications) - n)
     with _own_times(AuditEvent, "at"), _own_times(Notification, "created_at"):
-        AuditEvent.objects.bulk_create(events, batch_size=BATCH)
-        Notification.objects.bulk_create(notifications, batch_size=BATCH)
+        bulk.write(AuditEvent, events)
+        bulk.write(Notification, notifications)
     return Activity(events=len(events), notifications=len(notifications))

@@ -30,6 +30,8 @@ from milestones.models import (
 )
 from programs.models import KPI, KPIGroup, Tranche, TrancheTrigger
 
+from . import bulk
+
 BATCH = 2000
 HUNDRED = Decimal("100")
 
@@ -127,7 +129,8 @@ def seed_projects(rng: random.Random, *, officer, reference_prefix: str) -> Proj
         pending.append((report, track_kpis, reached))
     store_completion(pending, groups)  # before writing: bulk_create writes the fields as they are
     reports = KpiReport.objects.bulk_create(reports, batch_size=BATCH)
-    KpiValue.objects.bulk_create(
+    bulk.write(
+        KpiValue,
         (KpiValue(report=report, kpi_id=kpi_id, value=value, note="见佐证材料")
          for report, (_r, _k, reached) in zip(reports, pending, strict=True) for kpi_id, value in reached.items()),
         batch_size=BATCH)

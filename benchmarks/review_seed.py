@@ -31,6 +31,8 @@ from reviews.models import (
 )
 from reviews.scoring import weighted_total
 
+from . import bulk
+
 PER_APPLICATION = (3, 4, 5, 5)  # reviewers per application: a round's number is drawn from these
 BATCH = 2000
 REVIEWED = (Status.PASSED, Status.APPROVED, Status.NOT_FUNDED)
@@ -112,7 +114,8 @@ def seed_reviews(rng: random.Random, *, officer: User, password: str, reference_
             total=weighted_total(list(zip(values, [c.weight for c in marks], strict=True))) if submitted else None))
         scores.append(values)
     reviews = Review.objects.bulk_create(reviews, batch_size=BATCH)
-    ReviewScore.objects.bulk_create(
+    bulk.write(
+        ReviewScore,
         (ReviewScore(review=review, criterion=c, score=s)
          for review, values in zip(reviews, scores, strict=True)
          for c, s in zip(criteria[round_track[review.assignment.round_id]], values, strict=True)),
