@@ -4,7 +4,7 @@ Each page names who opens it, its URL, how to read the ids of the rows it lists 
 Django admin changelist (or change form) over exactly the same rows, a hand-written SQL lower bound returning the
 same rows, and its goal. The runner checks both references: the admin must list the page's ids (its page size is
 set to the page's number of rows, its order to the page's, see ``Admin``) and the raw query's rows statement must
-return them too, at no more EXPLAIN cost than the page's costliest query (PostgreSQL).
+return them too, at no more EXPLAIN cost than the page's queries together (PostgreSQL) and no more time.
 
 URLs and SQL are functions of a ``Sample`` (ids, a search term and a page number picked from the seeded data),
 so the same registry runs at 40 applications in the test suite and at 10,000 or a million on PostgreSQL.
@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.urls import reverse
 
 from applications.models import Application, ApplicationVersion, MaterialUpload
@@ -128,24 +129,40 @@ R = Region._meta.db_table
 QUEUE_ORDER = ("-submitted_at", "-pk")
 
 
-def _queue_sql(where: str = "", params: list | None = None, offset: int = 0) -> list[Statement]:
-    """A count and the page's rows, only the columns shown, the organisation joined only for the page's rows."""
+def _queue_sql(where: str = "", params: list | None = None, offset: int = 0, before=()) -> list[Statement]:
+    """A count and the page's rows, only the columns shown, cut on ids in the page's order (its partial index's:
+    ``submitted_at DESC NULLS LAST``); ``before``: statements the search runs first."""
     params = params or []
+    order = "a.submitted_at DESC NULLS LAST, a.id DESC"
     rows = f"""
         SELECT a.id, a.reference, a.title, a.requested_amount, a.status, a.verdict_overall, a.submitted_at,
                t.code, t.title, o.name, o.uscc
         FROM (SELECT a.id FROM {A} a WHERE a.submitted_at IS NOT NULL {where}
-              ORDER BY a.submitted_at DESC, a.id DESC LIMIT {QUEUE_PAGE} OFFSET {offset}) cut
+              ORDER BY {order} LIMIT {QUEUE_PAGE} OFFSET {offset}) cut
         JOIN {A} a ON a.id = cut.id JOIN {T} t ON t.id = a.track_id JOIN {O} o ON o.id = a.organisation_id
-        ORDER BY a.submitted_at DESC, a.id DESC"""
-    return [(f"SELECT COUNT(*) FROM {A} a WHERE a.submitted_at IS NOT NULL {where}", params), (rows, params)]
+        ORDER BY {order}"""
+    return [*before, (f"SELECT COUNT(*) FROM {A} a WHERE a.submitted_at IS NOT NULL {where}", params),
+            (rows, params)]
 
 
-def _search_where(term: str) -> tuple[str, list]:
+def _search_where(term: str) -> tuple[str, list, list[Statement]]:
+    """As the page searches: the organisations matching the term first (one statement, run and timed with the
+    rest), then applications whose reference or title matches or whose organisation is one of those. The casts
+    let PostgreSQL use the trigram indexes on ``UPPER(column::text)``."""
     like = f"%{term}%"
-    where = (f"AND (UPPER(a.reference) LIKE UPPER(%s) OR UPPER(a.title) LIKE UPPER(%s) OR a.organisation_id IN "
-             f"(SELECT id FROM {O} WHERE UPPER(name) LIKE UPPER(%s) OR uscc LIKE %s))")
-    return where, [like, like, like, f"%{normalise_uscc(term)}%"]
+    organisations = (f"SELECT id FROM {O} WHERE UPPER(CAST(name AS TEXT)) LIKE UPPER(%s) "
+                     f"OR CAST(uscc AS TEXT) LIKE %s ORDER BY name LIMIT 501", [like, f"%{normalise_uscc(term)}%"])
+    with connection.cursor() as cursor:
+        cursor.execute(*organisations)
+        ids = [row[0] for row in cursor.fetchall()]
+    where = (f"AND (UPPER(CAST(a.reference AS TEXT)) LIKE UPPER(%s) OR UPPER(CAST(a.title AS TEXT)) LIKE UPPER(%s) "
+             f"OR a.organisation_id IN ({id_list(ids)}))")
+    return where, [like, like], [organisations]
+
+
+def _search_sql(term: str, offset: int = 0) -> list[Statement]:
+    where, params, before = _search_where(term)
+    return _queue_sql(where, params, offset, before)
 
 
 def _queue(query: str = "") -> Callable[[Sample], str]:
@@ -161,14 +178,14 @@ register("queue page 1", "officer", _queue(), _admin_queue(), lambda s: _queue_s
 register("queue deep page", "officer", _queue("?page={s.deep_page}"), _admin_queue("&p={s.deep_page}"),
          lambda s: _queue_sql(offset=(s.deep_page - 1) * QUEUE_PAGE), tags={"queue"})
 register("queue search title", "officer", _queue("?q={s.term}"), _admin_queue("&q={s.term}"),
-         lambda s: _queue_sql(*_search_where(s.term)), tags={"queue"})
+         lambda s: _search_sql(s.term), tags={"queue"})
 register("queue search USCC", "officer", _queue("?q={s.uscc_fragment}"), _admin_queue("&q={s.uscc_fragment}"),
-         lambda s: _queue_sql(*_search_where(s.uscc_fragment)), tags={"queue"})
+         lambda s: _search_sql(s.uscc_fragment), tags={"queue"})
 register("queue track filter", "officer", _queue("?track={s.track_id}"), _admin_queue("&track__id__exact={s.track_id}"),
          lambda s: _queue_sql("AND a.track_id = %s", [s.track_id]), tags={"queue"})
 register("queue deep search", "officer", _queue("?q={s.term}&page={s.search_page}"),
          _admin_queue("&q={s.term}&p={s.search_page}"),
-         lambda s: _queue_sql(*_search_where(s.term), offset=(s.search_page - 1) * QUEUE_PAGE), tags={"queue"})
+         lambda s: _search_sql(s.term, offset=(s.search_page - 1) * QUEUE_PAGE), tags={"queue"})
 
 
 def _application_sql(s: Sample) -> list[Statement]:
@@ -431,7 +448,8 @@ register("admin dashboard", "admin", lambda s: reverse("dashboards:admin"), Admi
          lambda s: _audit_sql(), tags={"dashboards"})
 register("audit log by actor", "admin", lambda s: reverse("dashboards:admin") + f"?actor={s.officer.username}",
          Admin(AuditEvent, lambda s, ids: f"actor__id__exact={s.officer.pk}", AUDIT_ORDER),
-         lambda s: _audit_sql("WHERE e.actor_id = %s", [s.officer.pk]), goal=FAST_QUERY, tags={"dashboards"})
+         lambda s: _audit_sql(f"WHERE e.actor_id = (SELECT id FROM {US} WHERE username = %s)", [s.officer.username]),
+         goal=FAST_QUERY, tags={"dashboards"})
 register("inbox", "reviewer", lambda s: reverse("notifications:inbox"),
          Admin(Notification, lambda s, ids: f"recipient__id__exact={s.reviewer.pk}", ("-created_at", "-pk")),
          _inbox_sql, tags={"dashboards"})

@@ -20,7 +20,7 @@ from reviews.models import ReviewerProfile, ReviewRound, RoundState
 from . import checks
 from .checks import PageCheck, QueryLog
 from .goals import EACH_READ_ONCE, FLAT
-from .pages import PAGES, QUEUE_PAGE, Page, Sample, _queue_sql, _search_where
+from .pages import PAGES, QUEUE_PAGE, Page, Sample, _search_sql
 from .seed import REFERENCE_PREFIX, USCC_PREFIX, USER_PREFIX, Seeded
 
 
@@ -50,7 +50,10 @@ class Result:
             "repeated": self.check.repeated, **self.flat,
         }
         met = self.page.goal.met(row)
+        slower = checks.time_check(raw, sql)
         failures = ([] if met else ["goal" if met is False else "goal not measured"]) + self.check.failures
+        if slower is not None and not slower.ok:
+            failures.append(slower.text)
         row["verdict"] = "PASS" if not failures else "FAIL: " + ", ".join(failures)
         return row
 
@@ -83,7 +86,7 @@ def sample_for(seeded: Seeded) -> Sample:
                       .values_list("program_id", flat=True).order_by("program_id").first())
     term = title[2:7] if len(title) >= 7 else title
     with connection.cursor() as cursor:
-        count, params = _queue_sql(*_search_where(term))[0]
+        count, params = _search_sql(term)[1]
         cursor.execute(count, params)
         matches = cursor.fetchone()[0]
     return Sample(
@@ -153,8 +156,7 @@ def check_page(page: Page, sample: Sample, clients: dict) -> PageCheck:
         statements = page.raw_sql(sample)
         if page.ids is not None:
             result.raw = checks.compare_ids(result.ids, checks.raw_ids(statements, page.raw_rows))
-        rows = statements[page.raw_rows % len(statements)]
-        result.cost = checks.cost_check(checks.costliest([rows]), checks.costliest(log.statements))
+        result.cost = checks.cost_check(checks.total_cost(statements), checks.total_cost(log.statements))
     return result
 
 

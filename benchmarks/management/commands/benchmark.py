@@ -69,5 +69,6 @@ class Command(BaseCommand):
             "time in the database driver; slowest ms: its slowest statement; admin ms: the admin changelist set "
             "to the page's rows; raw ms: the hand-written lower bound; × admin = median ms / admin ms; SQL × raw "
             "= SQL ms / raw ms; admin rows / raw rows: the references list the page's ids (✗: they differ); raw "
-            "cost ≤ page: EXPLAIN cost of the raw's costliest statement against the page's (PostgreSQL).\n"
+            "cost ≤ page: summed EXPLAIN cost of the raw statements against the page's queries (PostgreSQL); a "
+            "raw query slower than the page's SQL fails the row too.\n"
         )
