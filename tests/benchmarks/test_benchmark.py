@@ -180,3 +180,11 @@ def test_benchmark_refuses_a_filter_matching_nothing():
 
 def test_admin_reference_url_for_a_change_form():
     assert Admin(Application, change=True).url(None, [5]) == "/admin/applications/application/5/change/"
+
+
+def test_raw_query_slower_than_the_page_sql_fails_the_row():
+    page = _page("queue page 1")
+    fast = Result(page, total=[2.0], sql=[1.0], admin=[4.0], raw=[0.5])
+    assert fast.row["verdict"] == "PASS"
+    slow = Result(page, total=[2.0], sql=[1.0], admin=[4.0], raw=[5.0])
+    assert slow.row["verdict"] == "FAIL: raw slower"
