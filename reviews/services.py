@@ -5,7 +5,6 @@ check, save with update_fields, audit event, on-commit work."""
 from __future__ import annotations
 
 import datetime as dt
-import random
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -25,7 +24,6 @@ from programs.models import Track
 from programs.procedure import procedure_for
 from programs.selectors import rubric_for
 
-from . import assignment as solver
 from . import notices
 from .conflicts import REASONS
 from .models import (
@@ -237,13 +235,6 @@ def round_applications(review_round: ReviewRound):
     return Application.objects.filter(track_id=review_round.track_id, status=Status.PASSED)
 
 
-@dataclass
-class Proposal:
-    created: int
-    shortfall: dict[int, int]  # application id → reviewers still missing
-    seed: int | None
-
-
 def _open_conflicts(review_round: ReviewRound, application_ids: list[int]) -> dict[int, list[int]]:
     """Application id → the ids of its declared conflicts in the round whose place no active assignment fills
     yet, oldest first: what a new assignment to that application replaces. One query."""
@@ -257,51 +248,13 @@ def _open_conflicts(review_round: ReviewRound, application_ids: list[int]) -> di
     return found
 
 
-@transaction.atomic
-def assignment_propose(*, actor, review_round: ReviewRound, seed: int | None = None) -> Proposal:
-    """Fill every application up to the round's number of reviewers (a first proposal, or replacements for
-    declared conflicts and removals). New assignments are proposed; the officer confirms them."""
-    require_officer(actor)
-    locked = lock_round(review_round)
-    if locked.state not in (RoundState.ASSIGNING, RoundState.REVIEWING):
-        raise ValidationError(_("Reviewers can be assigned only before the awards are proposed."), code="wrong_state")
-    applications = list(round_applications(locked).values_list("pk", flat=True))
-    reviewers = list(ReviewerProfile.objects.filter(active=True).select_for_update())
-    active = list(Assignment.objects.filter(round=locked, state__in=ACTIVE_ASSIGNMENT)
-                  .values_list("application_id", "reviewer_id"))
-    ever = set(Assignment.objects.filter(application_id__in=applications).values_list("application_id", "reviewer_id"))
-    load: dict[int, int] = {}
-    held: dict[int, int] = {}
-    for application_id, reviewer_id in active:
-        load[reviewer_id] = load.get(reviewer_id, 0) + 1
-        held[application_id] = held.get(application_id, 0) + 1
-    conflicts = conflict_matrix(applications, reviewers)
-    allowed = {a: {r.pk for r in reviewers if (a, r.pk) not in conflicts and (a, r.pk) not in ever}
-               for a in applications}
-    matches = expertise_matches(locked.track, reviewers, applications)
-    if locked.random_draw and seed is None:
-        seed = random.SystemRandom().randrange(1, 2**62)
-    problem = solver.Problem(
-        needs={a: locked.reviewers_per_application - held.get(a, 0) for a in applications},
-        capacity={r.pk: max(0, r.load_limit - load.get(r.pk, 0)) for r in reviewers},
-        load=load, allowed=allowed, matches=matches,
-    )
-    chosen = solver.solve(problem, seed=seed if locked.random_draw else None)
-    to_replace = _open_conflicts(locked, list(chosen))  # a new assignment fills a declared conflict's place first
-    rows = [Assignment(round=locked, application_id=a, reviewer_id=r, state=AssignmentState.PROPOSED,
-                       expertise_match=(a, r) in matches,
-                       replaces_id=to_replace[a].pop(0) if to_replace.get(a) else None)
-            for a, ids in chosen.items() for r in ids]
-    Assignment.objects.bulk_create(rows)
-    shortfall = {a: need - len(chosen.get(a, [])) for a, need in problem.needs.items()
-                 if need - len(chosen.get(a, [])) > 0}
-    if locked.random_draw:
-        locked.seed = seed
-        locked.save(update_fields=["seed"])
-    record_event(target=locked, actor=actor, action="propose_assignment", from_state=locked.state,
-                 to_state=locked.state, data={"created": len(rows), "seed": seed if locked.random_draw else None,
-                                              "shortfall": {str(k): v for k, v in shortfall.items()}})
-    return Proposal(created=len(rows), shortfall=shortfall, seed=seed if locked.random_draw else None)
+def assignment_propose(*, actor, review_round: ReviewRound, seed: int | None = None, progress=None):
+    """Fill every application up to the round's number of reviewers: see ``proposal.assignment_propose`` (the
+    plan is worked out without locks, the commit checks it again under the round's lock)."""
+    from .proposal import assignment_propose as propose
+
+    return propose(actor=actor, review_round=review_round, seed=seed,
+                   **({"progress": progress} if progress is not None else {}))
 
 
 @transaction.atomic
