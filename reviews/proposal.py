@@ -25,6 +25,7 @@ from audit.services import record_event
 
 from . import assignment as solver
 from .models import ACTIVE_ASSIGNMENT, Assignment, AssignmentState, ReviewerProfile, ReviewRound, RoundState
+from .rounds import lock_round, open_conflicts, require_officer, round_applications
 from .selectors import conflict_matrix, matching_reviewers
 
 # The share of the work done when each step starts (the job's progress bar).
@@ -63,8 +64,6 @@ def _round_state(review_round: ReviewRound, application_ids) -> tuple[Counter, C
 def assignment_plan(review_round: ReviewRound, *, seed: int | None = None,
                     progress: Callable[[int], None] = lambda _percent: None) -> Plan:
     """Work out the new assignments of a round without writing or locking anything. Eight queries."""
-    from .services import round_applications
-
     progress(STEPS["read"])
     applications = list(round_applications(review_round).values_list("pk", flat=True))
     load, held = _round_state(review_round, applications)
@@ -98,8 +97,6 @@ def assignment_propose(*, actor, review_round: ReviewRound, seed: int | None = N
                        progress: Callable[[int], None] = lambda _percent: None) -> Proposal:
     """Fill every application up to the round's number of reviewers (a first proposal, or replacements for
     declared conflicts and removals). New assignments are proposed; the officer confirms them."""
-    from .services import require_officer
-
     require_officer(actor)
     current = ReviewRound.objects.select_related("track").get(pk=review_round.pk)
     _check_open(current)
@@ -110,8 +107,6 @@ def assignment_propose(*, actor, review_round: ReviewRound, seed: int | None = N
 
 @transaction.atomic
 def _commit(*, actor, review_round: ReviewRound, plan: Plan) -> Proposal:
-    from .services import _open_conflicts, lock_round, round_applications
-
     locked = lock_round(review_round)
     _check_open(locked)
     applications = set(round_applications(locked).values_list("pk", flat=True))
@@ -134,7 +129,7 @@ def _commit(*, actor, review_round: ReviewRound, plan: Plan) -> Proposal:
             kept.append((application_id, reviewer_id))
             held[application_id] += 1
             load[reviewer_id] += 1
-    to_replace = _open_conflicts(locked, sorted({a for a, _r in kept}))  # a declared conflict's place first
+    to_replace = open_conflicts(locked, sorted({a for a, _r in kept}))  # a declared conflict's place first
     rows = [Assignment(round=locked, application_id=a, reviewer_id=r, state=AssignmentState.PROPOSED,
                        expertise_match=r in plan.matching,
                        replaces_id=to_replace[a].pop(0) if to_replace.get(a) else None) for a, r in kept]

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from applications.models import Application, Status
+from applications.models import Application
 from audit.services import record_event
 from core.dispatch import queue
 from core.text import text_problem
@@ -49,15 +49,12 @@ from .models import (
     Transition,
 )
 from .pool_excel import PoolRow, read_pool
+from .proposal import Proposal, assignment_propose  # noqa: F401  (the automatic assignment's service)
+from .rounds import lock_round, open_conflicts, require_officer, round_applications
 from .selectors import conflict_matrix, expertise_matches
 from .welcome import queue_password_mail
 
 # --- helpers -----------------------------------------------------------------------------------------------------
-
-
-def require_officer(actor) -> None:
-    if not getattr(actor, "is_officer", False):
-        raise PermissionDenied(_("Only program officers may do this."))
 
 
 def _require_assigned_reviewer(actor, assignment: Assignment) -> None:
@@ -89,10 +86,6 @@ def checked_reason(transition: Transition, reason: str) -> str:
     if transition.needs_reason and not reason:
         raise ValidationError({"reason": _("Give a reason; it is kept in the record.")})
     return reason
-
-
-def lock_round(review_round: ReviewRound) -> ReviewRound:
-    return ReviewRound.objects.select_for_update().select_related("track", "track__program").get(pk=review_round.pk)
 
 
 def _lock_assignment(assignment: Assignment) -> Assignment:
@@ -230,33 +223,6 @@ def round_update(*, actor, review_round: ReviewRound, reviewers_per_application:
     return locked
 
 
-def round_applications(review_round: ReviewRound):
-    """The applications a round reviews: the track's applications in expert review."""
-    return Application.objects.filter(track_id=review_round.track_id, status=Status.PASSED)
-
-
-def _open_conflicts(review_round: ReviewRound, application_ids: list[int]) -> dict[int, list[int]]:
-    """Application id → the ids of its declared conflicts in the round whose place no active assignment fills
-    yet, oldest first: what a new assignment to that application replaces. One query."""
-    filled = Assignment.objects.filter(round=review_round, state__in=list(ACTIVE_ASSIGNMENT),
-                                       replaces__isnull=False).values("replaces_id")
-    found: dict[int, list[int]] = {}
-    for pk, application_id in (Assignment.objects.filter(round=review_round, application_id__in=application_ids,
-                                                         state=AssignmentState.CONFLICT)
-                               .exclude(pk__in=filled).order_by("pk").values_list("pk", "application_id")):
-        found.setdefault(application_id, []).append(pk)
-    return found
-
-
-def assignment_propose(*, actor, review_round: ReviewRound, seed: int | None = None, progress=None):
-    """Fill every application up to the round's number of reviewers: see ``proposal.assignment_propose`` (the
-    plan is worked out without locks, the commit checks it again under the round's lock)."""
-    from .proposal import assignment_propose as propose
-
-    return propose(actor=actor, review_round=review_round, seed=seed,
-                   **({"progress": progress} if progress is not None else {}))
-
-
 @transaction.atomic
 def assignment_add(*, actor, review_round: ReviewRound, application: Application,
                    reviewer: ReviewerProfile) -> Assignment:
@@ -281,7 +247,7 @@ def assignment_add(*, actor, review_round: ReviewRound, application: Application
         raise ValidationError(_("%(name)s already has %(n)s applications, the load limit.")
                               % {"name": profile.name, "n": profile.load_limit})
     state = AssignmentState.PROPOSED if locked.state == RoundState.ASSIGNING else AssignmentState.CONFIRMED
-    replaces = (_open_conflicts(locked, [application.pk]).get(application.pk) or [None])[0]
+    replaces = (open_conflicts(locked, [application.pk]).get(application.pk) or [None])[0]
     created = Assignment.objects.create(
         round=locked, application=application, reviewer=profile, state=state, source=Assignment.Source.MANUAL,
         expertise_match=bool(expertise_matches(locked.track, [profile], [application.pk])), replaces_id=replaces)
