@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from applications.models import Application, Partner, Status
-from organisations.models import Organisation
+from organisations.models import Organisation, Region
 from organisations.uscc import check_character
 from programs.models import Track
 from reviews.assignment import Problem
@@ -82,7 +82,10 @@ def scale_problem(apps: int, experts: int, per_app: int, *, seed: int = 0) -> Pr
 
 
 def clear() -> None:
+    from audit.models import AuditEvent
+
     with transaction.atomic():
+        AuditEvent.objects.filter(actor__username__startswith=USERS).delete()
         ReviewRound.objects.filter(created_by__username__startswith=USERS).delete()
         Application.objects.filter(reference__startswith=PREFIX).delete()
         ReviewerProfile.objects.filter(user__username__startswith=USERS).delete()
@@ -104,12 +107,15 @@ def seed_round(apps: int, experts: int, per_app: int, *, seed: int = 0) -> tuple
     applications, employers, declared, limits = _shape(rng, apps, experts)
     track = _free_track()
     password = make_password(None)
+    region = Region.objects.filter(level="district").values_list("code", flat=True).first() or \
+        Region.objects.values_list("code", flat=True).first()
     officer = User.objects.create(username=f"{USERS}officer", role=Role.OFFICER, password=password,
                                   full_name="分配基准 审核员")
     organisations = Organisation.objects.bulk_create(
         (Organisation(name=(f"基准大学{i + 1}" if i < UNIVERSITIES else f"基准分配企业{i + 1}有限公司"),
                       uscc=_uscc(i + 1), org_type="university" if i < UNIVERSITIES else "enterprise",
-                      is_legal_person=True) for i in range(UNIVERSITIES + apps)), batch_size=BATCH)
+                      region_id=region, is_legal_person=True) for i in range(UNIVERSITIES + apps)),
+        batch_size=BATCH)
     applicant = User.objects.create(username=f"{USERS}applicant", role=Role.APPLICANT, password=password)
     now = timezone.now()
     created = Application.objects.bulk_create(
