@@ -106,6 +106,7 @@ def test_round_page_shows_the_running_job_with_its_progress(client, officer, nan
         "state": "running", "label": "正在处理", "download_url": "", "message": "", "progress": 40}
     page = client.get(reverse("reviews:round", args=[nansha.pk])).content.decode()
     assert 'id="assignment-job-progress" max="100" value="40"' in page and "40%" in page
+    assert 'id="propose-assignment" disabled' in page  # one assignment at a time
     # Asking again while it runs gives the same job back: one assignment at a time per officer and round.
     client.post(_propose_url(nansha))
     assert Job.objects.filter(kind=ASSIGNMENT).count() == 1
