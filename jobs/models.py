@@ -51,6 +51,8 @@ class Job(models.Model):
     summary = models.JSONField(_("summary"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # How far a running job has got, in per cent, for kinds that tell (the automatic assignment); None: untold.
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), null=True, blank=True)
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)

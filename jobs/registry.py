@@ -35,6 +35,8 @@ class JobKind:
     # (job) -> str: what a finished job's status says instead of "Done" (an import that refused the file says so);
     # "" keeps "Done".
     outcome: Callable | None = None
+    # The job reports how far it has got (``services.job_progress``): its page shows a progress bar.
+    tells_progress: bool = False
 
 
 _KINDS: dict[str, JobKind] = {}

@@ -84,8 +84,8 @@ def job_start(*, job_id: int) -> Job | None:
         return None
     before = _check("start", job)
     job.attempts += 1
-    job.started_at, job.finished_at = timezone.now(), None
-    job.save(update_fields=["state", "attempts", "started_at", "finished_at", "updated_at"])
+    job.started_at, job.finished_at, job.progress = timezone.now(), None, None
+    job.save(update_fields=["state", "attempts", "started_at", "finished_at", "progress", "updated_at"])
     record_event(target=job, actor=None, action="job_start", from_state=before, to_state=job.state,
                  data={"attempt": job.attempts})
     return job
@@ -106,6 +106,9 @@ def job_finish(*, job_id: int, output: bytes | dict) -> Job:
         job.summary = output or {}
         fields.append("summary")
     job.finished_at, job.error = timezone.now(), ""
+    if job.progress is not None:
+        job.progress = 100
+        fields.append("progress")
     if job.input_file:  # the upload has been read; nothing retries a finished job
         storage, name = job.input_file.storage, job.input_file.name
         job.input_file = ""
@@ -114,6 +117,13 @@ def job_finish(*, job_id: int, output: bytes | dict) -> Job:
     job.save(update_fields=fields)
     record_event(target=job, actor=None, action="job_finish", from_state=before, to_state=job.state)
     return job
+
+
+def job_progress(*, job_id: int, percent: int) -> None:
+    """A running job tells how far it has got (0–100), for its page's progress bar. Not a change of state: one
+    UPDATE, committed at once when called outside a transaction (as a job's ``run`` is), never audited."""
+    Job.objects.filter(pk=job_id, state=JobState.RUNNING).update(progress=max(0, min(100, int(percent))),
+                                                                 updated_at=timezone.now())
 
 
 @transaction.atomic

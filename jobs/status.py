@@ -34,6 +34,7 @@ class StatusBox:
     message: str = ""
     reload: bool = False  # reload the page when it ends (an import: the page then shows what happened)
     icon: str = "bi-file-earmark-excel"
+    progress: int | None = None  # per cent, for a job that tells how far it has got; None: a spinner only
 
     @property
     def in_progress(self) -> bool:
@@ -41,7 +42,8 @@ class StatusBox:
 
     def as_json(self) -> dict:
         data = asdict(self)
-        return {key: data[key] for key in ("state", "label", "download_url", "message")}
+        keys = ("state", "label", "download_url", "message") + (("progress",) if self.progress is not None else ())
+        return {key: data[key] for key in keys}
 
 
 def job_box(job: Job | None, *, prefix: str, title: str, reload: bool = False, icon: str = "bi-file-earmark-excel"
@@ -49,6 +51,8 @@ def job_box(job: Job | None, *, prefix: str, title: str, reload: bool = False, i
     if job is None:
         return None
     done = job.state == JobState.DONE and bool(job.result_file)
+    kind = job_kinds().get(job.kind)
+    progress = (job.progress or 0) if kind is not None and kind.tells_progress else job.progress
     if job.expired:
         label = (_("The file has expired; ask for it again.") if job.state == JobState.DONE
                  else _("This upload has expired and was deleted; upload the file again."))
@@ -60,6 +64,7 @@ def job_box(job: Job | None, *, prefix: str, title: str, reload: bool = False, i
         download_url=reverse("jobs:download", args=[job.pk]) if done else "",
         retry_url=reverse("jobs:retry", args=[job.pk]),
         message=job.error if job.state == JobState.FAILED else "", reload=reload, icon=icon,
+        progress=progress,
     )
 
 

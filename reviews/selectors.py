@@ -19,7 +19,7 @@ from programs.models import Track
 from programs.procedure import procedure_for
 
 from . import scoring
-from .conflicts import REASONS, Parties, ReviewerTies, conflict_reason
+from .conflicts import REASONS, Parties, ReviewerTies, conflict_reason, family_key
 from .models import (
     ACTIVE_ASSIGNMENT,
     Assignment,
@@ -71,12 +71,40 @@ def ties_of(reviewers: list[ReviewerProfile]) -> dict[int, ReviewerTies]:
 
 
 def conflict_matrix(application_ids: list[int], reviewers: list[ReviewerProfile]) -> dict[tuple[int, int], str]:
-    """(application id, reviewer id) → conflict reason code, for every conflicted pair. Three queries."""
+    """(application id, reviewer id) → conflict reason code, for every conflicted pair. Three queries.
+
+    The reviewers are indexed by employer (record, credit code, body identifier) and by declared ties, so each
+    application meets only the reviewers one of the rules could name, and ``conflict_reason`` decides for those:
+    linear in applications and reviewers, not their product (2,000 × 500 pairs took seconds)."""
     parties, ties = parties_of(application_ids), ties_of(reviewers)
+    by_id: dict[int, list[int]] = defaultdict(list)
+    by_code: dict[str, list[int]] = defaultdict(list)
+    by_family: dict[str, list[int]] = defaultdict(list)
+    by_application: dict[int, list[int]] = defaultdict(list)
+    for reviewer_id, tie in ties.items():
+        if tie.affiliation_id is not None:
+            by_id[tie.affiliation_id].append(reviewer_id)
+        own = normalise_uscc(tie.affiliation_uscc)
+        if own:
+            by_code[own].append(reviewer_id)
+            by_family[family_key(own)].append(reviewer_id)
+        for code in tie.declared_usccs:
+            if code:
+                by_family[family_key(code)].append(reviewer_id)
+        for application_id in tie.declared_applications:
+            by_application[application_id].append(reviewer_id)
     found = {}
     for application_id, party in parties.items():
-        for reviewer_id, tie in ties.items():
-            reason = conflict_reason(application_id, party, tie)
+        codes = {normalise_uscc(c) for c in party.partner_usccs if c}
+        candidates = set(by_application.get(application_id, ()))
+        for org_id in (party.lead_id, *party.partner_ids):
+            candidates.update(by_id.get(org_id, ()))
+        for code in (party.lead_uscc, *codes):
+            candidates.update(by_code.get(code, ()))
+        for code in {family_key(c) for c in (party.lead_uscc, *codes) if c}:
+            candidates.update(by_family.get(code, ()))
+        for reviewer_id in candidates:
+            reason = conflict_reason(application_id, party, ties[reviewer_id])
             if reason:
                 found[(application_id, reviewer_id)] = reason
     return found
@@ -107,10 +135,15 @@ def employer_check(assignment: Assignment) -> EmployerCheck | None:
     return EmployerCheck(employer=employer, conflict=conflict)
 
 
+def matching_reviewers(track: Track, reviewers: list[ReviewerProfile]) -> set[int]:
+    """The reviewers one of whose keywords appears in the track's title or tasks (the guide's words)."""
+    text = f"{track.title}\n{track.tasks}".lower()
+    return {r.pk for r in reviewers if any(word and word.lower() in text for word in r.expertise or [])}
+
+
 def expertise_matches(track: Track, reviewers: list[ReviewerProfile], application_ids) -> set[tuple[int, int]]:
     """Pairs where one of the reviewer's keywords appears in the track's title or tasks (the guide's words)."""
-    text = f"{track.title}\n{track.tasks}".lower()
-    matching = [r.pk for r in reviewers if any(word and word.lower() in text for word in r.expertise or [])]
+    matching = matching_reviewers(track, reviewers)
     return {(a, r) for a in application_ids for r in matching}
 
 
@@ -203,17 +236,30 @@ class AssignmentRow:
                 if a.state == AssignmentState.CONFLICT and getattr(a, "replacement", None) is None]
 
 
-def assignment_rows(review_round: ReviewRound, application_ids: list[int] | None = None) -> list[AssignmentRow]:
-    """One row per application of the round with its assignments. Two queries."""
-    applications = (Application.objects.filter(track_id=review_round.track_id, status__in=REVIEWED_STATUSES)
-                    .select_related("organisation").only("reference", "title", "status", "organisation__name")
-                    .order_by("reference"))
-    if application_ids is not None:
-        applications = applications.filter(pk__in=application_ids)
+def round_application_list(review_round: ReviewRound) -> QuerySet[Application]:
+    """The applications the round page lists, in reference order (paginated on their ids)."""
+    return Application.objects.filter(track_id=review_round.track_id, status__in=REVIEWED_STATUSES).order_by(
+        "reference", "pk")
+
+
+def round_application_rows(ids) -> QuerySet[Application]:
+    """One page of ``round_application_list``: only what a row shows."""
+    return (Application.objects.filter(pk__in=ids).select_related("organisation")
+            .only("reference", "title", "status", "organisation__name"))
+
+
+def assignment_rows(review_round: ReviewRound, applications: list[Application] | None = None) -> list[AssignmentRow]:
+    """One row per application (the given ones, else every application of the round) with its assignments. One
+    query for the assignments (and one for the applications when none are given)."""
+    if applications is None:
+        applications = list(round_application_rows(round_application_list(review_round).values("pk"))
+                            .order_by("reference", "pk"))
     rows = {a.pk: AssignmentRow(a, needed=review_round.reviewers_per_application) for a in applications}
     loaded = {}
     for assignment in (Assignment.objects.filter(round=review_round, application_id__in=list(rows))
-                       .select_related("reviewer", "review").order_by("pk")):
+                       .select_related("reviewer", "review")
+                       .only("state", "source", "expertise_match", "replaces_id", "application_id", "round_id",
+                             "reviewer__name", "review__state", "review__total").order_by("pk")):
         assignment.replacement = None
         loaded[assignment.pk] = assignment
         rows[assignment.application_id].assignments.append(assignment)
@@ -224,12 +270,34 @@ def assignment_rows(review_round: ReviewRound, application_ids: list[int] | None
     return list(rows.values())
 
 
+@dataclass(frozen=True)
+class RoundSummary:
+    proposed: int  # assignments proposed, not yet confirmed
+    open_conflicts: int  # declared conflicts whose place no active assignment fills yet
 
-def reviewer_loads(review_round: ReviewRound) -> list[ReviewerProfile]:
-    """The pool with each reviewer's load in this round. One query."""
-    return list(ReviewerProfile.objects.annotate(
+
+def round_summary(review_round: ReviewRound) -> RoundSummary:
+    """What the round page says of the whole round, whatever page of applications it shows. One query."""
+    filled = Assignment.objects.filter(round=review_round, state__in=list(ACTIVE_ASSIGNMENT),
+                                       replaces__isnull=False).values("replaces_id")
+    counts = Assignment.objects.filter(round=review_round).aggregate(
+        proposed=Count("pk", filter=Q(state=AssignmentState.PROPOSED)),
+        open_conflicts=Count("pk", filter=Q(state=AssignmentState.CONFLICT) & ~Q(pk__in=filled)))
+    return RoundSummary(**counts)
+
+
+def reviewer_loads(review_round: ReviewRound, reviewer_ids=None) -> list[ReviewerProfile]:
+    """Reviewers (the given ones, else the pool) with each one's load in this round. One query."""
+    reviewers = ReviewerProfile.objects.all() if reviewer_ids is None else ReviewerProfile.objects.filter(
+        pk__in=list(reviewer_ids))
+    return list(reviewers.annotate(
         load=Count("assignments", filter=Q(assignments__round=review_round,
                                            assignments__state__in=list(ACTIVE_ASSIGNMENT)))).order_by("name", "pk"))
+
+
+def assignable_reviewers() -> QuerySet[ReviewerProfile]:
+    """The active pool, as the officer's "assign by hand" list names it."""
+    return ReviewerProfile.objects.filter(active=True).only("pk", "name", "affiliation_name").order_by("name", "pk")
 
 
 def pool_page() -> QuerySet[ReviewerProfile]:

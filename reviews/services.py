@@ -5,7 +5,6 @@ check, save with update_fields, audit event, on-commit work."""
 from __future__ import annotations
 
 import datetime as dt
-import random
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -15,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from applications.models import Application, Status
+from applications.models import Application
 from audit.services import record_event
 from core.dispatch import queue
 from core.text import text_problem
@@ -25,7 +24,6 @@ from programs.models import Track
 from programs.procedure import procedure_for
 from programs.selectors import rubric_for
 
-from . import assignment as solver
 from . import notices
 from .conflicts import REASONS
 from .models import (
@@ -51,15 +49,12 @@ from .models import (
     Transition,
 )
 from .pool_excel import PoolRow, read_pool
+from .proposal import Proposal, assignment_propose  # noqa: F401  (the automatic assignment's service)
+from .rounds import lock_round, open_conflicts, require_officer, round_applications
 from .selectors import conflict_matrix, expertise_matches
 from .welcome import queue_password_mail
 
 # --- helpers -----------------------------------------------------------------------------------------------------
-
-
-def require_officer(actor) -> None:
-    if not getattr(actor, "is_officer", False):
-        raise PermissionDenied(_("Only program officers may do this."))
 
 
 def _require_assigned_reviewer(actor, assignment: Assignment) -> None:
@@ -91,10 +86,6 @@ def checked_reason(transition: Transition, reason: str) -> str:
     if transition.needs_reason and not reason:
         raise ValidationError({"reason": _("Give a reason; it is kept in the record.")})
     return reason
-
-
-def lock_round(review_round: ReviewRound) -> ReviewRound:
-    return ReviewRound.objects.select_for_update().select_related("track", "track__program").get(pk=review_round.pk)
 
 
 def _lock_assignment(assignment: Assignment) -> Assignment:
@@ -232,78 +223,6 @@ def round_update(*, actor, review_round: ReviewRound, reviewers_per_application:
     return locked
 
 
-def round_applications(review_round: ReviewRound):
-    """The applications a round reviews: the track's applications in expert review."""
-    return Application.objects.filter(track_id=review_round.track_id, status=Status.PASSED)
-
-
-@dataclass
-class Proposal:
-    created: int
-    shortfall: dict[int, int]  # application id → reviewers still missing
-    seed: int | None
-
-
-def _open_conflicts(review_round: ReviewRound, application_ids: list[int]) -> dict[int, list[int]]:
-    """Application id → the ids of its declared conflicts in the round whose place no active assignment fills
-    yet, oldest first: what a new assignment to that application replaces. One query."""
-    filled = Assignment.objects.filter(round=review_round, state__in=list(ACTIVE_ASSIGNMENT),
-                                       replaces__isnull=False).values("replaces_id")
-    found: dict[int, list[int]] = {}
-    for pk, application_id in (Assignment.objects.filter(round=review_round, application_id__in=application_ids,
-                                                         state=AssignmentState.CONFLICT)
-                               .exclude(pk__in=filled).order_by("pk").values_list("pk", "application_id")):
-        found.setdefault(application_id, []).append(pk)
-    return found
-
-
-@transaction.atomic
-def assignment_propose(*, actor, review_round: ReviewRound, seed: int | None = None) -> Proposal:
-    """Fill every application up to the round's number of reviewers (a first proposal, or replacements for
-    declared conflicts and removals). New assignments are proposed; the officer confirms them."""
-    require_officer(actor)
-    locked = lock_round(review_round)
-    if locked.state not in (RoundState.ASSIGNING, RoundState.REVIEWING):
-        raise ValidationError(_("Reviewers can be assigned only before the awards are proposed."), code="wrong_state")
-    applications = list(round_applications(locked).values_list("pk", flat=True))
-    reviewers = list(ReviewerProfile.objects.filter(active=True).select_for_update())
-    active = list(Assignment.objects.filter(round=locked, state__in=ACTIVE_ASSIGNMENT)
-                  .values_list("application_id", "reviewer_id"))
-    ever = set(Assignment.objects.filter(application_id__in=applications).values_list("application_id", "reviewer_id"))
-    load: dict[int, int] = {}
-    held: dict[int, int] = {}
-    for application_id, reviewer_id in active:
-        load[reviewer_id] = load.get(reviewer_id, 0) + 1
-        held[application_id] = held.get(application_id, 0) + 1
-    conflicts = conflict_matrix(applications, reviewers)
-    allowed = {a: {r.pk for r in reviewers if (a, r.pk) not in conflicts and (a, r.pk) not in ever}
-               for a in applications}
-    matches = expertise_matches(locked.track, reviewers, applications)
-    if locked.random_draw and seed is None:
-        seed = random.SystemRandom().randrange(1, 2**62)
-    problem = solver.Problem(
-        needs={a: locked.reviewers_per_application - held.get(a, 0) for a in applications},
-        capacity={r.pk: max(0, r.load_limit - load.get(r.pk, 0)) for r in reviewers},
-        load=load, allowed=allowed, matches=matches,
-    )
-    chosen = solver.solve(problem, seed=seed if locked.random_draw else None)
-    to_replace = _open_conflicts(locked, list(chosen))  # a new assignment fills a declared conflict's place first
-    rows = [Assignment(round=locked, application_id=a, reviewer_id=r, state=AssignmentState.PROPOSED,
-                       expertise_match=(a, r) in matches,
-                       replaces_id=to_replace[a].pop(0) if to_replace.get(a) else None)
-            for a, ids in chosen.items() for r in ids]
-    Assignment.objects.bulk_create(rows)
-    shortfall = {a: need - len(chosen.get(a, [])) for a, need in problem.needs.items()
-                 if need - len(chosen.get(a, [])) > 0}
-    if locked.random_draw:
-        locked.seed = seed
-        locked.save(update_fields=["seed"])
-    record_event(target=locked, actor=actor, action="propose_assignment", from_state=locked.state,
-                 to_state=locked.state, data={"created": len(rows), "seed": seed if locked.random_draw else None,
-                                              "shortfall": {str(k): v for k, v in shortfall.items()}})
-    return Proposal(created=len(rows), shortfall=shortfall, seed=seed if locked.random_draw else None)
-
-
 @transaction.atomic
 def assignment_add(*, actor, review_round: ReviewRound, application: Application,
                    reviewer: ReviewerProfile) -> Assignment:
@@ -328,7 +247,7 @@ def assignment_add(*, actor, review_round: ReviewRound, application: Application
         raise ValidationError(_("%(name)s already has %(n)s applications, the load limit.")
                               % {"name": profile.name, "n": profile.load_limit})
     state = AssignmentState.PROPOSED if locked.state == RoundState.ASSIGNING else AssignmentState.CONFIRMED
-    replaces = (_open_conflicts(locked, [application.pk]).get(application.pk) or [None])[0]
+    replaces = (open_conflicts(locked, [application.pk]).get(application.pk) or [None])[0]
     created = Assignment.objects.create(
         round=locked, application=application, reviewer=profile, state=state, source=Assignment.Source.MANUAL,
         expertise_match=bool(expertise_matches(locked.track, [profile], [application.pk])), replaces_id=replaces)

@@ -3,15 +3,15 @@ from django.urls import path
 
 from accounts.views import SetPasswordView
 
-from . import plan_views, views
+from . import plan_views, round_views, views
 
 app_name = "reviews"
 
 urlpatterns = [
     path("expert-review/", views.overview, name="overview"),
     path("expert-review/pool/", views.pool, name="pool"),
-    path("expert-review/tracks/<int:track_id>/", views.round_page, name="round"),
-    path("expert-review/tracks/<int:track_id>/add/", views.assignment_add, name="assignment_add"),
+    path("expert-review/tracks/<int:track_id>/", round_views.round_page, name="round"),
+    path("expert-review/tracks/<int:track_id>/add/", round_views.assignment_add, name="assignment_add"),
     path("expert-review/tracks/<int:track_id>/step/<str:step>/", views.round_step, name="round_step"),
     path("expert-review/tracks/<int:track_id>/ranking/", views.ranking_page, name="ranking"),
     path("expert-review/tracks/<int:track_id>/ranking/export/", views.ranking_export, name="ranking_export"),

@@ -16,24 +16,21 @@ from jobs.selectors import latest_job
 from jobs.status import job_box, pdf_box
 from jobs.views import retry_and_return
 from programs.forms import plan_formset
-from programs.models import Track
 from programs.procedure import procedure_for
 from programs.selectors import rubric_for
 
 from . import decisions, services, welcome
 from .confirmations import AWARD_CONFIRMATIONS, ROUND_CONFIRMATIONS
 from .forms import (
-    AddAssignmentForm,
     AmountForm,
     ImportForm,
     ObjectionForm,
     ReasonForm,
     ReviewerForm,
-    RoundForm,
     ScoreForm,
     reason_text,
 )
-from .jobs import POOL_IMPORT, RANKING_XLSX
+from .jobs import ASSIGNMENT, POOL_IMPORT, RANKING_XLSX
 from .models import (
     ASSIGNMENT_TRANSITIONS,
     AWARD_TRANSITIONS,
@@ -53,7 +50,6 @@ from .models import (
 from .panels import notice_box
 from .selectors import (
     assignment_for_reviewer,
-    assignment_rows,
     award_notice_for,
     awards_of,
     employer_check,
@@ -64,7 +60,6 @@ from .selectors import (
     publicity_round,
     ranking,
     review_of,
-    reviewer_loads,
     reviewer_queue,
     round_for_officer,
     tracks_in_review,
@@ -169,51 +164,14 @@ def pool_resend_link(request, pk: int):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
-def round_page(request, track_id: int):
-    _officer(request)
-    track = get_object_or_404(Track.objects.select_related("program"), pk=track_id)
-    review_round = round_for_officer(request.user, track_id)
-    procedure = procedure_for(track)
-    initial = {"reviewers_per_application": procedure.reviewers_per_application, "blind": True}
-    if review_round is not None:
-        initial = {"reviewers_per_application": review_round.reviewers_per_application,
-                   "deadline": review_round.deadline, "blind": review_round.blind,
-                   "random_draw": review_round.random_draw}
-    form = RoundForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if review_round is None:
-                services.round_open(actor=request.user, track=track, **data)
-            else:
-                services.round_update(actor=request.user, review_round=review_round, **data)
-        except ValidationError as exc:
-            _errors(request, exc)
-        else:
-            messages.success(request, _("Settings saved."))
-            return redirect("reviews:round", track_id=track_id)
-    rows = assignment_rows(review_round) if review_round else []
-    loads = reviewer_loads(review_round) if review_round else []
-    add_form = AddAssignmentForm(applications=[r.application for r in rows if r.application.status == Status.PASSED],
-                                 reviewers=[r for r in loads if r.active])
-    return render(request, "reviews/round.html", {
-        "track": track, "round": review_round, "form": form, "rows": rows, "loads": loads,
-        "procedure": procedure, "add_form": add_form, "reason_form": ReasonForm(),
-        "steps": ROUND_TRANSITIONS, "assignment_steps": ASSIGNMENT_TRANSITIONS,
-        "proposed": any(a.state == AssignmentState.PROPOSED for r in rows for a in r.assignments),
-        "conflicts": sum(len(r.open_conflicts) for r in rows),
-    })
-
-
-@login_required
 @require_POST
 def round_step(request, track_id: int, step: str):
     review_round = _round_or_404(request, track_id)
     reason = ReasonForm(request.POST)
     reason.is_valid()
     actions = {
-        "propose_assignment": lambda: services.assignment_propose(actor=request.user, review_round=review_round),
+        "propose_assignment": lambda: job_services.job_request(actor=request.user, kind=ASSIGNMENT,
+                                                               target=review_round),
         "start_review": lambda: services.round_start_review(actor=request.user, review_round=review_round),
         "propose": lambda: decisions.round_propose(
             actor=request.user, review_round=review_round,
@@ -229,16 +187,13 @@ def round_step(request, track_id: int, step: str):
         return confirmation_page(request, question=ROUND_CONFIRMATIONS[step](review_round),
                                  back_url=reverse("reviews:decision", args=[track_id]))
     try:
-        result = actions[step]()
+        actions[step]()
     except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
     else:
         if step == "propose_assignment":
-            missing = sum(result.shortfall.values())
-            messages.success(request, _("%(n)s assignments proposed.") % {"n": result.created})
-            if missing:
-                messages.warning(request, _("%(n)s places could not be filled without a conflict or going past a "
-                                            "load limit: add reviewers to the pool.") % {"n": missing})
+            messages.info(request, _("The assignment is being worked out; this page shows its progress and "
+                                     "then the proposal."))
         else:
             messages.success(request, _("Done: %(step)s.") % {"step": ROUND_TRANSITIONS.get(step).label
                                                                if step in ROUND_TRANSITIONS else step})
@@ -246,28 +201,6 @@ def round_step(request, track_id: int, step: str):
     if step == "withdraw_proposal":
         target = "reviews:ranking"
     return redirect(target, track_id=track_id)
-
-
-@login_required
-@require_POST
-def assignment_add(request, track_id: int):
-    review_round = _round_or_404(request, track_id)
-    rows = assignment_rows(review_round)
-    form = AddAssignmentForm(request.POST, applications=[r.application for r in rows],
-                             reviewers=reviewer_loads(review_round))
-    if form.is_valid():
-        application = next(r.application for r in rows if r.application.pk == form.cleaned_data["application"])
-        reviewer = next(r for r in reviewer_loads(review_round) if r.pk == form.cleaned_data["reviewer"])
-        try:
-            services.assignment_add(actor=request.user, review_round=review_round, application=application,
-                                    reviewer=reviewer)
-        except ValidationError as exc:
-            _errors(request, exc)
-        else:
-            messages.success(request, _("Reviewer assigned."))
-    else:
-        messages.error(request, _("Choose an application and a reviewer."))
-    return redirect("reviews:round", track_id=track_id)
 
 
 @login_required

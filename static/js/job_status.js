@@ -18,6 +18,12 @@
         .then(function (json) {
           box.dataset.jobState = json.state;
           find("label").textContent = json.label;
+          const bar = find("progress");
+          if (bar && json.progress !== null && json.progress !== undefined) {
+            bar.querySelector("progress").value = json.progress;
+            bar.querySelector("progress").textContent = json.progress + "%";
+            find("percent").textContent = json.progress + "%";
+          }
           if (WAITING.indexOf(json.state) >= 0) return;
           clearInterval(poll);
           show(find("spinner"), false);

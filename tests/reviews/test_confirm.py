@@ -19,7 +19,11 @@ ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
 
 
 def audit(target, action):
-    return AuditEvent.objects.filter(object_id=str(target.pk), action=action)
+    """The target's own events (an award and an application may share an id)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return AuditEvent.objects.filter(content_type=ContentType.objects.get_for_model(target), object_id=str(target.pk),
+                                     action=action)
 
 
 @pytest.fixture
