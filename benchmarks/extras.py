@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
-import random
 import statistics
 import time
 from contextlib import contextmanager
@@ -72,26 +71,12 @@ def _seconds_row(name: str, size: str, limit: float, make, repeats: int) -> Extr
 # --- the assignment solver ---------------------------------------------------------------------------------------
 
 
-def solver_problem(applications: int, experts: int, per: int, seed: int = 17):
-    """A round's problem: every application needs ``per`` experts; about 2 % of pairs conflict; a third of the
-    pairs match by expertise; every expert may take a fair share plus two."""
-    from reviews.assignment import Problem
-
-    rng = random.Random(seed)
-    reviewers = list(range(100_001, 100_001 + experts))
-    limit = -(-applications * per // experts) + 2
-    allowed = {a: {r for r in reviewers if rng.random() >= 0.02} for a in range(1, applications + 1)}
-    matches = {(a, r) for a, rs in allowed.items() for r in rs if rng.random() < 1 / 3}
-    return Problem(needs=dict.fromkeys(allowed, per), capacity=dict.fromkeys(reviewers, limit), load={},
-                   allowed=allowed, matches=matches)
-
-
 def solve(applications: int, experts: int, per: int) -> dict:
-    """THE call of the solver (switch it here when the solver's interface changes), as reviews/services.py
-    makes it."""
-    from reviews import assignment as solver
+    """THE call of the automatic assignment: the whole service the job runs (read, conflicts, solve, write) on a
+    round of this size with a province's conflicts, seeded and removed by benchmarks.assignment_scale."""
+    from .assignment_scale import solve_assignment_at_scale
 
-    return solver.solve(solver_problem(applications, experts, per), seed=None)
+    return solve_assignment_at_scale(applications, experts, per)
 
 
 def _timed_in_child(make, pipe) -> None:
@@ -124,12 +109,13 @@ def solver_row(applications: int) -> Extra:
     scale = min(1.0, applications / 10_000)
     size = (max(20, int(SOLVER_FULL[0] * scale)), max(10, int(SOLVER_FULL[1] * scale)), SOLVER_FULL[2])
     label = "{} × {} × {}".format(*size)
-    done = in_child(lambda: sum(len(v) for v in solve(*size).values()), SOLVER_LIMIT)
+    done = in_child(lambda: solve(*size), SOLVER_LIMIT)
     if done is None:
         return Extra("automatic assignment solver", label, seconds(5), {"seconds": SOLVER_LIMIT},
                      f"> {SOLVER_LIMIT:.0f} s (stopped)")
-    return Extra("automatic assignment solver", label, seconds(5), {"seconds": done[0]},
-                 f"{done[0]:.2f} s ({done[1]} placed)")
+    outcome = done[1]
+    return Extra("automatic assignment solver", label, seconds(5), {"seconds": outcome["seconds"]},
+                 f"{outcome['seconds']:.2f} s ({outcome['created']} placed, {outcome['missing']} short)")
 
 
 # --- exports ----------------------------------------------------------------------------------------------------
