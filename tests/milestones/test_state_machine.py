@@ -155,13 +155,17 @@ class MoneyMachine(RuleBasedStateMachine):
             rows.append(cursor.fetchall())
         return tuple(map(tuple, rows))
 
-    def attempt(self, allowed: bool, step, *, refusal=(PermissionDenied, ValidationError), label: str):
-        """Run ``step``; it must happen when ``allowed`` and be refused with nothing changed otherwise."""
+    def attempt(self, allowed: bool, role_ok: bool, step, *, label: str, code: str | None = None):
+        """Run ``step``: it must happen when ``allowed``; otherwise be refused with nothing changed, as a permission
+        refusal when the actor has the wrong role, as a validation error (with ``code`` if given) when the state
+        forbids it."""
         before = None if allowed else self.snapshot()
         try:
             result = step()
-        except refusal as exc:
-            assert not allowed, f"{label}: refused although allowed: {exc}"
+        except (PermissionDenied, ValidationError) as exc:
+            assert not allowed, f"{label}: refused although allowed: {exc!r}"
+            assert isinstance(exc, ValidationError if role_ok else PermissionDenied), f"{label}: {exc!r}"
+            assert code is None or not role_ok or exc.code == code, f"{label}: {exc!r}"
             assert self.snapshot() == before, f"{label}: refused but something changed"
             SEEN[f"{label} refused"] += 1
             return None
@@ -214,7 +218,7 @@ class MoneyMachine(RuleBasedStateMachine):
                                              starts_on=self.today())
 
         allowed = who in OFFICERS and all(a > 0 for a in amounts)
-        project = self.attempt(allowed, step, label="open")
+        project = self.attempt(allowed, who in OFFICERS, step, label="open", code="zero_tranche")
         if project is None:
             assert not Project.objects.filter(application=application).exists()
             if who in OFFICERS:
@@ -235,7 +239,7 @@ class MoneyMachine(RuleBasedStateMachine):
     def record_contract(self, pk, who):
         project = Project.objects.get(pk=pk)
         allowed = who in OFFICERS and project.state == IN_PROGRESS and project.contract_signed_on is None
-        self.attempt(allowed, lambda: services.contract_record(
+        self.attempt(allowed, who in OFFICERS, lambda: services.contract_record(
             actor=self.actor(who, pk), project=project, signed_on=self.today(), signed_file=pdf("contract.pdf")),
             label="contract")
 
@@ -243,7 +247,7 @@ class MoneyMachine(RuleBasedStateMachine):
     def record_midterm(self, pk, who, on_track):
         project = Project.objects.get(pk=pk)
         allowed = who in OFFICERS and project.state == IN_PROGRESS
-        self.attempt(allowed, lambda: services.midterm_record(
+        self.attempt(allowed, who in OFFICERS, lambda: services.midterm_record(
             actor=self.actor(who, pk), project=project, outcome="on_track" if on_track else "rectify",
             checked_on=self.today(), comments="" if on_track else "进度滞后"), label="midterm")
 
@@ -262,7 +266,7 @@ class MoneyMachine(RuleBasedStateMachine):
             and (confirm_early or project.ends_on is None or today >= project.ends_on)
             and (project.state != RECTIFYING or failed_on is None or today > failed_on)
         )
-        self.attempt(allowed, lambda: services.acceptance_request(
+        self.attempt(allowed, who == "unit", lambda: services.acceptance_request(
             actor=self.actor(who, pk), project=project, final_report=pdf("final.pdf"),
             final_accounts=pdf("accounts.pdf"), confirm_early=confirm_early), label="acceptance request")
 
@@ -272,7 +276,7 @@ class MoneyMachine(RuleBasedStateMachine):
         final_waiting = project.reports.filter(kind="final", state="submitted").exists()
         allowed = (who in OFFICERS and project.state == ACCEPTANCE_REQUESTED
                    and not (passed and final_waiting))
-        self.attempt(allowed, lambda: services.acceptance_record(
+        self.attempt(allowed, who in OFFICERS, lambda: services.acceptance_record(
             actor=self.actor(who, pk), project=project, outcome="passed" if passed else "failed",
             mode="written", inspected_on=self.today(), expert_opinion="达到任务书要求" if passed else "未达到要求"),
             label="acceptance passed" if passed else "acceptance failed")
@@ -291,14 +295,14 @@ class MoneyMachine(RuleBasedStateMachine):
     def submit(self, report: KpiReport, who: str) -> None:
         allowed = (who == "unit" and report.state in ("scheduled", "returned")
                    and report.project.state not in ENDED)
-        self.attempt(allowed, lambda: services.report_submit(
+        self.attempt(allowed, who == "unit", lambda: services.report_submit(
             actor=self.actor(who, report.project_id), report=report, values={}, narrative="按计划推进"),
             label=f"{report.kind} report submitted")
 
     def review(self, report: KpiReport, who: str, accept: bool) -> None:
         allowed = who in OFFICERS and report.state == "submitted"
         label = f"{report.kind} report {'accepted' if accept else 'returned'}"
-        self.attempt(allowed, lambda: services.report_review(
+        self.attempt(allowed, who in OFFICERS, lambda: services.report_review(
             actor=self.actor(who, report.project_id), report=report, accept=accept,
             comments="" if accept else "请补充证明材料"), label=label)
 
@@ -314,7 +318,7 @@ class MoneyMachine(RuleBasedStateMachine):
     def add_report(self, pk, who, days):
         project = Project.objects.get(pk=pk)
         allowed = who in OFFICERS and project.state not in ENDED
-        self.attempt(allowed, lambda: services.report_add(
+        self.attempt(allowed, who in OFFICERS, lambda: services.report_add(
             actor=self.actor(who, pk), project=project, due_on=self.today() + dt.timedelta(days=days)),
             label="report added")
 
@@ -324,7 +328,7 @@ class MoneyMachine(RuleBasedStateMachine):
 
     def request(self, tranche: ProjectTranche, who: str) -> None:
         allowed = who in OFFICERS and tranche.state == DUE and tranche.project.state not in ENDED
-        self.attempt(allowed, lambda: payments.tranche_request_payment(
+        self.attempt(allowed, who in OFFICERS, lambda: payments.tranche_request_payment(
             actor=self.actor(who, tranche.project_id), tranche=tranche, payment_reference=f"PZ-{tranche.pk}"),
             label="payment requested")
 
@@ -332,13 +336,13 @@ class MoneyMachine(RuleBasedStateMachine):
         actor = self.actor(who, tranche.project_id)
         allowed = (who in OFFICERS and tranche.state == REQUESTED and tranche.project.state not in ENDED
                    and tranche.requested_by_id != actor.pk)
-        self.attempt(allowed, lambda: payments.tranche_confirm_payment(actor=actor, tranche=tranche),
+        self.attempt(allowed, who in OFFICERS, lambda: payments.tranche_confirm_payment(actor=actor, tranche=tranche),
                      label="payment confirmed")
 
     def release(self, tranche: ProjectTranche, who: str) -> None:
         allowed = (who in OFFICERS and not self.second_person and tranche.state == DUE
                    and tranche.project.state not in ENDED)
-        self.attempt(allowed, lambda: payments.tranche_release(
+        self.attempt(allowed, who in OFFICERS, lambda: payments.tranche_release(
             actor=self.actor(who, tranche.project_id), tranche=tranche, payment_reference=f"ZF-{tranche.pk}"),
             label="released in one step")
 
@@ -354,7 +358,7 @@ class MoneyMachine(RuleBasedStateMachine):
     def cancel_payment_request(self, pk, who, index):
         tranche = self.tranche(pk, index, REQUESTED)
         allowed = who in OFFICERS and tranche.state == REQUESTED
-        self.attempt(allowed, lambda: payments.tranche_cancel_request(
+        self.attempt(allowed, who in OFFICERS, lambda: payments.tranche_cancel_request(
             actor=self.actor(who, pk), tranche=tranche, reason="凭证号有误"), label="payment request cancelled")
 
     @rule(pk=projects, who=OFFICER_STEP_ACTORS, index=st.integers(0, 5))
