@@ -95,6 +95,8 @@ class TrancheState(models.TextChoices):
     DUE = "due", _("Due")
     REQUESTED = "requested", _("Payment requested")
     RELEASED = "released", _("Released")
+    # Not paid, and never will be: the project was terminated (a second failed acceptance); the reason is audited.
+    CANCELLED = "cancelled", pgettext_lazy("tranche state", "Cancelled")
 
 
 # Money owed to the unit and not yet paid: a tranche whose payment request waits for the second officer is still due.
@@ -212,7 +214,8 @@ CONCLUSION_TRANSITIONS: dict[str, Transition] = {
 
 # The one table of a tranche's steps: due when its condition holds; an officer requests the payment, a second
 # officer confirms it (released, once); the request may be cancelled back to due. With PAYMENT_SECOND_PERSON off
-# (a single-officer office) "release" pays a due tranche in one step instead.
+# (a single-officer office) "release" pays a due tranche in one step instead. When the project is terminated, every
+# tranche not released is cancelled, with the reason in the audit log.
 TRANCHE_TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in (
@@ -224,6 +227,9 @@ TRANCHE_TRANSITIONS: dict[str, Transition] = {
         Transition("cancel_request", _("Cancel the payment request"), frozenset({TrancheState.REQUESTED}),
                    TrancheState.DUE, Actor.OFFICER),
         Transition("release", _("Release"), frozenset({TrancheState.DUE}), TrancheState.RELEASED, Actor.OFFICER),
+        Transition("cancel", pgettext_lazy("tranche", "Cancel"),
+                   frozenset({TrancheState.PLANNED, TrancheState.DUE, TrancheState.REQUESTED}),
+                   TrancheState.CANCELLED, Actor.SYSTEM),
     )
 }
 

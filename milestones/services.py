@@ -192,6 +192,23 @@ def tranches_make_due(*, actor, project: Project, condition: str) -> list[Projec
     return made
 
 
+def tranches_cancel(*, actor, project: Project, reason: str) -> list[ProjectTranche]:
+    """Every tranche of a terminated ``project`` not released is cancelled with ``reason`` (a payment request
+    waiting for confirmation included): it is no longer owed, so no list shows it due or planned for ever."""
+    step = TRANCHE_TRANSITIONS["cancel"]
+    cancelled = []
+    for tranche in ProjectTranche.objects.select_for_update().filter(
+            project=project, state__in=step.sources).order_by("seq"):
+        before, reference = tranche.state, tranche.payment_reference
+        tranche.state, tranche.payment_reference, tranche.released_on = step.target, "", None
+        tranche.requested_by, tranche.requested_at = None, None
+        tranche.save(update_fields=["state", "payment_reference", "released_on", "requested_by", "requested_at"])
+        record_event(target=tranche, actor=actor, action=step.name, from_state=before, to_state=tranche.state,
+                     reason=reason, data={"amount": f"{tranche.amount:.2f}", "payment_reference": reference})
+        cancelled.append(tranche)
+    return cancelled
+
+
 def _closing_reports_accepted(project: Project) -> bool:
     """The final report and every rectification report are accepted (what closing waits for besides the money)."""
     from .models import ReportState
@@ -390,6 +407,8 @@ def acceptance_record(*, actor, project: Project, outcome: str, mode: str, inspe
             _close_when_done(actor=actor, project=locked)
         elif locked.state == ProjectState.TERMINATED:
             _write_record(actor=actor, project=locked, passed=False, on=inspected_on)
+            tranches_cancel(actor=actor, project=locked, reason=_(
+                "The project was terminated after a second failed acceptance: this tranche is not paid."))
         else:
             rectification_report_schedule(actor=actor, project=locked, due_on=acceptance.rectify_by,
                                           after="acceptance")

@@ -5,10 +5,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext
 
 from audit.models import AuditEvent
 from milestones.models import MidtermOutcome, ProjectState, TrancheState
-from milestones.payments import tranche_release
+from milestones.payments import tranche_confirm_payment, tranche_release, tranche_request_payment
+from milestones.selectors import tranches_due
 from milestones.services import (
     acceptance_record,
     acceptance_request,
@@ -18,7 +20,7 @@ from milestones.services import (
 from notifications.models import Notification
 from organisations.models import AcceptanceOutcome, ProjectRecord
 from programs.models import TrancheTrigger
-from tests.factories import pay_tranche
+from tests.factories import pay_tranche, second_officer
 from tests.milestones.conftest import ready_for_acceptance
 
 from .conftest import YUEXIU, accept_final_report, open_project, pdf, unit_member
@@ -182,8 +184,37 @@ def test_second_acceptance_failure_terminates_and_records_failed_acceptance(nans
         AcceptanceOutcome.FAILED, program.region, program.issuer, dt.date(2026, 1, 10))
     with pytest.raises(ValidationError):
         request(nansha_project, unit)
-    # the contract was recorded before acceptance could be requested: its tranche is due, the other never is
-    assert states(nansha_project) == [TrancheState.DUE, TrancheState.PLANNED]
+    # neither the due tranche (after the contract) nor the planned one (after acceptance) is paid now: cancelled
+    assert states(nansha_project) == [TrancheState.CANCELLED, TrancheState.CANCELLED]
+
+
+def test_acceptance_record_second_failure_cancels_every_unpaid_tranche_with_a_reason(officer):
+    """Found by the state machine: a terminated project's unpaid tranches stayed due or planned for ever (listed
+    among the tranches to pay, counted in the fund totals), with nothing saying they would never be paid."""
+    project = open_project(officer, program=YUEXIU, code="1", award="500000")
+    unit = unit_member(project)
+    first, last = project.tranches.order_by("seq")
+    tranche_request_payment(actor=officer, tranche=first, payment_reference="PZ-2024-001")  # waits for a second
+    request(project, unit)
+    record(project, officer, "failed")
+    request(project, unit)
+    record(project, officer, "failed", on=dt.date(2025, 10, 1))
+    project.refresh_from_db()
+    first.refresh_from_db()
+    assert project.state == ProjectState.TERMINATED
+    assert states(project) == [TrancheState.CANCELLED, TrancheState.CANCELLED]
+    assert (first.requested_by, first.payment_reference, first.released_on, first.released_amount) == (
+        None, "", None, None)
+    reason = gettext("The project was terminated after a second failed acceptance: this tranche is not paid.")
+    assert reason == "项目第二次验收不通过已终止：本笔资金不再拨付。"  # the office's language, as audit reasons are
+    assert [(e.from_state, e.reason, e.actor) for e in events(first, "cancel")] == [
+        (TrancheState.REQUESTED, reason, officer)]
+    assert events(first, "cancel").get().data == {"amount": "300000.00", "payment_reference": "PZ-2024-001"}
+    assert [(e.from_state, e.reason) for e in events(last, "cancel")] == [(TrancheState.PLANNED, reason)]
+    assert not tranches_due().filter(project=project).exists()
+    with pytest.raises(ValidationError):
+        tranche_confirm_payment(actor=second_officer(), tranche=first)
+    assert states(project) == [TrancheState.CANCELLED, TrancheState.CANCELLED]
 
 
 def test_acceptance_steps_refuse_wrong_role_and_wrong_state(nansha_project, officer, unit, outsider):
