@@ -45,6 +45,7 @@ from hypothesis.stateful import (
 from accounts.models import Role
 from audit.models import AuditEvent
 from milestones import payments, services
+from milestones.midterm import project_require_midterm as require_midterm
 from milestones.models import Acceptance, KpiReport, MidtermCheck, Project, ProjectTranche
 from organisations.models import Membership, ProjectRecord
 from programs.models import Track
@@ -251,6 +252,15 @@ class MoneyMachine(RuleBasedStateMachine):
             actor=self.actor(who, pk), project=project, outcome="on_track" if on_track else "rectify",
             checked_on=self.today(), comments="" if on_track else "进度滞后"), label="midterm")
 
+    @rule(pk=projects, who=OFFICER_STEP_ACTORS, required=st.booleans())
+    def require_midterm(self, pk, who, required):
+        project = Project.objects.select_related("application__track").get(pk=pk)
+        allowed = (who in OFFICERS and project.state == IN_PROGRESS and not project.application.track.midterm_check
+                   and project.midterm_required != required)
+        self.attempt(allowed, who in OFFICERS, lambda: require_midterm(
+            actor=self.actor(who, pk), project=project, required=required, reason="绩效进度需核实"),
+            label="mid-term check required" if required else "mid-term requirement lifted")
+
     @rule(pk=projects, who=UNIT_STEP_ACTORS, confirm_early=st.booleans())
     def request_acceptance(self, pk, who, confirm_early):
         project = Project.objects.select_related("application__track").get(pk=pk)
@@ -262,7 +272,9 @@ class MoneyMachine(RuleBasedStateMachine):
             who == "unit"
             and project.state in (IN_PROGRESS, RECTIFYING)
             and project.contract_signed_on is not None
-            and (not project.application.track.midterm_check or latest_check == "on_track")
+            and (not (project.application.track.midterm_check or project.midterm_required)
+                 or latest_check == "on_track")
+            and not project.reports.filter(kind="rectification", state__in=("scheduled", "returned")).exists()
             and (confirm_early or project.ends_on is None or today >= project.ends_on)
             and (project.state != RECTIFYING or failed_on is None or today > failed_on)
         )
@@ -273,7 +285,7 @@ class MoneyMachine(RuleBasedStateMachine):
     @rule(pk=projects, who=OFFICER_STEP_ACTORS, passed=st.booleans())
     def record_acceptance(self, pk, who, passed):
         project = Project.objects.get(pk=pk)
-        final_waiting = project.reports.filter(kind="final", state="submitted").exists()
+        final_waiting = project.reports.filter(kind__in=("final", "rectification"), state="submitted").exists()
         allowed = (who in OFFICERS and project.state == ACCEPTANCE_REQUESTED
                    and not (passed and final_waiting))
         self.attempt(allowed, who in OFFICERS, lambda: services.acceptance_record(
@@ -403,6 +415,8 @@ class MoneyMachine(RuleBasedStateMachine):
     def next_step(self, pk, passed):
         project = Project.objects.select_related("application__track").get(pk=pk)
         final = project.reports.filter(kind="final").select_related("project").first()
+        rectification = (project.reports.filter(kind="rectification").exclude(state="accepted")
+                         .select_related("project").order_by("seq").first())
         unpaid = project.tranches.exclude(state__in=(RELEASED, CANCELLED)).select_related("project").order_by("seq")
         payable = [t for t in unpaid if t.state in (DUE, REQUESTED)]
         if project.state in ENDED:
@@ -419,9 +433,16 @@ class MoneyMachine(RuleBasedStateMachine):
             self.submit(final, "unit")
         elif final.state == "submitted":
             self.review(final, "officer2", accept=True)
+        elif rectification is not None and rectification.state in ("scheduled", "returned"):
+            self.submit(rectification, "unit")
+            if project.state == RECTIFYING:  # the unit rectified: it asks again at once with the report
+                self.next_step(pk, passed)
+        elif rectification is not None and rectification.state == "submitted":
+            self.review(rectification, "officer", accept=True)
         elif project.state == IN_PROGRESS and project.contract_signed_on is None:
             self.record_contract(pk, "officer")
-        elif project.state == IN_PROGRESS and project.application.track.midterm_check and (
+        elif project.state == IN_PROGRESS and (
+                project.application.track.midterm_check or project.midterm_required) and (
                 project.midterm_checks.order_by("-checked_on", "-pk").values_list("outcome", flat=True).first()
                 != "on_track"):
             self.record_midterm(pk, "officer", on_track=True)
@@ -461,7 +482,8 @@ class MoneyMachine(RuleBasedStateMachine):
                 SEEN["closed"] += 1
                 assert project.acceptances.filter(outcome="passed").exists()
                 assert all(t.state in (RELEASED, CANCELLED) for t in rows), f"project {pk} closed with money open"
-                finals = list(project.reports.filter(kind="final").values_list("state", flat=True))
+                finals = list(project.reports.filter(kind__in=("final", "rectification"))
+                              .values_list("state", flat=True))
                 assert finals and all(s == "accepted" for s in finals), f"project {pk} closed, final report {finals}"
             if project.state == TERMINATED:
                 SEEN["terminated"] += 1
@@ -541,5 +563,6 @@ def test_money_state_machine_keeps_every_invariant_on_the_five_guides_plans():
     print(f"\nstate machine: {elapsed:.1f} s ({cpu:.1f} s CPU here); {dict(sorted(SEEN.items()))}")
     # The examples go the whole way: zero tranches refused, payments by two, failures, closures and terminations.
     for reached in ("open", "open refused: a 0.00 tranche", "contract", "payment confirmed", "acceptance passed",
-                    "acceptance failed", "closed", "terminated", "released in one step"):
+                    "acceptance failed", "closed", "terminated", "released in one step", "mid-term check required",
+                    "rectification report submitted", "rectification report accepted"):
         assert SEEN[reached], f"no example reached “{reached}”: {dict(SEEN)}"
