@@ -117,14 +117,15 @@ LEDGER_COLUMNS = ("application", "award", "state", "application__reference", "ap
                   "application__track__position", "application__organisation__name")
 
 
-def ledger_page(request, program: Program, per_page: int = 50):
-    """One page of the ledger, cut on the projects' ids first (the cut and the total are subqueries of the rows
-    query: one round trip), then only that page's rows with their money."""
+def ledger_page(request, program: Program, per_page: int = 50, *, total: int | None = None):
+    """One page of the ledger, cut on the projects' ids first (the cut is a subquery of the rows query: one round
+    trip), then only that page's rows with their money. ``total``, the number of the program's projects when the
+    caller has it (``ledger_totals``), is not counted again."""
     from core.pagination import paginate_ids
 
     ids = Project.objects.filter(application__track__program=program).order_by(*LEDGER_ORDER)
     return paginate_ids(request, ids, lambda page_ids: ledger_projects(program).filter(pk__in=page_ids),
-                        per_page=per_page)
+                        per_page=per_page, total=total)
 
 
 def ledger_lines(program: Program):
@@ -140,7 +141,8 @@ def ledger_lines(program: Program):
 
 
 def ledger_totals(program: Program) -> dict:
-    """Planned, due and released per track, and for the program as the tracks' exact sums (one query)."""
+    """Planned, due and released per track, and for the program as the tracks' exact sums, with the number of
+    projects (every project has its tranches: ``project_open`` writes the schedule). One query."""
     tranches = ProjectTranche.objects.filter(project__application__track__program=program)
     sums = {"planned": Coalesce(Sum("amount", filter=Q(state=TrancheState.PLANNED)), ZERO),
             "due": Coalesce(Sum("amount", filter=Q(state__in=UNPAID_DUE_STATES)), ZERO),
@@ -148,10 +150,11 @@ def ledger_totals(program: Program) -> dict:
             "award": Coalesce(Sum("amount"), ZERO)}
     by_track = list(tranches.values("project__application__track__code", "project__application__track__title",
                                     "project__application__track__position")
-                    .annotate(**sums).order_by("project__application__track__position"))
+                    .annotate(projects=Count("project", distinct=True), **sums)
+                    .order_by("project__application__track__position"))
     tracks = [{"code": row["project__application__track__code"], "title": row["project__application__track__title"],
-               **{key: row[key] for key in sums}} for row in by_track]
-    return {"tracks": tracks,
+               "projects": row["projects"], **{key: row[key] for key in sums}} for row in by_track]
+    return {"tracks": tracks, "projects": sum(row["projects"] for row in tracks),
             "total": {key: sum((row[key] for row in tracks), Decimal("0.00")) for key in sums}}
 
 

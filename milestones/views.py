@@ -289,7 +289,7 @@ def acceptance_record_step(request, pk: int):
 def ledger(request, program_id: int):
     program = program_for_officer(request.user, program_id)
     totals = ledger_totals(program)
-    page, querystring = ledger_page(request, program)
+    page, querystring = ledger_page(request, program, total=totals["projects"])
     return render(request, "milestones/ledger.html", {
         "program": program, "page": page, "querystring": querystring, "totals": totals,
         "export_box": _export_box(request, LEDGER_XLSX, program, _("Fund ledger (Excel)")),
