@@ -70,8 +70,9 @@ apt:
 migrate: deps
 	$(PYTHON) manage.py migrate --noinput -v 0
 
+# The system checks ran with migrate just before: loading the guides skips them (a second of imports).
 load: migrate
-	$(PYTHON) manage.py loaddata $(FIXTURES)
+	$(PYTHON) manage.py loaddata --skip-checks $(FIXTURES)
 
 demo: load
 	$(PYTHON) manage.py seed_demo

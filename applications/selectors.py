@@ -208,23 +208,37 @@ def condition_decisions(application: Application) -> dict[int, ConditionDecision
 def previous_decisions(application: Application) -> dict[int, ConditionDecision]:
     """The latest judgement of each condition on an earlier version (an application returned and resubmitted), by
     rule id: offered to the officer to confirm or change, never counted as a judgement of this version."""
-    found: dict[int, ConditionDecision] = {}
-    for d in (application.condition_decisions.filter(version__lt=application.version)
-              .select_related("decided_by").order_by("version")):
-        found[d.rule_id] = d
-    return found
+    return _split_decisions(application, earlier=True)[1]
 
 
-def conditions_with_decisions(application: Application) -> list[tuple[dict, ConditionDecision | None]]:
+def _split_decisions(application: Application, *, earlier: bool):
+    """This version's decisions and (with ``earlier``) the latest of each earlier version's, by rule id: one
+    query."""
+    wanted = application.condition_decisions.filter(version__lte=application.version) if earlier else \
+        application.condition_decisions.filter(version=application.version)
+    current: dict[int, ConditionDecision] = {}
+    previous: dict[int, ConditionDecision] = {}
+    for d in wanted.select_related("decided_by").order_by("version", "pk"):
+        (current if d.version == application.version else previous)[d.rule_id] = d
+    return current, previous
+
+
+def conditions_with_decisions(application: Application, *,
+                              versions=None) -> list[tuple[dict, ConditionDecision | None]]:
     """Each condition to decide with its reason in the reader's language, the applicant's explanation of a soft
     failure, and the officer's decision so far. A condition not yet judged in this version carries, as
     ``previous``, the judgement of an earlier version (None if there is none), and ``explanation_changed`` when
-    the applicant's explanation differs from the one that judgement read."""
-    decisions = condition_decisions(application)
+    the applicant's explanation differs from the one that judgement read. The decisions are one query; the
+    earlier explanations come from ``versions`` (the application's, with their snapshots) when given."""
     explanations = application.explanations or {}
     conditions = conditions_to_decide(application)
-    earlier = previous_decisions(application) if application.version > 1 and conditions else {}
-    earlier_explanations = _explanations_of_versions(application, {d.version for d in earlier.values()})
+    decisions, earlier = _split_decisions(application, earlier=application.version > 1 and bool(conditions))
+    numbers = {d.version for d in earlier.values()}
+    if versions is not None:
+        earlier_explanations = {v.number: (v.snapshot or {}).get("explanations") or {}
+                                for v in versions if v.number in numbers}
+    else:
+        earlier_explanations = _explanations_of_versions(application, numbers)
     rows = []
     for r in conditions:
         rule_id = int(r["rule_id"])
@@ -266,10 +280,19 @@ def tracks_with_materials(track: Track):
 
 def uploads_by_material(application: Application) -> dict[int, list[MaterialUpload]]:
     """Each material's uploaded files, in the order uploaded (one query)."""
-    uploads: dict[int, list[MaterialUpload]] = {}
-    for upload in application.uploads.all():
-        uploads.setdefault(upload.material_id, []).append(upload)
-    return uploads
+    return group_uploads(application.uploads.all())
+
+
+def group_uploads(uploads) -> dict[int, list[MaterialUpload]]:
+    grouped: dict[int, list[MaterialUpload]] = {}
+    for upload in uploads:
+        grouped.setdefault(upload.material_id, []).append(upload)
+    return grouped
+
+
+def track_materials(track: Track) -> QuerySet:
+    """The track's materials in the guide's order (one query on the materials alone)."""
+    return track.materials.order_by("seq", "pk")
 
 
 def upload_for(user, application_pk: int, upload_pk: int) -> MaterialUpload:
@@ -299,13 +322,16 @@ def _label(choices, value) -> str:
     return str(dict(choices).get(value, value or ""))
 
 
-def submitted_view(application: Application, version: ApplicationVersion) -> dict:
-    """Everything in a submitted version, ready to show: what the officer reviews without the PDF."""
+def submitted_view(application: Application, version: ApplicationVersion, *, materials=None, uploads=None) -> dict:
+    """Everything in a submitted version, ready to show: what the officer reviews without the PDF. ``materials``
+    (the track's) and ``uploads`` (the application's), when the caller has read them already, are not read
+    again."""
     snap = version.snapshot
     kpis = {str(k.pk): k for k in application.track.kpis.all()}
-    materials = {str(m.pk): m for m in application.track.materials.all()}
+    materials = {str(m.pk): m for m in (application.track.materials.all() if materials is None else materials)}
     # A submitted file can be opened while it is still the one uploaded (same material, same checksum).
-    uploads = {(str(u.material_id), u.sha256): u for u in application.uploads.all()}
+    uploads = {(str(u.material_id), u.sha256): u
+               for u in (application.uploads.all() if uploads is None else uploads)}
     org = snap.get("organisation") or {}
     return {
         "version": version,

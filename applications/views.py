@@ -39,11 +39,12 @@ from .selectors import (
     application_history,
     conditions_with_decisions,
     earlier_applications,
-    latest_version,
+    group_uploads,
     my_applications,
     officer_queue,
     officer_queue_rows,
     submitted_view,
+    track_materials,
     upload_for,
     uploads_by_material,
     version_changes,
@@ -244,18 +245,25 @@ def detail(request, pk: int):
 
 
 def _detail_page(request, application, *, pass_form=None, withdraw_form=None, condition_errors=None):
-    uploads = uploads_by_material(application)
+    """Each thing the page shows is read once and handed to every part that shows it: the versions (the last one is
+    the submitted content; with their submitters), the track's materials and the uploads (the materials list and
+    the submitted content), so the page runs the same queries with one upload or many."""
+    versions = list(versions_of(application))
+    materials = list(track_materials(application.track))
+    uploads = list(application.uploads.order_by("uploaded_at", "pk"))  # grouped by material below
     steps = services.allowed_steps(application, request.user)
-    submitted = latest_version(application)
-    conditions = conditions_with_decisions(application) if application.version else []
+    submitted = versions[-1] if versions else None
+    conditions = conditions_with_decisions(application, versions=versions) if application.version else []
     decisions = {int(result["rule_id"]): decision for result, decision in conditions if decision is not None}
+    by_material = group_uploads(uploads)
     return render(request, "applications/detail.html", {
         "application": application, "track": application.track,
-        "materials": [(m, uploads.get(m.pk, [])) for m in application.track.materials.all()],
-        "history": application_history(application), "versions": versions_of(application),
+        "materials": [(m, by_material.get(m.pk, [])) for m in materials],
+        "history": application_history(application), "versions": versions,
         "steps": steps, "decision_form": DecisionForm(), "pass_form": pass_form or PassForm(),
         "withdraw_form": withdraw_form or WithdrawForm(),
-        "submitted": submitted_view(application, submitted) if submitted else None,
+        "submitted": submitted_view(application, submitted, materials=materials, uploads=uploads)
+        if submitted else None,
         "conditions": conditions,
         "can_decide": request.user.is_officer and application.status == Status.SUBMITTED,
         "in_formal_review": application.status == Status.SUBMITTED,

@@ -23,19 +23,33 @@ def _page_number(value) -> int:
         return 1
 
 
-def paginate_ids(request, queryset, rows, per_page: int = 20) -> tuple[Page, str]:
+def paginate_ids(request, queryset, rows, per_page: int = 20, *, count_ahead: int | None = None,
+                 total: int | None = None) -> tuple[Page, str]:
     """Cut the page on primary keys alone (an index scan, however deep the page), then load only those rows
     with ``rows(ids)``, which may join and annotate freely. The cut runs as a subquery of the rows query, and the
     total as another (computed once), so a page is one round trip; the rows keep ``queryset``'s order. A page
-    past the end (only from an edited or stale link) costs a count and a second rows query, for the last page."""
+    past the end (only from an edited or stale link) costs a count and a second rows query, for the last page.
+
+    ``count_ahead`` (a number of pages) counts no further than that many pages past the requested one, for a list
+    whose filter may match more rows than anyone pages through (the audit log of a busy officer): the count
+    (a query of its own) then costs what the page's depth costs, not every matching row, and a list longer than
+    that says so (``page.more_pages``: the pagination reads "Page 2 of more than 12"). A ``total`` the caller
+    already knows (from totals it shows anyway) is not counted again."""
     ids = queryset.values_list("pk", flat=True)
     ordering = queryset.query.order_by or queryset.model._meta.ordering
     paginator = Paginator(ids, per_page)
     number = _page_number(request.GET.get("page"))
-    total = Subquery(queryset.order_by().annotate(_n=CountAll()).values("_n")[:1])
     bottom = (number - 1) * per_page
-    objects = list(rows(ids[bottom:bottom + per_page]).annotate(_page_total=total).order_by(*ordering))
-    if objects:
+    if count_ahead is not None:
+        return _paginate_ahead(request, queryset, rows, paginator, number, count_ahead, ordering)
+    if total is None:
+        counted = Subquery(queryset.order_by().annotate(_n=CountAll()).values("_n")[:1])
+        objects = list(rows(ids[bottom:bottom + per_page]).annotate(_page_total=counted).order_by(*ordering))
+    else:
+        objects = list(rows(ids[bottom:bottom + per_page]).order_by(*ordering))
+    if total is not None:
+        paginator.count = total
+    elif objects:
         paginator.count = objects[0]._page_total  # Paginator.count is a cached property: no COUNT query
     elif number == 1:
         paginator.count = 0
@@ -45,4 +59,19 @@ def paginate_ids(request, queryset, rows, per_page: int = 20) -> tuple[Page, str
         bottom = (number - 1) * per_page
         objects = list(rows(ids[bottom:bottom + per_page]).order_by(*ordering))
     page.object_list = objects
+    return page, _querystring(request)
+
+
+def _paginate_ahead(request, queryset, rows, paginator, number: int, count_ahead: int, ordering) -> tuple[Page, str]:
+    per_page = paginator.per_page
+    ids = queryset.values_list("pk", flat=True)
+    limit = (number + count_ahead) * per_page
+    counted = queryset.order_by().values("pk")[:limit + 1].count()  # COUNT(*) over at most limit + 1 rows
+    paginator.count = counted
+    page = paginator.get_page(number)  # past the end: the last page
+    bottom = (page.number - 1) * per_page
+    page.object_list = list(rows(ids[bottom:bottom + per_page]).order_by(*ordering))
+    page.more_pages = counted > limit  # at least one page past what the count reached
+    if page.more_pages:
+        page.pages_counted = limit // per_page
     return page, _querystring(request)

@@ -9,7 +9,10 @@ into another sheet; the reader sees ``'=HYPERLINK(...)``, which shows the text w
 dates and None are written as they are, so sums and sorting keep working.
 
 Money goes in as ``money(amount)``: a number (never text, so it still sums) shown as ``#,##0.00``, the way a
-finance office reads amounts: 150,000.00."""
+finance office reads amounts: 150,000.00.
+
+Large exports use a write-only workbook (``write_only_book``): rows stream to the file as they are appended, in
+constant memory, and the file is written once. ``append_row`` serves both kinds of sheet."""
 
 from __future__ import annotations
 
@@ -39,12 +42,55 @@ def text_cell(value):
     return value
 
 
-def append_row(sheet, values: Iterable) -> None:
+def append_row(sheet, values: Iterable, *, bold: bool = False) -> None:
     """``sheet.append`` for every export: each text value through ``text_cell``, each ``money(...)`` as a number
-    in ``MONEY_FORMAT``."""
+    in ``MONEY_FORMAT``; ``bold`` for a header or totals row. On a write-only sheet the cells are made with their
+    format before they are written (a written row cannot be changed)."""
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
     values = list(values)
+    if isinstance(sheet, WriteOnlyWorksheet):
+        sheet.append([_write_only_cell(sheet, value, bold) for value in values])
+        return
     sheet.append([value.amount if isinstance(value, Money) else text_cell(value) for value in values])
-    row = sheet.max_row
+    row = sheet._current_row  # the row just appended (``max_row`` would scan every cell: quadratic in rows)
     for column, value in enumerate(values, 1):
+        cell = None
         if isinstance(value, Money) and value.amount is not None:
-            sheet.cell(row=row, column=column).number_format = MONEY_FORMAT
+            cell = sheet.cell(row=row, column=column)
+            cell.number_format = MONEY_FORMAT
+        if bold:
+            (cell or sheet.cell(row=row, column=column)).font = _bold_font()
+
+
+def _bold_font():
+    from openpyxl.styles import Font
+
+    return Font(bold=True)
+
+
+def _write_only_cell(sheet, value, bold: bool):
+    from openpyxl.cell import WriteOnlyCell
+
+    money_value = isinstance(value, Money)
+    cell = WriteOnlyCell(sheet, value=value.amount if money_value else text_cell(value))
+    if money_value and value.amount is not None:
+        cell.number_format = MONEY_FORMAT
+    if bold:
+        cell.font = _bold_font()
+    return cell
+
+
+def write_only_book():
+    """A workbook that streams its rows (``create_sheet`` per sheet; ``append_row`` to fill them)."""
+    from openpyxl import Workbook
+
+    return Workbook(write_only=True)
+
+
+def book_bytes(workbook) -> bytes:
+    import io
+
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

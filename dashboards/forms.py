@@ -12,7 +12,7 @@ class AuditSearchForm(forms.Form):
     object = forms.CharField(label=_("Object"), required=False, max_length=40,
                              help_text=_("An id, or an application's reference number."))
     actor = forms.CharField(label=_("Actor"), required=False, max_length=100,
-                            help_text=_("Part of a user name or full name."))
+                            help_text=_("A user name (that user alone), or part of user names or full names."))
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
 

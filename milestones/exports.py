@@ -3,16 +3,16 @@ guides print them; the ledger is in yuan."""
 
 from __future__ import annotations
 
-import io
+import itertools
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 from core.money import WAN
-from core.spreadsheet import append_row, money
+from core.spreadsheet import append_row, book_bytes, money, write_only_book
 from programs.models import Program
 
-from .selectors import fund_plan, ledger_projects, ledger_totals
+from .selectors import fund_plan, ledger_lines, ledger_totals
 
 
 def _wan(value: Decimal):
@@ -23,24 +23,25 @@ def _yuan(value: Decimal):
     return money(Decimal(value))
 
 
-def _book(title: str, header: list[str], lines: list[list]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+def _sheet(workbook, title: str, header: list[str], lines, *, widths: dict[str, int] | None = None) -> None:
+    """A sheet of ``workbook`` (write-only): the header in bold, the lines, the last line (the totals) in bold."""
+    sheet = workbook.create_sheet(title[:31])
+    for column, width in (widths or {}).items():
+        sheet.column_dimensions[column].width = width
+    append_row(sheet, header, bold=True)
+    previous = None
+    for line in lines:  # each line is written once the next is known: the last one is the totals row
+        if previous is not None:
+            append_row(sheet, previous)
+        previous = line
+    if previous is not None:
+        append_row(sheet, previous, bold=True)
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    append_row(sheet, header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for line in lines:
-        append_row(sheet, line)
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-    sheet.column_dimensions["B"].width = 48
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+
+def _book(title: str, header: list[str], lines: list[list]) -> bytes:
+    workbook = write_only_book()
+    _sheet(workbook, title, header, lines, widths={"B": 48})
+    return book_bytes(workbook)
 
 
 def awards_text(row) -> int | str | None:
@@ -59,28 +60,21 @@ def fund_plan_xlsx(program: Program) -> bytes:
 
 
 def ledger_xlsx(program: Program) -> bytes:
-    """Two sheets: by project, and by track, each with its totals row."""
-    from openpyxl import load_workbook
-
+    """Two sheets: by project, and by track, each with its totals row. Written once, row by row (a write-only
+    workbook): two queries, the projects' lines and the per-track sums; the program's totals are the tracks' sums."""
     money = [_("Planned (yuan)"), _("Due (yuan)"), _("Released (yuan)")]
-    header = [_("Track"), _("Project"), _("Organisation"), _("Award (yuan)"), *money]
-    lines = [[p.application.track.code, f"{p.application.reference} {p.application.title}",
-              p.application.organisation.name, *map(_yuan, (p.award, p.planned, p.due, p.released))]
-             for p in ledger_projects(program)]
     totals = ledger_totals(program)
     total = totals["total"]
     sums = [_yuan(total[key]) for key in ("award", "planned", "due", "released")]
-    lines.append([_("Total"), "", "", *sums])
-    workbook = load_workbook(io.BytesIO(_book(_("Fund ledger"), header, lines)))
-    sheet = workbook.create_sheet(_("By track"))
-    append_row(sheet, [_("Track"), _("Title"), _("Award (yuan)"), *money])
-    for row in totals["tracks"]:
-        append_row(sheet, [row["code"], row["title"],
-                           *(_yuan(row[key]) for key in ("award", "planned", "due", "released"))])
-    append_row(sheet, [_("Total"), "", *sums])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    lines = ([code, f"{reference} {title}", organisation, *map(_yuan, amounts)]  # award, planned, due, released
+             for code, reference, title, organisation, *amounts in ledger_lines(program))
+    workbook = write_only_book()
+    _sheet(workbook, _("Fund ledger"), [_("Track"), _("Project"), _("Organisation"), _("Award (yuan)"), *money],
+           itertools.chain(lines, [[_("Total"), "", "", *sums]]), widths={"B": 48})
+    _sheet(workbook, _("By track"), [_("Track"), _("Title"), _("Award (yuan)"), *money],
+           [*([row["code"], row["title"], *(_yuan(row[key]) for key in ("award", "planned", "due", "released"))]
+              for row in totals["tracks"]), [_("Total"), "", *sums]])
+    return book_bytes(workbook)
 
 
 # --- PDFs: the task book (任务书) and the acceptance conclusion (验收结论) ---------------------------------------

@@ -25,7 +25,7 @@ ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_p
 def _sum(*states: str):
     """The project's tranches in ``states``, summed in a correlated subquery (no join before the page is cut)."""
     return Coalesce(Subquery(
-        ProjectTranche.objects.filter(project=OuterRef("pk"), state__in=states).values("project")
+        ProjectTranche.objects.filter(project=OuterRef("pk"), state__in=states).order_by().values("project")
         .annotate(s=Sum("amount")).values("s")), ZERO)
 
 
@@ -40,6 +40,22 @@ def projects_for(user) -> QuerySet[Project]:
 
     return qs.filter(Exists(Membership.objects.filter(organisation_id=OuterRef("application__organisation_id"),
                                                       user=user)))
+
+
+PROJECT_LIST_COLUMNS = ("application", "award", "state", "created_at", "application__reference",
+                        "application__title", "application__organisation", "application__organisation__name")
+
+
+def project_list_page(request, projects: QuerySet[Project]):
+    """A page of ``projects`` (a filtered ``projects_for``), newest first: cut on the projects' ids alone (the cut
+    and the total are subqueries of the rows query: one round trip), then only that page's rows, with the columns
+    the list shows and their money."""
+    from core.pagination import paginate_ids
+
+    ids = projects.order_by("-created_at", "pk")
+    return paginate_ids(request, ids, lambda page_ids: with_money(
+        Project.objects.filter(pk__in=page_ids).select_related("application__organisation")
+        .only(*PROJECT_LIST_COLUMNS)))
 
 
 def project_for(user, pk: int) -> Project:
@@ -77,7 +93,7 @@ def programs_with_projects() -> list[Program]:
             due=Coalesce(Sum("amount", filter=Q(state__in=UNPAID_DUE_STATES)), ZERO),
             released=Coalesce(Sum("amount", filter=Q(state=TrancheState.RELEASED)), ZERO))
     }
-    programs = list(Program.objects.order_by("-year", "code"))
+    programs = list(Program.objects.only("code", "title", "short_title", "year").order_by("-year", "code"))
     for program in programs:
         row = figures.get(program.pk, {})
         program.projects = row.get("projects", 0)
@@ -85,14 +101,48 @@ def programs_with_projects() -> list[Program]:
     return programs
 
 
+LEDGER_ORDER = ("application__track__position", "application__reference")
+
+
 def ledger_projects(program: Program) -> QuerySet[Project]:
+    """The program's projects in ledger order, each with its money and only the columns the ledger shows (an
+    application's JSON columns are never read)."""
     return with_money(Project.objects.filter(application__track__program=program)
                       .select_related("application__organisation", "application__track")
-                      .order_by("application__track__position", "application__reference"))
+                      .only(*LEDGER_COLUMNS).order_by(*LEDGER_ORDER))
+
+
+LEDGER_COLUMNS = ("application", "award", "state", "application__reference", "application__title",
+                  "application__track", "application__organisation", "application__track__code",
+                  "application__track__position", "application__organisation__name")
+
+
+def ledger_page(request, program: Program, per_page: int = 50, *, total: int | None = None):
+    """One page of the ledger, cut on the projects' ids first (the cut is a subquery of the rows query: one round
+    trip), then only that page's rows with their money. ``total``, the number of the program's projects when the
+    caller has it (``ledger_totals``), is not counted again."""
+    from core.pagination import paginate_ids
+
+    ids = Project.objects.filter(application__track__program=program).order_by(*LEDGER_ORDER)
+    return paginate_ids(request, ids, lambda page_ids: ledger_projects(program).filter(pk__in=page_ids),
+                        per_page=per_page, total=total)
+
+
+def ledger_lines(program: Program):
+    """The Excel ledger's lines as tuples (track code, reference, title, organisation, award, planned, due,
+    released), in ledger order: one query, the tranches summed per project in one GROUP BY."""
+    sums = {"planned": Coalesce(Sum("tranches__amount", filter=Q(tranches__state=TrancheState.PLANNED)), ZERO),
+            "due": Coalesce(Sum("tranches__amount", filter=Q(tranches__state__in=UNPAID_DUE_STATES)), ZERO),
+            "released": Coalesce(Sum("tranches__amount", filter=Q(tranches__state=TrancheState.RELEASED)), ZERO)}
+    return (Project.objects.filter(application__track__program=program).order_by(*LEDGER_ORDER)
+            .values_list("application__track__code", "application__reference", "application__title",
+                         "application__organisation__name", "award")  # a reference is unique: a group per project
+            .annotate(**sums).iterator(chunk_size=2000))
 
 
 def ledger_totals(program: Program) -> dict:
-    """Planned, due and released per track and for the program (two queries)."""
+    """Planned, due and released per track, and for the program as the tracks' exact sums, with the number of
+    projects (every project has its tranches: ``project_open`` writes the schedule). One query."""
     tranches = ProjectTranche.objects.filter(project__application__track__program=program)
     sums = {"planned": Coalesce(Sum("amount", filter=Q(state=TrancheState.PLANNED)), ZERO),
             "due": Coalesce(Sum("amount", filter=Q(state__in=UNPAID_DUE_STATES)), ZERO),
@@ -100,11 +150,12 @@ def ledger_totals(program: Program) -> dict:
             "award": Coalesce(Sum("amount"), ZERO)}
     by_track = list(tranches.values("project__application__track__code", "project__application__track__title",
                                     "project__application__track__position")
-                    .annotate(**sums).order_by("project__application__track__position"))
-    return {"tracks": [{"code": row["project__application__track__code"],
-                        "title": row["project__application__track__title"],
-                        **{key: row[key] for key in sums}} for row in by_track],
-            "total": tranches.aggregate(**sums)}
+                    .annotate(projects=Count("project", distinct=True), **sums)
+                    .order_by("project__application__track__position"))
+    tracks = [{"code": row["project__application__track__code"], "title": row["project__application__track__title"],
+               "projects": row["projects"], **{key: row[key] for key in sums}} for row in by_track]
+    return {"tracks": tracks, "projects": sum(row["projects"] for row in tracks),
+            "total": {key: sum((row[key] for row in tracks), Decimal("0.00")) for key in sums}}
 
 
 @dataclass(frozen=True)
@@ -161,8 +212,8 @@ def programs_disbursement_chart(programs) -> dict:
             "names": {"released": _("Released"), "due": _("Due"), "planned": _("Planned")}}
 
 
-__all__ = ["disbursement_chart", "fund_plan", "ledger_projects", "ledger_totals",
-           "program_for_officer", "project_for", "projects_for", "with_money"]
+__all__ = ["disbursement_chart", "fund_plan", "ledger_lines", "ledger_page", "ledger_projects", "ledger_totals",
+           "program_for_officer", "project_for", "project_list_page", "projects_for", "with_money"]
 
 
 def report_for(user, project_pk: int, report_pk: int):

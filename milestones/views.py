@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.confirm import confirmation_page, is_confirmed
-from core.pagination import paginate
 from jobs import services as job_services
 from jobs.selectors import latest_job
 from jobs.status import job_box, pdf_box
@@ -45,7 +44,7 @@ from .selectors import (
     completion_chart,
     disbursement_chart,
     final_report_pending,
-    ledger_projects,
+    ledger_page,
     ledger_totals,
     program_completion_page,
     program_for_officer,
@@ -53,11 +52,11 @@ from .selectors import (
     programs_with_projects,
     project_figures,
     project_for,
+    project_list_page,
     projects_for,
     report_completion,
     report_for,
     submitted_files,
-    with_money,
 )
 from .selectors import (
     fund_plan as plan_rows,
@@ -77,7 +76,7 @@ def _form_errors(request, form) -> None:
 @login_required
 def project_list(request):
     filterset = ProjectFilter(request.GET or None, queryset=projects_for(request.user))
-    page, querystring = paginate(request, with_money(filterset.qs).order_by("-created_at", "pk"))
+    page, querystring = project_list_page(request, filterset.qs)
     programs = programs_with_projects() if request.user.is_officer else []
     chart = programs_disbursement_chart(programs)
     return render(request, "milestones/project_list.html", {"page": page, "querystring": querystring,
@@ -304,7 +303,7 @@ def acceptance_record_step(request, pk: int):
 def ledger(request, program_id: int):
     program = program_for_officer(request.user, program_id)
     totals = ledger_totals(program)
-    page, querystring = paginate(request, ledger_projects(program), per_page=50)
+    page, querystring = ledger_page(request, program, total=totals["projects"])
     return render(request, "milestones/ledger.html", {
         "program": program, "page": page, "querystring": querystring, "totals": totals,
         "export_box": _export_box(request, LEDGER_XLSX, program, _("Fund ledger (Excel)")),
@@ -316,7 +315,7 @@ def ledger(request, program_id: int):
 def completion_report(request, program_id: int):
     """KPI completion per project of a program, from each project's latest report, as a table and a chart."""
     program = program_for_officer(request.user, program_id)
-    page, querystring = paginate(request, ledger_projects(program), per_page=50)
+    page, querystring = ledger_page(request, program)
     rows = program_completion_page(program, page)
     reported = [row for row in rows if row.result is not None and row.result.overall is not None]
     chart = {"title": _("KPI completion by project (%)"), "label": _("Completion (%)"),

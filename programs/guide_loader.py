@@ -66,6 +66,17 @@ def _normalise_params(params: dict) -> dict:
     return out
 
 
+def _values(row: Model) -> tuple:
+    return tuple(getattr(row, field.attname) for field in row._meta.concrete_fields)
+
+
+def _if_changed(row: Model, before: tuple) -> Iterator[Model]:
+    """The row, to be saved, if it is new or the guide changed it: loading an unchanged guide again writes
+    nothing."""
+    if row.pk is None or _values(row) != before:
+        yield row
+
+
 def _delete_or_archive(row: Model, label: str, now) -> bool:
     """Delete a row the guide dropped; if something protects it, archive it. True if it was kept."""
     try:
@@ -112,13 +123,16 @@ def guide_objects(data: dict) -> Iterator[Any]:
     program.guide_status = p.get("guide_status") or GuideStatus.FINAL
     program.archived_at = None
     program.rubric = program_rubric
-    yield program
+    yield program  # always (one row): loaddata warns of a fixture that yields nothing
 
     common = p.get("common") or {}
     defaults = p.get("procedure") or {}
     codes = [str(t["code"]) for t in p["tracks"]]
-    for dropped in Track.objects.filter(program=program).exclude(code__in=codes):
-        _delete_or_archive(dropped, f"{program.code} / {dropped.code}", now)
+    tracks = {track.code: track for track in Track.objects.filter(program=program)}
+    for code, dropped in tracks.items():
+        if code not in codes:
+            _delete_or_archive(dropped, f"{program.code} / {dropped.code}", now)
+    children = _ProgramRows([track.pk for code, track in tracks.items() if code in codes])
     for position, t in enumerate(p["tracks"], 1):
         track_rubric = None
         if t.get("rubric"):
@@ -126,15 +140,30 @@ def guide_objects(data: dict) -> Iterator[Any]:
             yield from rubric_items[:1]
             track_rubric = rubric_items[0]
             yield from rubric_items[1:]
-        track = Track.objects.filter(program=program, code=str(t["code"])).first() or Track(
-            program=program, code=str(t["code"])
-        )
+        track = tracks.get(str(t["code"])) or Track(program=program, code=str(t["code"]))
+        before = _values(track)
         if track.archived_at is not None:
             logger.warning(_("%(row)s is back in the guide: restored.") % {"row": f"{program.code} / {track.code}"})
         _fill_track(track, t, defaults, position, track_rubric)
         track.program = program
-        yield track
-        yield from _track_children(track, t, common, now)
+        yield from _if_changed(track, before)
+        yield from _track_children(track, t, common, now, children)
+
+
+class _ProgramRows:
+    """The rows under a program's tracks (tranches, KPI groups, KPIs, rules, materials), read once per program
+    (five queries) rather than once per track, grouped by track."""
+
+    def __init__(self, track_ids: list[int]):
+        self.rows: dict[type, dict[int, list]] = {}
+        for model in (Tranche, KPIGroup, KPI, EligibilityRule, Material):
+            grouped: dict[int, list] = defaultdict(list)
+            for row in (model.objects.filter(track_id__in=track_ids).order_by("pk") if track_ids else ()):
+                grouped[row.track_id].append(row)
+            self.rows[model] = grouped
+
+    def of(self, model: type, track: Track) -> list:
+        return list(self.rows[model].get(track.pk, [])) if track.pk else []
 
 
 def _fill_track(track: Track, t: dict, defaults: dict, position: int, rubric) -> None:
@@ -168,17 +197,17 @@ def _fill_track(track: Track, t: dict, defaults: dict, position: int, rubric) ->
     track.rubric = rubric
 
 
-def _track_children(track: Track, t: dict, common: dict, now) -> Iterator[Any]:
-    yield from _tranches(track, t.get("tranches") or [])
-    groups = yield from _kpi_groups(track, t.get("kpi_groups") or [])
+def _track_children(track: Track, t: dict, common: dict, now, children: _ProgramRows) -> Iterator[Any]:
+    yield from _tranches(track, t.get("tranches") or [], children.of(Tranche, track))
+    groups = yield from _kpi_groups(track, t.get("kpi_groups") or [], children.of(KPIGroup, track))
     yield from _reconcile(track, KPI, t.get("kpis") or [], lambda row: row.metric, lambda d: d["metric"],
-                          lambda row, d: _fill_kpi(row, d, groups), now)
+                          lambda row, d: _fill_kpi(row, d, groups), now, children.of(KPI, track))
     rules = list(common.get("rules") or []) + list(t.get("rules") or [])
     yield from _reconcile(track, EligibilityRule, rules, lambda row: (row.kind, row.text),
-                          lambda d: (d["kind"], d["text"]), _fill_rule, now)
+                          lambda d: (d["kind"], d["text"]), _fill_rule, now, children.of(EligibilityRule, track))
     materials = list(common.get("materials") or []) + list(t.get("materials") or [])
     yield from _reconcile(track, Material, materials, lambda row: row.title, lambda d: d["title"],
-                          _fill_material, now)
+                          _fill_material, now, children.of(Material, track))
 
 
 def _fill_kpi(row: KPI, d: dict, groups: dict[str, KPIGroup]) -> None:
@@ -206,40 +235,45 @@ def _fill_material(row: Material, d: dict) -> None:
     row.note = d.get("note") or ""
 
 
-def _tranches(track: Track, items: list[dict]) -> Iterator[Any]:
-    existing = {row.seq: row for row in Tranche.objects.filter(track_id=track.pk)}
-    Tranche.objects.filter(track_id=track.pk, seq__gt=len(items)).delete()
+def _tranches(track: Track, items: list[dict], rows: list[Tranche]) -> Iterator[Any]:
+    existing = {row.seq: row for row in rows}
+    if any(seq > len(items) for seq in existing):
+        Tranche.objects.filter(track_id=track.pk, seq__gt=len(items)).delete()
     for seq, d in enumerate(items, 1):
         row = existing.get(seq) or Tranche(track=track, seq=seq)
+        before = _values(row)
         row.track = track
         row.share_percent = _dec(d["share_percent"])
         row.amount = _dec(d.get("amount"))
         row.trigger = d["trigger"]
         row.text = d.get("text") or ""
-        yield row
+        yield from _if_changed(row, before)
 
 
-def _kpi_groups(track: Track, items: list[dict]):
+def _kpi_groups(track: Track, items: list[dict], rows: list[KPIGroup]):
     """Yield the track's KPI groups; return them by code (for the KPIs that follow)."""
-    existing = {row.code: row for row in KPIGroup.objects.filter(track_id=track.pk)}
+    existing = {row.code: row for row in rows}
     codes = {str(d["code"]) for d in items}
-    KPIGroup.objects.filter(track_id=track.pk).exclude(code__in=codes).delete()
+    if set(existing) - codes:
+        KPIGroup.objects.filter(track_id=track.pk).exclude(code__in=codes).delete()
     groups = {}
     for d in items:
         code = str(d["code"])
         row = existing.get(code) or KPIGroup(track=track, code=code)
+        before = _values(row)
         row.track = track
         row.min_count = d["min"]
         row.text = d.get("text") or ""
         groups[code] = row
-        yield row
+        yield from _if_changed(row, before)
     return groups
 
 
 def _reconcile(track: Track, model: type, items: list[dict], row_key: Callable, item_key: Callable,
-               fill: Callable, now) -> Iterator[Any]:
-    """Match the guide's list to the track's guide rows; archive or delete the rest; number them 1..N."""
-    rows = sorted(model.objects.filter(track_id=track.pk, origin=Origin.GUIDE), key=lambda r: r.seq)
+               fill: Callable, now, track_rows: list) -> Iterator[Any]:
+    """Match the guide's list to the track's guide rows (``track_rows``: all the track's rows, read with the
+    program's); archive or delete the rest; number them 1..N."""
+    rows = sorted((r for r in track_rows if r.origin == Origin.GUIDE), key=lambda r: r.seq)
     by_key: dict[Any, list] = defaultdict(list)
     for row in rows:
         by_key[row_key(row)].append(row)
@@ -259,7 +293,7 @@ def _reconcile(track: Track, model: type, items: list[dict], row_key: Callable, 
             logger.warning(_("%(row)s is back in the guide: restored.")
                            % {"row": f"{track.program.code} / {track.code}: {label} “{row}”"})
     # Archived rows move out of 1..N, clear of the office's rows; the chosen rows take 1..N.
-    office = dict(model.objects.filter(track_id=track.pk).exclude(origin=Origin.GUIDE).values_list("pk", "seq"))
+    office = {r.pk: r.seq for r in track_rows if r.origin != Origin.GUIDE}
     taken = set(office.values())
     for pk, seq in sorted(office.items(), key=lambda item: item[1]):
         if seq <= len(items):  # an office row numbered among the guide's: renumber it, keep it
@@ -287,11 +321,12 @@ def _reconcile(track: Track, model: type, items: list[dict], row_key: Callable, 
     for seq, (row, d) in enumerate(zip(chosen, items, strict=True), 1):
         if row is None:
             row = model(track=track, seq=seq, origin=Origin.GUIDE)
+        before = _values(row)
         row.track = track
         row.seq = seq
         row.archived_at = None
         fill(row, d)
-        yield row
+        yield from _if_changed(row, before)
 
 
 def _rubric_objects(r: dict) -> Iterator[Any]:

@@ -425,8 +425,11 @@ def award_notice_for(user, pk: int) -> Award:
 def application_award_notice(user, application: Application) -> Award | None:
     """The approved award of an application, with its notice, when the user may see it (the applicant's page)."""
     award = Award.objects.filter(application=application, state=AwardState.APPROVED).exclude(
-        notice_status="").select_related("application").first()
-    return award if award is not None and may_see_notice(user, award) else None
+        notice_status="").first()
+    if award is None:
+        return None
+    award.application = application  # the page's own, not read again
+    return award if may_see_notice(user, award) else None
 
 
 def objections_of(review_round: ReviewRound) -> list[Objection]:
