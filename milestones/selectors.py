@@ -9,7 +9,20 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -459,32 +472,28 @@ class ProgramCompletion:
 
 def completion_by_program() -> list[ProgramCompletion]:
     """KPI completion per current program, from each project's latest accepted (else submitted) report (as the
-    program's completion page computes it): the projects reporting, their average completion and the requirements
-    met. Five queries whatever the number of projects: the projects, then program_completion_page's four."""
+    program's completion page chooses it): the projects reporting, their average completion and the requirements
+    met, summed from the figures each report keeps (milestones.completion.store). Two queries whatever the number
+    of projects: one GROUP BY over the chosen reports, the programs."""
     from .models import KpiReport, ReportState
 
-    reported = Exists(KpiReport.objects.filter(project=OuterRef("pk"),
-                                               state__in=[ReportState.SUBMITTED, ReportState.ACCEPTED]))
-    projects = (Project.objects.filter(reported, application__track__program__archived_at__isnull=True)
-                .select_related("application__track__program")
-                .only("application_id", "application__track_id", "application__track__program__code",
-                      "application__track__program__title", "application__track__program__short_title",
-                      "application__track__program__year")
-                .order_by("pk"))
-    by_program: dict[int, list] = {}
-    programs: dict[int, Program] = {}
-    for row in program_completion_page(None, projects):
-        program = row.project.application.track.program
-        programs[program.pk] = program
-        if row.result is not None:
-            by_program.setdefault(program.pk, []).append(row.result)
+    reported = [ReportState.SUBMITTED, ReportState.ACCEPTED]
+    chosen = (KpiReport.objects.filter(project=OuterRef("project"), state__in=reported)
+              .order_by(Case(When(state=ReportState.ACCEPTED, then=0), default=1), "-seq").values("pk")[:1])
+    totals = (KpiReport.objects.filter(state__in=reported, pk=Subquery(chosen),
+                                       project__application__track__program__archived_at__isnull=True)
+              .order_by().values("project__application__track__program")
+              .annotate(projects=Count("pk"), total=Sum("completion_percent"), counted=Count("completion_percent"),
+                        satisfied=Sum("kpi_satisfied"), requirements=Sum("kpi_requirements")))
+    by_program = {row.pop("project__application__track__program"): row for row in totals}
+    programs = Program.objects.filter(pk__in=by_program).only("code", "title", "short_title", "year")
     out = []
-    for pk, results in by_program.items():
-        overall = [r.overall for r in results if r.overall is not None]
-        average = ((sum(overall, Decimal("0")) / len(overall)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-                   if overall else None)
-        out.append(ProgramCompletion(programs[pk], len(results), average, sum(r.satisfied for r in results),
-                                     sum(r.requirements for r in results)))
+    for program in programs:
+        row = by_program[program.pk]
+        average = ((Decimal(row["total"]) / row["counted"]).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+                   if row["counted"] else None)
+        out.append(ProgramCompletion(program, row["projects"], average, row["satisfied"] or 0,
+                                     row["requirements"] or 0))
     return sorted(out, key=lambda c: (-c.program.year, c.program.code))
 
 
