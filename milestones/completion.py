@@ -122,13 +122,10 @@ def figures(result: Completion) -> dict:
             "kpi_requirements": result.requirements}
 
 
-def store(report) -> None:
-    """Compute ``report``'s completion from its values, its track's KPIs and the application's latest version, and
-    keep the overall figures on the report (in the caller's transaction): the dashboards sum these instead of
-    reading every application's snapshot. The submitting and accepting services call it; the figures of the
-    report the office accepted are the ones that stay."""
-    from .selectors import report_completion
-
-    for name, value in figures(report_completion(report)).items():
+def store(report, result: Completion) -> None:
+    """Keep ``result`` (the report's completion, ``selectors.report_completion``) on the report, in the caller's
+    transaction: the dashboards sum these figures instead of reading every application's snapshot. The submitting
+    and accepting services call it; the figures of the report as the office accepted it are the ones that stay."""
+    for name, value in figures(result).items():
         setattr(report, name, value)
     report.save(update_fields=STORED_FIELDS)

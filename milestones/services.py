@@ -37,6 +37,7 @@ from .models import (
     ProjectTranche,
     TrancheState,
 )
+from .selectors import report_completion
 
 WHOLE = Decimal("100")
 
@@ -528,7 +529,7 @@ def report_submit(*, actor, report, values: dict, narrative: str, evidence=()):
         locked.state, locked.narrative = step.target, narrative.strip()
         locked.submitted_at, locked.submitted_by = timezone.now(), actor
         locked.save(update_fields=["state", "narrative", "submitted_at", "submitted_by"])
-        completion.store(locked)
+        completion.store(locked, report_completion(locked))
         record_event(target=locked, actor=actor, action=step.name, from_state=before, to_state=locked.state,
                      data={"values": {str(k): (f"{v}" if v is not None else None) for k, v in values.items()}})
     return locked
@@ -553,7 +554,7 @@ def report_review(*, actor, report, accept: bool, comments: str = ""):
         locked.state, locked.officer_comments = step.target, comments
         locked.save(update_fields=["state", "officer_comments"])
         if accept:
-            completion.store(locked)  # the figures the dashboards read: those of the report as accepted
+            completion.store(locked, report_completion(locked))  # the figures of the report as accepted
         record_event(target=locked, actor=actor, action=name, from_state=before, to_state=locked.state,
                      reason=comments)
         if accept and locked.kind == ReportKind.FINAL:  # the last of what closing waits for, perhaps
