@@ -101,6 +101,9 @@ def test_applicant_project_next_action_follows_the_project(client, officer, appl
                    rectify_by=today() + dt.timedelta(days=10))
     action = _action(client, applicant)  # the earliest deadline first
     assert (action.code, action.deadline) == ("rectify_midterm", today() + dt.timedelta(days=10))
+    rectification = project.reports.get(kind=ReportKind.RECTIFICATION)  # owed since the check
+    report_submit(actor=applicant, report=rectification, values={}, narrative="已按中期检查意见整改。")
+    report_review(actor=officer, report=rectification, accept=True)
     midterm_record(actor=officer, project=project, outcome=MidtermOutcome.ON_TRACK, checked_on=today())
     assert _action(client, applicant).code == "revise_report"  # the latest check wins
 
@@ -123,6 +126,11 @@ def test_applicant_project_next_action_follows_the_project(client, officer, appl
     acceptance_record(actor=officer, project=project, outcome="failed", mode="written", inspected_on=today(),
                       expert_opinion="专利组合尚未形成。")
     project.refresh_from_db()
+    rectification = project.reports.filter(kind=ReportKind.RECTIFICATION).latest("seq")
+    action = _action(client, applicant)  # the rectification report first, due on the deadline
+    assert (action.code, action.report.pk, action.deadline) == ("submit_report", rectification.pk,
+                                                                project.rectify_by)
+    report_submit(actor=applicant, report=rectification, values={}, narrative="已整改。")
     action = _action(client, applicant)
     assert (action.code, action.deadline) == ("request_acceptance", project.rectify_by)
     assert project.rectify_by > today() and not action.overdue  # any day up to the deadline
@@ -471,3 +479,16 @@ def test_officer_dashboard_funnel_counts_approved_applications(client, officer):
     response = _officer(client, officer)
     row = next(r for r in response.context["funnel"] if r.program.pk == project.application.track.program_id)
     assert row.cells[FUNNEL_STATES.index(Status.APPROVED)] == 1 and row.total == sum(row.cells) == 1
+
+
+def test_officer_dashboard_completion_follows_the_report_accepted_last(client, officer):
+    """As the program's completion page: the report the office accepted last counts, whatever its number."""
+    project = _fcg_project(officer)
+    unit = unit_member(project)
+    midterm, final = project.reports.order_by("seq")
+    report_submit(actor=unit, report=final, values={}, narrative="结题。")  # 0 of 4
+    report_submit(actor=unit, report=midterm, values=reached_values(project), narrative="进展。")  # 3 of 4
+    report_review(actor=officer, report=final, accept=True)
+    report_review(actor=officer, report=midterm, accept=True)
+    [row] = _officer(client, officer).context["completion"]
+    assert (row.projects, row.average, row.satisfied, row.requirements) == (1, Decimal("75.0"), 3, 4)
