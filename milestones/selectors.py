@@ -496,27 +496,34 @@ def completion_by_program() -> list[ProgramCompletion]:
     """KPI completion per current program, from the report the office accepted last on each project (else its
     latest submitted one), as the program's completion page chooses it: the projects reporting, their average
     completion and the requirements met, summed from the figures each report keeps (milestones.completion.store).
-    Two queries whatever the number of projects: one GROUP BY over the chosen reports, the programs."""
+    Two queries whatever the number of projects: one GROUP BY track over the chosen reports (no join beyond the
+    application), the tracks' programs."""
+    from programs.models import Track
+
     from .models import KpiReport, ReportState
 
     reported = [ReportState.SUBMITTED, ReportState.ACCEPTED]
     chosen = (KpiReport.objects.filter(project=OuterRef("project"), state__in=reported)
               .order_by(Case(When(state=ReportState.ACCEPTED, then=0), default=1),
                         F("accepted_at").desc(nulls_last=True), "-seq").values("pk")[:1])
-    totals = (KpiReport.objects.filter(state__in=reported, pk=Subquery(chosen),
-                                       project__application__track__program__archived_at__isnull=True)
-              .order_by().values("project__application__track__program")
-              .annotate(projects=Count("pk"), total=Sum("completion_percent"), counted=Count("completion_percent"),
-                        satisfied=Sum("kpi_satisfied"), requirements=Sum("kpi_requirements")))
-    by_program = {row.pop("project__application__track__program"): row for row in totals}
-    programs = Program.objects.filter(pk__in=by_program).only("code", "title", "short_title", "year")
+    per_track = list(KpiReport.objects.filter(state__in=reported, pk=Subquery(chosen))
+                     .order_by().values_list("project__application__track_id")
+                     .annotate(Count("pk"), Sum("completion_percent"), Count("completion_percent"),
+                               Sum("kpi_satisfied"), Sum("kpi_requirements")))
+    programs = {track.pk: track.program for track in Track.objects.filter(
+        pk__in=[row[0] for row in per_track], program__archived_at__isnull=True).select_related("program").only(
+        "program", "program__code", "program__title", "program__short_title", "program__year")}
+    sums: dict[Program, list] = {}
+    for track_id, projects, total, counted, satisfied, requirements in per_track:
+        if track_id not in programs:
+            continue  # an archived program
+        row = sums.setdefault(programs[track_id], [0, Decimal("0"), 0, 0, 0])
+        for i, value in enumerate((projects, total or 0, counted, satisfied or 0, requirements or 0)):
+            row[i] += value
     out = []
-    for program in programs:
-        row = by_program[program.pk]
-        average = ((Decimal(row["total"]) / row["counted"]).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-                   if row["counted"] else None)
-        out.append(ProgramCompletion(program, row["projects"], average, row["satisfied"] or 0,
-                                     row["requirements"] or 0))
+    for program, (projects, total, counted, satisfied, requirements) in sums.items():
+        average = (Decimal(total) / counted).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if counted else None
+        out.append(ProgramCompletion(program, projects, average, satisfied, requirements))
     return sorted(out, key=lambda c: (-c.program.year, c.program.code))
 
 
