@@ -125,19 +125,23 @@ def notify_many(notices) -> list[Notification | None]:
     opted_out = set(NotificationPreference.objects.filter(
         user_id__in={n.recipient.pk for n in live}, kind__in=specs, email=False).values_list("user_id", "kind"))
     rows: dict[int, Notification] = {}
+    links: dict[tuple, str] = {}  # several recipients are told of one target: its page is found once
     for i, notice in enumerate(notices):
         if not notice.recipient.is_active:
             continue
         recipient, spec, target = notice.recipient, specs[notice.kind], notice.target
         email = bool(recipient.email) and not (spec.may_opt_out(recipient)
                                                and (recipient.pk, notice.kind) in opted_out)
+        link = ""
+        if spec.link and target is not None:
+            key = (notice.kind, type(target), target.pk)
+            link = links[key] if key in links else links.setdefault(key, spec.link(target))
         rows[i] = Notification(
             recipient=recipient, kind=notice.kind,
             content_type=ContentType.objects.get_for_model(target, for_concrete_model=False) if target else None,
             object_id=str(target.pk) if target else "",
             values={key: _figure(value) for key, value in notice.values.items()},
-            link=spec.link(target) if (spec.link and target is not None) else "",
-            email_status=EmailStatus.QUEUED if email else EmailStatus.NONE)
+            link=link, email_status=EmailStatus.QUEUED if email else EmailStatus.NONE)
     Notification.objects.bulk_create(rows.values())
     for notification in rows.values():
         if notification.email_status == EmailStatus.QUEUED:
