@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 
 
 class CoreConfig(AppConfig):
@@ -6,3 +7,8 @@ class CoreConfig(AppConfig):
     import it; it imports none of them."""
 
     name = "core"
+
+    def ready(self) -> None:
+        from .db import use_sqlite_parameter_limit
+
+        connection_created.connect(use_sqlite_parameter_limit, dispatch_uid="core.sqlite_parameter_limit")

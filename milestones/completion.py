@@ -109,3 +109,23 @@ def _decimal(value) -> Decimal | None:
         return Decimal(str(value)) if value not in (None, "") else None
     except ArithmeticError:
         return None
+
+
+# --- the figures kept on each report ------------------------------------------------------------------------------
+
+STORED_FIELDS = ["completion_percent", "kpi_satisfied", "kpi_requirements"]
+
+
+def figures(result: Completion) -> dict:
+    """The overall figures of ``result`` as the report keeps them (``STORED_FIELDS``)."""
+    return {"completion_percent": result.overall, "kpi_satisfied": result.satisfied,
+            "kpi_requirements": result.requirements}
+
+
+def store(report, result: Completion) -> None:
+    """Keep ``result`` (the report's completion, ``selectors.report_completion``) on the report, in the caller's
+    transaction: the dashboards sum these figures instead of reading every application's snapshot. The submitting
+    and accepting services call it; the figures of the report as the office accepted it are the ones that stay."""
+    for name, value in figures(result).items():
+        setattr(report, name, value)
+    report.save(update_fields=STORED_FIELDS)

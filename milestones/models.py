@@ -294,6 +294,12 @@ class KpiReport(models.Model):
     officer_comments = models.TextField(_("officer's comments"), blank=True)
     # When the office accepted it: the project's figures follow the report accepted last.
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    # KPI completion as milestones.completion computes it, kept when the report is submitted and again when it is
+    # accepted (blank before), so the dashboards sum stored figures instead of reading every application's snapshot.
+    completion_percent = models.DecimalField(_("KPI completion (%)"), max_digits=4, decimal_places=1, null=True,
+                                             blank=True)
+    kpi_satisfied = models.PositiveSmallIntegerField(_("KPI requirements met"), null=True, blank=True)
+    kpi_requirements = models.PositiveSmallIntegerField(_("KPI requirements"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("KPI report")

@@ -23,7 +23,7 @@ from notifications.services import choice_label
 from programs.models import TrancheTrigger
 from programs.selectors import today
 
-from . import conditions, limits, notices
+from . import completion, conditions, limits, notices
 from .models import (
     PROJECT_TRANSITIONS,
     TRANCHE_TRANSITIONS,
@@ -39,6 +39,7 @@ from .models import (
     TrancheState,
 )
 from .rectification import rectification_report_schedule
+from .selectors import report_completion
 
 WHOLE = Decimal("100")
 # The reports a project's closure waits for, besides its money: the final report and any rectification report.
@@ -567,6 +568,7 @@ def report_submit(*, actor, report, values: dict, narrative: str, evidence=()):
         locked.state, locked.narrative = step.target, narrative.strip()
         locked.submitted_at, locked.submitted_by = timezone.now(), actor
         locked.save(update_fields=["state", "narrative", "submitted_at", "submitted_by"])
+        completion.store(locked, report_completion(locked))
         record_event(target=locked, actor=actor, action=step.name, from_state=before, to_state=locked.state,
                      data={"values": {str(k): (f"{v}" if v is not None else None) for k, v in values.items()}})
     return locked
@@ -592,6 +594,8 @@ def report_review(*, actor, report, accept: bool, comments: str = ""):
         locked.state, locked.officer_comments = step.target, comments
         locked.accepted_at = timezone.now() if accept else None
         locked.save(update_fields=["state", "officer_comments", "accepted_at"])
+        if accept:
+            completion.store(locked, report_completion(locked))  # the figures of the report as accepted
         record_event(target=locked, actor=actor, action=name, from_state=before, to_state=locked.state,
                      reason=comments)
         if accept and locked.kind in CLOSING_REPORT_KINDS:  # the last of what closing waits for, perhaps

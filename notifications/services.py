@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import OperationalError, connection, models, transaction
+from django.db import IntegrityError, OperationalError, connection, models, transaction
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -109,6 +109,46 @@ def notify(*, recipient, kind: str, target: models.Model | None = None, **values
     return notification
 
 
+def notify_many(notices) -> list[Notification | None]:
+    """``notify()`` for many notices at once (each with ``recipient``, ``kind``, ``target`` and ``values``, as a
+    ``Reminder``): one query for the email opt-outs and one INSERT for the inbox rows whatever their number, each
+    email queued after commit. None in the place of a notice to an inactive recipient."""
+    notices = list(notices)
+    specs = {}
+    for notice in notices:
+        specs[notice.kind] = get_kind(notice.kind)
+        if specs[notice.kind] is None:
+            raise ValueError(f"unknown notification kind {notice.kind!r}; register it in an AppConfig.ready()")
+    live = [notice for notice in notices if notice.recipient.is_active]
+    if not live:
+        return [None] * len(notices)
+    opted_out = set(NotificationPreference.objects.filter(
+        user_id__in={n.recipient.pk for n in live}, kind__in=specs, email=False).values_list("user_id", "kind"))
+    rows: dict[int, Notification] = {}
+    links: dict[tuple, str] = {}  # several recipients are told of one target: its page is found once
+    for i, notice in enumerate(notices):
+        if not notice.recipient.is_active:
+            continue
+        recipient, spec, target = notice.recipient, specs[notice.kind], notice.target
+        email = bool(recipient.email) and not (spec.may_opt_out(recipient)
+                                               and (recipient.pk, notice.kind) in opted_out)
+        link = ""
+        if spec.link and target is not None:
+            key = (notice.kind, type(target), target.pk)
+            link = links[key] if key in links else links.setdefault(key, spec.link(target))
+        rows[i] = Notification(
+            recipient=recipient, kind=notice.kind,
+            content_type=ContentType.objects.get_for_model(target, for_concrete_model=False) if target else None,
+            object_id=str(target.pk) if target else "",
+            values={key: _figure(value) for key, value in notice.values.items()},
+            link=link, email_status=EmailStatus.QUEUED if email else EmailStatus.NONE)
+    Notification.objects.bulk_create(rows.values())
+    for notification in rows.values():
+        if notification.email_status == EmailStatus.QUEUED:
+            queue("notifications.send_email", notification_id=notification.pk)
+    return [rows.get(i) for i in range(len(notices))]
+
+
 # --- the inbox -------------------------------------------------------------------------------------
 
 
@@ -177,40 +217,62 @@ def notification_email_failed(*, notification_id: int) -> None:
 # --- reminders -------------------------------------------------------------------------------------
 
 
-def _send_reminder(reminder: Reminder) -> bool:
-    """Claim the reminder's unique row and notify in one transaction; False if another run already claimed it
-    (on PostgreSQL a second INSERT waits for the first on the unique index, then finds its row)."""
+ReminderKey = tuple[int, str, int, str, dt.date, int]  # SentReminder's unique key
+
+
+def _key(reminder: Reminder) -> ReminderKey:
     content_type = ContentType.objects.get_for_model(reminder.target, for_concrete_model=False)
+    return (reminder.recipient.pk, reminder.kind, content_type.pk, str(reminder.target.pk), reminder.due_date,
+            reminder.lead_days)
+
+
+def _send_reminders(reminders: list[Reminder]) -> int:
+    """Send those of ``reminders`` not sent before, each once; the number sent. A fixed number of queries whatever
+    their number (sent before, opt-outs, the inbox rows, the claims). When another sweep claims some of the same
+    reminders at the same moment (on PostgreSQL a second INSERT waits for the first on the unique index, then
+    fails; SQLite refuses a second writer), nothing of this batch is kept and it is read again."""
+    by_key: dict[ReminderKey, Reminder] = {}
+    for reminder in reminders:
+        by_key.setdefault(_key(reminder), reminder)  # a source naming the same reminder twice sends it once
+    if not by_key:
+        return 0
     for attempt in range(SQLITE_LOCK_RETRIES + 1):
         try:
-            return _claim_and_notify(reminder, content_type)
+            return _claim_and_notify(by_key)
+        except IntegrityError:
+            if attempt == SQLITE_LOCK_RETRIES:
+                raise
         except OperationalError as exc:
             # SQLite (the embedded default) refuses a second writer instead of queueing it: wait and try again.
             if connection.vendor != "sqlite" or "locked" not in str(exc) or attempt == SQLITE_LOCK_RETRIES:
                 raise
             time.sleep(0.05 * (attempt + 1))
-    return False  # pragma: no cover - the loop returns or raises
+    return 0  # pragma: no cover - the loop returns or raises
 
 
-def _claim_and_notify(reminder: Reminder, content_type: ContentType) -> bool:
+def _claim_and_notify(by_key: dict[ReminderKey, Reminder]) -> int:
+    """In one transaction: read which of the reminders were sent before, put the others in their recipients'
+    inboxes and claim their unique rows (in key order, so two sweeps wait for each other rather than deadlock).
+    Mail goes out after commit."""
     with transaction.atomic():
-        sent, created = SentReminder.objects.get_or_create(
-            recipient=reminder.recipient, kind=reminder.kind, content_type=content_type,
-            object_id=str(reminder.target.pk), due_date=reminder.due_date, lead_days=reminder.lead_days,
-        )
-        if not created:
-            return False
-        notification = notify(recipient=reminder.recipient, kind=reminder.kind, target=reminder.target,
-                              **reminder.values)
-        if notification is not None:
-            sent.notification = notification
-            sent.save(update_fields=["notification"])
-    return True
+        sent = set(SentReminder.objects.filter(
+            kind__in={key[1] for key in by_key}, object_id__in={key[3] for key in by_key},
+        ).values_list("recipient_id", "kind", "content_type_id", "object_id", "due_date", "lead_days"))
+        fresh = sorted(key for key in by_key if key not in sent)
+        if not fresh:
+            return 0
+        notifications = notify_many(by_key[key] for key in fresh)
+        SentReminder.objects.bulk_create(
+            SentReminder(recipient_id=recipient, kind=kind, content_type_id=content_type, object_id=object_id,
+                         due_date=due_date, lead_days=lead_days, notification=notification)
+            for (recipient, kind, content_type, object_id, due_date, lead_days), notification
+            in zip(fresh, notifications, strict=True))
+    return len(fresh)
 
 
 def reminder_sweep(*, today: dt.date | None = None) -> int:
-    """Run every registered reminder source for ``today`` and send what is due and not yet sent; the number
-    sent. A source that fails is logged and the others still run."""
+    """Run every registered reminder source for ``today`` and send what is due and not yet sent, in bulk per
+    source; the number sent. A source that fails is logged and the others still run."""
     today = today or timezone.localdate()
     count = 0
     for source in list(REMINDER_SOURCES):
@@ -219,6 +281,5 @@ def reminder_sweep(*, today: dt.date | None = None) -> int:
         except Exception:
             logger.exception("reminder source %s failed", getattr(source, "__qualname__", source))
             continue
-        for reminder in reminders:
-            count += _send_reminder(reminder)
+        count += _send_reminders(reminders)
     return count

@@ -13,11 +13,13 @@ from applications.models import ApplicationVersion
 from milestones.models import (
     PROJECT_TRANSITIONS,
     TRANCHE_TRANSITIONS,
+    KpiReport,
     MidtermOutcome,
     Project,
     ProjectState,
     ProjectTranche,
     ReportKind,
+    ReportState,
     TrancheState,
 )
 from milestones.services import (
@@ -373,27 +375,49 @@ def test_officer_dashboard_kpi_completion_by_program(client, officer):
     assert reverse("milestones:completion", args=[row.program.pk]) in body
 
 
-def test_officer_dashboard_constant_queries_with_projects(client, officer, django_assert_num_queries):
+def _reported(officer, *, accept: bool):
     project = _fcg_project(officer)
-    report_submit(actor=unit_member(project), report=project.reports.get(seq=1), values=reached_values(project),
-                  narrative="进展。")
+    report = project.reports.get(seq=1)
+    report_submit(actor=unit_member(project), report=report, values=reached_values(project), narrative="进展。")
+    if accept:
+        report_review(actor=officer, report=report, accept=True)
+    return project
+
+
+def test_officer_dashboard_constant_queries_with_projects(client, officer, django_assert_num_queries):
+    _reported(officer, accept=True)
     client.force_login(officer)
     # session, user, queue, round and project counts (one aggregate each), funnel (GROUP BY and programs), tranches due,
-    # reports waiting (their counts subqueries), money per program (programs, GROUP BY), completion (projects, reports,
-    # KPIs, values, versions), unread list, header
-    with django_assert_num_queries(18):
+    # reports waiting (their counts subqueries), money per program (programs, GROUP BY), completion (the stored
+    # figures summed per program, the programs), unread list, header
+    with django_assert_num_queries(15):
         client.get(reverse("dashboards:officer"))
-    for _ in range(6):
-        other = _fcg_project(officer)
-        report_submit(actor=unit_member(other), report=other.reports.get(seq=1), values=reached_values(other),
-                      narrative="进展。")
+    for n in range(8):
+        _reported(officer, accept=n % 2 == 0)
     for _ in range(6):
         open_project(officer, program=YUEXIU, code="1", award="100000")
     contract_record(actor=officer, project=open_project(officer), signed_on=today(), signed_file=pdf())
     assert ProjectTranche.objects.filter(state=TrancheState.DUE).count() > 10
-    with django_assert_num_queries(18):
+    assert KpiReport.objects.filter(state=ReportState.ACCEPTED).count() == 5
+    with django_assert_num_queries(15):
         response = client.get(reverse("dashboards:officer"))
-    assert len(response.context["tranches"]) == 10 and response.context["report_count"] == 7
+    assert len(response.context["tranches"]) == 10 and response.context["report_count"] == 4
+    [row] = response.context["completion"]
+    assert (row.projects, row.average, row.satisfied, row.requirements) == (9, Decimal("75.0"), 27, 36)
+
+
+def test_officer_dashboard_completion_sums_the_stored_figures_of_the_chosen_reports(client, officer):
+    """Per project the latest accepted report counts (else the latest submitted one), as the figures it keeps say:
+    a later report submitted but not yet accepted does not shadow an accepted one."""
+    first = _reported(officer, accept=True)
+    later = first.reports.get(seq=2)
+    report_submit(actor=unit_member(first), report=later, values={}, narrative="结题。")  # 0 of 4, not accepted
+    second = _reported(officer, accept=False)
+    KpiReport.objects.filter(pk=second.reports.get(seq=1).pk).update(completion_percent=Decimal("50.0"),
+                                                                    kpi_satisfied=2, kpi_requirements=4)
+    [row] = _officer(client, officer).context["completion"]
+    # the first project's accepted report (75.0, 3 of 4) and the second's submitted one (as stored: 50.0, 2 of 4)
+    assert (row.projects, row.average, row.satisfied, row.requirements) == (2, Decimal("62.5"), 5, 8)
 
 
 def test_officer_dashboard_is_404_for_applicants_and_reviewers(client, applicant, reviewer, officer):
@@ -455,3 +479,16 @@ def test_officer_dashboard_funnel_counts_approved_applications(client, officer):
     response = _officer(client, officer)
     row = next(r for r in response.context["funnel"] if r.program.pk == project.application.track.program_id)
     assert row.cells[FUNNEL_STATES.index(Status.APPROVED)] == 1 and row.total == sum(row.cells) == 1
+
+
+def test_officer_dashboard_completion_follows_the_report_accepted_last(client, officer):
+    """As the program's completion page: the report the office accepted last counts, whatever its number."""
+    project = _fcg_project(officer)
+    unit = unit_member(project)
+    midterm, final = project.reports.order_by("seq")
+    report_submit(actor=unit, report=final, values={}, narrative="结题。")  # 0 of 4
+    report_submit(actor=unit, report=midterm, values=reached_values(project), narrative="进展。")  # 3 of 4
+    report_review(actor=officer, report=final, accept=True)
+    report_review(actor=officer, report=midterm, accept=True)
+    [row] = _officer(client, officer).context["completion"]
+    assert (row.projects, row.average, row.satisfied, row.requirements) == (1, Decimal("75.0"), 3, 4)
