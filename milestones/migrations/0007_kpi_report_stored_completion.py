@@ -48,7 +48,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('milestones', '0005_midterm_required_and_rectification_report'),
+        ('milestones', '0006_tranche_cancelled_state'),
         ('applications', '0010_partner_share_percent'),
         ('programs', '0003_rubric_in_english'),
     ]
