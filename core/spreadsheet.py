@@ -48,3 +48,24 @@ def append_row(sheet, values: Iterable) -> None:
     for column, value in enumerate(values, 1):
         if isinstance(value, Money) and value.amount is not None:
             sheet.cell(row=row, column=column).number_format = MONEY_FORMAT
+
+
+def write_only_row(sheet, values: Iterable, *, bold: bool = False) -> None:
+    """``append_row`` for a sheet of a write-only workbook (``Workbook(write_only=True)``, which writes each row as
+    it comes and keeps none in memory): the same text escape and money cells; ``bold`` for a header row."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    cells = []
+    for value in values:
+        if isinstance(value, Money):
+            cell = WriteOnlyCell(sheet, value=value.amount)
+            if value.amount is not None:
+                cell.number_format = MONEY_FORMAT
+        elif bold:
+            cell = WriteOnlyCell(sheet, value=text_cell(value))
+            cell.font = Font(bold=True)
+        else:
+            cell = text_cell(value)
+        cells.append(cell)
+    sheet.append(cells)
