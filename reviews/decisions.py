@@ -81,7 +81,7 @@ def round_propose(*, actor, review_round: ReviewRound, application_ids: list[int
     if problems:
         raise ValidationError(problems)
     awards = Award.objects.bulk_create(
-        Award(round=locked, application=r.application, rank=i, score=r.aggregate, proposed_amount=amount,
+        Award(round=locked, application_id=r.application.pk, rank=i, score=r.aggregate, proposed_amount=amount,
               amount=amount)
         for i, (r, amount) in enumerate(zip(chosen, amounts, strict=True), 1)
     )

@@ -95,14 +95,14 @@ def _round_data(review_round: ReviewRound) -> _RoundData:
     submitted = Review.objects.filter(assignment__round=review_round, state=ReviewState.SUBMITTED,
                                       assignment__state=AssignmentState.ACCEPTED)
     scores: dict[int, dict[int, Decimal | None]] = defaultdict(dict)
-    for review_id, criterion_id, score in ReviewScore.objects.filter(review__in=submitted).values_list(
+    for review_id, criterion_id, score in ReviewScore.objects.filter(review__in=submitted).order_by().values_list(
             "review_id", "criterion_id", "score"):
         scores[review_id][criterion_id] = score
     return _RoundData(
         review_round=review_round, ranked=ranked, criteria=list(rubric.criteria.all()) if rubric else [],
         applications={pk: (title, organisation) for pk, title, organisation in Application.objects.filter(
-            pk__in=[row.application.pk for row in ranked]).values_list("pk", "title", "organisation__name")},
-        reviews=list(submitted.values_list("pk", "assignment__application_id", "assignment__reviewer__name",
+            pk__in=[row.application.pk for row in ranked]).order_by().values_list("pk", "title", "organisation__name")},
+        reviews=list(submitted.order_by().values_list("pk", "assignment__application_id", "assignment__reviewer__name",
                                            "total")),
         scores=scores,
         awards=dict(Award.objects.filter(round=review_round).values_list("application_id", "amount")),
@@ -120,7 +120,7 @@ def ranking_xlsx(rounds: list[ReviewRound]) -> bytes:
     data = [_round_data(review_round) for review_round in rounds]
     criteria = list({c.pk: c for d in data for c in d.criteria}.values())  # every track's, in order, once
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Reviews"))
+    sheet = workbook.create_sheet(title=_("Review scores"))
     header = [_("Reference"), _("Project title"), _("Organisation"), _("Track"), _("Reviewer")]
     header += [c.display_title for c in criteria] + [_("Weighted total")]
     _widths(sheet, [16, 36, 30, 24, 14] + [12] * (len(criteria) + 1))

@@ -3,7 +3,7 @@ named by ``Track.score_aggregation``), reviewer normalisation (z-scores) and spr
 
 from __future__ import annotations
 
-import statistics
+import math
 from collections import defaultdict
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
@@ -64,8 +64,12 @@ def reviewer_stats(totals: list[tuple[int, int, Decimal]]) -> dict[int, tuple[fl
     by_reviewer: dict[int, list[float]] = defaultdict(list)
     for reviewer, _application, total in totals:
         by_reviewer[reviewer].append(float(total))
-    return {reviewer: (statistics.fmean(values), statistics.pstdev(values) if len(values) > 1 else 0.0)
-            for reviewer, values in by_reviewer.items()}
+    stats = {}
+    for reviewer, values in by_reviewer.items():
+        mu = math.fsum(values) / len(values)
+        equal = min(values) == max(values)  # exactly 0, not a rounding error's spread
+        stats[reviewer] = (mu, 0.0 if equal else math.sqrt(math.fsum((v - mu) ** 2 for v in values) / len(values)))
+    return stats
 
 
 def z_score(stats: dict[int, tuple[float, float]], reviewer: int, total: Decimal) -> Decimal:

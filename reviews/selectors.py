@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -244,9 +245,20 @@ def pool_page() -> QuerySet[ReviewerProfile]:
 # --- ranking -----------------------------------------------------------------------------------------------------
 
 
+class RankedApplication(NamedTuple):
+    """What ranks an application (its tie-breaks) and what a proposal needs of it; ``ranking_details`` replaces it
+    with the application itself for the rows shown."""
+
+    pk: int
+    reference: str
+    status: str
+    matching_funds: Decimal | None
+    requested_amount: Decimal | None
+
+
 @dataclass
 class RankingRow:
-    application: Application
+    application: Application | RankedApplication
     totals: list[Decimal]
     reviews: list[tuple[int, Decimal]] = field(default_factory=list)  # (reviewer id, total) of submitted reviews
     aggregate: Decimal | None = None
@@ -292,7 +304,7 @@ class Ranking:
         return self.rows[index]
 
 
-def _tie_key(application: Application, keys: list[str]) -> tuple:
+def _tie_key(application: RankedApplication, keys: list[str]) -> tuple:
     values = []
     for key in keys:
         if key == "matching_funds":
@@ -307,13 +319,12 @@ def ranking(review_round: ReviewRound) -> Ranking:
     reading only what ranks (no title, no organisation): a page shows a slice of it, filled in by
     ``ranking_details``."""
     procedure = procedure_for(review_round.track)
-    applications = list(
-        Application.objects.filter(track_id=review_round.track_id, status__in=REVIEWED_STATUSES)
-        .only("reference", "status", "matching_funds", "requested_amount")
-    )
+    applications = [RankedApplication(*values) for values in (
+        Application.objects.filter(track_id=review_round.track_id, status__in=REVIEWED_STATUSES).order_by()
+        .values_list("pk", "reference", "status", "matching_funds", "requested_amount"))]
     submitted = list(Review.objects.filter(assignment__round=review_round, state=ReviewState.SUBMITTED,
                                            assignment__state=AssignmentState.ACCEPTED)
-                     .values_list("assignment__reviewer_id", "assignment__application_id", "total"))
+                     .order_by().values_list("assignment__reviewer_id", "assignment__application_id", "total"))
     rows = {a.pk: RankingRow(a, totals=[]) for a in applications}
     for reviewer, application_id, total in submitted:
         row = rows.get(application_id)
@@ -350,7 +361,7 @@ def ranking_details(review_round: ReviewRound, ranked: Ranking, rows: list[Ranki
         by_id[application.pk].application = application
     assigned = dict(Assignment.objects.filter(round=review_round, application_id__in=ids,
                                               state__in=list(ACTIVE_ASSIGNMENT))
-                    .values("application_id").annotate(n=Count("pk")).values_list("application_id", "n"))
+                    .order_by().values("application_id").annotate(n=Count("pk")).values_list("application_id", "n"))
     awards = {a.application_id: a for a in Award.objects.filter(round=review_round, application_id__in=ids)}
     for pk, row in by_id.items():
         row.assigned = assigned.get(pk, 0)
