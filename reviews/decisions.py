@@ -65,6 +65,8 @@ def round_propose(*, actor, review_round: ReviewRound, application_ids: list[int
         wanted = set(application_ids or [])
         if shown is not None:
             wanted |= {r.application.pk for r in default} - set(shown)
+            if not wanted:
+                raise ValidationError(_("Tick at least one application to propose."))
         chosen = [r for r in rows if r.application.pk in wanted]
         if len(chosen) != len(wanted):
             raise ValidationError(_("Choose only applications of this round that are in expert review."))

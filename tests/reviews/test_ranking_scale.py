@@ -168,3 +168,18 @@ def test_ranking_workbook_has_one_row_per_review_and_a_ranked_summary_per_track(
     assert all(line[6].number_format == MONEY_FORMAT for line in lines)
     # The rows of the reviews sheet follow the rank.
     assert [r[0] for r in rows] == [ref for ref in ranked for _ in range(3)]
+
+
+def test_proposal_with_every_box_on_the_page_unticked_is_refused(client, officer, monkeypatch):
+    track = make_pool_track(max_awards=3)
+    review_round, applications = _round(officer, track, [90, 80])
+    client_for(client, officer)
+    response = client.post(reverse("reviews:round_step", args=[track.pk, "propose"]),
+                           {"shown": [a.pk for a in applications]}, follow=True)
+    with translation.override("zh-hans"):
+        refusal = translation.gettext("Tick at least one application to propose.")
+    assert refusal != "Tick at least one application to propose."  # translated, and shown as such
+    assert refusal in [str(m) for m in response.context["messages"]]
+    assert not Award.objects.filter(round=review_round).exists()
+    review_round.refresh_from_db()
+    assert review_round.state == "reviewing"
