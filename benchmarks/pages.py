@@ -1,8 +1,10 @@
 """The pages the benchmark times: one ``register(...)`` line each.
 
-Each page names who opens it, its URL, the Django admin changelist (or change form) over the same rows, and a
-hand-written SQL query returning the same rows (the figure a page's SQL time is held against). Later features
-(expert-review ranking, fund ledger, dashboards) add their pages here.
+Each page names who opens it, its URL, how to read the ids of the rows it lists from its template context, the
+Django admin changelist (or change form) over exactly the same rows, a hand-written SQL lower bound returning the
+same rows, and its goal. The runner checks both references: the admin must list the page's ids (its page size is
+set to the page's number of rows, its order to the page's, see ``Admin``) and the raw query's rows statement must
+return them too, at no more EXPLAIN cost than the page's queries together (PostgreSQL) and no more time.
 
 URLs and SQL are functions of a ``Sample`` (ids, a search term and a page number picked from the seeded data),
 so the same registry runs at 40 applications in the test suite and at 10,000 or a million on PostgreSQL.
@@ -13,12 +15,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.urls import reverse
 
 from applications.models import Application, ApplicationVersion, MaterialUpload
 from organisations.models import Membership, Organisation, Region
 from organisations.uscc import normalise_uscc
 from programs.models import Material, Program, Track
+
+from .goals import ADMIN, EACH_READ_ONCE, FAST_QUERY, FLAT, PAGINATED, Goal
 
 QUEUE_PAGE = 25
 Statement = tuple[str, list]
@@ -37,13 +42,49 @@ class Sample:
     deep_page: int
     term: str  # a word of the seeded titles
     uscc_fragment: str
-    review_track_id: int | None = None  # the track with the seeded review round
+    search_page: int = 1  # page 3 of the search for ``term``, or its last page when it has fewer
+    review_track_id: int | None = None  # the track with the largest current review round
     review_round_id: int | None = None
     reviewer: object = None  # the seeded reviewer with the most assignments
     reviewer_profile_id: int | None = None
     project_id: int | None = None  # a seeded project, in the program with the most projects
     project_program_id: int | None = None
     report_id: int | None = None
+    budget_program_id: int | None = None  # a program whose tracks have budgets (the fund plan)
+
+
+@dataclass
+class Admin:
+    """The admin reference: ``model``'s changelist at ``query`` (a function of the sample and the page's ids),
+    shown with the page's number of rows and in ``ordering`` (the page's order); ``change``: its change form for
+    the single object the page shows."""
+
+    model: type
+    query: Callable[[Sample, list], str] = lambda s, ids: ""
+    ordering: tuple | None = None
+    change: bool = False
+    per_page: int | None = None  # the page's page size where a page may show fewer rows (its last page)
+    key: str = "pk"  # the attribute of the admin's objects the page's ids are
+
+    def url(self, sample: Sample, ids: list) -> str:
+        base = f"/admin/{self.model._meta.app_label}/{self.model._meta.model_name}/"
+        if self.change:
+            return f"{base}{ids[0]}/change/"
+        query = self.query(sample, ids)
+        return f"{base}?{query}" if query else base
+
+
+def rows_of(name: str = "page") -> Callable:
+    """The ids of a paginated page's rows (``page.object_list``) or of a list in the context."""
+    def ids(context) -> list:
+        rows = context[name]
+        rows = rows.object_list if hasattr(rows, "object_list") else rows
+        return [getattr(row, "pk", row[0] if isinstance(row, tuple | list) else row) for row in rows]
+    return ids
+
+
+def object_of(name: str) -> Callable:
+    return lambda context: [context[name].pk]
 
 
 @dataclass
@@ -51,16 +92,27 @@ class Page:
     name: str
     user: str  # "officer", "applicant", "reviewer", "admin" or "anonymous"
     url: Callable[[Sample], str]
-    admin_url: Callable[[Sample], str] | None = None
+    admin: Admin | None = None
     raw_sql: Callable[[Sample], list[Statement]] | None = None
+    ids: Callable | None = None  # context → the ids of the listed rows; None: the page lists no rows
+    raw_rows: int = -1  # the raw statement whose first column is the rows' ids
+    goal: Goal = ADMIN
     tags: set[str] = field(default_factory=set)
 
 
 PAGES: list[Page] = []
 
 
-def register(name: str, user: str, url, admin_url=None, raw_sql=None, tags=()) -> None:
-    PAGES.append(Page(name, user, url, admin_url, raw_sql, set(tags)))
+DEFAULT_IDS = rows_of()
+
+
+def register(name: str, user: str, url, admin=None, raw_sql=None, *, ids=DEFAULT_IDS, raw_rows=-1, goal=ADMIN,
+             tags=()) -> None:
+    PAGES.append(Page(name, user, url, admin, raw_sql, ids, raw_rows, goal, set(tags)))
+
+
+def id_list(ids) -> str:
+    return ",".join(str(i) for i in ids) or "0"
 
 
 # --- tables ----------------------------------------------------------------------------------------------------
@@ -74,124 +126,119 @@ V = ApplicationVersion._meta.db_table
 MS = Membership._meta.db_table
 R = Region._meta.db_table
 
-ADMIN_APPLICATIONS = "/admin/applications/application/"
+QUEUE_ORDER = ("-submitted_at", "-pk")
 
 
-def _queue_sql(where: str = "", params: list | None = None, offset: int = 0) -> list[Statement]:
+def _queue_sql(where: str = "", params: list | None = None, offset: int = 0, before=()) -> list[Statement]:
+    """A count and the page's rows, only the columns shown, cut on ids in the page's order (its partial index's:
+    ``submitted_at DESC NULLS LAST``); ``before``: statements the search runs first."""
     params = params or []
-    base = f"FROM {A} a WHERE a.submitted_at IS NOT NULL {where}"
+    order = "a.submitted_at DESC NULLS LAST, a.id DESC"
     rows = f"""
         SELECT a.id, a.reference, a.title, a.requested_amount, a.status, a.verdict_overall, a.submitted_at,
-               t.code, t.title, p.title, o.name, o.uscc,
-               (SELECT COUNT(*) FROM {M} m WHERE m.track_id = a.track_id AND m.required = %s),
-               (SELECT COUNT(*) FROM {U} u WHERE u.application_id = a.id)
-        FROM {A} a JOIN {T} t ON t.id = a.track_id JOIN {P} p ON p.id = t.program_id
-             JOIN {O} o ON o.id = a.organisation_id
-        WHERE a.submitted_at IS NOT NULL {where}
-        ORDER BY a.submitted_at DESC NULLS LAST, a.id DESC LIMIT {QUEUE_PAGE} OFFSET {offset}"""
-    return [(f"SELECT COUNT(*) {base}", params), (rows, [True, *params])]
+               t.code, t.title, o.name, o.uscc
+        FROM (SELECT a.id FROM {A} a WHERE a.submitted_at IS NOT NULL {where}
+              ORDER BY {order} LIMIT {QUEUE_PAGE} OFFSET {offset}) cut
+        JOIN {A} a ON a.id = cut.id JOIN {T} t ON t.id = a.track_id JOIN {O} o ON o.id = a.organisation_id
+        ORDER BY {order}"""
+    return [*before, (f"SELECT COUNT(*) FROM {A} a WHERE a.submitted_at IS NOT NULL {where}", params),
+            (rows, params)]
 
 
-def _search_where(term: str) -> tuple[str, list]:
+def _search_where(term: str) -> tuple[str, list, list[Statement]]:
+    """As the page searches: the organisations matching the term first (one statement, run and timed with the
+    rest), then applications whose reference or title matches or whose organisation is one of those. The casts
+    let PostgreSQL use the trigram indexes on ``UPPER(column::text)``."""
     like = f"%{term}%"
-    where = (f"AND (UPPER(a.reference) LIKE UPPER(%s) OR UPPER(a.title) LIKE UPPER(%s) OR a.organisation_id IN "
-             f"(SELECT id FROM {O} WHERE UPPER(name) LIKE UPPER(%s) OR uscc LIKE %s))")
-    return where, [like, like, like, f"%{normalise_uscc(term)}%"]
+    organisations = (f"SELECT id FROM {O} WHERE UPPER(CAST(name AS TEXT)) LIKE UPPER(%s) "
+                     f"OR CAST(uscc AS TEXT) LIKE %s ORDER BY name LIMIT 501", [like, f"%{normalise_uscc(term)}%"])
+    with connection.cursor() as cursor:
+        cursor.execute(*organisations)
+        ids = [row[0] for row in cursor.fetchall()]
+    where = (f"AND (UPPER(CAST(a.reference AS TEXT)) LIKE UPPER(%s) OR UPPER(CAST(a.title AS TEXT)) LIKE UPPER(%s) "
+             f"OR a.organisation_id IN ({id_list(ids)}))")
+    return where, [like, like], [organisations]
+
+
+def _search_sql(term: str, offset: int = 0) -> list[Statement]:
+    where, params, before = _search_where(term)
+    return _queue_sql(where, params, offset, before)
 
 
 def _queue(query: str = "") -> Callable[[Sample], str]:
     return lambda s: reverse("applications:officer_queue") + query.format(s=s)
 
 
-def _admin_queue(query: str = "") -> Callable[[Sample], str]:
-    return lambda s: ADMIN_APPLICATIONS + "?submitted_at__isnull=False" + query.format(s=s)
+def _admin_queue(query: str = "") -> Admin:
+    return Admin(Application, lambda s, ids: "submitted_at__isnull=False" + query.format(s=s), QUEUE_ORDER,
+                 per_page=QUEUE_PAGE)
 
 
-register(
-    "queue page 1", "officer", _queue(), _admin_queue(), lambda s: _queue_sql(), tags={"queue"},
-)
-register(
-    "queue deep page", "officer", _queue("?page={s.deep_page}"), _admin_queue("&p={s.deep_page}"),
-    lambda s: _queue_sql(offset=(s.deep_page - 1) * QUEUE_PAGE), tags={"queue"},
-)
-register(
-    "queue search title", "officer", _queue("?q={s.term}"), _admin_queue("&q={s.term}"),
-    lambda s: _queue_sql(*_search_where(s.term)), tags={"queue"},
-)
-register(
-    "queue search USCC", "officer", _queue("?q={s.uscc_fragment}"), _admin_queue("&q={s.uscc_fragment}"),
-    lambda s: _queue_sql(*_search_where(s.uscc_fragment)), tags={"queue"},
-)
-register(
-    "queue track filter", "officer", _queue("?track={s.track_id}"), _admin_queue("&track__id__exact={s.track_id}"),
-    lambda s: _queue_sql("AND a.track_id = %s", [s.track_id]), tags={"queue"},
-)
-register(
-    "queue deep search", "officer", _queue("?q={s.term}&page=3"), _admin_queue("&q={s.term}&p=3"),
-    lambda s: _queue_sql(*_search_where(s.term), offset=2 * QUEUE_PAGE), tags={"queue"},
-)
+register("queue page 1", "officer", _queue(), _admin_queue(), lambda s: _queue_sql(), tags={"queue"})
+register("queue deep page", "officer", _queue("?page={s.deep_page}"), _admin_queue("&p={s.deep_page}"),
+         lambda s: _queue_sql(offset=(s.deep_page - 1) * QUEUE_PAGE), tags={"queue"})
+register("queue search title", "officer", _queue("?q={s.term}"), _admin_queue("&q={s.term}"),
+         lambda s: _search_sql(s.term), tags={"queue"})
+register("queue search USCC", "officer", _queue("?q={s.uscc_fragment}"), _admin_queue("&q={s.uscc_fragment}"),
+         lambda s: _search_sql(s.uscc_fragment), tags={"queue"})
+register("queue track filter", "officer", _queue("?track={s.track_id}"), _admin_queue("&track__id__exact={s.track_id}"),
+         lambda s: _queue_sql("AND a.track_id = %s", [s.track_id]), tags={"queue"})
+register("queue deep search", "officer", _queue("?q={s.term}&page={s.search_page}"),
+         _admin_queue("&q={s.term}&p={s.search_page}"),
+         lambda s: _search_sql(s.term, offset=(s.search_page - 1) * QUEUE_PAGE), tags={"queue"})
 
 
 def _application_sql(s: Sample) -> list[Statement]:
     return [
-        (f"SELECT a.*, t.title, p.title, o.name FROM {A} a JOIN {T} t ON t.id = a.track_id "
-         f"JOIN {P} p ON p.id = t.program_id JOIN {O} o ON o.id = a.organisation_id WHERE a.id = %s",
-         [s.application_id]),
-        (f"SELECT * FROM {U} WHERE application_id = %s", [s.application_id]),
-        (f"SELECT * FROM {V} WHERE application_id = %s ORDER BY number", [s.application_id]),
+        (f"SELECT a.id, a.reference, a.title, a.status, a.requested_amount, a.submitted_at, t.title, p.title, o.name "
+         f"FROM {A} a JOIN {T} t ON t.id = a.track_id JOIN {P} p ON p.id = t.program_id "
+         f"JOIN {O} o ON o.id = a.organisation_id WHERE a.id = %s", [s.application_id]),
+        (f"SELECT id, original_name, size FROM {U} WHERE application_id = %s", [s.application_id]),
+        (f"SELECT id, number, submitted_at FROM {V} WHERE application_id = %s ORDER BY number", [s.application_id]),
     ]
 
 
-register(
-    "application page (officer)", "officer", lambda s: reverse("applications:detail", args=[s.application_id]),
-    lambda s: f"{ADMIN_APPLICATIONS}{s.application_id}/change/", _application_sql,
-)
+register("application page (officer)", "officer", lambda s: reverse("applications:detail", args=[s.application_id]),
+         Admin(Application, change=True), _application_sql, ids=object_of("application"), raw_rows=0,
+         goal=EACH_READ_ONCE)
 
 
-def _mine_sql(s: Sample) -> list[Statement]:
-    where = f"FROM {A} a JOIN {MS} ms ON ms.organisation_id = a.organisation_id WHERE ms.user_id = %s"
+def _mine_sql(s: Sample, limit: int = 20) -> list[Statement]:
+    """As the page reads them (through the membership, newest change first), only the columns shown."""
+    where = (f"FROM {A} a JOIN {O} o ON o.id = a.organisation_id JOIN {MS} ms ON ms.organisation_id = o.id "
+             f"WHERE ms.user_id = %s")
     return [
         (f"SELECT COUNT(*) {where}", [s.applicant.pk]),
-        (f"SELECT a.id, a.reference, a.title, a.status, a.updated_at, t.code, t.title, p.title, o.name "
-         f"FROM {A} a JOIN {MS} ms ON ms.organisation_id = a.organisation_id JOIN {T} t ON t.id = a.track_id "
-         f"JOIN {P} p ON p.id = t.program_id JOIN {O} o ON o.id = a.organisation_id WHERE ms.user_id = %s "
-         f"ORDER BY a.updated_at DESC, a.id DESC LIMIT 20", [s.applicant.pk]),
+        (f"SELECT a.id, a.reference, a.title, a.status, a.updated_at, a.track_id {where} "
+         f"ORDER BY a.updated_at DESC LIMIT {limit}", [s.applicant.pk]),
     ]
 
 
-register(
-    "my applications", "applicant", lambda s: reverse("applications:mine"),
-    lambda s: f"{ADMIN_APPLICATIONS}?organisation__id__exact={s.organisation_id}", _mine_sql,
-)
+MINE_ADMIN = Admin(Application, lambda s, ids: f"organisation__id__exact={s.organisation_id}", ("-updated_at", "-pk"))
+register("my applications", "applicant", lambda s: reverse("applications:mine"), MINE_ADMIN, _mine_sql)
 
 
 def _organisations_sql(s: Sample) -> list[Statement]:
     return [
         (f"SELECT COUNT(*) FROM {O}", []),
-        (f"SELECT o.*, r.name, r1.name, r2.name FROM {O} o JOIN {R} r ON r.code = o.region_id "
-         f"LEFT JOIN {R} r1 ON r1.code = r.parent_id LEFT JOIN {R} r2 ON r2.code = r1.parent_id "
-         f"ORDER BY o.name, o.id LIMIT 20", []),
+        (f"SELECT o.id, o.name, o.uscc, o.region_id FROM {O} o ORDER BY o.name, o.id LIMIT 20", []),
     ]
 
 
-register(
-    "organisations (officer)", "officer", lambda s: reverse("organisations:list"),
-    lambda s: "/admin/organisations/organisation/", _organisations_sql,
-)
+register("organisations (officer)", "officer", lambda s: reverse("organisations:list"),
+         Admin(Organisation, ordering=("name", "pk")), _organisations_sql)
 
 
 def _catalogue_sql(s: Sample) -> list[Statement]:
     return [
         (f"SELECT COUNT(*) FROM {P}", []),
-        (f"SELECT p.*, (SELECT COUNT(*) FROM {T} t WHERE t.program_id = p.id) FROM {P} p "
+        (f"SELECT p.id, p.code, p.title, p.year, (SELECT COUNT(*) FROM {T} t WHERE t.program_id = p.id) FROM {P} p "
          f"ORDER BY p.year DESC, p.code LIMIT 20", []),
     ]
 
 
-register(
-    "program catalogue", "anonymous", lambda s: reverse("programs:catalogue"),
-    lambda s: "/admin/programs/program/", _catalogue_sql,
-)
+register("program catalogue", "anonymous", lambda s: reverse("programs:catalogue"),
+         Admin(Program, ordering=("-year", "code")), _catalogue_sql)
 
 
 # --- expert review ---------------------------------------------------------------------------------------------
@@ -201,60 +248,80 @@ AS = Assignment._meta.db_table
 RV = Review._meta.db_table
 RP = ReviewerProfile._meta.db_table
 RR = ReviewRound._meta.db_table
+REVIEWED = "('passed', 'approved', 'not_funded')"
 
 
 def _ranking_sql(s: Sample) -> list[Statement]:
     return [
-        (f"SELECT rr.*, t.title, p.title FROM {RR} rr JOIN {T} t ON t.id = rr.track_id "
-         f"JOIN {P} p ON p.id = t.program_id WHERE rr.track_id = %s", [s.review_track_id]),
-        (f"SELECT a.id, a.reference, a.title, a.status, a.matching_funds, a.requested_amount, o.name, o.uscc "
-         f"FROM {A} a JOIN {O} o ON o.id = a.organisation_id WHERE a.track_id = %s AND a.status IN "
-         f"('passed', 'approved', 'not_funded')", [s.review_track_id]),
-        (f"SELECT s.application_id, s.reviewer_id, r.total FROM {RV} r JOIN {AS} s ON s.id = r.assignment_id "
+        (f"SELECT r.total, s.application_id FROM {RV} r JOIN {AS} s ON s.id = r.assignment_id "
          f"WHERE s.round_id = %s AND r.state = 'submitted' AND s.state = 'accepted'", [s.review_round_id]),
+        (f"SELECT a.id, a.reference, a.title, a.status, o.name FROM {A} a JOIN {O} o ON o.id = a.organisation_id "
+         f"WHERE a.track_id = %s AND a.status IN {REVIEWED}", [s.review_track_id]),
     ]
 
 
-def _assignment_sql(s: Sample) -> list[Statement]:
+def _round_sql(s: Sample) -> list[Statement]:
     return [
         (f"SELECT a.id, a.reference, a.title, a.status, o.name FROM {A} a JOIN {O} o ON o.id = a.organisation_id "
-         f"WHERE a.track_id = %s AND a.status IN ('passed', 'approved', 'not_funded') ORDER BY a.reference",
-         [s.review_track_id]),
-        (f"SELECT s.*, rp.name, r.state, r.total FROM {AS} s JOIN {RP} rp ON rp.id = s.reviewer_id "
-         f"LEFT JOIN {RV} r ON r.assignment_id = s.id WHERE s.round_id = %s ORDER BY s.id", [s.review_round_id]),
-        (f"SELECT rp.*, (SELECT COUNT(*) FROM {AS} s WHERE s.reviewer_id = rp.id AND s.round_id = %s) FROM {RP} rp "
-         f"ORDER BY rp.name, rp.id", [s.review_round_id]),
+         f"WHERE a.track_id = %s AND a.status IN {REVIEWED}", [s.review_track_id]),
+        (f"SELECT s.id, s.application_id, s.state, rp.name, r.state FROM {AS} s JOIN {RP} rp ON rp.id = s.reviewer_id "
+         f"LEFT JOIN {RV} r ON r.assignment_id = s.id WHERE s.round_id = %s", [s.review_round_id]),
     ]
 
 
-def _reviewer_queue_sql(s: Sample) -> list[Statement]:
-    where = (f"FROM {AS} s JOIN {RP} rp ON rp.id = s.reviewer_id WHERE rp.user_id = %s "
-             f"AND s.state IN ('confirmed', 'accepted')")
+def _reviewer_queue_sql(s: Sample, limit: int = 25) -> list[Statement]:
+    where = (f"FROM {AS} s JOIN {RP} rp ON rp.id = s.reviewer_id "
+             f"WHERE rp.user_id = %s AND s.state IN ('confirmed', 'accepted')")
     return [
         (f"SELECT COUNT(*) {where}", [s.reviewer.pk]),
-        (f"SELECT s.id, s.state, a.reference, a.title, t.code, t.title, p.title, r.state, r.total "
-         f"FROM {AS} s JOIN {RP} rp ON rp.id = s.reviewer_id JOIN {A} a ON a.id = s.application_id "
-         f"JOIN {RR} rr ON rr.id = s.round_id JOIN {T} t ON t.id = rr.track_id JOIN {P} p ON p.id = t.program_id "
-         f"LEFT JOIN {RV} r ON r.assignment_id = s.id WHERE rp.user_id = %s AND s.state IN ('confirmed', 'accepted') "
-         f"ORDER BY rr.created_at DESC, a.reference, s.id LIMIT 25", [s.reviewer.pk]),
+        (f"SELECT s.id, s.state, a.reference, a.title, r.state, r.total "
+         f"FROM {AS} s JOIN {RP} rp ON rp.id = s.reviewer_id JOIN {RR} rr ON rr.id = s.round_id "
+         f"JOIN {A} a ON a.id = s.application_id LEFT JOIN {RV} r ON r.assignment_id = s.id "
+         f"WHERE rp.user_id = %s AND s.state IN ('confirmed', 'accepted') "
+         f"ORDER BY rr.created_at DESC, a.reference, s.id LIMIT {limit}", [s.reviewer.pk]),
     ]
 
 
-register(
-    "expert-review ranking", "officer", lambda s: reverse("reviews:ranking", args=[s.review_track_id]),
-    lambda s: f"/admin/reviews/review/?assignment__round__id__exact={s.review_round_id}", _ranking_sql,
-    tags={"reviews"},
-)
-register(
-    "expert-review assignment page", "officer", lambda s: reverse("reviews:round", args=[s.review_track_id]),
-    lambda s: f"/admin/reviews/assignment/?round__id__exact={s.review_round_id}", _assignment_sql,
-    tags={"reviews"},
-)
-register(
-    "reviewer queue", "reviewer", lambda s: reverse("reviews:queue"),
-    lambda s: f"/admin/reviews/assignment/?reviewer__id__exact={s.reviewer_profile_id}", _reviewer_queue_sql,
-    tags={"reviews"},
-)
+def _overview_sql(s: Sample) -> list[Statement]:
+    where = f"FROM {T} t JOIN {RR} rr ON rr.track_id = t.id"
+    return [
+        (f"SELECT COUNT(*) {where}", []),
+        (f"SELECT t.id, t.code, t.title, rr.state, (SELECT COUNT(*) FROM {A} a WHERE a.track_id = t.id "
+         f"AND a.status = 'passed') {where} JOIN {P} p ON p.id = t.program_id ORDER BY p.code, t.position LIMIT 25",
+         []),
+    ]
+
+
+def _pool_sql(s: Sample) -> list[Statement]:
+    return [(f"SELECT COUNT(*) FROM {RP}", []),
+            (f"SELECT rp.id, rp.name, rp.affiliation_name, rp.title, rp.load_limit, rp.active FROM {RP} rp "
+             f"ORDER BY rp.name, rp.id LIMIT 50", [])]
+
+
+def _round_admin_query(s: Sample, ids: list) -> str:
+    return f"round__id__exact={s.review_round_id}&id__in={id_list(ids)}"
+
+
+def _assignment_ids(context) -> list:
+    return [a.pk for row in context["rows"] for a in row.assignments]
+
+
+register("expert-review ranking", "officer", lambda s: reverse("reviews:ranking", args=[s.review_track_id]),
+         Admin(Application, lambda s, ids: f"track__id__exact={s.review_track_id}&status__in=passed,approved,"
+                                           f"not_funded&id__in={id_list(ids)}"),
+         _ranking_sql, ids=lambda c: [r.application.pk for r in c["rows"]], goal=PAGINATED, tags={"reviews"})
+register("expert-review assignment page", "officer", lambda s: reverse("reviews:round", args=[s.review_track_id]),
+         Admin(Assignment, _round_admin_query), _round_sql, ids=_assignment_ids, goal=PAGINATED, tags={"reviews"})
+register("expert-review overview", "officer", lambda s: reverse("reviews:overview"),
+         Admin(Track, lambda s, ids: "review_round__isnull=False", ("program__code", "position")), _overview_sql,
+         tags={"reviews"})
+register("expert pool", "officer", lambda s: reverse("reviews:pool"),
+         Admin(ReviewerProfile, ordering=("name", "pk")), _pool_sql, tags={"reviews"})
+REVIEWER_ADMIN = Admin(Assignment, lambda s, ids: f"reviewer__id__exact={s.reviewer_profile_id}"
+                                                  f"&state__in=confirmed,accepted",
+                       ("-round__created_at", "application__reference", "pk"))
+register("reviewer queue", "reviewer", lambda s: reverse("reviews:queue"), REVIEWER_ADMIN, _reviewer_queue_sql,
+         tags={"reviews"})
 
 
 # --- projects and money ----------------------------------------------------------------------------------------
@@ -274,10 +341,20 @@ def _money(alias: str = "pj") -> str:
 def _projects_sql(s: Sample) -> list[Statement]:
     return [
         (f"SELECT COUNT(*) FROM {PJ}", []),
-        (f"SELECT pj.*, a.reference, a.title, o.name, t.code, p.title, {_money()} FROM {PJ} pj "
+        (f"SELECT pj.id, pj.award, pj.state, a.reference, a.title, o.name, {_money()} "
+         f"FROM (SELECT id FROM {PJ} ORDER BY created_at DESC, id LIMIT 20) cut JOIN {PJ} pj ON pj.id = cut.id "
          f"JOIN {A} a ON a.id = pj.application_id JOIN {O} o ON o.id = a.organisation_id "
-         f"JOIN {T} t ON t.id = a.track_id JOIN {P} p ON p.id = t.program_id "
-         f"ORDER BY pj.created_at DESC, pj.id LIMIT 20", []),
+         f"ORDER BY pj.created_at DESC, pj.id", []),
+    ]
+
+
+def _ledger_rows_sql(s: Sample) -> list[Statement]:
+    where = (f"FROM {PJ} pj JOIN {A} a ON a.id = pj.application_id JOIN {T} t ON t.id = a.track_id "
+             f"WHERE t.program_id = %s")
+    return [
+        (f"SELECT COUNT(*) {where}", [s.project_program_id]),
+        (f"SELECT pj.id, pj.award, a.reference, a.title, t.code, {_money()} {where} "
+         f"ORDER BY t.position, a.reference LIMIT 50", [s.project_program_id]),
     ]
 
 
@@ -286,99 +363,93 @@ def _ledger_sql(s: Sample) -> list[Statement]:
     sums = ", ".join(f"COALESCE(SUM(CASE WHEN x.state = '{state}' THEN x.amount END), 0)"
                      for state in ("planned", "due", "released"))
     return [
-        (f"SELECT t.code, t.title, {sums}, SUM(x.amount) FROM {PT} x JOIN {PJ} pj ON pj.id = x.project_id {where} "
-         f"GROUP BY t.code, t.title, t.position ORDER BY t.position", [s.project_program_id]),
-        (f"SELECT {sums}, SUM(x.amount) FROM {PT} x JOIN {PJ} pj ON pj.id = x.project_id {where}",
+        (f"SELECT t.code, {sums} FROM {PT} x JOIN {PJ} pj ON pj.id = x.project_id {where} GROUP BY t.code",
          [s.project_program_id]),
-        (f"SELECT COUNT(*) FROM {PJ} pj {where}", [s.project_program_id]),
-        (f"SELECT pj.*, a.reference, a.title, o.name, t.code, {_money()} FROM {PJ} pj "
-         f"JOIN {A} a ON a.id = pj.application_id JOIN {O} o ON o.id = a.organisation_id "
-         f"JOIN {T} t ON t.id = a.track_id WHERE t.program_id = %s ORDER BY t.position, a.reference LIMIT 50",
-         [s.project_program_id]),
+        *_ledger_rows_sql(s),
     ]
 
 
 def _report_sql(s: Sample) -> list[Statement]:
     return [
-        (f"SELECT pj.*, a.*, o.name, t.* FROM {PJ} pj JOIN {A} a ON a.id = pj.application_id "
-         f"JOIN {O} o ON o.id = a.organisation_id JOIN {T} t ON t.id = a.track_id WHERE pj.id = %s", [s.project_id]),
-        (f"SELECT * FROM {KR} WHERE id = %s AND project_id = %s", [s.report_id, s.project_id]),
-        (f"SELECT k.* FROM programs_kpi k JOIN {A} a ON a.track_id = k.track_id JOIN {PJ} pj "
-         f"ON pj.application_id = a.id WHERE pj.id = %s ORDER BY k.seq", [s.project_id]),
-        (f"SELECT v.snapshot FROM {V} v JOIN {PJ} pj ON pj.application_id = v.application_id WHERE pj.id = %s "
-         f"ORDER BY v.number DESC LIMIT 1", [s.project_id]),
+        (f"SELECT pj.id, a.reference, a.title, a.track_id FROM {PJ} pj JOIN {A} a ON a.id = pj.application_id "
+         f"WHERE pj.id = %s", [s.project_id]),
+        (f"SELECT id, state, due_on FROM {KR} WHERE id = %s AND project_id = %s", [s.report_id, s.project_id]),
     ]
 
 
+PROGRAM_PROJECTS = Admin(Project, lambda s, ids: f"application__track__program__id__exact={s.project_program_id}",
+                         ("application__track__position", "application__reference"))
 register("project list", "officer", lambda s: reverse("milestones:projects"),
-         lambda s: "/admin/milestones/project/", _projects_sql, tags={"projects"})
+         Admin(Project, ordering=("-created_at", "pk")), _projects_sql, tags={"projects"})
 register("fund ledger", "officer", lambda s: reverse("milestones:ledger", args=[s.project_program_id]),
-         lambda s: "/admin/milestones/project/", _ledger_sql, tags={"projects"})
+         PROGRAM_PROJECTS, _ledger_sql, tags={"projects"})
 register("KPI report page", "officer", lambda s: reverse("milestones:report", args=[s.project_id, s.report_id]),
-         lambda s: f"/admin/milestones/project/{s.project_id}/change/", _report_sql, tags={"projects"})
+         Admin(Project, change=True), _report_sql, ids=object_of("project"), raw_rows=0, tags={"projects"})
 
 
 def _fund_plan_sql(s: Sample) -> list[Statement]:
-    return [
-        (f"SELECT * FROM {P} WHERE id = %s", [s.project_program_id]),
-        (f"SELECT * FROM {T} WHERE program_id = %s AND budget IS NOT NULL ORDER BY position", [s.project_program_id]),
-        (f"SELECT tr.* FROM programs_tranche tr JOIN {T} t ON t.id = tr.track_id WHERE t.program_id = %s",
-         [s.project_program_id]),
-    ]
+    return [(f"SELECT code, title, budget FROM {T} WHERE program_id = %s AND budget IS NOT NULL "
+             f"ORDER BY position", [s.budget_program_id])]
 
 
-def _completion_sql(s: Sample) -> list[Statement]:
-    return _ledger_sql(s)[2:] + [
-        (f"SELECT r.* FROM {KR} r JOIN {PJ} pj ON pj.id = r.project_id JOIN {A} a ON a.id = pj.application_id "
-         f"JOIN {T} t ON t.id = a.track_id WHERE t.program_id = %s AND r.state IN ('submitted', 'accepted') "
-         f"ORDER BY r.project_id, r.seq DESC", [s.project_program_id]),
-    ]
-
-
-register("fund plan", "officer", lambda s: reverse("milestones:fund_plan", args=[s.project_program_id]),
-         lambda s: "/admin/programs/track/", _fund_plan_sql, tags={"projects"})
+register("fund plan", "officer", lambda s: reverse("milestones:fund_plan", args=[s.budget_program_id]),
+         Admin(Track, lambda s, ids: f"program__id__exact={s.budget_program_id}&budget__isnull=False",
+               ("position", "pk"), key="code"),
+         _fund_plan_sql, ids=lambda c: [r.code for r in c["rows"]], tags={"projects"})
 register("KPI completion by program", "officer",
-         lambda s: reverse("milestones:completion", args=[s.project_program_id]),
-         lambda s: "/admin/milestones/project/", _completion_sql, tags={"projects"})
+         lambda s: reverse("milestones:completion", args=[s.project_program_id]), PROGRAM_PROJECTS,
+         _ledger_rows_sql, tags={"projects"})
 
 
-# --- dashboards ------------------------------------------------------------------------------------------------
+# --- dashboards, inbox, audit log --------------------------------------------------------------------------------
 from accounts.models import User  # noqa: E402
 from audit.models import AuditEvent  # noqa: E402
+from notifications.models import Notification  # noqa: E402
 
 US = User._meta.db_table
 AE = AuditEvent._meta.db_table
+NT = Notification._meta.db_table
 
 
 def _officer_dashboard_sql(s: Sample) -> list[Statement]:
-    states = ("submitted", "returned", "passed", "refused", "withdrawn")
-    counts = ", ".join(f"COUNT(*) FILTER (WHERE a.status = '{state}')" for state in states)
     return [
-        (f"SELECT {counts} FROM {A} a WHERE a.submitted_at IS NOT NULL", []),
         (f"SELECT t.program_id, a.status, COUNT(*) FROM {A} a JOIN {T} t ON t.id = a.track_id "
          f"GROUP BY t.program_id, a.status", []),
-        (f"SELECT id, title, short_title, year, code FROM {P} WHERE archived_at IS NULL ORDER BY year DESC, code", []),
     ]
 
 
-def _admin_dashboard_sql(s: Sample) -> list[Statement]:
+def _audit_sql(where: str = "", params: list | None = None) -> list[Statement]:
+    params = params or []
     return [
-        (f"SELECT p.*, (SELECT COUNT(*) FROM {T} t WHERE t.program_id = p.id) FROM {P} p "
-         f"ORDER BY p.year DESC, p.code", []),
-        (f"SELECT role, COUNT(*) FROM {US} WHERE is_active GROUP BY role", []),
-        (f"SELECT COUNT(*) FROM {AE}", []),
-        (f"SELECT e.*, u.username FROM {AE} e LEFT JOIN {US} u ON u.id = e.actor_id "
-         f"ORDER BY e.at DESC, e.id DESC LIMIT 25", []),
+        (f"SELECT COUNT(*) FROM {AE} e {where}", params),
+        (f"SELECT e.id, e.at, e.action, e.object_id, u.username FROM {AE} e LEFT JOIN {US} u ON u.id = e.actor_id "
+         f"{where} ORDER BY e.at DESC, e.id DESC LIMIT 25", params),
     ]
 
 
-register("applicant dashboard", "applicant", lambda s: reverse("dashboards:applicant"),
-         lambda s: f"{ADMIN_APPLICATIONS}?organisation__id__exact={s.organisation_id}", _mine_sql,
+def _inbox_sql(s: Sample) -> list[Statement]:
+    return [
+        (f"SELECT COUNT(*) FROM {NT} WHERE recipient_id = %s", [s.reviewer.pk]),
+        (f'SELECT id, kind, "values", link, created_at, read_at FROM {NT} '
+         f" WHERE recipient_id = %s "
+         f"ORDER BY created_at DESC, id DESC LIMIT 20", [s.reviewer.pk]),
+    ]
+
+
+AUDIT_ORDER = ("-at", "-pk")
+register("applicant dashboard", "applicant", lambda s: reverse("dashboards:applicant"), MINE_ADMIN, _mine_sql,
          tags={"dashboards"})
-register("reviewer dashboard", "reviewer", lambda s: reverse("dashboards:reviewer"),
-         lambda s: f"/admin/reviews/assignment/?reviewer__id__exact={s.reviewer_profile_id}", _reviewer_queue_sql,
+register("reviewer dashboard", "reviewer", lambda s: reverse("dashboards:reviewer"), REVIEWER_ADMIN,
+         lambda s: _reviewer_queue_sql(s, 10), ids=lambda c: [a.pk for a, _step in c["assignments"]],
          tags={"dashboards"})
-register("officer dashboard", "officer", lambda s: reverse("dashboards:officer"),
-         lambda s: ADMIN_APPLICATIONS, _officer_dashboard_sql, tags={"dashboards"})
-register("admin dashboard", "admin", lambda s: reverse("dashboards:admin"),
-         lambda s: "/admin/audit/auditevent/", _admin_dashboard_sql, tags={"dashboards"})
+register("officer dashboard", "officer", lambda s: reverse("dashboards:officer"), None, _officer_dashboard_sql,
+         ids=None, goal=FLAT, tags={"dashboards"})
+register("admin dashboard", "admin", lambda s: reverse("dashboards:admin"), Admin(AuditEvent, ordering=AUDIT_ORDER),
+         lambda s: _audit_sql(), tags={"dashboards"})
+register("audit log by actor", "admin", lambda s: reverse("dashboards:admin") + f"?actor={s.officer.username}",
+         Admin(AuditEvent, lambda s, ids: f"actor__id__exact={s.officer.pk}", AUDIT_ORDER),
+         lambda s: _audit_sql(f"WHERE e.actor_id = (SELECT id FROM {US} WHERE username = %s)", [s.officer.username]),
+         goal=FAST_QUERY, tags={"dashboards"})
+register("inbox", "reviewer", lambda s: reverse("notifications:inbox"),
+         Admin(Notification, lambda s, ids: f"recipient__id__exact={s.reviewer.pk}", ("-created_at", "-pk")),
+         _inbox_sql, tags={"dashboards"})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -23,13 +24,19 @@ from organisations.models import FinancialYear, Membership, Organisation, Region
 from organisations.uscc import check_character
 from programs.models import Track
 
-from . import project_seed, review_seed
+from . import activity_seed, bulk, history, project_seed, review_seed
 
 USER_PREFIX = "bench-"
 USCC_PREFIX = "91449900BM"
 REFERENCE_PREFIX = "BENCH-"
 PASSWORD = "ipgrants-bench"
 BATCH = 1000
+
+# Earlier editions of every program (history.py), each with this share of --applications, all submitted and
+# mostly decided: a province's reviews, projects and audit trail come mostly from past rounds.
+EDITIONS = 2
+EDITION_SHARE = 0.6
+HISTORY_MIX = [(Status.APPROVED, 25), (Status.NOT_FUNDED, 60), (Status.REFUSED, 10), (Status.WITHDRAWN, 5)]
 
 # Share of applications in each state (drafts and withdrawn drafts never submitted included).
 STATE_MIX = [
@@ -61,14 +68,11 @@ class Seeded:
 def clear() -> None:
     """Remove every row the benchmark wrote (and only those)."""
     with transaction.atomic():
+        activity_seed.clear(USER_PREFIX, REFERENCE_PREFIX)
         review_seed.clear(USER_PREFIX)
         project_seed.clear(REFERENCE_PREFIX)
-        from audit.models import AuditEvent
-
-        AuditEvent.objects.filter(content_type=_application_type(), object_id__in=[
-            str(pk) for pk in Application.objects.filter(reference__startswith=REFERENCE_PREFIX)
-            .values_list("pk", flat=True)]).delete()
         Application.objects.filter(reference__startswith=REFERENCE_PREFIX).delete()
+        history.clear()
         Organisation.objects.filter(uscc__startswith=USCC_PREFIX).delete()
         User.objects.filter(username__startswith=USER_PREFIX).delete()
 
@@ -79,19 +83,10 @@ def _application_type():
     return ContentType.objects.get_for_model(Application)
 
 
-def _seed_audit(versions) -> None:
-    """The trail each submission leaves: one audit event per submitted version (the admin dashboard searches it)."""
-    from audit.models import AuditEvent
-
-    kind = _application_type()
-    AuditEvent.objects.bulk_create(
-        [AuditEvent(content_type=kind, object_id=str(v.application_id), actor_id=v.submitted_by_id, action="submit",
-                    from_state=Status.DRAFT if v.number == 1 else Status.RETURNED, to_state=Status.SUBMITTED)
-         for v in versions], batch_size=BATCH)
-
-
 def existing() -> Seeded | None:
-    applications = Application.objects.filter(reference__startswith=REFERENCE_PREFIX).count()
+    """The seeded data set, if any; ``applications`` counts those of the current programs (the size asked for)."""
+    applications = Application.objects.filter(reference__startswith=REFERENCE_PREFIX).exclude(
+        track__program__code__startswith=history.CODE_PREFIX).count()
     if not applications:
         return None
     return Seeded(
@@ -103,10 +98,10 @@ def existing() -> Seeded | None:
     )
 
 
-def _pick_state(rng: random.Random) -> str:
-    total = sum(weight for _state, weight in STATE_MIX)
+def _pick_state(rng: random.Random, mix=STATE_MIX) -> str:
+    total = sum(weight for _state, weight in mix)
     roll = rng.uniform(0, total)
-    for state, weight in STATE_MIX:
+    for state, weight in mix:
         roll -= weight
         if roll <= 0:
             return state
@@ -114,20 +109,30 @@ def _pick_state(rng: random.Random) -> str:
 
 
 def seed(applications: int, *, seed_value: int = 8, out=None) -> Seeded:
-    """Write the data set for ``applications`` applications (one organisation per five applications)."""
+    """Write the data set for ``applications`` applications on the current programs (one organisation per five
+    applications), plus ``EDITIONS`` earlier editions of every program with ``EDITION_SHARE`` as many each."""
     rng = random.Random(seed_value)
+    started = time.perf_counter()
     clear()
+    cleared, started = time.perf_counter() - started, time.perf_counter()
     now = timezone.now()
     year = timezone.localdate().year
     password = make_password(PASSWORD)
     regions = list(Region.objects.filter(level="district").values_list("code", flat=True)) or list(
         Region.objects.values_list("code", flat=True)
     )
-    tracks = list(Track.objects.select_related("program").prefetch_related("materials", "kpis"))
+    tracks = list(Track.objects.exclude(program__code__startswith=history.CODE_PREFIX).select_related("program")
+                  .prefetch_related("materials", "kpis").order_by("pk"))
     if not tracks or not regions:
         raise RuntimeError("Load the fixtures first (make load): the benchmark needs regions and guides.")
 
     with transaction.atomic():
+        past = list(Track.objects.filter(pk__in=[t.pk for t in history.clone_programs(EDITIONS)])
+                    .select_related("program").prefetch_related("materials", "kpis").order_by("pk"))
+        per_edition = len(past) // EDITIONS if EDITIONS else 0
+        plan = [(tracks, applications, STATE_MIX, 0)] + [
+            (past[e * per_edition:(e + 1) * per_edition], int(applications * EDITION_SHARE), HISTORY_MIX, e + 1)
+            for e in range(EDITIONS)]
         officer = User.objects.create(username=f"{USER_PREFIX}officer", role=Role.OFFICER, password=password,
                                       full_name="基准 审核员")
         admin = User.objects.create(username=f"{USER_PREFIX}admin", role=Role.ADMIN, password=password,
@@ -151,7 +156,8 @@ def seed(applications: int, *, seed_value: int = 8, out=None) -> Seeded:
         Membership.objects.bulk_create(
             (Membership(organisation=o, user=u) for o, u in zip(organisations, users, strict=True)), batch_size=BATCH
         )
-        FinancialYear.objects.bulk_create(
+        bulk.write(
+            FinancialYear,
             (
                 FinancialYear(
                     organisation=o, year=y, sales_revenue=Decimal(rng.randint(5, 500)) * 1000000,
@@ -163,31 +169,34 @@ def seed(applications: int, *, seed_value: int = 8, out=None) -> Seeded:
         )
 
         rows = []
-        for n in range(applications):
-            track = tracks[n % len(tracks)]
-            # The first organisation holds many applications, as a busy applicant's list does.
-            index = 0 if n % 50 == 0 else rng.randrange(n_orgs)
-            state = _pick_state(rng)
-            submitted = state not in (Status.DRAFT,) and not (state == Status.WITHDRAWN and rng.random() < 0.5)
-            submitted_at = now - dt.timedelta(minutes=rng.randint(1, 90 * 24 * 60)) if submitted else None
-            amount = Decimal(rng.randint(10, 300)) * 10000
-            rows.append(Application(
-                reference=f"{REFERENCE_PREFIX}{track.program.reference_prefix}-{n + 1:06d}", track=track,
-                organisation=organisations[index], created_by=users[index], status=state,
-                title=f"{rng.choice(PLACES)}{rng.choice(FIELDS)}{rng.choice(WORKS)}项目",
-                requested_amount=amount, matching_funds=amount / 2,
-                draft={"title": "", "plan": "建设高价值专利培育布局中心。" * 5},
-                draft_saved_at=now, verdict={"overall": "pass", "rules": []} if submitted else {},
-                verdict_overall=rng.choice(["pass", "pass", "pass", "fail", "officer"]) if submitted else "",
-                materials_complete=submitted, version=(2 if state == Status.SUBMITTED and rng.random() < 0.2 else 1)
-                if submitted else 0,
-                submitted_at=submitted_at, pdf_status=PdfStatus.READY if submitted else PdfStatus.NONE,
-                pdf_version=1 if submitted else 0,
-            ))
+        for edition_tracks, count, mix, edition in plan:
+            for n in range(count):
+                track = edition_tracks[n % len(edition_tracks)]
+                # The first organisation holds many applications, as a busy applicant's list does.
+                index = 0 if n % 50 == 0 else rng.randrange(n_orgs)
+                state = _pick_state(rng, mix)
+                submitted = edition > 0 or (
+                    state not in (Status.DRAFT,) and not (state == Status.WITHDRAWN and rng.random() < 0.5))
+                submitted_at = (now - dt.timedelta(days=365 * edition, minutes=rng.randint(1, 90 * 24 * 60))
+                                if submitted else None)
+                amount = Decimal(rng.randint(10, 300)) * 10000
+                rows.append(Application(
+                    reference=f"{REFERENCE_PREFIX}{track.program.reference_prefix}-{n + 1:06d}", track=track,
+                    organisation=organisations[index], created_by=users[index], status=state,
+                    title=f"{rng.choice(PLACES)}{rng.choice(FIELDS)}{rng.choice(WORKS)}项目",
+                    requested_amount=amount, matching_funds=amount / 2,
+                    draft={"title": "", "plan": "建设高价值专利培育布局中心。" * 5},
+                    draft_saved_at=now, verdict={"overall": "pass", "rules": []} if submitted else {},
+                    verdict_overall=rng.choice(["pass", "pass", "pass", "fail", "officer"]) if submitted else "",
+                    materials_complete=submitted, version=(2 if state == Status.SUBMITTED and rng.random() < 0.2 else 1)
+                    if submitted else 0,
+                    submitted_at=submitted_at, pdf_status=PdfStatus.READY if submitted else PdfStatus.NONE,
+                    pdf_version=1 if submitted else 0,
+                ))
         created = Application.objects.bulk_create(rows, batch_size=BATCH)
 
         versions, uploads, commitments = [], [], []
-        track_by_id = {t.pk: t for t in tracks}
+        track_by_id = {t.pk: t for t in tracks + past}
         for application in created:
             track = track_by_id[application.track_id]
             materials = list(track.materials.all())
@@ -211,16 +220,24 @@ def seed(applications: int, *, seed_value: int = 8, out=None) -> Seeded:
                     submitted_at=application.submitted_at - dt.timedelta(days=application.version - number),
                     submitted_by_id=application.created_by_id,
                     snapshot={"title": application.title, "requested_amount": f"{application.requested_amount:.2f}",
-                              "plan": "建设高价值专利培育布局中心。", "partners": [], "budget": [], "kpis": {}},
+                              "plan": "建设高价值专利培育布局中心。", "partners": [], "budget": [],
+                              "kpis": {str(k.pk): [None if k.target is None else f"{k.target.normalize():f}",
+                                                   "按期完成"] for k in track.kpis.all()}},
                 ))
-        MaterialUpload.objects.bulk_create(uploads, batch_size=BATCH)
-        KPICommitment.objects.bulk_create(commitments, batch_size=BATCH)
-        ApplicationVersion.objects.bulk_create(versions, batch_size=BATCH)
-        _seed_audit(versions)
+        bulk.write(MaterialUpload, uploads)
+        bulk.write(KPICommitment, commitments)
+        bulk.write(ApplicationVersion, versions)
         reviews = review_seed.seed_reviews(rng, officer=officer, password=password, reference_prefix=REFERENCE_PREFIX,
                                            user_prefix=USER_PREFIX, applications=applications)
         projects = project_seed.seed_projects(rng, officer=officer, reference_prefix=REFERENCE_PREFIX)
+        activity = activity_seed.seed_activity(rng, officer=officer, versions=versions,
+                                               reference_prefix=REFERENCE_PREFIX)
+    current = sum(1 for a in created if not a.reference.startswith(f"{REFERENCE_PREFIX}H"))
     if out:
-        out.write(f"seeded {n_orgs} organisations, {len(created)} applications, {len(versions)} versions, "
-                  f"{len(uploads)} materials, {reviews} reviews, {projects} projects\n")
-    return Seeded(officer=officer, admin=admin, applicant=users[0], organisations=n_orgs, applications=len(created))
+        out.write(f"seeded {n_orgs} organisations, {current} applications (+ {len(created) - current} in "
+                  f"{EDITIONS} earlier editions), {len(versions)} versions, {len(uploads)} materials, "
+                  f"{reviews.reviews} reviews in {reviews.rounds} rounds ({reviews.smallest}–{reviews.largest} "
+                  f"applications each), {projects.projects} projects ({projects.submitted} reports submitted, "
+                  f"{projects.accepted} accepted), {activity.notifications} notifications, {activity.events} audit "
+                  f"events in {time.perf_counter() - started:.0f} s (the previous set cleared in {cleared:.0f} s)\n")
+    return Seeded(officer=officer, admin=admin, applicant=users[0], organisations=n_orgs, applications=current)

@@ -271,7 +271,9 @@ def _lifecycles() -> dict[tuple[str, str], tuple[dict, dict]]:
 # Recorded actions that are no step of a lifecycle table, per kind of object.
 OTHER_STEPS = {
     ("milestones", "project"): {"open": _("Opened the project (立项)")},
-    ("milestones", "kpireport"): {"add": _("Ask for another report")},
+    ("milestones", "kpireport"): {"add": _("Ask for another report"),
+                                  "schedule_rectification": _("Scheduled the rectification report"),
+                                  "move_due_date": _("Moved the rectification report's due date")},
     ("reviews", "reviewround"): {"open": _("Opened the review round"),
                                  "propose_assignment": _("Proposed the assignment")},
     ("programs", "program"): {"set_call_window": _("Set the call window"), "publish": _("Open for applications")},

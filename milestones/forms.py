@@ -37,6 +37,14 @@ class MidtermForm(forms.Form):
     comments = limited_text("comments", label=_("Comments"), max_chars=COMMENTS_MAX, rows=3, required=False)
 
 
+class MidtermRequirementForm(forms.Form):
+    """The office requires a mid-term check of a project, or no longer requires it (``required``: 1 or 0)."""
+
+    required = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")],
+                                      coerce=lambda value: value == "1", widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason"), max_length=COMMENTS_MAX)
+
+
 class AcceptanceRequestForm(forms.Form):
     final_report = forms.FileField(label=_("Final report"))
     final_accounts = forms.FileField(label=_("Final accounts"))

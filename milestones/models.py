@@ -68,6 +68,9 @@ class Project(models.Model):
     )
     acceptance_failures = models.PositiveSmallIntegerField(_("failed acceptances"), default=0)
     rectify_by = models.DateField(_("rectify by"), null=True, blank=True)
+    # The office may require a mid-term check where the guide does not (Track.midterm_check): acceptance then waits
+    # for a check that found the project on track, as it does where the guide requires one.
+    midterm_required = models.BooleanField(_("mid-term check required by the office"), default=False)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     record = models.OneToOneField(
         "organisations.ProjectRecord", verbose_name=_("project record"), null=True, blank=True,
@@ -238,6 +241,8 @@ PROJECT_TRANSITIONS: dict[str, Transition] = {
                    Actor.OFFICER),
         Transition("record_midterm", _("Record the mid-term check"), _OPEN, ProjectState.IN_PROGRESS,
                    Actor.OFFICER),
+        Transition("require_midterm", _("Require a mid-term check"), _OPEN, ProjectState.IN_PROGRESS,
+                   Actor.OFFICER),
         Transition("request_acceptance", _("Request acceptance"),
                    frozenset({ProjectState.IN_PROGRESS, ProjectState.RECTIFYING}), ProjectState.ACCEPTANCE_REQUESTED,
                    Actor.UNIT),
@@ -255,6 +260,9 @@ class ReportKind(models.TextChoices):
     MIDTERM = "midterm", _("Mid-term report")
     FINAL = "final", _("Final report")
     EXTRA = "extra", _("Additional report")
+    # After a failed acceptance or a mid-term check that found rectification required: the KPI values reached after
+    # rectifying, due on the rectification deadline; once accepted its values are the project's figures.
+    RECTIFICATION = "rectification", _("Rectification report")
 
 
 class ReportState(models.TextChoices):
@@ -269,7 +277,7 @@ class KpiReport(models.Model):
 
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="reports")
     seq = models.PositiveSmallIntegerField(_("report"))
-    kind = models.CharField(_("kind"), max_length=10, choices=ReportKind.choices)
+    kind = models.CharField(_("kind"), max_length=15, choices=ReportKind.choices)
     due_on = models.DateField(_("due on"))
     state = models.CharField(_("state"), max_length=10, choices=ReportState.choices, default=ReportState.SCHEDULED,
                              db_index=True)
@@ -278,6 +286,8 @@ class KpiReport(models.Model):
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True,
                                      blank=True, on_delete=models.PROTECT, related_name="+")
     officer_comments = models.TextField(_("officer's comments"), blank=True)
+    # When the office accepted it: the project's figures follow the report accepted last.
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("KPI report")

@@ -36,6 +36,20 @@ MIDTERM_RECORDED = Kind(
       "Rectification deadline, if any: %(rectify_by)s."),
     link=_link,
 )
+MIDTERM_REQUIRED = Kind(
+    "milestones.midterm_required", _("Mid-term check required"),
+    _("Project %(reference)s: the program office requires a mid-term check"),
+    _("The program office requires a mid-term check (中期检查) of project %(reference)s: acceptance can be "
+      "requested once the office has recorded a check that found the project on track. Reason: %(reason)s"),
+    link=_link,
+)
+MIDTERM_NOT_REQUIRED = Kind(
+    "milestones.midterm_not_required", _("Mid-term check no longer required"),
+    _("Project %(reference)s: the program office no longer requires a mid-term check"),
+    _("The program office no longer requires a mid-term check (中期检查) of project %(reference)s. Reason: "
+      "%(reason)s"),
+    link=_link,
+)
 ACCEPTANCE_REQUESTED = Kind(
     "milestones.acceptance_requested", _("Acceptance requested"),
     _("Project %(reference)s: acceptance requested"),
@@ -138,8 +152,8 @@ RECTIFICATION_OVERDUE = Kind(
       "project."),
     link=_link,
 )
-KINDS = (TRANCHE_RELEASED, MIDTERM_RECORDED, ACCEPTANCE_REQUESTED, ACCEPTANCE_REQUESTED_LATE,
-         ACCEPTANCE_REQUESTED_EARLY, ACCEPTANCE_RECORDED,
+KINDS = (TRANCHE_RELEASED, MIDTERM_RECORDED, MIDTERM_REQUIRED, MIDTERM_NOT_REQUIRED, ACCEPTANCE_REQUESTED,
+         ACCEPTANCE_REQUESTED_LATE, ACCEPTANCE_REQUESTED_EARLY, ACCEPTANCE_RECORDED,
          REPORT_DUE, REPORT_OVERDUE, REPORT_REVIEWED, CONTRACT_READY, TRANCHE_DUE, TRANCHE_UNRELEASED, ACCEPTANCE_DUE,
          ACCEPTANCE_OVERDUE, RECTIFICATION_DUE, RECTIFICATION_OVERDUE, PAYMENT_REQUESTED)
 

@@ -253,10 +253,10 @@ class CompletionRow:
 
 
 def program_completion_page(program: Program, page_projects) -> list[CompletionRow]:
-    """KPI completion of each project on the page, from its latest accepted report (the latest submitted one while
-    none is accepted), so a report the office returned, or a rectification accepted after it, is not shadowed by an
-    unreviewed one. Four queries whatever the page size: the reports, the tracks' KPIs, the reports' values, the
-    applications' versions."""
+    """KPI completion of each project on the page, from the report the office accepted last (the latest submitted
+    one while none is accepted), so a report the office returned is not shadowed by an unreviewed one, and the
+    rectification report accepted after a failed acceptance replaces the final report's figures. Four queries
+    whatever the page size: the reports, the tracks' KPIs, the reports' values, the applications' versions."""
     from applications.models import ApplicationVersion
     from programs.models import KPI
 
@@ -267,7 +267,7 @@ def program_completion_page(program: Program, page_projects) -> list[CompletionR
     reports: dict[int, KpiReport] = {}
     for report in (KpiReport.objects.filter(project__in=[p.pk for p in projects],
                                             state__in=[ReportState.SUBMITTED, ReportState.ACCEPTED])
-                   .order_by("project_id", "-seq")):
+                   .order_by("project_id", F("accepted_at").desc(nulls_last=True), "-seq")):
         known = reports.get(report.project_id)
         if known is None or (report.state == ReportState.ACCEPTED and known.state != ReportState.ACCEPTED):
             reports[report.project_id] = report
@@ -350,12 +350,21 @@ def project_next_action(project, reports, due_tranches, check) -> ProjectAction 
     )
 
     request = PROJECT_TRANSITIONS["request_acceptance"]
+    submit = REPORT_TRANSITIONS["submit"].sources
     state = project.state
     if state in (ProjectState.CLOSED, ProjectState.TERMINATED):
         return None
     if state == ProjectState.ACCEPTANCE_REQUESTED:
         return ProjectAction("wait_acceptance", _("Wait for the acceptance inspection"), waiting=True)
+    rectification = next((r for r in reports if r.kind == ReportKind.RECTIFICATION and r.state in submit), None)
     if state == ProjectState.RECTIFYING:
+        if rectification is not None:  # acceptance is asked again once the rectification report is submitted
+            step = _report_step(rectification)
+            label = (_("Revise and resubmit the rectification report, then request acceptance again by %(date)s")
+                     if step.code == "revise_report" else
+                     _("Submit the rectification report, then request acceptance again by %(date)s"))
+            return ProjectAction(step.code, label % {"date": rectification.due_on}, rectification.due_on,
+                                 rectification)
         if project.rectify_by is None:
             return ProjectAction(request.name, _("Rectify, then request acceptance again"))
         if today() <= project.rectify_by:
@@ -367,14 +376,19 @@ def project_next_action(project, reports, due_tranches, check) -> ProjectAction 
     if state == ProjectState.IN_PROGRESS and project.contract_signed_on is None:
         return ProjectAction("sign_contract", _("Sign the contract with the program office"))  # it comes first
     steps: list[ProjectAction] = []
-    if state == ProjectState.IN_PROGRESS:
-        steps += [_report_step(r) for r in reports if r.state in REPORT_TRANSITIONS["submit"].sources]
-    elif state == ProjectState.ACCEPTED:  # the project closes once its final report is accepted
+    midterm_rectifying = (check is not None and check.outcome == MidtermOutcome.RECTIFY and check.rectify_by
+                          and today() <= check.rectify_by)
+    if state == ProjectState.IN_PROGRESS:  # the rectification report of a mid-term check is that step's own
         steps += [_report_step(r) for r in reports
-                  if r.kind == ReportKind.FINAL and r.state in REPORT_TRANSITIONS["submit"].sources]
-    if check is not None and check.outcome == MidtermOutcome.RECTIFY and check.rectify_by \
-            and today() <= check.rectify_by:
-        steps.append(ProjectAction("rectify_midterm", _("Rectify after the mid-term check"), check.rectify_by))
+                  if r.state in submit and not (midterm_rectifying and r is rectification)]
+    elif state == ProjectState.ACCEPTED:  # the project closes once its final (and rectification) report is accepted
+        steps += [_report_step(r) for r in reports
+                  if r.kind in (ReportKind.FINAL, ReportKind.RECTIFICATION) and r.state in submit]
+    if midterm_rectifying:
+        steps.append(ProjectAction(
+            "rectify_midterm", _("Rectify after the mid-term check and submit the rectification report")
+            if rectification is not None else _("Rectify after the mid-term check"), check.rectify_by,
+            rectification))
     if steps:
         return min(steps, key=lambda s: (s.deadline is None, s.deadline or today()))
     submitted = [r for r in reports if r.state == ReportState.SUBMITTED]
@@ -392,12 +406,20 @@ def project_next_action(project, reports, due_tranches, check) -> ProjectAction 
 
 
 def final_report_pending(project, reports) -> bool:
-    """Whether an accepted project waits for its final report to be accepted before it closes (``reports`` are the
-    project's KPI reports, already read)."""
+    """Whether an accepted project waits for its final report (or its rectification report) to be accepted before
+    it closes (``reports`` are the project's KPI reports, already read)."""
     from .models import ProjectState, ReportKind, ReportState
 
     return project.state == ProjectState.ACCEPTED and any(
-        r.kind == ReportKind.FINAL and r.state != ReportState.ACCEPTED for r in reports)
+        r.kind in (ReportKind.FINAL, ReportKind.RECTIFICATION) and r.state != ReportState.ACCEPTED for r in reports)
+
+
+def project_figures(project) -> CompletionRow:
+    """The project's KPI figures as its page shows them: from the report the office accepted last (the
+    rectification report once accepted after a failed acceptance), as the program's completion report computes
+    them. Four queries."""
+    (row,) = program_completion_page(None, [project])
+    return row
 
 
 def unit_project_rows(projects) -> list[tuple[Project, ProjectAction | None]]:

@@ -35,10 +35,14 @@ from .models import (
     Project,
     ProjectState,
     ProjectTranche,
+    ReportKind,
     TrancheState,
 )
+from .rectification import rectification_report_schedule
 
 WHOLE = Decimal("100")
+# The reports a project's closure waits for, besides its money: the final report and any rectification report.
+CLOSING_REPORT_KINDS = (ReportKind.FINAL, ReportKind.RECTIFICATION)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -115,7 +119,7 @@ def _queue(*, project_id: int | None = None, acceptance_id: int | None = None) -
 def _schedule_reports(project: Project) -> None:
     """A mid-term report at the end of the period's first half (whole months) and a final report at its end; a
     year when the guide states no period."""
-    from .models import KpiReport, ReportKind
+    from .models import KpiReport
 
     months = project.application.track.period_months or 12
     ends_on = project.ends_on or add_months(project.starts_on, months) - dt.timedelta(days=1)
@@ -188,18 +192,20 @@ def tranches_make_due(*, actor, project: Project, condition: str) -> list[Projec
     return made
 
 
-def _final_reports_accepted(project: Project) -> bool:
-    from .models import ReportKind, ReportState
+def _closing_reports_accepted(project: Project) -> bool:
+    """The final report and every rectification report are accepted (what closing waits for besides the money)."""
+    from .models import ReportState
 
-    return not project.reports.filter(kind=ReportKind.FINAL).exclude(state=ReportState.ACCEPTED).exists()
+    return not project.reports.filter(kind__in=CLOSING_REPORT_KINDS).exclude(state=ReportState.ACCEPTED).exists()
 
 
 def _close_when_done(*, actor, project: Project) -> None:
-    """Close (结项) a locked project once it is accepted, every tranche is released and its final report is
-    accepted; called by each step that completes one of the three, whichever comes last."""
+    """Close (结项) a locked project once it is accepted, every tranche is released and its final report (and its
+    rectification report, if any) is accepted; called by each step that completes one of these, whichever comes
+    last."""
     if (project.state in PROJECT_TRANSITIONS["close"].sources
             and not project.tranches.exclude(state=TrancheState.RELEASED).exists()
-            and _final_reports_accepted(project)):
+            and _closing_reports_accepted(project)):
         _close(actor=actor, project=project)
 
 
@@ -242,7 +248,8 @@ def contract_record(*, actor, project: Project, signed_on: dt.date, signed_file)
 
 def midterm_record(*, actor, project: Project, outcome: str, checked_on: dt.date, comments: str = "",
                    rectify_by: dt.date | None = None) -> MidtermCheck:
-    """The officer records the mid-term check (中期检查): on track, or rectification by a deadline."""
+    """The officer records the mid-term check (中期检查): on track, or rectification by a deadline, when the unit
+    owes a rectification report due on that deadline."""
     step = PROJECT_TRANSITIONS["record_midterm"]
     _require_officer(actor)
     if outcome not in MidtermOutcome.values:
@@ -261,6 +268,8 @@ def midterm_record(*, actor, project: Project, outcome: str, checked_on: dt.date
         record_event(target=locked, actor=actor, action=step.name, from_state=locked.state, to_state=locked.state,
                      reason=comments, data={"outcome": outcome,
                                             "rectify_by": rectify_by.isoformat() if check.rectify_by else ""})
+        if check.rectify_by is not None:
+            rectification_report_schedule(actor=actor, project=locked, due_on=check.rectify_by, after="midterm")
         from .notices import tell_unit
 
         tell_unit(locked, "milestones.midterm_recorded", target=locked, reference=locked.application.reference,
@@ -271,9 +280,9 @@ def midterm_record(*, actor, project: Project, outcome: str, checked_on: dt.date
 def acceptance_request(*, actor, project: Project, final_report, final_accounts,
                        confirm_early: bool = False) -> Acceptance:
     """The unit asks for acceptance (验收) with its final report and final accounts. After a failed acceptance the
-    unit asks again once it has rectified: any day from the day after the failure, up to the rectification deadline
-    (整改期限) inclusive. A request after the deadline is still taken but marked late: the officer is told, and
-    decides at the inspection (a second failure terminates the project)."""
+    unit asks again once it has rectified and submitted its rectification report: any day from the day after the
+    failure, up to the rectification deadline (整改期限) inclusive. A request after the deadline is still taken but
+    marked late: the officer is told, and decides at the inspection (a second failure terminates the project)."""
     step = PROJECT_TRANSITIONS["request_acceptance"]
     _require_unit(actor, project)
     errors = {}
@@ -323,8 +332,9 @@ def acceptance_record(*, actor, project: Project, outcome: str, mode: str, inspe
                       expert_opinion: str, rectify_by: dt.date | None = None) -> Acceptance:
     """The officer records the inspection of the pending acceptance request and its outcome. Passing makes the
     acceptance tranches due and writes a passed acceptance on the organisation's record; a first failure sets a
-    rectification deadline (three months by default); a second failure terminates the project and records a failed
-    acceptance on the organisation, which later guides' history rules read."""
+    rectification deadline (three months by default) and the rectification report due on it; a second failure
+    terminates the project and records a failed acceptance on the organisation, which later guides' history rules
+    read."""
     from .models import InspectionMode
 
     name = "acceptance_pass" if outcome == AcceptanceOutcomeChoice.PASSED else "acceptance_fail"
@@ -348,7 +358,7 @@ def acceptance_record(*, actor, project: Project, outcome: str, mode: str, inspe
         locked = _lock_project(project)
         _check_project_state(locked, step.name)
         if outcome == AcceptanceOutcomeChoice.PASSED:
-            _refuse_unreviewed_final_report(locked)
+            _refuse_unreviewed_reports(locked)
         acceptance = Acceptance.objects.select_for_update().filter(project=locked, outcome="").latest("seq")
         acceptance.mode, acceptance.inspected_on, acceptance.expert_opinion = mode, inspected_on, expert_opinion.strip()
         acceptance.outcome, acceptance.recorded_by = outcome, actor
@@ -380,6 +390,9 @@ def acceptance_record(*, actor, project: Project, outcome: str, mode: str, inspe
             _close_when_done(actor=actor, project=locked)
         elif locked.state == ProjectState.TERMINATED:
             _write_record(actor=actor, project=locked, passed=False, on=inspected_on)
+        else:
+            rectification_report_schedule(actor=actor, project=locked, due_on=acceptance.rectify_by,
+                                          after="acceptance")
         _queue(acceptance_id=acceptance.pk)
         from .notices import tell_unit
 
@@ -388,18 +401,25 @@ def acceptance_record(*, actor, project: Project, outcome: str, mode: str, inspe
     return acceptance
 
 
-def _refuse_unreviewed_final_report(project: Project) -> None:
-    """A pass is not recorded while the unit's final report waits for the office's review: the office reads it
-    first (accepts it, or returns it for revision)."""
-    from .models import ReportKind, ReportState
+def _refuse_unreviewed_reports(project: Project) -> None:
+    """A pass is not recorded while the unit's final report, or its rectification report, waits for the office's
+    review: the office reads it first (accepts it, or returns it for revision)."""
+    from .models import ReportState
 
-    waiting = project.reports.filter(kind=ReportKind.FINAL, state=ReportState.SUBMITTED).order_by("seq").first()
-    if waiting is not None:
+    waiting = (project.reports.filter(kind__in=CLOSING_REPORT_KINDS, state=ReportState.SUBMITTED)
+               .order_by("seq").first())
+    if waiting is None:
+        return
+    date = timezone.localdate(waiting.submitted_at) if waiting.submitted_at else "—"
+    if waiting.kind == ReportKind.FINAL:
         raise ValidationError(
             _("The final report (submitted on %(date)s) has not been reviewed yet: accept it or return it for "
-              "revision first, then record the acceptance outcome.")
-            % {"date": timezone.localdate(waiting.submitted_at) if waiting.submitted_at else "—"},
+              "revision first, then record the acceptance outcome.") % {"date": date},
             code="final_report_unreviewed")
+    raise ValidationError(
+        _("The rectification report (submitted on %(date)s) has not been reviewed yet: accept it or return it for "
+          "revision first, then record the acceptance outcome.") % {"date": date},
+        code="rectification_report_unreviewed")
 
 
 def _open_record(*, actor, project: Project):
@@ -461,7 +481,7 @@ def allowed_project_steps(project: Project, user) -> list:
 
 def report_add(*, actor, project: Project, due_on: dt.date):
     """The officer asks for one more report."""
-    from .models import KpiReport, ReportKind
+    from .models import KpiReport
 
     _require_officer(actor)
     if due_on is None:
@@ -535,8 +555,9 @@ def report_submit(*, actor, report, values: dict, narrative: str, evidence=()):
 
 def report_review(*, actor, report, accept: bool, comments: str = ""):
     """The officer accepts a submitted report, or returns it with comments (required). Accepting the final report
-    of an accepted project whose tranches are all released closes it."""
-    from .models import REPORT_TRANSITIONS, ReportKind
+    (or the rectification report) of an accepted project whose tranches are all released closes it once nothing
+    else is waiting. The time of acceptance is kept: the project's figures follow the report accepted last."""
+    from .models import REPORT_TRANSITIONS
 
     name = "accept" if accept else "return"
     step = REPORT_TRANSITIONS[name]
@@ -550,10 +571,11 @@ def report_review(*, actor, report, accept: bool, comments: str = ""):
         _check_report_state(locked, name)
         before = locked.state
         locked.state, locked.officer_comments = step.target, comments
-        locked.save(update_fields=["state", "officer_comments"])
+        locked.accepted_at = timezone.now() if accept else None
+        locked.save(update_fields=["state", "officer_comments", "accepted_at"])
         record_event(target=locked, actor=actor, action=name, from_state=before, to_state=locked.state,
                      reason=comments)
-        if accept and locked.kind == ReportKind.FINAL:  # the last of what closing waits for, perhaps
+        if accept and locked.kind in CLOSING_REPORT_KINDS:  # the last of what closing waits for, perhaps
             _close_when_done(actor=actor, project=_lock_project(locked.project))
         from .notices import tell_unit
 

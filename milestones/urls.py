@@ -21,6 +21,7 @@ urlpatterns = [
     path("projects/<int:pk>/tranches/<int:seq>/confirm/", views.tranche_confirm_step, name="confirm_payment"),
     path("projects/<int:pk>/tranches/<int:seq>/cancel/", views.tranche_cancel_step, name="cancel_payment"),
     path("projects/<int:pk>/midterm/", views.midterm_step, name="midterm"),
+    path("projects/<int:pk>/midterm/required/", views.require_midterm_step, name="require_midterm"),
     path("projects/<int:pk>/acceptance/request/", views.acceptance_request_step, name="acceptance_request"),
     path("projects/<int:pk>/acceptance/record/", views.acceptance_record_step, name="acceptance_record"),
     path("projects/<int:pk>/reports/add/", views.report_add_step, name="report_add"),

@@ -22,7 +22,8 @@ from jobs.selectors import latest_job
 from jobs.status import job_box, pdf_box
 from jobs.views import retry_and_return
 
-from . import payments, pdfs, services
+from . import midterm, payments, pdfs, services
+from .conditions import midterm_required_by
 from .confirmations import confirm_acceptance_record, confirm_tranche_release
 from .filters import ProjectFilter
 from .forms import (
@@ -31,13 +32,14 @@ from .forms import (
     CancelRequestForm,
     ContractForm,
     MidtermForm,
+    MidtermRequirementForm,
     ReleaseForm,
     ReportAddForm,
     ReportForm,
     ReportReviewForm,
 )
 from .jobs import FUND_PLAN_XLSX, LEDGER_XLSX
-from .models import PAYING_PROJECT_STATES, Actor
+from .models import PAYING_PROJECT_STATES, Actor, ReportKind, ReportState
 from .selectors import (
     ACCEPTANCE_FILES,
     completion_chart,
@@ -49,6 +51,7 @@ from .selectors import (
     program_for_officer,
     programs_disbursement_chart,
     programs_with_projects,
+    project_figures,
     project_for,
     projects_for,
     report_completion,
@@ -93,8 +96,11 @@ def project_page(request, pk: int):
         "tranches": list(project.tranches.select_related("released_by", "requested_by")),
         "second_person": payments.second_person_required(), "cancel_form": CancelRequestForm(),
         "acceptances": [(a, _conclusion_box(project, a)) for a in project.acceptances.all()],
-        "checks": list(project.midterm_checks.all()),
+        "checks": list(project.midterm_checks.all()), "midterm_required_by": midterm_required_by(project),
+        "figures": project_figures(project),
         "reports": reports, "final_report_pending": final_report_pending(project, reports),
+        "rectification_pending": any(r.kind == ReportKind.RECTIFICATION and r.state != ReportState.ACCEPTED
+                                     for r in reports),
         "report_add_form": ReportAddForm(),
         "contract_form": ContractForm(), "release_form": ReleaseForm(), "midterm_form": MidtermForm(),
         "request_form": AcceptanceRequestForm(), "record_form": AcceptanceRecordForm(),
@@ -266,6 +272,14 @@ def midterm_step(request, pk: int):
     return _step(request, pk, "record_midterm", MidtermForm, lambda project, data: services.midterm_record(
         actor=request.user, project=project, outcome=data["outcome"], checked_on=data["checked_on"],
         comments=data["comments"], rectify_by=data["rectify_by"]))
+
+
+@login_required
+@require_POST
+def require_midterm_step(request, pk: int):
+    return _step(request, pk, "require_midterm", MidtermRequirementForm,
+                 lambda project, data: midterm.project_require_midterm(
+                     actor=request.user, project=project, required=data["required"], reason=data["reason"]))
 
 
 @login_required

@@ -99,6 +99,9 @@ def test_applicant_project_next_action_follows_the_project(client, officer, appl
                    rectify_by=today() + dt.timedelta(days=10))
     action = _action(client, applicant)  # the earliest deadline first
     assert (action.code, action.deadline) == ("rectify_midterm", today() + dt.timedelta(days=10))
+    rectification = project.reports.get(kind=ReportKind.RECTIFICATION)  # owed since the check
+    report_submit(actor=applicant, report=rectification, values={}, narrative="已按中期检查意见整改。")
+    report_review(actor=officer, report=rectification, accept=True)
     midterm_record(actor=officer, project=project, outcome=MidtermOutcome.ON_TRACK, checked_on=today())
     assert _action(client, applicant).code == "revise_report"  # the latest check wins
 
@@ -121,6 +124,11 @@ def test_applicant_project_next_action_follows_the_project(client, officer, appl
     acceptance_record(actor=officer, project=project, outcome="failed", mode="written", inspected_on=today(),
                       expert_opinion="专利组合尚未形成。")
     project.refresh_from_db()
+    rectification = project.reports.filter(kind=ReportKind.RECTIFICATION).latest("seq")
+    action = _action(client, applicant)  # the rectification report first, due on the deadline
+    assert (action.code, action.report.pk, action.deadline) == ("submit_report", rectification.pk,
+                                                                project.rectify_by)
+    report_submit(actor=applicant, report=rectification, values={}, narrative="已整改。")
     action = _action(client, applicant)
     assert (action.code, action.deadline) == ("request_acceptance", project.rectify_by)
     assert project.rectify_by > today() and not action.overdue  # any day up to the deadline

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from applications.models import Application
+from audit.models import AuditEvent
 from milestones.models import Project
 from programs.models import Track
 from reviews.models import ReviewRound
@@ -47,7 +48,7 @@ class Partner:
 
 @dataclass(frozen=True)
 class TrancheRow:
-    """A line of the tranche plan the admin fills in where the guide states none."""
+    """A line of the tranche plan the office sets where the guide states none."""
 
     share: str
     trigger: str
@@ -63,8 +64,8 @@ class GuideSpec:
     tranches: tuple[Decimal, ...]  # the expected amounts, in order; they add up to the award
     matching: Decimal = Decimal("0")
     partners: tuple[Partner, ...] = ()
-    plan_by_admin: tuple[TrancheRow, ...] = ()  # empty: the guide's own tranche plan
-    plan_at_approval: bool = False  # the officer sets plan_by_admin on the decision page, not the admin beforehand
+    office_plan: tuple[TrancheRow, ...] = ()  # the plan the office sets (empty: the guide's own tranche plan)
+    plan_at_approval: bool = False  # the officer sets it on the decision page, not the track page beforehand
     publish_draft: bool = False  # a draft for comment the officer opens for applications
     return_once: str = ""  # the officer returns it once with this reason before passing it
     explanations: dict[str, str] = field(default_factory=dict)  # soft-failing rule kind -> explanation
@@ -124,25 +125,33 @@ class Journey:
 
     # --- set-up by the office --------------------------------------------------------------------------------------
 
-    def admin_fills_tranche_plan(self, admin: str) -> None:
-        """The guide states no tranches: the portal's admin enters the plan in the Track admin's Tranche inline."""
-        if not self.spec.plan_by_admin or self.spec.plan_at_approval:
+    def officer_sets_track_plan(self, officer: str) -> None:
+        """The guide states no tranches: before the call opens the officer sets the plan on the portal's track page
+        (issue 16), with the guide's sentence beside it and two tranches suggested; the service audits it."""
+        if not self.spec.office_plan or self.spec.plan_at_approval:
             return
         page = self.page
-        self.as_user(admin)
-        self.go(f"/admin/programs/track/{self.track.pk}/change/")
-        group = page.locator("#tranches-group")
-        for i, row in enumerate(self.spec.plan_by_admin):
-            group.locator(".add-row a").click()
-            page.fill(f"#id_tranches-{i}-seq", str(i + 1))
-            page.fill(f"#id_tranches-{i}-share_percent", row.share)
-            page.select_option(f"#id_tranches-{i}-trigger", row.trigger)
-        self.shot("admin-tranche-plan")
-        page.click("input[name=_continue]")
-        page.wait_for_selector(".messagelist .success")
-        assert page.locator(".errornote").count() == 0
+        self.as_user(officer)
+        self.go(f"/programs/{self.track.program.code}/{self.track.code}/")
+        box = page.locator("#tranche-plan")
+        assert box.get_attribute("data-plan-missing") is not None
+        assert box.locator("[data-plan-warning]").count() == 1
+        if self.track.funding_text:
+            assert self.track.funding_text in box.locator("[data-guide-text]").inner_text()
+        form = box.locator("[data-plan-form]")
+        for i, row in enumerate(self.spec.office_plan):
+            form.locator(f"[name=form-{i}-share_percent]").fill(row.share)
+            form.locator(f"[name=form-{i}-trigger]").select_option(row.trigger)
+        form.locator("[name=reason]").fill("局务会决定：分两笔拨付")
+        self.shot("track-tranche-plan")
+        with page.expect_navigation():
+            form.locator("[data-plan-save]").click()
+        page.wait_for_selector("#tranche-plan [data-plan]")
+        assert box.get_attribute("data-plan-missing") is None
         plan = list(self.track.tranches.order_by("seq").values_list("share_percent", "trigger"))
-        assert plan == [(Decimal(r.share), r.trigger) for r in self.spec.plan_by_admin], plan
+        assert plan == [(Decimal(r.share), r.trigger) for r in self.spec.office_plan], plan
+        event = AuditEvent.objects.get(action="set_tranche_plan", object_id=str(self.track.pk))
+        assert event.actor.username == officer and event.reason == "局务会决定：分两笔拨付"
 
     def officer_opens_call(self, officer: str) -> None:
         page, program = self.page, self.track.program
@@ -369,7 +378,7 @@ class Journey:
         assert page.locator("#tranche-plan[data-plan-missing]").count() == 1
         assert self.application().status != "approved"
         form = box.locator("[data-plan-form]")
-        for i, row in enumerate(self.spec.plan_by_admin):
+        for i, row in enumerate(self.spec.office_plan):
             assert form.locator(f"[name=form-{i}-share_percent]").input_value() in (row.share, f"{row.share}.00")
             form.locator(f"[name=form-{i}-share_percent]").fill(row.share)
             form.locator(f"[name=form-{i}-trigger]").select_option(row.trigger)
@@ -379,7 +388,7 @@ class Journey:
             form.locator("[data-plan-save]").click()
         page.wait_for_selector("#tranche-plan [data-plan]")
         plan = list(self.track.tranches.order_by("seq").values_list("share_percent", "trigger"))
-        assert plan == [(Decimal(r.share), r.trigger) for r in self.spec.plan_by_admin], plan
+        assert plan == [(Decimal(r.share), r.trigger) for r in self.spec.office_plan], plan
 
     # --- the project ---------------------------------------------------------------------------------------------
 

@@ -4,10 +4,10 @@ formal review, assignment, scoring, ranking, publicity, approval, contract, firs
 check, acceptance, last tranche, closure.
 
 Guides that state no tranches (Guangdong, Qingyuan, Fangchenggang) pay in two in real life (50 % after the
-contract, 50 % after acceptance): for Guangdong and Qingyuan the admin enters the plan in the Track admin before
-the call opens; for Fangchenggang the officer's approval is refused until the officer sets it on the decision page
-(issue 16). They state no
-award amount either: the portal proposes the amount requested, and the tranches split it to the cent.
+contract, 50 % after acceptance): for Guangdong and Qingyuan the officer sets the plan on the portal's track page
+before the call opens; for Fangchenggang the officer's approval is refused until the officer sets it on the
+decision page (issue 16). They state no award amount either: the portal proposes the amount requested, and the
+tranches split it to the cent.
 
 Screenshots of every step: test-artifacts/lifecycle/<guide>/NN-step.png (and 99-failure.png at the moment a test
 fails); kept when the test fails, removed when it passes unless KEEP_SCREENSHOTS=1."""
@@ -57,20 +57,20 @@ SPECS = {
     "guangdong": GuideSpec(
         program="guangdong-2021-ip-cluster-centers", track="1", title="广东半导体与集成电路产业知识产权协同运营中心",
         requested=Decimal("1000000"), matching=Decimal("600000"), award=Decimal("1000000.00"),
-        tranches=(Decimal("500000.00"), Decimal("500000.00")), plan_by_admin=HALF_ON_CONTRACT,
+        tranches=(Decimal("500000.00"), Decimal("500000.00")), office_plan=HALF_ON_CONTRACT,
         partners=(Partner("广州芯研集成电路有限公司", OrgType.ENTERPRISE, make_uscc(7701, "440106")),),
         return_once="请补充联合申报单位在协同运营中心中承担的具体任务"),
     # Track 1 (知识产权强企培育): an IP service agency registered in Qingyuan, with the four required materials.
     "qingyuan": GuideSpec(
         program="qingyuan-2023-ip-reserve-projects", track="1", title="清远市知识产权强企培育",
         requested=Decimal("80000"), award=Decimal("80000.00"),
-        tranches=(Decimal("40000.00"), Decimal("40000.00")), plan_by_admin=HALF_ON_CONTRACT),
+        tranches=(Decimal("40000.00"), Decimal("40000.00")), office_plan=HALF_ON_CONTRACT),
     # Direction 6: an enterprise with 10 valid patents of which 3 inventions; one of the two "或" targets committed.
     # An odd amount: the halves are 75,000.50 each, to the cent.
     "fangchenggang": GuideSpec(
         program="fangchenggang-2022-ip-projects", track="6", title="防城港知识产权密集型产业高价值专利培育转化",
         requested=Decimal("150001"), award=Decimal("150001.00"),
-        tranches=(Decimal("75000.50"), Decimal("75000.50")), plan_by_admin=HALF_ON_CONTRACT,
+        tranches=(Decimal("75000.50"), Decimal("75000.50")), office_plan=HALF_ON_CONTRACT,
         plan_at_approval=True),
 }
 
@@ -107,12 +107,11 @@ def test_lifecycle(key, live_server, guides_loaded, browser_page, shots, tmp_pat
     track = journey.track
     UserFactory(username="officer_lc", role=Role.OFFICER)
     UserFactory(username="checker_lc", role=Role.OFFICER, full_name="复核员")  # confirms each payment (四眼)
-    UserFactory(username="admin_lc", role=Role.ADMIN, is_staff=True, is_superuser=True)
     reviewers = [make_reviewer(name=f"评审专家{i}") for i in range(1, REVIEWERS + 1)]
     if key == "nansha":  # the guide lists no materials; the office asks for the application book
         Material.objects.create(track=track, seq=1000, origin=Origin.OFFICE, title="项目申报书", required=True)
 
-    journey.admin_fills_tranche_plan("admin_lc")
+    journey.officer_sets_track_plan("officer_lc")
     journey.officer_opens_call("officer_lc")
     if key == "nansha":
         applicant = "xinli"

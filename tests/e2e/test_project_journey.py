@@ -12,7 +12,7 @@ from milestones.models import Project, ProjectState, TrancheState
 from organisations.models import AcceptanceOutcome
 from tests.e2e.test_applicant_journey import confirm_and_wait, shot, sign_in, sign_out
 from tests.factories import UserFactory
-from tests.milestones.conftest import accept_final_report, open_project, unit_member
+from tests.milestones.conftest import accept_final_report, accept_rectification_report, open_project, unit_member
 
 
 def write_pdf(tmp_path, name):
@@ -118,6 +118,7 @@ def test_nansha_project_journey(live_server, guides_loaded, browser_page, tmp_pa
     shot(page, "project-acceptance-failed")
     sign_out(page)
     accept_final_report(officer, project)  # the project closes only once its final report is accepted
+    accept_rectification_report(officer, project)  # asked again only once it is in; closing waits for it too
     request_acceptance()  # after the rectification deadline: taken, marked late for the officer
     record_acceptance("passed", 1)
     pay(page, base, project_url, 2, "NS-2025-002", checker)

@@ -57,6 +57,17 @@ def accept_final_report(officer, project):
     return report_review(actor=officer, report=final, accept=True)
 
 
+def accept_rectification_report(officer, project):
+    """The unit submits the rectification report a failed acceptance asked for and the officer accepts it:
+    acceptance is requested again only once it is submitted, and the project closes only once it is accepted."""
+    from milestones.models import ReportKind
+    from milestones.services import report_review, report_submit
+
+    report = project.reports.filter(kind=ReportKind.RECTIFICATION).latest("seq")
+    report_submit(actor=unit_member(project), report=report, values={}, narrative="整改报告")
+    return report_review(actor=officer, report=report, accept=True)
+
+
 def unit_member(project):
     return Membership.objects.filter(organisation_id=project.application.organisation_id).first().user
 
@@ -77,16 +88,22 @@ def outsider(db):
 
 
 def ready_for_acceptance(project):
-    """What acceptance needs first (issue 16, conditions that hold): the contract recorded and, where the guide
-    requires one, a mid-term check that found the project on track; recorded by the project's officer on its first
-    day when missing."""
-    from milestones.models import Project
-    from milestones.services import contract_record, midterm_record
+    """What acceptance needs first (issue 16, conditions that hold): the contract recorded; where the guide or the
+    office requires one, a mid-term check that found the project on track; and the rectification report the office
+    asked for, submitted by the unit and accepted by the officer. Each recorded on the project's first day (by the
+    project's officer, or a member of its unit) when missing."""
+    from milestones.conditions import midterm_required_by
+    from milestones.models import Project, ReportKind
+    from milestones.services import contract_record, midterm_record, report_review, report_submit
 
     project = Project.objects.get(pk=project.pk)
     if project.contract_signed_on is None:
         contract_record(actor=project.officer, project=project, signed_on=project.starts_on, signed_file=pdf())
     latest = project.midterm_checks.order_by("-checked_on", "-pk").values_list("outcome", flat=True).first()
-    if project.application.track.midterm_check and latest != "on_track":
+    if midterm_required_by(project) and latest != "on_track":
         midterm_record(actor=project.officer, project=project, outcome="on_track", checked_on=project.starts_on)
+    for report in project.reports.filter(kind=ReportKind.RECTIFICATION).exclude(state="accepted"):
+        if report.state != "submitted":
+            report = report_submit(actor=unit_member(project), report=report, values={}, narrative="整改报告")
+        report_review(actor=project.officer, report=report, accept=True)
     return project

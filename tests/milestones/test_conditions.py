@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from milestones.models import ProjectState
-from milestones.services import acceptance_request, contract_record, midterm_record
+from milestones.services import acceptance_request, contract_record, midterm_record, report_submit
 from notifications.models import Notification
 from tests.milestones.conftest import YUEXIU, open_project, pdf, unit_member
 
@@ -63,6 +63,8 @@ def test_acceptance_request_refused_without_midterm_where_guide_requires(officer
     midterm_record(actor=officer, project=project, outcome="rectify", checked_on=dt.date(2025, 3, 1))
     with pytest.raises(ValidationError):
         request(project)
+    rectification = project.reports.get(kind="rectification")  # the unit reports the rectified figures
+    report_submit(actor=unit_member(project), report=rectification, values={}, narrative="整改完成")
     midterm_record(actor=officer, project=project, outcome="on_track", checked_on=dt.date(2025, 4, 1))
     request(project)
     project.refresh_from_db()

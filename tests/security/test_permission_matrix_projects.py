@@ -70,6 +70,8 @@ CASES: dict[str, Case] = {
                                        get=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)),
     "milestones:cancel_payment": Case(lambda w: [w.project_pk, 1], get=POST_ONLY, post=OFFICER_STEP),
     "milestones:midterm": Case(PROJECT, get=POST_ONLY, post=OFFICER_STEP),
+    # The office requires a mid-term check (issue 16): officers only; the unit and everyone else get 404.
+    "milestones:require_midterm": Case(PROJECT, get=POST_ONLY, post=OFFICER_STEP),
     "milestones:acceptance_request": Case(PROJECT, get=POST_ONLY, post=UNIT_STEP),
     "milestones:acceptance_record": Case(PROJECT, get=POST_ONLY, post=OFFICER_STEP),
     "milestones:report_add": Case(PROJECT, get=POST_ONLY, post=OFFICER_STEP),

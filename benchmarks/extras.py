@@ -1,0 +1,321 @@
+"""What the benchmark times besides pages: the automatic-assignment solver, the exports, the PDFs of the largest
+allowed application, loading the guides and the reminder sweep. Each row has its goal from issue 17's table.
+
+Whatever writes runs in a transaction rolled back afterwards, so a second run measures the same data. Two
+functions are meant to be switched when other branches land: ``solve`` (how the solver is called) and
+``largest_application`` (how the largest allowed application is made)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import random
+import statistics
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .checks import QueryLog
+from .goals import SAME_QUERIES, Goal, seconds
+from .pages import Sample
+
+SOLVER_FULL = (2000, 500, 3)  # applications × experts × reviewers each, at --applications 10000 and above
+SOLVER_LIMIT = 30.0  # seconds before the solver's process is stopped (its goal is 5)
+EXPORT_LIMIT = 60.0  # seconds before the ranking export's process is stopped (its goal is 3)
+RANKING_ROWS = 10_000  # applications in the ranking export
+SWEEP_CAP = 500  # reminders per source at 2× (half of them at 1×)
+
+
+@dataclass
+class Extra:
+    name: str
+    size: str
+    goal: Goal
+    figures: dict = field(default_factory=dict)
+    measured: str = ""
+
+    @property
+    def verdict(self) -> str:
+        met = self.goal.met(self.figures)
+        return "PASS" if met else ("FAIL" if met is False else "FAIL: not measured")
+
+
+@contextmanager
+def rolled_back():
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+def _timed(make, repeats: int) -> list[float]:
+    """Seconds of each call; stops repeating once one call took over 5 s (the figure is clear by then)."""
+    out = []
+    for _n in range(repeats):
+        start = time.perf_counter()
+        make()
+        out.append(time.perf_counter() - start)
+        if out[-1] > 5:
+            break
+    return out
+
+
+def _seconds_row(name: str, size: str, limit: float, make, repeats: int) -> Extra:
+    values = _timed(make, repeats)
+    median = statistics.median(values)
+    return Extra(name, size, seconds(limit), {"seconds": median}, f"{median:.2f} s")
+
+
+# --- the assignment solver ---------------------------------------------------------------------------------------
+
+
+def solver_problem(applications: int, experts: int, per: int, seed: int = 17):
+    """A round's problem: every application needs ``per`` experts; about 2 % of pairs conflict; a third of the
+    pairs match by expertise; every expert may take a fair share plus two."""
+    from reviews.assignment import Problem
+
+    rng = random.Random(seed)
+    reviewers = list(range(100_001, 100_001 + experts))
+    limit = -(-applications * per // experts) + 2
+    allowed = {a: {r for r in reviewers if rng.random() >= 0.02} for a in range(1, applications + 1)}
+    matches = {(a, r) for a, rs in allowed.items() for r in rs if rng.random() < 1 / 3}
+    return Problem(needs=dict.fromkeys(allowed, per), capacity=dict.fromkeys(reviewers, limit), load={},
+                   allowed=allowed, matches=matches)
+
+
+def solve(applications: int, experts: int, per: int) -> dict:
+    """THE call of the solver (switch it here when the solver's interface changes), as reviews/services.py
+    makes it."""
+    from reviews import assignment as solver
+
+    return solver.solve(solver_problem(applications, experts, per), seed=None)
+
+
+def _timed_in_child(make, pipe) -> None:
+    start = time.perf_counter()
+    outcome = make()
+    pipe.send((time.perf_counter() - start, outcome))
+
+
+def in_child(make, limit: float) -> tuple[float, object] | None:
+    """Seconds ``make()`` took in a forked process, and what it returned; None if it ran past ``limit`` (then it
+    is stopped: a slow solver or export would hold the shared machine for minutes). The child uses the parent's
+    database connection while the parent waits; if it is stopped mid-query, the parent's connection is closed
+    (Django opens a new one)."""
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_timed_in_child, args=(make, send), daemon=True)
+    process.start()
+    if receive.poll(limit):
+        elapsed, outcome = receive.recv()
+        process.join()
+        return elapsed, outcome
+    process.kill()
+    process.join()
+    if not connection.in_atomic_block:
+        connection.close()
+    return None
+
+
+def solver_row(applications: int) -> Extra:
+    scale = min(1.0, applications / 10_000)
+    size = (max(20, int(SOLVER_FULL[0] * scale)), max(10, int(SOLVER_FULL[1] * scale)), SOLVER_FULL[2])
+    label = "{} × {} × {}".format(*size)
+    done = in_child(lambda: sum(len(v) for v in solve(*size).values()), SOLVER_LIMIT)
+    if done is None:
+        return Extra("automatic assignment solver", label, seconds(5), {"seconds": SOLVER_LIMIT},
+                     f"> {SOLVER_LIMIT:.0f} s (stopped)")
+    return Extra("automatic assignment solver", label, seconds(5), {"seconds": done[0]},
+                 f"{done[0]:.2f} s ({done[1]} placed)")
+
+
+# --- exports ----------------------------------------------------------------------------------------------------
+
+
+def ranking_excel_row() -> Extra:
+    """The seeded rounds, largest first, up to 10,000 applications in one export (run once, stopped past
+    EXPORT_LIMIT)."""
+    from django.db.models import Count
+
+    from reviews.exports import ranking_xlsx
+    from reviews.models import ReviewRound
+
+    from .seed import USER_PREFIX
+
+    rounds, applications = [], 0
+    for review_round in (ReviewRound.objects.filter(created_by__username__startswith=USER_PREFIX)
+                         .annotate(n=Count("assignments__application", distinct=True))
+                         .select_related("track__program").order_by("-n", "pk")):
+        if applications >= RANKING_ROWS:
+            break
+        rounds.append(review_round)
+        applications += review_round.n
+    size = f"{applications} applications, {len(rounds)} rounds"
+    done = in_child(lambda: len(ranking_xlsx(rounds)), EXPORT_LIMIT)
+    if done is None:
+        return Extra("ranking Excel", size, seconds(3), {"seconds": EXPORT_LIMIT},
+                     f"> {EXPORT_LIMIT:.0f} s (stopped)")
+    return Extra("ranking Excel", size, seconds(3), {"seconds": done[0]}, f"{done[0]:.2f} s")
+
+
+def ledger_excel_row(sample: Sample, repeats: int) -> Extra:
+    from milestones.exports import ledger_xlsx
+    from milestones.models import Project
+    from programs.models import Program
+
+    program = Program.objects.get(pk=sample.project_program_id)
+    projects = Project.objects.filter(application__track__program=program).count()
+    return _seconds_row("ledger Excel (the program with the most projects)", f"{projects} projects", 3,
+                        lambda: ledger_xlsx(program), repeats)
+
+
+# --- the largest allowed application's PDFs -----------------------------------------------------------------------
+
+
+def largest_application(sample: Sample):
+    """THE largest application the forms allow (switch to a shared factory here): the sample project's
+    application with a title and plan at their length limits, the most partners and budget lines, every KPI
+    committed with a long note. Call inside a transaction that is rolled back."""
+    from applications.inputs import MAX_BUDGET_LINES, MAX_PARTNERS_UNLIMITED, PLAN_MAX_CHARS
+    from milestones.models import Project
+
+    project = Project.objects.select_related("application__track").get(pk=sample.project_id)
+    application = project.application
+    version = application.versions.order_by("-number").first()
+    text = ("建设高价值专利培育布局中心，开展专利导航、布局与运营，形成核心专利组合。" * 200)[:PLAN_MAX_CHARS]
+    snapshot = dict(version.snapshot)
+    snapshot.update({
+        "title": text[:200], "plan": text,
+        "partners": [{"name": f"合作单位{n + 1}有限公司", "uscc": "", "org_type": "enterprise",
+                      "share_percent": "5.00", "role": text[:200]} for n in range(MAX_PARTNERS_UNLIMITED)],
+        "budget": [{"item": text[:60], "source": "财政资金", "amount": "10000.00"} for _n in range(MAX_BUDGET_LINES)],
+        "kpis": {str(k.pk): [None if k.target is None else f"{k.target.normalize():f}", text[:500]]
+                 for k in application.track.kpis.all()},
+    })
+    version.snapshot = snapshot
+    version.save(update_fields=["snapshot"])
+    application.title = text[:200]
+    application.save(update_fields=["title"])
+    return project
+
+
+def pdf_rows(sample: Sample, repeats: int) -> list[Extra]:
+    from applications.exports import application_pdf
+    from milestones.exports import task_book_pdf
+
+    with rolled_back():
+        project = largest_application(sample)
+        application = project.application
+        size = f"application {application.reference}"
+        book = _seconds_row("application PDF (largest allowed)", size, 1, lambda: application_pdf(application),
+                            repeats)
+        task = _seconds_row("its task book PDF", size, 1.5, lambda: task_book_pdf(project), repeats)
+    return [book, task]
+
+
+# --- the guides ----------------------------------------------------------------------------------------------
+
+
+def guides_row(repeats: int) -> Extra:
+    from django.core.management import call_command
+
+    files = sorted(str(p) for p in (settings.BASE_DIR / "fixtures").glob("*.yaml")
+                   if p.name not in ("regions.yaml", "portal-rubric.yaml"))
+
+    def load() -> None:
+        with rolled_back():
+            call_command("loaddata", *files, verbosity=0)
+
+    return _seconds_row("loading all guides", f"{len(files)} files", 3, load, repeats)
+
+
+# --- the reminder sweep -----------------------------------------------------------------------------------------
+
+
+def _make_due(today: dt.date) -> None:
+    """Inside the rolled-back transaction: the current calls close in 7 days (drafts are reminded), decided rounds
+    end their publicity tomorrow, current projects' final reports are due in 7 days and a third of them must
+    rectify after their mid-term check within 3 days. (Overdue reviews, reports, acceptances and unpaid tranches
+    are in the seeded data.)"""
+    from milestones.models import KpiReport, MidtermCheck, MidtermOutcome, Project, ProjectState, ReportState
+    from programs.models import Program
+    from reviews.models import ReviewRound, RoundState
+
+    from .history import CODE_PREFIX
+    from .seed import REFERENCE_PREFIX, USER_PREFIX
+
+    Program.objects.exclude(code__startswith=CODE_PREFIX).update(call_opens=today - dt.timedelta(days=30),
+                                                                 call_closes=today + dt.timedelta(days=7))
+    ReviewRound.objects.filter(created_by__username__startswith=USER_PREFIX, state=RoundState.DECIDED).update(
+        state=RoundState.PUBLICITY, publicity_starts=today - dt.timedelta(days=5),
+        publicity_ends=today + dt.timedelta(days=1))
+    current = Project.objects.filter(application__reference__startswith=REFERENCE_PREFIX,
+                                     state=ProjectState.IN_PROGRESS, starts_on__year=today.year)
+    KpiReport.objects.filter(project__in=current, state=ReportState.SCHEDULED, seq=2).update(
+        due_on=today + dt.timedelta(days=7))
+    MidtermCheck.objects.bulk_create(
+        MidtermCheck(project_id=pk, checked_on=today - dt.timedelta(days=10), outcome=MidtermOutcome.RECTIFY,
+                     rectify_by=today + dt.timedelta(days=3), recorded_by_id=officer)
+        for pk, officer in current.values_list("pk", "officer_id")[::3])
+
+
+def _sweep_queries(source, count: int, today: dt.date) -> int:
+    from notifications import registry, services
+
+    def limited(day):
+        return list(source(day))[:count]
+
+    saved = list(registry.REMINDER_SOURCES)
+    log = QueryLog()
+    registry.REMINDER_SOURCES[:] = [limited]
+    try:
+        with rolled_back(), connection.execute_wrapper(log):
+            services.reminder_sweep(today=today)
+    finally:
+        registry.REMINDER_SOURCES[:] = saved
+    return log.count
+
+
+def sweep_rows() -> list[Extra]:
+    """Per reminder source: the sweep's queries with n and with 2n of its reminders (n up to SWEEP_CAP / 2)."""
+    from notifications import registry
+
+    today = timezone.localdate()
+    out = []
+    with rolled_back():
+        _make_due(today)
+        for source in list(registry.REMINDER_SOURCES):
+            name = f"reminder sweep: {source.__module__.split('.')[0]}.{source.__name__}"
+            due = len(list(source(today)))
+            half = min(due, SWEEP_CAP) // 2
+            if half == 0:
+                out.append(Extra(name, f"{due} due", SAME_QUERIES, {"equal": None}, "nothing due to measure"))
+                continue
+            one, two = _sweep_queries(source, half, today), _sweep_queries(source, 2 * half, today)
+            out.append(Extra(name, f"{half} / {2 * half} reminders", SAME_QUERIES, {"equal": one == two},
+                             f"{one} / {two} queries"))
+    return out
+
+
+def run_extras(sample: Sample, applications: int, *, repeats: int, only: str = "") -> list[Extra]:
+    """Every row besides pages whose name contains ``only``."""
+    makers = [
+        ("automatic assignment solver", lambda: [solver_row(applications)]),
+        ("ranking Excel", lambda: [ranking_excel_row()]),
+        ("ledger Excel", lambda: [ledger_excel_row(sample, repeats)] if sample.project_program_id else []),
+        ("application PDF, task book PDF", lambda: pdf_rows(sample, repeats) if sample.project_id else []),
+        ("loading all guides", lambda: [guides_row(repeats)]),
+        ("reminder sweep", sweep_rows),
+    ]
+    return [row for name, make in makers if only.lower() in name.lower() for row in make()]
+
+
+def extras_table(rows: list[Extra]) -> str:
+    from .runner import markdown
+
+    return markdown(["what", "size", "measured", "goal", "verdict"],
+                    [[r.name, r.size, r.measured, r.goal.text, r.verdict] for r in rows])
+
