@@ -73,6 +73,8 @@ def _write_only_cell(sheet, value, bold: bool):
     from openpyxl.cell import WriteOnlyCell
 
     money_value = isinstance(value, Money)
+    if not (money_value or bold):
+        return text_cell(value)  # a plain value: no cell object to make (the common case, and the fast one)
     cell = WriteOnlyCell(sheet, value=value.amount if money_value else text_cell(value))
     if money_value and value.amount is not None:
         cell.number_format = MONEY_FORMAT
@@ -94,3 +96,9 @@ def book_bytes(workbook) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def write_only_row(sheet, values: Iterable, *, bold: bool = False) -> None:
+    """``append_row`` for a sheet of a write-only workbook (``write_only_book``), named for the call sites that
+    only ever write to one."""
+    append_row(sheet, values, bold=bold)

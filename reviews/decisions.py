@@ -37,7 +37,7 @@ from .models import (
     ReviewRound,
     RoundState,
 )
-from .selectors import may_see_notice, ranking
+from .selectors import default_proposal, may_see_notice, ranking
 from .services import check_state, checked_reason, lock_round, require_officer
 
 
@@ -46,20 +46,27 @@ def _lock_award(award: Award) -> Award:
 
 
 @transaction.atomic
-def round_propose(*, actor, review_round: ReviewRound, application_ids: list[int] | None = None) -> list[Award]:
+def round_propose(*, actor, review_round: ReviewRound, application_ids: list[int] | None = None,
+                  shown: list[int] | None = None) -> list[Award]:
     """Propose awards from the ranking: the chosen applications (the best ranked, up to the track's number of
-    awards, by default), with amounts by the track's money rule (a pool by score to the yuan)."""
+    awards, by default), with amounts by the track's money rule (a pool by score to the yuan). With ``shown`` (the
+    applications on the page of the ranking the officer chose from), ``application_ids`` decide among those and
+    the default choice stands for the others."""
     require_officer(actor)
     locked = lock_round(review_round)
     check_state(ROUND_TRANSITIONS, "propose", locked.state, locked.get_state_display())
     track = locked.track
-    rows = [r for r in ranking(locked) if r.application.status == Status.PASSED]
-    scored = [r for r in rows if r.aggregate is not None]
-    if application_ids is None:
-        limit = track.max_awards if track.max_awards is not None else len(scored)
-        chosen = scored[:limit]
+    ranked = ranking(locked)
+    rows = [r for r in ranked if r.application.status == Status.PASSED]
+    default = default_proposal(ranked, track)
+    if application_ids is None and shown is None:
+        chosen = default
     else:
-        wanted = set(application_ids)
+        wanted = set(application_ids or [])
+        if shown is not None:
+            wanted |= {r.application.pk for r in default} - set(shown)
+            if not wanted:
+                raise ValidationError(_("Tick at least one application to propose."))
         chosen = [r for r in rows if r.application.pk in wanted]
         if len(chosen) != len(wanted):
             raise ValidationError(_("Choose only applications of this round that are in expert review."))
@@ -76,7 +83,7 @@ def round_propose(*, actor, review_round: ReviewRound, application_ids: list[int
     if problems:
         raise ValidationError(problems)
     awards = Award.objects.bulk_create(
-        Award(round=locked, application=r.application, rank=i, score=r.aggregate, proposed_amount=amount,
+        Award(round=locked, application_id=r.application.pk, rank=i, score=r.aggregate, proposed_amount=amount,
               amount=amount)
         for i, (r, amount) in enumerate(zip(chosen, amounts, strict=True), 1)
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import re
+from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 import weasyprint
@@ -16,13 +18,14 @@ from django.utils.translation import gettext as _
 from applications.exports import URL_FETCHER
 from applications.models import Application, ApplicationVersion
 from core.money import format_yuan
-from core.spreadsheet import append_row
+from core.spreadsheet import money, write_only_row
 from organisations.choices import OrgType
 from programs.selectors import rubric_for
 
-from .models import Award, ReviewRound
+from . import scoring
+from .models import AssignmentState, Award, Review, ReviewRound, ReviewScore, ReviewState
 from .redaction import redactor_for
-from .selectors import ranking
+from .selectors import Ranking, ranking
 
 # --- the reviewer's view of an application ---------------------------------------------------------------------
 
@@ -74,52 +77,88 @@ def dossier_pdf(application: Application, *, blind: bool) -> bytes:
 # --- the ranking workbook ----------------------------------------------------------------------------------------
 
 
-def ranking_xlsx(rounds: list[ReviewRound]) -> bytes:
-    """One sheet per track: rank, aggregate, spread, each reviewer's total and score per criterion. Numbers are
-    numbers; headers in the reader's language (the caller's active language)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+@dataclass
+class _RoundData:
+    review_round: ReviewRound
+    ranked: Ranking
+    criteria: list
+    applications: dict[int, tuple[str, str]]  # id → (title, organisation's name)
+    reviews: list[tuple[int, int, str, Decimal]]  # (review id, application id, reviewer's name, total)
+    scores: dict[int, dict[int, Decimal | None]]  # review id → criterion id → score
+    awards: dict[int, Decimal]  # application id → proposed award
 
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for review_round in rounds:
-        rows = ranking(review_round, with_scores=True)
-        rubric = rubric_for(review_round.track)
-        criteria = list(rubric.criteria.all()) if rubric else []
-        sheet = workbook.create_sheet(title=_sheet_title(review_round, workbook.sheetnames))
-        reviewers = sorted({r for row in rows for r in row.scores})
-        header = [_("Rank"), _("Reference"), _("Project title"), _("Aggregate score"), _("Normalised (z)"),
-                  _("Spread"), _("Reviews done"), _("Reviews missing")]
-        for n, _reviewer in enumerate(reviewers, 1):
-            header += [_("Expert %(n)s: %(criterion)s") % {"n": n, "criterion": c.display_title} for c in criteria]
-            header.append(_("Expert %(n)s: weighted total") % {"n": n})
-        append_row(sheet, header)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            line = [row.rank, row.application.reference, row.application.title, _num(row.aggregate),
-                    _num(row.normalised), _num(row.spread), row.done, row.missing]
-            for reviewer in reviewers:
-                scores = row.scores.get(reviewer)
-                line += [_num(scores.get(c.pk)) if scores else None for c in criteria]
-                line.append(_num(_total(scores, criteria)) if scores else None)
-            append_row(sheet, line)
-        for i in range(1, len(header) + 1):
-            sheet.column_dimensions[get_column_letter(i)].width = 14 if i != 3 else 36
-    if not workbook.sheetnames:
-        workbook.create_sheet(_("Ranking"))
+
+def _round_data(review_round: ReviewRound) -> _RoundData:
+    """What the workbook shows of one round, read in a fixed number of queries (values, no model rows)."""
+    ranked = ranking(review_round)
+    rubric = rubric_for(review_round.track)
+    submitted = Review.objects.filter(assignment__round=review_round, state=ReviewState.SUBMITTED,
+                                      assignment__state=AssignmentState.ACCEPTED)
+    scores: dict[int, dict[int, Decimal | None]] = defaultdict(dict)
+    for review_id, criterion_id, score in ReviewScore.objects.filter(review__in=submitted).order_by().values_list(
+            "review_id", "criterion_id", "score"):
+        scores[review_id][criterion_id] = score
+    return _RoundData(
+        review_round=review_round, ranked=ranked, criteria=list(rubric.criteria.all()) if rubric else [],
+        applications={pk: (title, organisation) for pk, title, organisation in Application.objects.filter(
+            pk__in=[row.application.pk for row in ranked]).order_by().values_list("pk", "title", "organisation__name")},
+        reviews=list(submitted.order_by().values_list("pk", "assignment__application_id", "assignment__reviewer__name",
+                                           "total")),
+        scores=scores,
+        awards=dict(Award.objects.filter(round=review_round).values_list("application_id", "amount")),
+    )
+
+
+def ranking_xlsx(rounds: list[ReviewRound]) -> bytes:
+    """The ranking in a long layout, written once (openpyxl's write-only mode): a sheet of every submitted review,
+    one row each (application, organisation, track, reviewer, each criterion's score, total), in rank order; then
+    one summary sheet per track (rank, reference, title, score, mean, number of reviews, proposed award). The
+    officer's workbook names the reviewers as the round page does. Numbers are numbers, money in the money format;
+    headers in the reader's language (the caller's active language)."""
+    from openpyxl import Workbook
+
+    data = [_round_data(review_round) for review_round in rounds]
+    criteria = list({c.pk: c for d in data for c in d.criteria}.values())  # every track's, in order, once
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_("Review scores"))
+    header = [_("Reference"), _("Project title"), _("Organisation"), _("Track"), _("Reviewer")]
+    header += [c.display_title for c in criteria] + [_("Weighted total")]
+    _widths(sheet, [16, 36, 30, 24, 14] + [12] * (len(criteria) + 1))
+    write_only_row(sheet, header, bold=True)
+    for d in data:
+        track_name = f"{d.review_round.track.program}: {d.review_round.track}"
+        order = {row.application.pk: i for i, row in enumerate(d.ranked)}
+        reference = {row.application.pk: row.application.reference for row in d.ranked}
+        for review_id, application_id, reviewer, total in sorted(
+                (r for r in d.reviews if r[1] in order), key=lambda r: (order[r[1]], r[2], r[0])):
+            title, organisation = d.applications[application_id]
+            scores = d.scores.get(review_id, {})
+            write_only_row(sheet, [reference[application_id], title, organisation, track_name, reviewer,
+                                   *(_num(scores.get(c.pk)) for c in criteria), _num(total)])
+    taken: list[str] = [sheet.title]
+    for d in data:
+        summary = workbook.create_sheet(title=_sheet_title(d.review_round, taken))
+        taken.append(summary.title)
+        _widths(summary, [8, 16, 36, 12, 12, 10, 16])
+        write_only_row(summary, [_("Rank"), _("Reference"), _("Project title"), _("Aggregate score"),
+                                 _("Mean score"), _("Reviews done"), _("Proposed award (yuan)")], bold=True)
+        for row in d.ranked:
+            pk = row.application.pk
+            award = d.awards.get(pk)
+            write_only_row(summary, [
+                row.rank, row.application.reference, d.applications[pk][0], _num(row.aggregate),
+                _num(scoring.mean(row.totals)) if row.totals else None, row.done,
+                money(award) if award is not None else None])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
 
 
-def _total(scores: dict, criteria) -> Decimal | None:
-    from .scoring import weighted_total
+def _widths(sheet, widths: list[int]) -> None:
+    from openpyxl.utils import get_column_letter
 
-    if not scores or any(scores.get(c.pk) is None for c in criteria):
-        return None
-    return weighted_total([(scores[c.pk], c.weight) for c in criteria])
+    for i, width in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
 
 
 def _num(value):

@@ -3,7 +3,7 @@ named by ``Track.score_aggregation``), reviewer normalisation (z-scores) and spr
 
 from __future__ import annotations
 
-import statistics
+import math
 from collections import defaultdict
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
@@ -59,19 +59,27 @@ def spread(totals: list[Decimal]) -> Decimal | None:
     return (max(totals) - min(totals)) if totals else None
 
 
+def reviewer_stats(totals: list[tuple[int, int, Decimal]]) -> dict[int, tuple[float, float]]:
+    """reviewer → (mean, population standard deviation) of the reviewer's totals of the round."""
+    by_reviewer: dict[int, list[float]] = defaultdict(list)
+    for reviewer, _application, total in totals:
+        by_reviewer[reviewer].append(float(total))
+    stats = {}
+    for reviewer, values in by_reviewer.items():
+        mu = math.fsum(values) / len(values)
+        equal = min(values) == max(values)  # exactly 0, not a rounding error's spread
+        stats[reviewer] = (mu, 0.0 if equal else math.sqrt(math.fsum((v - mu) ** 2 for v in values) / len(values)))
+    return stats
+
+
+def z_score(stats: dict[int, tuple[float, float]], reviewer: int, total: Decimal) -> Decimal:
+    """One total as a z-score among the same reviewer's totals (``reviewer_stats``); 0 when they are all equal."""
+    mu, sd = stats[reviewer]
+    return Decimal("0.00") if sd == 0 else q2(Decimal(str((float(total) - mu) / sd)))
+
+
 def z_scores(totals: list[tuple[int, int, Decimal]]) -> dict[tuple[int, int], Decimal]:
     """(reviewer, application, total) → the total as a z-score among the same reviewer's totals of the round
     (population standard deviation). A reviewer with one total, or all totals equal, gives 0."""
-    by_reviewer: dict[int, list[Decimal]] = defaultdict(list)
-    for reviewer, _application, total in totals:
-        by_reviewer[reviewer].append(total)
-    stats = {}
-    for reviewer, values in by_reviewer.items():
-        mu = statistics.fmean(float(v) for v in values)
-        sd = statistics.pstdev([float(v) for v in values]) if len(values) > 1 else 0.0
-        stats[reviewer] = (mu, sd)
-    result = {}
-    for reviewer, application, total in totals:
-        mu, sd = stats[reviewer]
-        result[(reviewer, application)] = Decimal("0.00") if sd == 0 else q2(Decimal(str((float(total) - mu) / sd)))
-    return result
+    stats = reviewer_stats(totals)
+    return {(reviewer, application): z_score(stats, reviewer, total) for reviewer, application, total in totals}

@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from applications.models import Application, Partner, Status
+from core.counts import count_of
 from organisations.uscc import normalise_uscc
 from programs.models import Track
 from programs.procedure import procedure_for
@@ -204,14 +206,19 @@ def round_for_officer(user, track_id: int) -> ReviewRound | None:
 
 
 def tracks_in_review() -> QuerySet[Track]:
-    """Tracks with applications in expert review or a round, with counts (subqueries per row of one page)."""
-    return (
-        Track.objects.filter(Q(applications__status__in=REVIEWED_STATUSES) | Q(review_round__isnull=False))
-        .distinct()
-        .select_related("program", "review_round")
-        .annotate(in_review=Count("applications", filter=Q(applications__status=Status.PASSED), distinct=True))
-        .order_by("program__code", "position")
-    )
+    """Tracks with applications in expert review or a round, in the overview's order (ids only: the page is cut on
+    these, then ``overview_rows`` loads it). Each track is tested with an index probe, never a join with every
+    application."""
+    reviewed = Application.objects.filter(track=OuterRef("pk"), status__in=REVIEWED_STATUSES)
+    return (Track.objects.filter(Q(Exists(reviewed)) | Q(review_round__isnull=False))
+            .order_by("program__code", "position", "pk"))
+
+
+def overview_rows(ids) -> QuerySet[Track]:
+    """One page of the overview: the tracks ``ids`` with their program, round and the number of applications in
+    expert review, counted as a subquery per track of the page."""
+    return (Track.objects.filter(pk__in=ids).select_related("program", "review_round")
+            .annotate(in_review=count_of(Application.objects.filter(track=OuterRef("pk"), status=Status.PASSED))))
 
 
 @dataclass
@@ -307,17 +314,29 @@ def pool_page() -> QuerySet[ReviewerProfile]:
 # --- ranking -----------------------------------------------------------------------------------------------------
 
 
+class RankedApplication(NamedTuple):
+    """What ranks an application (its tie-breaks) and what a proposal needs of it; ``ranking_details`` replaces it
+    with the application itself for the rows shown."""
+
+    pk: int
+    reference: str
+    status: str
+    matching_funds: Decimal | None
+    requested_amount: Decimal | None
+
+
 @dataclass
 class RankingRow:
-    application: Application
+    application: Application | RankedApplication
     totals: list[Decimal]
-    assigned: int
+    reviews: list[tuple[int, Decimal]] = field(default_factory=list)  # (reviewer id, total) of submitted reviews
     aggregate: Decimal | None = None
-    normalised: Decimal | None = None
     rank: int | None = None
     trimmed: bool = False
+    # Filled by ``ranking_details`` for the rows shown (one page):
+    assigned: int = 0
+    normalised: Decimal | None = None
     award: Award | None = None
-    scores: dict[int, dict[int, Decimal | None]] = field(default_factory=dict)  # reviewer → criterion → score
 
     @property
     def done(self) -> int:
@@ -336,7 +355,25 @@ class RankingRow:
         return self.spread is not None and self.spread >= scoring.WIDE_SPREAD
 
 
-def _tie_key(application: Application, keys: list[str]) -> tuple:
+@dataclass
+class Ranking:
+    """Every application of the round in rank order, and each reviewer's mean and spread over the round (for the
+    normalised scores of the rows shown)."""
+
+    rows: list[RankingRow]
+    reviewer_stats: dict[int, tuple[float, float]]
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, index):
+        return self.rows[index]
+
+
+def _tie_key(application: RankedApplication, keys: list[str]) -> tuple:
     values = []
     for key in keys:
         if key == "matching_funds":
@@ -346,49 +383,61 @@ def _tie_key(application: Application, keys: list[str]) -> tuple:
     return tuple(values)
 
 
-def ranking(review_round: ReviewRound, *, with_scores: bool = False) -> list[RankingRow]:
-    """The round's applications ranked by the track's aggregation, with tie-breaks from the guide. Four queries
-    (five with per-criterion scores for the Excel export), whatever the number of applications and reviews."""
+def ranking(review_round: ReviewRound) -> Ranking:
+    """The round's applications ranked by the track's aggregation, with tie-breaks from the guide. Two queries,
+    reading only what ranks (no title, no organisation): a page shows a slice of it, filled in by
+    ``ranking_details``."""
     procedure = procedure_for(review_round.track)
-    applications = list(
-        Application.objects.filter(track_id=review_round.track_id, status__in=REVIEWED_STATUSES)
-        .select_related("organisation")
-        .only("reference", "title", "status", "matching_funds", "requested_amount", "organisation__name",
-              "organisation__uscc")
-    )
-    assigned = dict(Assignment.objects.filter(round=review_round, state__in=list(ACTIVE_ASSIGNMENT))
-                    .values("application_id").annotate(n=Count("pk")).values_list("application_id", "n"))
+    applications = [RankedApplication(*values) for values in (
+        Application.objects.filter(track_id=review_round.track_id, status__in=REVIEWED_STATUSES).order_by()
+        .values_list("pk", "reference", "status", "matching_funds", "requested_amount"))]
     submitted = list(Review.objects.filter(assignment__round=review_round, state=ReviewState.SUBMITTED,
                                            assignment__state=AssignmentState.ACCEPTED)
-                     .values_list("assignment__reviewer_id", "assignment__application_id", "total", "pk"))
-    awards = {a.application_id: a for a in Award.objects.filter(round=review_round)}
-    rows = {a.pk: RankingRow(a, totals=[], assigned=assigned.get(a.pk, 0), award=awards.get(a.pk))
-            for a in applications}
-    for _reviewer, application_id, total, _pk in submitted:
-        if application_id in rows:
-            rows[application_id].totals.append(total)
-    z = scoring.z_scores([(r, a, t) for r, a, t, _pk in submitted])
-    by_application: dict[int, list[Decimal]] = defaultdict(list)
-    for (_reviewer, application_id), value in z.items():
-        by_application[application_id].append(value)
+                     .order_by().values_list("assignment__reviewer_id", "assignment__application_id", "total"))
+    rows = {a.pk: RankingRow(a, totals=[]) for a in applications}
+    for reviewer, application_id, total in submitted:
+        row = rows.get(application_id)
+        if row is not None:
+            row.totals.append(total)
+            row.reviews.append((reviewer, total))
     method = procedure.score_aggregation
     for row in rows.values():
         row.aggregate = scoring.aggregate(method, row.totals)
         row.trimmed = scoring.is_trimmed(method, len(row.totals))
-        values = by_application.get(row.application.pk)
-        row.normalised = scoring.mean(values) if values else None
-    if with_scores:
-        review_owner = {pk: (reviewer, application) for reviewer, application, _t, pk in submitted}
-        for review_id, criterion_id, score in ReviewScore.objects.filter(review_id__in=list(review_owner)).values_list(
-                "review_id", "criterion_id", "score"):
-            reviewer, application = review_owner[review_id]
-            rows[application].scores.setdefault(reviewer, {})[criterion_id] = score
     ordered = sorted(rows.values(), key=lambda r: (
         r.aggregate is None, -(r.aggregate or 0), *_tie_key(r.application, procedure.tie_breaks),
         r.application.reference))
     for i, row in enumerate(ordered, 1):
         row.rank = i if row.aggregate is not None else None
-    return ordered
+    return Ranking(rows=ordered, reviewer_stats=scoring.reviewer_stats(submitted))
+
+
+def default_proposal(ranked: Ranking, track: Track) -> list[RankingRow]:
+    """What a proposal chooses unless the officer says otherwise: the best ranked applications still in expert
+    review with a score, up to the track's number of awards."""
+    scored = [r for r in ranked if r.application.status == Status.PASSED and r.aggregate is not None]
+    return scored[:track.max_awards] if track.max_awards is not None else scored
+
+
+def ranking_details(review_round: ReviewRound, ranked: Ranking, rows: list[RankingRow]) -> list[RankingRow]:
+    """Fill in the rows shown (one page of ``ranked``): title and organisation, active assignments, award and the
+    normalised score. Three queries, whatever the size of the round."""
+    by_id = {row.application.pk: row for row in rows}
+    ids = list(by_id)
+    for application in (Application.objects.filter(pk__in=ids).select_related("organisation")
+                        .only("reference", "title", "status", "matching_funds", "requested_amount",
+                              "organisation__name")):
+        by_id[application.pk].application = application
+    assigned = dict(Assignment.objects.filter(round=review_round, application_id__in=ids,
+                                              state__in=list(ACTIVE_ASSIGNMENT))
+                    .order_by().values("application_id").annotate(n=Count("pk")).values_list("application_id", "n"))
+    awards = {a.application_id: a for a in Award.objects.filter(round=review_round, application_id__in=ids)}
+    for pk, row in by_id.items():
+        row.assigned = assigned.get(pk, 0)
+        row.award = awards.get(pk)
+        values = [scoring.z_score(ranked.reviewer_stats, reviewer, total) for reviewer, total in row.reviews]
+        row.normalised = scoring.mean(values) if values else None
+    return rows
 
 
 # --- decision and publicity --------------------------------------------------------------------------------------

@@ -8,9 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from applications.models import Status
 from core.confirm import confirmation_page, is_confirmed
-from core.pagination import paginate
+from core.pagination import paginate, paginate_ids
 from jobs import services as job_services
 from jobs.selectors import latest_job
 from jobs.status import job_box, pdf_box
@@ -52,13 +51,16 @@ from .selectors import (
     assignment_for_reviewer,
     award_notice_for,
     awards_of,
+    default_proposal,
     employer_check,
     objections_of,
     other_reviews,
+    overview_rows,
     pool_page,
     publicity_list,
     publicity_round,
     ranking,
+    ranking_details,
     review_of,
     reviewer_queue,
     round_for_officer,
@@ -91,7 +93,7 @@ def _round_or_404(request, track_id: int):
 @login_required
 def overview(request):
     _officer(request)
-    page, querystring = paginate(request, tracks_in_review(), per_page=25)
+    page, querystring = paginate_ids(request, tracks_in_review(), overview_rows, per_page=25)
     return render(request, "reviews/overview.html", {"page": page, "querystring": querystring})
 
 
@@ -163,6 +165,21 @@ def pool_resend_link(request, pk: int):
 # --- officer: the round and its assignment -----------------------------------------------------------------------
 
 
+RANKING_PAGE = 50
+
+
+def _ids(request, name: str) -> list[int]:
+    return [int(v) for v in request.POST.getlist(name) if v.isdigit()]
+
+
+def _chosen(request) -> dict:
+    """The officer's choice from one page of the ranking: the boxes ticked among those shown on it (the default
+    choice stands for the applications on other pages); without the page's list, ticked boxes or the default."""
+    if "shown" in request.POST:
+        return {"application_ids": _ids(request, "application"), "shown": _ids(request, "shown")}
+    return {"application_ids": _ids(request, "application") or None}
+
+
 @login_required
 @require_POST
 def round_step(request, track_id: int, step: str):
@@ -173,9 +190,7 @@ def round_step(request, track_id: int, step: str):
         "propose_assignment": lambda: job_services.job_request(actor=request.user, kind=ASSIGNMENT,
                                                                target=review_round),
         "start_review": lambda: services.round_start_review(actor=request.user, review_round=review_round),
-        "propose": lambda: decisions.round_propose(
-            actor=request.user, review_round=review_round,
-            application_ids=[int(v) for v in request.POST.getlist("application") if v.isdigit()] or None),
+        "propose": lambda: decisions.round_propose(actor=request.user, review_round=review_round, **_chosen(request)),
         "withdraw_proposal": lambda: decisions.round_withdraw_proposal(
             actor=request.user, review_round=review_round, reason=reason_text(reason)),
         "start_publicity": lambda: decisions.round_start_publicity(actor=request.user, review_round=review_round),
@@ -247,13 +262,14 @@ def review_reopen(request, pk: int):
 @login_required
 def ranking_page(request, track_id: int):
     review_round = _round_or_404(request, track_id)
-    rows = ranking(review_round)
+    ranked = ranking(review_round)
+    page, querystring = paginate(request, ranked.rows, per_page=RANKING_PAGE)
+    page.object_list = ranking_details(review_round, ranked, list(page.object_list))
     track = review_round.track
-    limit = track.max_awards if track.max_awards is not None else len(rows)
     return render(request, "reviews/ranking.html", {
-        "round": review_round, "track": track, "rows": rows, "procedure": procedure_for(track),
-        "default_ids": {r.application.pk for r in rows if r.rank and r.rank <= limit
-                        and r.application.status == Status.PASSED},
+        "round": review_round, "track": track, "page": page, "rows": page.object_list, "querystring": querystring,
+        "procedure": procedure_for(track),
+        "default_ids": {r.application.pk for r in default_proposal(ranked, track)},
         "can_propose": review_round.state == RoundState.REVIEWING, "steps": ROUND_TRANSITIONS,
         "reason_form": ReasonForm(),
         "export_box": job_box(latest_job(request.user, kind=RANKING_XLSX, target=review_round),

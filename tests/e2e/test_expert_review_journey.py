@@ -18,7 +18,7 @@ from openpyxl import Workbook, load_workbook
 from accounts.models import Role, User
 from milestones.models import Project
 from programs.models import Aggregation, Allocation, AwardMode, Track
-from reviews.models import Assignment, AssignmentState, Award, AwardState, ReviewerProfile, ReviewRound
+from reviews.models import Assignment, AssignmentState, Award, AwardState, Review, ReviewerProfile, ReviewRound
 from tests.e2e.test_applicant_journey import confirm_and_wait, shot, sign_in, sign_out, submit_and_wait
 from tests.factories import PASSWORD, UserFactory
 from tests.organisations.factories import OrganisationFactory
@@ -163,7 +163,9 @@ def test_expert_review_journey(live_server, guides_loaded, celery_worker_thread,
     with page.expect_download() as download:
         page.click("#ranking-export-link")
     book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
-    sheet = book.worksheets[0]
+    reviews, sheet = book.worksheets  # one row per review, then the track's ranked summary
+    assert reviews.cell(1, 1).value == "申报编号" and reviews.max_row == 1 + Review.objects.filter(
+        assignment__round__track=yuexiu, assignment__state="accepted", state="submitted").count()
     assert sheet.cell(1, 1).value == "排名"
     scores = {sheet.cell(r, 2).value: sheet.cell(r, 4).value for r in range(2, sheet.max_row + 1)}
     assert set(scores) == {yx_a.reference, yx_b.reference} and all(isinstance(v, int | float) for v in scores.values())

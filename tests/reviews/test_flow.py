@@ -11,7 +11,7 @@ from audit.models import AuditEvent
 from milestones.models import Project, TrancheState
 from reviews import decisions
 from reviews.models import Assignment, AssignmentState, Award, AwardState, RoundState
-from reviews.selectors import ranking
+from reviews.selectors import ranking, ranking_details
 
 from .conftest import end_publicity, make_reviewer, passed_application, run_to_reviewing, score_all
 
@@ -91,4 +91,5 @@ def test_real_yuexiu_7_shares_its_600000_yuan_pool_by_score_to_the_yuan(officer)
     assert all(a.amount == a.amount.to_integral_value() for a in awards)
     assert [a.amount for a in awards] == sorted((a.amount for a in awards), reverse=True)
     ranked = ranking(review_round)
-    assert ranked[-1].application == applications[-1] and ranked[-1].award is None
+    (last,) = ranking_details(review_round, ranked, [ranked[-1]])
+    assert last.application == applications[-1] and last.award is None

@@ -51,3 +51,8 @@ def test_z_scores_normalise_each_reviewer_within_the_round():
 def test_spread_is_highest_minus_lowest():
     assert scoring.spread([D(60), D(85), D(70)]) == D(25)
     assert scoring.spread([]) is None
+
+
+def test_z_scores_of_a_reviewer_who_gives_everyone_the_same_total_are_zero():
+    totals = [(1, a, D("75.33")) for a in range(7)] + [(2, 1, D("60.10")), (2, 2, D("60.10"))]
+    assert set(scoring.z_scores(totals).values()) == {D("0.00")}

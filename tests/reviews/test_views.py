@@ -203,12 +203,15 @@ def test_ranking_export_opens_with_numbers_and_translated_headers(client, setup,
     page = client.get(reverse("reviews:ranking", args=[review_round.track_id])).content.decode()
     assert f'href="{reverse("jobs:download", args=[job.pk])}"' in page  # the ranking page offers the download
     book = load_workbook(io.BytesIO(result(client, job)))
-    sheet = book.worksheets[0]
-    header = [c.value for c in sheet[1]]
-    assert header[:4] == ["排名", "申报编号", "项目名称", "综合得分"]
-    row = [c.value for c in sheet[2]]
-    assert row[0] == 1 and row[1] == application.reference and row[3] == 75 and isinstance(row[3], int | float)
-    assert row.count(75.0) >= 1 + 3 * 6  # the aggregate, then each expert's five criteria and total
+    reviews, summary = book.worksheets
+    header = [c.value for c in reviews[1]]
+    assert header[:5] == ["申报编号", "项目名称", "单位", "项目方向", "评审专家"] and header[-1] == "加权总分"
+    rows = [[c.value for c in row] for row in reviews.iter_rows(min_row=2)]
+    assert len(rows) == 3 and {r[4] for r in rows} == {r.name for r in reviewers}  # one row per review
+    assert all(r[0] == application.reference and r[5:] == [75] * (len(header) - 5) for r in rows)
+    assert [c.value for c in summary[1]][:4] == ["排名", "申报编号", "项目名称", "综合得分"]
+    row = [c.value for c in summary[2]]
+    assert row[:2] == [1, application.reference] and row[3] == 75 and isinstance(row[3], int | float)
 
 
 @pytest.mark.parametrize(("role", "status"), [("applicant", 404), ("reviewer", 404), ("officer", 302),
