@@ -65,7 +65,10 @@ def test_every_excel_export_writes_formula_like_text_as_text(hostile, officer):
 def test_ranking_export_keeps_scores_numbers_beside_escaped_titles(hostile, officer):
     from reviews.exports import ranking_xlsx
 
-    sheet = load_workbook(io.BytesIO(ranking_xlsx([hostile["reviews.ranking_xlsx"]]))).worksheets[0]
-    row = [c for c in sheet[2]]
-    assert row[2].value == "'" + PAYLOADS[1] and row[2].data_type == "s"
-    assert row[0].value == 1 and row[3].data_type == "n" and row[3].value == 80
+    book = load_workbook(io.BytesIO(ranking_xlsx([hostile["reviews.ranking_xlsx"]])))
+    review = [c for c in book.worksheets[0][2]]  # one row per review: reference, title, organisation, track, …
+    assert review[1].value == "'" + PAYLOADS[1] and review[1].data_type == "s"
+    assert review[2].value == "'" + PAYLOADS[2] and review[3].value.endswith(PAYLOADS[0])
+    assert review[-1].data_type == "n" and review[-1].value == 80  # the weighted total stays a number
+    summary = [c for c in book.worksheets[1][2]]  # the track's summary: rank, reference, title, …
+    assert summary[0].value == 1 and summary[2].value == "'" + PAYLOADS[1]
