@@ -1,0 +1,106 @@
+"""The PDFs of the largest application the forms allow (``demo.largest``: Guangdong track 2, every field, row and
+file at its limit): both render whole, on a bounded number of pages, with a fixed number of queries whatever the
+number of partners, KPIs and files. No timing is asserted (the machine is shared); ``demo.largest.pdf_timings``
+measures it."""
+
+import io
+
+import pypdf
+import pytest
+
+from applications.exports import application_pdf
+from applications.inputs import MATERIAL_FILES_MAX, MAX_BUDGET_LINES, row_limits
+from demo.largest import largest_application, largest_project, pdf_timings
+from milestones.exports import task_book_pdf
+
+pytestmark = pytest.mark.django_db
+
+
+def _pages_and_text(pdf: bytes) -> tuple[int, str]:
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return len(reader.pages), "".join("".join(page.extract_text().split()) for page in reader.pages)
+
+
+def _flat(value: str) -> str:
+    return "".join(value.split())
+
+
+@pytest.fixture
+def largest(applicant, officer):
+    return largest_application(applicant=applicant, officer=officer)
+
+
+def test_largest_application_fills_every_limit(largest):
+    snapshot = largest.versions.get().snapshot
+    assert len(snapshot["partners"]) == row_limits(largest.track)["partners"] == 10
+    assert len(snapshot["budget"]) == MAX_BUDGET_LINES
+    assert len(snapshot["kpis"]) == largest.track.kpis.count() == 23
+    assert [len(files) for files in snapshot["materials"].values()] == [MATERIAL_FILES_MAX] * 5
+    assert largest.status == "passed" and len(snapshot["plan"]) == 6000
+
+
+def test_largest_application_pdf_renders_every_part_on_bounded_pages(largest):
+    snapshot = largest.versions.get().snapshot
+    pages, text = _pages_and_text(application_pdf(largest))
+    # Kept whole, each partner's and each long KPI's row began a page of its own: 84 pages.
+    assert 40 <= pages <= 55, pages
+    last_partner = snapshot["partners"][-1]
+    assert _flat(last_partner["name"])[:12] in text and _flat(last_partner["role"])[-12:] in text
+    last_kpi = largest.track.kpis.order_by("seq").last()
+    assert _flat(last_kpi.metric) in text
+    last_note = [note for _value, note in snapshot["kpis"].values() if note][-1]
+    assert _flat(last_note)[-12:] in text
+    last_file = list(snapshot["materials"].values())[-1][-1]["name"]
+    assert _flat(last_file)[-16:] in text and "5-10-" in text
+    assert _flat(snapshot["budget"][-1]["item"])[-12:] in text
+    assert _flat(snapshot["plan"])[-20:] in text
+    assert _flat(snapshot["declaration"]["text"])[-12:] in text
+
+
+def test_largest_task_book_renders_every_part_on_bounded_pages(largest, officer):
+    project = largest_project(largest, officer=officer)
+    snapshot = largest.versions.get().snapshot
+    pages, text = _pages_and_text(task_book_pdf(project))
+    assert 15 <= pages <= 30, pages
+    assert text.count("合作单位10") >= 2  # in the partners' table and among the signing parties
+    assert _flat(snapshot["partners"][-1]["role"])[-12:] in text
+    assert _flat(largest.track.kpis.order_by("seq").last().metric) in text
+    assert _flat(snapshot["budget"][-1]["item"])[-12:] in text
+    assert text.rindex("合作单位10") > text.rindex("签署")  # the last partner signs last
+
+
+class _NoRender:
+    """WeasyPrint left out: the queries are the export's own."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def write_pdf(self, *args, **kwargs) -> bytes:
+        return b"%PDF-1.7\n"
+
+
+def test_application_pdf_queries_fixed_in_partners_kpis_and_files(submitted, largest, monkeypatch,
+                                                                  django_assert_num_queries):
+    monkeypatch.setattr("weasyprint.HTML", _NoRender)
+    assert len(submitted.versions.get().snapshot["partners"]) == 1
+    with django_assert_num_queries(4):
+        application_pdf(submitted)
+    with django_assert_num_queries(4):  # 10 partners, 23 KPIs, 50 files, 20 budget lines
+        application_pdf(largest)
+
+
+def test_task_book_queries_fixed_in_partners_and_kpis(submitted, largest, officer, monkeypatch,
+                                                      django_assert_num_queries):
+    small, large = largest_project(submitted, officer=officer), largest_project(largest, officer=officer)
+    monkeypatch.setattr("weasyprint.HTML", _NoRender)
+    with django_assert_num_queries(4):
+        task_book_pdf(small)
+    with django_assert_num_queries(4):
+        task_book_pdf(large)
+
+
+def test_pdf_timings_reports_both_pdfs_of_the_largest_application(largest, officer):
+    project = largest_project(largest, officer=officer)
+    timings = pdf_timings(largest, project, runs=1)
+    assert set(timings) == {"application_pdf", "task_book_pdf"}
+    assert all(t.pages > 0 and t.size > 0 and t.seconds > 0 and len(t.runs) == 1 for t in timings.values())
