@@ -162,30 +162,13 @@ def ledger_excel_row(sample: Sample, repeats: int) -> Extra:
 
 
 def largest_application(sample: Sample):
-    """THE largest application the forms allow (switch to a shared factory here): the sample project's
-    application with a title and plan at their length limits, the most partners and budget lines, every KPI
-    committed with a long note. Call inside a transaction that is rolled back."""
-    from applications.inputs import MAX_BUDGET_LINES, MAX_PARTNERS_UNLIMITED, PLAN_MAX_CHARS
-    from milestones.models import Project
+    """THE largest application the forms allow (demo.largest: built through the services, every field, partner,
+    KPI note, budget line and material file at its limit, on the guide track with the most rows) and its project.
+    Call inside a transaction that is rolled back."""
+    from demo.largest import largest_application as build
+    from demo.largest import largest_project
 
-    project = Project.objects.select_related("application__track").get(pk=sample.project_id)
-    application = project.application
-    version = application.versions.order_by("-number").first()
-    text = ("建设高价值专利培育布局中心，开展专利导航、布局与运营，形成核心专利组合。" * 200)[:PLAN_MAX_CHARS]
-    snapshot = dict(version.snapshot)
-    snapshot.update({
-        "title": text[:200], "plan": text,
-        "partners": [{"name": f"合作单位{n + 1}有限公司", "uscc": "", "org_type": "enterprise",
-                      "share_percent": "5.00", "role": text[:200]} for n in range(MAX_PARTNERS_UNLIMITED)],
-        "budget": [{"item": text[:60], "source": "财政资金", "amount": "10000.00"} for _n in range(MAX_BUDGET_LINES)],
-        "kpis": {str(k.pk): [None if k.target is None else f"{k.target.normalize():f}", text[:500]]
-                 for k in application.track.kpis.all()},
-    })
-    version.snapshot = snapshot
-    version.save(update_fields=["snapshot"])
-    application.title = text[:200]
-    application.save(update_fields=["title"])
-    return project
+    return largest_project(build())
 
 
 def pdf_rows(sample: Sample, repeats: int) -> list[Extra]:
