@@ -101,7 +101,7 @@ def shots(request):
 
 
 @pytest.mark.parametrize("key", list(SPECS))
-def test_lifecycle(key, live_server, guides_loaded, browser_page, shots, tmp_path):
+def test_lifecycle(key, live_server, guides_loaded, celery_worker_thread, browser_page, shots, tmp_path):
     spec = SPECS[key]
     journey = Journey(browser_page, live_server.url, spec, shots, tmp_path)
     track = journey.track
