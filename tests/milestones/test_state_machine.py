@@ -385,6 +385,17 @@ class MoneyMachine(RuleBasedStateMachine):
     def more_next_steps(self, pk, moves):
         self.diligent(pk, moves)
 
+    @rule(pk=projects, passed=st.booleans())
+    def to_the_end(self, pk, passed):
+        """The whole way at once, by the right people: to closure (every acceptance passed) or to termination (every
+        acceptance failed, the rectification report between), each step checked and the invariants after each, so
+        every example set reaches both ends whatever the random rules drew before."""
+        for _ in range(30):
+            if Project.objects.filter(pk=pk, state__in=ENDED).exists():
+                return
+            self.next_step(pk, passed=passed)
+            self.money_adds_up_and_nothing_is_stranded()
+
     def diligent(self, pk, moves):
         """The steps a diligent office and unit would take next, by the right people (the other rules take random
         ones): contract, mid-term check, final report, acceptance (passed, or failed), payments by two; now and
@@ -437,7 +448,9 @@ class MoneyMachine(RuleBasedStateMachine):
             self.submit(rectification, "unit")
             if project.state == RECTIFYING:  # the unit rectified: it asks again at once with the report
                 self.next_step(pk, passed)
-        elif rectification is not None and rectification.state == "submitted":
+        elif (rectification is not None and rectification.state == "submitted" and project.state != RECTIFYING
+              and (project.state != ACCEPTANCE_REQUESTED or passed)):
+            # read before a pass (a failure is recorded without it); asked again first while rectifying
             self.review(rectification, "officer", accept=True)
         elif project.state == IN_PROGRESS and project.contract_signed_on is None:
             self.record_contract(pk, "officer")

@@ -92,7 +92,7 @@ def test_report_review_accept_recomputes_after_the_track_changed(fcg_project, of
 
 
 def test_migration_fill_computes_the_figures_of_reports_already_submitted(fcg_project, officer):  # noqa: F811
-    migration = importlib.import_module("milestones.migrations.0006_kpi_report_stored_completion")
+    migration = importlib.import_module("milestones.migrations.0007_kpi_report_stored_completion")
     unit = unit_member(fcg_project)
     first, final = fcg_project.reports.order_by("seq")
     values = _values(fcg_project, None)
