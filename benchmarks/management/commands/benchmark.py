@@ -66,8 +66,10 @@ class Command(BaseCommand):
         self.stdout.write(f"PASS {passed}, FAIL {len(verdicts) - passed} of {len(verdicts)} rows\n\n")
         self.stdout.write(
             "queries: SQL statements of the page; rows: ids the page lists; median ms: the whole request; SQL ms: "
-            "time in the database driver; slowest ms: its slowest statement; admin ms: the admin changelist set "
-            "to the page's rows; raw ms: the hand-written lower bound; × admin = median ms / admin ms; SQL × raw "
+            "time in the database driver; slowest ms: its slowest statement (for a goal on named tables, the "
+            "slowest of the statements reading them; the slowest other is given beside the goal); admin ms: the "
+            "admin changelist set to the page's rows; raw ms: the hand-written lower bound; × admin = median ms / "
+            "admin ms; SQL × raw "
             "= SQL ms / raw ms; admin rows / raw rows: the references list the page's ids (✗: they differ); raw "
             "cost ≤ page: summed EXPLAIN cost of the raw statements against the page's queries (PostgreSQL); a "
             "raw query slower than the page's SQL fails the row too.\n"
