@@ -272,22 +272,24 @@ TIE_BREAK_SQL = {"matching_funds": "COALESCE(a.matching_funds, 0) DESC",
 
 
 def _ranking_sql(s: Sample) -> list[Statement]:
-    """The ranking's first page as a hand-written query would rank it: the round's submitted reviews aggregated
+    """The ranking's first page as a hand-written query would read it: the round's submitted reviews aggregated
     per application by the track's method in SQL, the track's reviewed applications ordered by that aggregate
-    (unscored last), the guide's tie-breaks and the reference, cut to the page with LIMIT; and the count for the
-    pagination."""
+    (unscored last), the guide's tie-breaks and the reference, cut to the page with LIMIT, then only the page's
+    rows loaded with their title and organisation; and the count for the pagination."""
     procedure = procedure_for(Track.objects.get(pk=s.review_track_id))
     ties = "".join(f"{TIE_BREAK_SQL[key]}, " for key in procedure.tie_breaks if key in TIE_BREAK_SQL)
     scored = (f"SELECT s.application_id, {_aggregate_sql(procedure.score_aggregation)} AS score "
               f"FROM {RV} r JOIN {AS} s ON s.id = r.assignment_id "
               f"WHERE s.round_id = %s AND r.state = 'submitted' AND s.state = 'accepted' GROUP BY s.application_id")
     where = f"WHERE a.track_id = %s AND a.status IN {REVIEWED}"
+    order = "CASE WHEN {score} IS NULL THEN 1 ELSE 0 END, {score} DESC, " + ties + "a.reference"
+    ranked = (f"SELECT a.id, sc.score FROM {A} a LEFT JOIN ({scored}) sc ON sc.application_id = a.id {where} "
+              f"ORDER BY {order.format(score='sc.score')} LIMIT {RANKING_PAGE}")
     return [
         (f"SELECT COUNT(*) FROM {A} a {where}", [s.review_track_id]),
-        (f"SELECT a.id, a.reference, a.title, a.status, o.name, sc.score FROM {A} a "
-         f"JOIN {O} o ON o.id = a.organisation_id LEFT JOIN ({scored}) sc ON sc.application_id = a.id {where} "
-         f"ORDER BY CASE WHEN sc.score IS NULL THEN 1 ELSE 0 END, sc.score DESC, {ties}a.reference "
-         f"LIMIT {RANKING_PAGE}", [s.review_round_id, s.review_track_id]),
+        (f"SELECT a.id, a.reference, a.title, a.status, o.name, ranked.score FROM ({ranked}) ranked "
+         f"JOIN {A} a ON a.id = ranked.id JOIN {O} o ON o.id = a.organisation_id "
+         f"ORDER BY {order.format(score='ranked.score')}", [s.review_round_id, s.review_track_id]),
     ]
 
 
