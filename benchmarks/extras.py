@@ -296,8 +296,13 @@ def sweep_rows() -> list[Extra]:
     return out
 
 
+def matches(name: str, only: str) -> bool:
+    """Whether a row's name contains ``only``, or one of its comma-separated parts (any case)."""
+    return any(part.strip().lower() in name.lower() for part in only.split(",")) if only else True
+
+
 def run_extras(sample: Sample, applications: int, *, repeats: int, only: str = "") -> list[Extra]:
-    """Every row besides pages whose name contains ``only``."""
+    """Every row besides pages whose name contains ``only`` (``matches``)."""
     makers = [
         ("automatic assignment solver", lambda: [solver_row(applications)]),
         ("ranking Excel", lambda: [ranking_excel_row()]),
@@ -306,7 +311,7 @@ def run_extras(sample: Sample, applications: int, *, repeats: int, only: str = "
         ("loading all guides", lambda: [guides_row(repeats)]),
         ("reminder sweep", sweep_rows),
     ]
-    return [row for name, make in makers if only.lower() in name.lower() for row in make()]
+    return [row for name, make in makers if matches(name, only) for row in make()]
 
 
 def extras_table(rows: list[Extra]) -> str:

@@ -282,7 +282,9 @@ def _ranking_sql(s: Sample) -> list[Statement]:
               f"FROM {RV} r JOIN {AS} s ON s.id = r.assignment_id "
               f"WHERE s.round_id = %s AND r.state = 'submitted' AND s.state = 'accepted' GROUP BY s.application_id")
     where = f"WHERE a.track_id = %s AND a.status IN {REVIEWED}"
-    order = "CASE WHEN {score} IS NULL THEN 1 ELSE 0 END, {score} DESC, " + ties + "a.reference"
+    # The reference last, in code point order as Python sorts it (whatever the database's collation).
+    reference = 'a.reference COLLATE "C"' if connection.vendor == "postgresql" else "a.reference"
+    order = "CASE WHEN {score} IS NULL THEN 1 ELSE 0 END, {score} DESC, " + ties + reference
     ranked = (f"SELECT a.id, sc.score FROM {A} a LEFT JOIN ({scored}) sc ON sc.application_id = a.id {where} "
               f"ORDER BY {order.format(score='sc.score')} LIMIT {RANKING_PAGE}")
     return [

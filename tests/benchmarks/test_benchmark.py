@@ -178,6 +178,11 @@ def test_benchmark_refuses_a_filter_matching_nothing():
         call_command("benchmark", "--applications", "10", "--only", "no such page", stdout=io.StringIO())
 
 
+def test_only_matches_one_of_several_names():
+    assert extras.matches("fund ledger", "ranking, Ledger") and extras.matches("anything", "")
+    assert not extras.matches("inbox", "ranking,ledger")
+
+
 def test_admin_reference_url_for_a_change_form():
     assert Admin(Application, change=True).url(None, [5]) == "/admin/applications/application/5/change/"
 

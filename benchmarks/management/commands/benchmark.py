@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from benchmarks import seed
-from benchmarks.extras import extras_table, run_extras
+from benchmarks.extras import extras_table, matches, run_extras
 from benchmarks.pages import PAGES
 from benchmarks.runner import run, sample_for, table
 
@@ -22,7 +22,8 @@ class Command(BaseCommand):
         parser.add_argument("--rounds", type=int, default=15, help="interleaved timing rounds (default 15)")
         parser.add_argument("--quick", action="store_true", help="60 applications, 3 rounds: checks it still runs")
         parser.add_argument("--reseed", action="store_true", help="seed again even if the data set is there")
-        parser.add_argument("--only", default="", help="time only rows whose name contains this text")
+        parser.add_argument("--only", default="",
+                            help="time only rows whose name contains this text (or one of several, comma-separated)")
         parser.add_argument("--clear", action="store_true", help="remove the benchmark's rows and stop")
 
     def handle(self, *args, applications, rounds, quick, reseed, only, clear, **options):
@@ -36,7 +37,7 @@ class Command(BaseCommand):
             applications, rounds = 60, 3
         if applications < 10 or rounds < 1:
             raise CommandError("--applications must be at least 10 and --rounds at least 1.")
-        pages = [p for p in PAGES if only.lower() in p.name.lower()]
+        pages = [p for p in PAGES if matches(p.name, only)]
         if not pages and not only:
             raise CommandError("No page is registered.")
         seeded = seed.existing()
