@@ -285,13 +285,14 @@ def _ranking_sql(s: Sample) -> list[Statement]:
     # The reference last, in code point order as Python sorts it (whatever the database's collation).
     reference = 'a.reference COLLATE "C"' if connection.vendor == "postgresql" else "a.reference"
     order = "CASE WHEN {score} IS NULL THEN 1 ELSE 0 END, {score} DESC, " + ties + reference
-    ranked = (f"SELECT a.id, sc.score FROM {A} a LEFT JOIN ({scored}) sc ON sc.application_id = a.id {where} "
+    ranked = (f"SELECT a.id, a.reference, a.title, a.status, a.organisation_id, a.matching_funds, "
+              f"a.requested_amount, sc.score FROM {A} a LEFT JOIN ({scored}) sc ON sc.application_id = a.id {where} "
               f"ORDER BY {order.format(score='sc.score')} LIMIT {RANKING_PAGE}")
     return [
         (f"SELECT COUNT(*) FROM {A} a {where}", [s.review_track_id]),
-        (f"SELECT a.id, a.reference, a.title, a.status, o.name, ranked.score FROM ({ranked}) ranked "
-         f"JOIN {A} a ON a.id = ranked.id JOIN {O} o ON o.id = a.organisation_id "
-         f"ORDER BY {order.format(score='ranked.score')}", [s.review_round_id, s.review_track_id]),
+        (f"SELECT a.id, a.reference, a.title, a.status, o.name, a.score FROM ({ranked}) a "
+         f"JOIN {O} o ON o.id = a.organisation_id ORDER BY {order.format(score='a.score')}",
+         [s.review_round_id, s.review_track_id]),
     ]
 
 
@@ -393,20 +394,23 @@ def _projects_sql(s: Sample) -> list[Statement]:
 LEDGER_ORDER_SQL = "t.position, a.reference"
 
 
-def _program_page_sql(s: Sample, columns: str = "") -> Statement:
+def _program_page_sql(s: Sample, columns: str = "", joins: str = "", group: bool = False) -> Statement:
     """One page (50) of a program's projects in ledger order, as the ledger and completion pages read it: the page
-    cut on the projects' ids first (ordered by track and reference), then only those rows with what they show."""
+    cut on the projects' ids first (ordered by track and reference: the covering index), then only those 50 rows
+    with what they show (``columns`` from ``joins``; ``group``: summed per project)."""
     cut = (f"SELECT pj.id FROM {PJ} pj JOIN {A} a ON a.id = pj.application_id JOIN {T} t ON t.id = a.track_id "
            f"WHERE t.program_id = %s ORDER BY {LEDGER_ORDER_SQL} LIMIT 50")
-    return (f"SELECT pj.id, pj.award, pj.state, a.reference, a.title, t.code, o.name{columns} "
-            f"FROM ({cut}) cut JOIN {PJ} pj ON pj.id = cut.id JOIN {A} a ON a.id = pj.application_id "
-            f"JOIN {T} t ON t.id = a.track_id JOIN {O} o ON o.id = a.organisation_id ORDER BY {LEDGER_ORDER_SQL}",
+    shown = "p.id, p.award, p.state, a.reference, a.title, t.code, t.position, o.name"
+    grouped = f" GROUP BY {shown}" if group else ""
+    return (f"SELECT {shown}{columns} FROM ({cut}) cut JOIN {PJ} p ON p.id = cut.id "
+            f"JOIN {A} a ON a.id = p.application_id JOIN {T} t ON t.id = a.track_id "
+            f"JOIN {O} o ON o.id = a.organisation_id {joins}{grouped} ORDER BY {LEDGER_ORDER_SQL}",
             [s.project_program_id])
 
 
 def _ledger_sql(s: Sample) -> list[Statement]:
     """The totals per track (with the number of projects, which the pagination uses: no count of its own), then
-    the page's rows with their money."""
+    the page's rows with their tranches summed."""
     sums = ", ".join(f"COALESCE(SUM(CASE WHEN x.state IN {_in(states)} THEN x.amount END), 0)"
                      for states in MONEY_STATES.values())
     return [
@@ -414,22 +418,23 @@ def _ledger_sql(s: Sample) -> list[Statement]:
          f"FROM {PT} x JOIN {PJ} pj ON pj.id = x.project_id JOIN {A} a ON a.id = pj.application_id "
          f"JOIN {T} t ON t.id = a.track_id WHERE t.program_id = %s GROUP BY t.code, t.title, t.position "
          f"ORDER BY t.position", [s.project_program_id]),
-        _program_page_sql(s, ", " + _money()),
+        _program_page_sql(s, ", " + sums, f"LEFT JOIN {PT} x ON x.project_id = p.id", group=True),
     ]
 
 
 def _completion_sql(s: Sample) -> list[Statement]:
-    """The count, the page's rows (cut on ids first), and their submitted and accepted reports with the completion
-    stored when each was submitted or accepted (what a hand-written page would read instead of the values)."""
+    """The count, then the page's rows (cut first), each with the report the page chooses (the one accepted last,
+    else the latest submitted) and the completion stored on it when it was submitted or accepted (what a
+    hand-written page would read instead of the values)."""
     where = (f"FROM {PJ} pj JOIN {A} a ON a.id = pj.application_id JOIN {T} t ON t.id = a.track_id "
              f"WHERE t.program_id = %s")
-    page = (f"SELECT pj.id {where} ORDER BY {LEDGER_ORDER_SQL} LIMIT 50")
+    chosen = (f"SELECT r2.id FROM {KR} r2 WHERE r2.project_id = p.id AND r2.state IN ('submitted', 'accepted') "
+              f"ORDER BY r2.state = 'accepted' DESC, r2.accepted_at DESC NULLS LAST, r2.seq DESC LIMIT 1")
+    page, params = _program_page_sql(s, f", ({chosen}) AS report_id")
     return [
         (f"SELECT COUNT(*) {where}", [s.project_program_id]),
-        _program_page_sql(s),
-        (f"SELECT r.id, r.project_id, r.seq, r.kind, r.state, r.accepted_at, r.completion_percent, r.kpi_satisfied, "
-         f"r.kpi_requirements FROM {KR} r WHERE r.project_id IN ({page}) AND r.state IN ('submitted', 'accepted')",
-         [s.project_program_id]),
+        (f"SELECT q.*, r.kind, r.state, r.completion_percent, r.kpi_satisfied, r.kpi_requirements "
+         f"FROM ({page}) q LEFT JOIN {KR} r ON r.id = q.report_id ORDER BY q.position, q.reference", params),
     ]
 
 
