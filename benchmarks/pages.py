@@ -423,18 +423,21 @@ def _ledger_sql(s: Sample) -> list[Statement]:
 
 
 def _completion_sql(s: Sample) -> list[Statement]:
-    """The count, then the page's rows (cut first), each with the report the page chooses (the one accepted last,
-    else the latest submitted) and the completion stored on it when it was submitted or accepted (what a
-    hand-written page would read instead of the values)."""
+    """The count, the page's rows (cut on ids first), then the submitted and accepted reports of those projects by
+    their ids (as the page reads them, a hand-written page would too: the ids are those the rows statement
+    returns, read here once beforehand) with the completion stored when each was submitted or accepted."""
     where = (f"FROM {PJ} pj JOIN {A} a ON a.id = pj.application_id JOIN {T} t ON t.id = a.track_id "
              f"WHERE t.program_id = %s")
-    chosen = (f"SELECT r2.id FROM {KR} r2 WHERE r2.project_id = p.id AND r2.state IN ('submitted', 'accepted') "
-              f"ORDER BY r2.state = 'accepted' DESC, r2.accepted_at DESC NULLS LAST, r2.seq DESC LIMIT 1")
-    page, params = _program_page_sql(s, f", ({chosen}) AS report_id")
+    rows = _program_page_sql(s)
+    with connection.cursor() as cursor:
+        cursor.execute(*rows)
+        ids = [row[0] for row in cursor.fetchall()]
     return [
         (f"SELECT COUNT(*) {where}", [s.project_program_id]),
-        (f"SELECT q.*, r.kind, r.state, r.completion_percent, r.kpi_satisfied, r.kpi_requirements "
-         f"FROM ({page}) q LEFT JOIN {KR} r ON r.id = q.report_id ORDER BY q.position, q.reference", params),
+        rows,
+        (f"SELECT r.id, r.project_id, r.seq, r.kind, r.state, r.accepted_at, r.completion_percent, r.kpi_satisfied, "
+         f"r.kpi_requirements FROM {KR} r WHERE r.project_id IN ({id_list(ids)}) "
+         f"AND r.state IN ('submitted', 'accepted')", []),
     ]
 
 
