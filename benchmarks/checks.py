@@ -19,14 +19,18 @@ _FROM = re.compile(r'\bFROM\s+"?(\w+)"?', re.IGNORECASE)
 
 
 class QueryLog:
-    """An execute wrapper counting a request's queries and their time; with ``keep``, every statement too."""
+    """An execute wrapper counting a request's queries and their time; with ``keep``, every statement too; with
+    ``tables``, the slowest statement reading one of them first (``main_table``) apart from the slowest other."""
 
-    def __init__(self, keep: bool = False) -> None:
+    def __init__(self, keep: bool = False, tables: tuple[str, ...] = ()) -> None:
         self.count = 0
         self.seconds = 0.0
         self.slowest = 0.0
         self.keep = keep
         self.statements: list[tuple[str, object]] = []
+        self.tables = tables
+        self.slowest_in_tables = 0.0
+        self.slowest_other = 0.0
 
     def __call__(self, execute, sql, params, many, context):
         start = time.perf_counter()
@@ -39,6 +43,18 @@ class QueryLog:
             self.count += 1
             if self.keep and not many:
                 self.statements.append((sql, params))
+            if self.tables:
+                if main_table(sql) in self.tables:
+                    self.slowest_in_tables = max(self.slowest_in_tables, elapsed)
+                else:
+                    self.slowest_other = max(self.slowest_other, elapsed)
+
+
+def main_table(sql: str) -> str | None:
+    """The table a statement reads first (its first ``FROM`` naming a table; a ``FROM (subquery)`` is skipped to
+    the subquery's own ``FROM``)."""
+    match = _FROM.search(sql)
+    return match.group(1) if match else None
 
 
 @contextmanager
@@ -152,8 +168,8 @@ def time_check(raw_ms: float | None, sql_ms: float | None) -> RowCheck | None:
 
 def repeated_tables(statements) -> list[str]:
     """Tables that more than one SELECT of a request reads first (what "each read once" forbids)."""
-    counts = Counter(m.group(1) for sql, _params in statements
-                     if sql.lstrip().upper().startswith("SELECT") and (m := _FROM.search(sql)))
+    counts = Counter(table for sql, _params in statements
+                     if sql.lstrip().upper().startswith("SELECT") and (table := main_table(sql)))
     return sorted(table for table, n in counts.items() if n > 1)
 
 

@@ -98,6 +98,9 @@ class Page:
     raw_rows: int = -1  # the raw statement whose first column is the rows' ids
     goal: Goal = ADMIN
     tags: set[str] = field(default_factory=set)
+    goal_tables: tuple[str, ...] = ()  # the goal reads only the statements reading these tables first
+
+
 
 
 PAGES: list[Page] = []
@@ -107,8 +110,8 @@ DEFAULT_IDS = rows_of()
 
 
 def register(name: str, user: str, url, admin=None, raw_sql=None, *, ids=DEFAULT_IDS, raw_rows=-1, goal=ADMIN,
-             tags=()) -> None:
-    PAGES.append(Page(name, user, url, admin, raw_sql, ids, raw_rows, goal, set(tags)))
+             tags=(), goal_tables=()) -> None:
+    PAGES.append(Page(name, user, url, admin, raw_sql, ids, raw_rows, goal, set(tags), tuple(goal_tables)))
 
 
 def id_list(ids) -> str:
@@ -242,7 +245,10 @@ register("program catalogue", "anonymous", lambda s: reverse("programs:catalogue
 
 
 # --- expert review ---------------------------------------------------------------------------------------------
+from programs.procedure import procedure_for  # noqa: E402
 from reviews.models import Assignment, Review, ReviewerProfile, ReviewRound  # noqa: E402
+from reviews.scoring import TRIM_FROM  # noqa: E402
+from reviews.views import RANKING_PAGE  # noqa: E402
 
 AS = Assignment._meta.db_table
 RV = Review._meta.db_table
@@ -251,12 +257,42 @@ RR = ReviewRound._meta.db_table
 REVIEWED = "('passed', 'approved', 'not_funded')"
 
 
+def _aggregate_sql(method: str) -> str:
+    """The track's aggregation of an application's submitted totals in SQL, rounded as ``scoring.q2`` rounds (the
+    scores are positive: half up is half away from zero). ``* 1.0``: no integer division on SQLite."""
+    mean = "AVG(r.total * 1.0)"
+    if method == "trimmed_mean":
+        mean = (f"CASE WHEN COUNT(*) >= {TRIM_FROM} THEN (SUM(r.total) - MIN(r.total) - MAX(r.total)) * 1.0 "
+                f"/ (COUNT(*) - 2) ELSE {mean} END")
+    return f"ROUND({mean}, 2)"
+
+
+TIE_BREAK_SQL = {"matching_funds": "COALESCE(a.matching_funds, 0) DESC",
+                 "requested_amount_low": "COALESCE(a.requested_amount, 0)"}
+
+
 def _ranking_sql(s: Sample) -> list[Statement]:
+    """The ranking's first page as a hand-written query would read it: the round's submitted reviews aggregated
+    per application by the track's method in SQL, the track's reviewed applications ordered by that aggregate
+    (unscored last), the guide's tie-breaks and the reference, cut to the page with LIMIT, then only the page's
+    rows loaded with their title and organisation; and the count for the pagination."""
+    procedure = procedure_for(Track.objects.get(pk=s.review_track_id))
+    ties = "".join(f"{TIE_BREAK_SQL[key]}, " for key in procedure.tie_breaks if key in TIE_BREAK_SQL)
+    scored = (f"SELECT s.application_id, {_aggregate_sql(procedure.score_aggregation)} AS score "
+              f"FROM {RV} r JOIN {AS} s ON s.id = r.assignment_id "
+              f"WHERE s.round_id = %s AND r.state = 'submitted' AND s.state = 'accepted' GROUP BY s.application_id")
+    where = f"WHERE a.track_id = %s AND a.status IN {REVIEWED}"
+    # The reference last, in code point order as Python sorts it (whatever the database's collation).
+    reference = 'a.reference COLLATE "C"' if connection.vendor == "postgresql" else "a.reference"
+    order = "CASE WHEN {score} IS NULL THEN 1 ELSE 0 END, {score} DESC, " + ties + reference
+    ranked = (f"SELECT a.id, a.reference, a.title, a.status, a.organisation_id, a.matching_funds, "
+              f"a.requested_amount, sc.score FROM {A} a LEFT JOIN ({scored}) sc ON sc.application_id = a.id {where} "
+              f"ORDER BY {order.format(score='sc.score')} LIMIT {RANKING_PAGE}")
     return [
-        (f"SELECT r.total, s.application_id FROM {RV} r JOIN {AS} s ON s.id = r.assignment_id "
-         f"WHERE s.round_id = %s AND r.state = 'submitted' AND s.state = 'accepted'", [s.review_round_id]),
-        (f"SELECT a.id, a.reference, a.title, a.status, o.name FROM {A} a JOIN {O} o ON o.id = a.organisation_id "
-         f"WHERE a.track_id = %s AND a.status IN {REVIEWED}", [s.review_track_id]),
+        (f"SELECT COUNT(*) FROM {A} a {where}", [s.review_track_id]),
+        (f"SELECT a.id, a.reference, a.title, a.status, o.name, a.score FROM ({ranked}) a "
+         f"JOIN {O} o ON o.id = a.organisation_id ORDER BY {order.format(score='a.score')}",
+         [s.review_round_id, s.review_track_id]),
     ]
 
 
@@ -332,10 +368,17 @@ PT = ProjectTranche._meta.db_table
 KR = KpiReport._meta.db_table
 
 
+MONEY_STATES = {"planned": ("planned",), "due": ("due", "requested"), "released": ("released",)}  # as the pages sum
+
+
+def _in(states: tuple[str, ...]) -> str:
+    return "(" + ", ".join(f"'{state}'" for state in states) + ")"
+
+
 def _money(alias: str = "pj") -> str:
     return ", ".join(
-        f"(SELECT COALESCE(SUM(x.amount), 0) FROM {PT} x WHERE x.project_id = {alias}.id AND x.state = '{state}')"
-        for state in ("planned", "due", "released"))
+        f"(SELECT COALESCE(SUM(x.amount), 0) FROM {PT} x WHERE x.project_id = {alias}.id AND x.state IN {_in(states)})"
+        for states in MONEY_STATES.values())
 
 
 def _projects_sql(s: Sample) -> list[Statement]:
@@ -348,24 +391,53 @@ def _projects_sql(s: Sample) -> list[Statement]:
     ]
 
 
-def _ledger_rows_sql(s: Sample) -> list[Statement]:
-    where = (f"FROM {PJ} pj JOIN {A} a ON a.id = pj.application_id JOIN {T} t ON t.id = a.track_id "
-             f"WHERE t.program_id = %s")
-    return [
-        (f"SELECT COUNT(*) {where}", [s.project_program_id]),
-        (f"SELECT pj.id, pj.award, a.reference, a.title, t.code, {_money()} {where} "
-         f"ORDER BY t.position, a.reference LIMIT 50", [s.project_program_id]),
-    ]
+LEDGER_ORDER_SQL = "t.position, a.reference"
+
+
+def _program_page_sql(s: Sample, columns: str = "", joins: str = "", group: bool = False) -> Statement:
+    """One page (50) of a program's projects in ledger order, as the ledger and completion pages read it: the page
+    cut on the projects' ids first (ordered by track and reference: the covering index), then only those 50 rows
+    with what they show (``columns`` from ``joins``; ``group``: summed per project)."""
+    cut = (f"SELECT pj.id FROM {PJ} pj JOIN {A} a ON a.id = pj.application_id JOIN {T} t ON t.id = a.track_id "
+           f"WHERE t.program_id = %s ORDER BY {LEDGER_ORDER_SQL} LIMIT 50")
+    shown = "p.id, p.award, p.state, a.reference, a.title, t.code, t.position, o.name"
+    grouped = f" GROUP BY {shown}" if group else ""
+    return (f"SELECT {shown}{columns} FROM ({cut}) cut JOIN {PJ} p ON p.id = cut.id "
+            f"JOIN {A} a ON a.id = p.application_id JOIN {T} t ON t.id = a.track_id "
+            f"JOIN {O} o ON o.id = a.organisation_id {joins}{grouped} ORDER BY {LEDGER_ORDER_SQL}",
+            [s.project_program_id])
 
 
 def _ledger_sql(s: Sample) -> list[Statement]:
-    where = f"JOIN {A} a ON a.id = pj.application_id JOIN {T} t ON t.id = a.track_id WHERE t.program_id = %s"
-    sums = ", ".join(f"COALESCE(SUM(CASE WHEN x.state = '{state}' THEN x.amount END), 0)"
-                     for state in ("planned", "due", "released"))
+    """The totals per track (with the number of projects, which the pagination uses: no count of its own), then
+    the page's rows with their tranches summed."""
+    sums = ", ".join(f"COALESCE(SUM(CASE WHEN x.state IN {_in(states)} THEN x.amount END), 0)"
+                     for states in MONEY_STATES.values())
     return [
-        (f"SELECT t.code, {sums} FROM {PT} x JOIN {PJ} pj ON pj.id = x.project_id {where} GROUP BY t.code",
-         [s.project_program_id]),
-        *_ledger_rows_sql(s),
+        (f"SELECT t.code, t.title, t.position, COUNT(DISTINCT x.project_id), {sums}, COALESCE(SUM(x.amount), 0) "
+         f"FROM {PT} x JOIN {PJ} pj ON pj.id = x.project_id JOIN {A} a ON a.id = pj.application_id "
+         f"JOIN {T} t ON t.id = a.track_id WHERE t.program_id = %s GROUP BY t.code, t.title, t.position "
+         f"ORDER BY t.position", [s.project_program_id]),
+        _program_page_sql(s, ", " + sums, f"LEFT JOIN {PT} x ON x.project_id = p.id", group=True),
+    ]
+
+
+def _completion_sql(s: Sample) -> list[Statement]:
+    """The count, the page's rows (cut on ids first), then the submitted and accepted reports of those projects by
+    their ids (as the page reads them, a hand-written page would too: the ids are those the rows statement
+    returns, read here once beforehand) with the completion stored when each was submitted or accepted."""
+    where = (f"FROM {PJ} pj JOIN {A} a ON a.id = pj.application_id JOIN {T} t ON t.id = a.track_id "
+             f"WHERE t.program_id = %s")
+    rows = _program_page_sql(s)
+    with connection.cursor() as cursor:
+        cursor.execute(*rows)
+        ids = [row[0] for row in cursor.fetchall()]
+    return [
+        (f"SELECT COUNT(*) {where}", [s.project_program_id]),
+        rows,
+        (f"SELECT r.id, r.project_id, r.seq, r.kind, r.state, r.accepted_at, r.completion_percent, r.kpi_satisfied, "
+         f"r.kpi_requirements FROM {KR} r WHERE r.project_id IN ({id_list(ids)}) "
+         f"AND r.state IN ('submitted', 'accepted')", []),
     ]
 
 
@@ -398,17 +470,22 @@ register("fund plan", "officer", lambda s: reverse("milestones:fund_plan", args=
          _fund_plan_sql, ids=lambda c: [r.code for r in c["rows"]], tags={"projects"})
 register("KPI completion by program", "officer",
          lambda s: reverse("milestones:completion", args=[s.project_program_id]), PROGRAM_PROJECTS,
-         _ledger_rows_sql, tags={"projects"})
+         _completion_sql, raw_rows=1, tags={"projects"})
 
 
 # --- dashboards, inbox, audit log --------------------------------------------------------------------------------
+from django.contrib.contenttypes.models import ContentType  # noqa: E402
+
 from accounts.models import User  # noqa: E402
 from audit.models import AuditEvent  # noqa: E402
+from dashboards.views import AUDIT_PAGES_AHEAD  # noqa: E402
 from notifications.models import Notification  # noqa: E402
 
 US = User._meta.db_table
 AE = AuditEvent._meta.db_table
 NT = Notification._meta.db_table
+CT = ContentType._meta.db_table
+AUDIT_PAGE = 25  # the audit log's page size (dashboards.views.admin)
 
 
 def _officer_dashboard_sql(s: Sample) -> list[Statement]:
@@ -419,11 +496,17 @@ def _officer_dashboard_sql(s: Sample) -> list[Statement]:
 
 
 def _audit_sql(where: str = "", params: list | None = None) -> list[Statement]:
+    """As the page reads the log: a count that stops ``AUDIT_PAGES_AHEAD`` pages past the first, then the first
+    page cut on the events' ids (newest first) and only those events with their actor and object type."""
     params = params or []
+    ahead = (1 + AUDIT_PAGES_AHEAD) * AUDIT_PAGE + 1
+    order = "e.at DESC, e.id DESC"
     return [
-        (f"SELECT COUNT(*) FROM {AE} e {where}", params),
-        (f"SELECT e.id, e.at, e.action, e.object_id, u.username FROM {AE} e LEFT JOIN {US} u ON u.id = e.actor_id "
-         f"{where} ORDER BY e.at DESC, e.id DESC LIMIT 25", params),
+        (f"SELECT COUNT(*) FROM (SELECT e.id FROM {AE} e {where} LIMIT {ahead}) ahead", params),
+        (f"SELECT e.id, e.at, e.action, e.object_id, e.from_state, e.to_state, e.reason, ct.app_label, ct.model, "
+         f"u.username, u.full_name FROM (SELECT e.id FROM {AE} e {where} ORDER BY {order} LIMIT {AUDIT_PAGE}) cut "
+         f"JOIN {AE} e ON e.id = cut.id JOIN {CT} ct ON ct.id = e.content_type_id "
+         f"LEFT JOIN {US} u ON u.id = e.actor_id ORDER BY {order}", params),
     ]
 
 
@@ -449,7 +532,7 @@ register("admin dashboard", "admin", lambda s: reverse("dashboards:admin"), Admi
 register("audit log by actor", "admin", lambda s: reverse("dashboards:admin") + f"?actor={s.officer.username}",
          Admin(AuditEvent, lambda s, ids: f"actor__id__exact={s.officer.pk}", AUDIT_ORDER),
          lambda s: _audit_sql(f"WHERE e.actor_id = (SELECT id FROM {US} WHERE username = %s)", [s.officer.username]),
-         goal=FAST_QUERY, tags={"dashboards"})
+         goal=FAST_QUERY, goal_tables=(AE,), tags={"dashboards"})
 register("inbox", "reviewer", lambda s: reverse("notifications:inbox"),
          Admin(Notification, lambda s, ids: f"recipient__id__exact={s.reviewer.pk}", ("-created_at", "-pk")),
          _inbox_sql, tags={"dashboards"})

@@ -3,8 +3,8 @@ its two KPI reports, written in bulk (the projects' own services are exercised b
 
 Projects of earlier editions are further on: their mid-term report accepted, most final reports submitted or
 accepted, most tranches paid. Current projects have their mid-term report due or submitted. Reports carry a
-value per KPI; an accepted report also gets its stored completion when the model has such fields
-(``store_completion``: the one place that fills them)."""
+value per KPI; a submitted or accepted report also gets the completion the services store when it is submitted
+and accepted (``milestones.completion.STORED_FIELDS``, filled by ``store_completion``)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from applications.models import Application, Status
 from core.money import split_remainder_last
-from milestones.completion import completion
+from milestones.completion import STORED_FIELDS, completion, figures
 from milestones.models import (
     KpiReport,
     KpiValue,
@@ -35,13 +35,6 @@ from . import bulk
 BATCH = 2000
 HUNDRED = Decimal("100")
 
-# Names a stored per-report completion may have (another branch adds them): field → Completion attribute.
-COMPLETION_FIELDS = {"completion": "overall", "completion_percent": "overall", "overall": "overall",
-                     "completion_overall": "overall", "requirements": "requirements", "satisfied": "satisfied",
-                     "completion_requirements": "requirements", "completion_satisfied": "satisfied",
-                     "requirements_met": "satisfied"}
-
-
 @dataclass
 class Projects:
     projects: int = 0
@@ -53,18 +46,22 @@ def clear(reference_prefix: str) -> None:
     Project.objects.filter(application__reference__startswith=reference_prefix).delete()
 
 
+def committed_kpis(track_kpis: list) -> dict[str, list]:
+    """What the seeded application versions commit to (benchmarks.seed: each KPI's target), as a snapshot's
+    ``kpis``."""
+    return {str(k.pk): [None if k.target is None else f"{k.target.normalize():f}", "按期完成"] for k in track_kpis}
+
+
 def store_completion(reports: list[tuple[KpiReport, list, dict]], groups: dict) -> list[str]:
-    """Fill the stored completion of accepted reports (each with its track's KPIs and its values by KPI id),
-    computed as milestones/completion.py does (against the KPIs' targets); return the fields set."""
-    names = {f.name for f in KpiReport._meta.concrete_fields}
-    fields = [f for f in COMPLETION_FIELDS if f in names]
-    for report, track_kpis, reached in reports if fields else ():
-        if report.state != ReportState.ACCEPTED:
+    """Fill the stored completion of submitted and accepted reports (each with its track's KPIs and its values by
+    KPI id) as the submitting and accepting services do (``milestones.completion.store`` of the completion against
+    the application's committed values); return the fields set (``STORED_FIELDS``)."""
+    for report, track_kpis, reached in reports:
+        if report.state not in (ReportState.SUBMITTED, ReportState.ACCEPTED):
             continue
-        result = completion(track_kpis, {}, reached, groups)
-        for name in fields:
-            setattr(report, name, getattr(result, COMPLETION_FIELDS[name]))
-    return fields
+        for name, value in figures(completion(track_kpis, committed_kpis(track_kpis), reached, groups)).items():
+            setattr(report, name, value)
+    return list(STORED_FIELDS)
 
 
 def seed_projects(rng: random.Random, *, officer, reference_prefix: str) -> Projects:

@@ -221,8 +221,7 @@ def seed(applications: int, *, seed_value: int = 8, out=None) -> Seeded:
                     submitted_by_id=application.created_by_id,
                     snapshot={"title": application.title, "requested_amount": f"{application.requested_amount:.2f}",
                               "plan": "建设高价值专利培育布局中心。", "partners": [], "budget": [],
-                              "kpis": {str(k.pk): [None if k.target is None else f"{k.target.normalize():f}",
-                                                   "按期完成"] for k in track.kpis.all()}},
+                              "kpis": project_seed.committed_kpis(track.kpis.all())},
                 ))
         bulk.write(MaterialUpload, uploads)
         bulk.write(KPICommitment, commitments)

@@ -178,6 +178,11 @@ def test_benchmark_refuses_a_filter_matching_nothing():
         call_command("benchmark", "--applications", "10", "--only", "no such page", stdout=io.StringIO())
 
 
+def test_only_matches_one_of_several_names():
+    assert extras.matches("fund ledger", "ranking, Ledger") and extras.matches("anything", "")
+    assert not extras.matches("inbox", "ranking,ledger")
+
+
 def test_admin_reference_url_for_a_change_form():
     assert Admin(Application, change=True).url(None, [5]) == "/admin/applications/application/5/change/"
 
@@ -188,3 +193,130 @@ def test_raw_query_slower_than_the_page_sql_fails_the_row():
     assert fast.row["verdict"] == "PASS"
     slow = Result(page, total=[2.0], sql=[1.0], admin=[4.0], raw=[5.0])
     assert slow.row["verdict"] == "FAIL: raw slower"
+
+
+# --- references and goals that follow the pages as they read today ------------------------------------------------
+
+
+class _Clock:
+    """A stand-in for the ``time`` module in benchmarks.checks: each statement takes the time it is told."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def perf_counter(self) -> float:
+        return self.now
+
+
+def _log_statements(log, clock, statements):
+    for sql, seconds in statements:
+        def execute(sql, params, many, context, seconds=seconds):
+            clock.now += seconds
+        log(execute, sql, [], False, None)
+
+
+def test_audit_goal_reads_only_audit_statements(monkeypatch):
+    clock = _Clock()
+    monkeypatch.setattr(checks, "time", clock)
+    log = checks.QueryLog(tables=("audit_auditevent",))
+    _log_statements(log, clock, [
+        ('SELECT COUNT(*) FROM (SELECT "audit_auditevent"."id" FROM "audit_auditevent" WHERE x LIMIT 9) s', 0.002),
+        ('SELECT "audit_auditevent"."id" FROM "audit_auditevent" INNER JOIN "django_content_type" ON x', 0.003),
+        ('SELECT "django_content_type"."id" FROM "django_content_type" WHERE EXISTS(SELECT 1 FROM '
+         '"audit_auditevent" U0)', 0.030),
+        ('SELECT "accounts_user"."role", COUNT(*) FROM "accounts_user" GROUP BY 1', 0.010),
+    ])
+    assert (log.slowest_in_tables, log.slowest_other, log.slowest) == pytest.approx((0.003, 0.030, 0.030))
+    page = _page("audit log by actor")
+    assert page.goal_tables == (AuditEvent._meta.db_table,)
+    # The goal holds on the audit statements; the slower content types are reported beside it, not judged.
+    result = Result(page, total=[9.0], sql=[5.0], slowest=[3.0], other_slowest=[30.0], admin=[20.0], raw=[4.0])
+    assert result.row["verdict"] == "PASS" and result.row["other_slowest_ms"] == 30.0
+    from benchmarks.runner import table
+    assert "slowest other 30.0 ms" in table([result])
+    slow = replace(result, slowest=[6.0])
+    assert slow.row["verdict"] == "FAIL: goal"
+
+
+def test_audit_goal_names_the_statements_the_page_runs(seeded_sample, clients):
+    """On the page itself: the count and the rows read the audit table first; the search form's content types
+    (an EXISTS over the audit table) and the users per role are the others."""
+    from benchmarks.runner import _get
+
+    page = _page("audit log by actor")
+    log = checks.QueryLog(keep=True)
+    _get(clients["admin"], page.url(seeded_sample), log)
+    audit = [sql for sql, _p in log.statements if checks.main_table(sql) in page.goal_tables]
+    assert len(audit) == 2 and "COUNT(*)" in audit[0] and "ORDER BY" in audit[1]
+    assert any(checks.main_table(sql) == "django_content_type" and "audit_auditevent" in sql
+               for sql, _p in log.statements)
+
+
+@pytest.fixture
+def large_round(seeded_sample):
+    """The sample's round with every seeded reviewed application and its reviews moved into it (a round of a
+    dozen or more, ranked over a page of 3 below)."""
+    reviewed = Application.objects.filter(reference__startswith=seed.REFERENCE_PREFIX,
+                                          status__in=[Status.PASSED, Status.APPROVED, Status.NOT_FUNDED])
+    ids = list(reviewed.filter(review_assignments__isnull=False).distinct().values_list("pk", flat=True))
+    Application.objects.filter(pk__in=ids).update(track_id=seeded_sample.review_track_id)
+    Assignment.objects.filter(application_id__in=ids).update(round_id=seeded_sample.review_round_id)
+    return seeded_sample
+
+
+@pytest.mark.parametrize("aggregation,ties", [("mean", []), ("trimmed_mean", ["matching_funds",
+                                                                               "requested_amount_low"])])
+def test_ranking_raw_reference_returns_the_page_ids(large_round, clients, monkeypatch, aggregation, ties):
+    """The ranking page ranks the whole round and shows one page: the raw reference ranks in SQL by the same
+    aggregate and tie-breaks and cuts with LIMIT, so it lists the page's rows in the page's order (a page of 3
+    here, so that the cut matters at this size)."""
+    import reviews.views
+    from benchmarks import pages
+    from benchmarks.checks import raw_ids
+
+    monkeypatch.setattr(reviews.views, "RANKING_PAGE", 3)
+    monkeypatch.setattr(pages, "RANKING_PAGE", 3)
+    Track.objects.filter(pk=large_round.review_track_id).update(score_aggregation=aggregation, tie_breaks=ties)
+    assert Application.objects.filter(track_id=large_round.review_track_id).count() > 6
+    page = _page("expert-review ranking")
+    check = check_page(page, large_round, clients)
+    assert len(check.ids) == 3 and check.raw.ok and check.admin.ok, (check.raw, check.admin)
+    assert raw_ids(page.raw_sql(large_round), page.raw_rows) == check.ids  # the same order too
+    # Ranked the other way round, the raw query lists other applications and the row fails.
+    wrong = replace(page, raw_sql=lambda s: [(sql.replace("sc.score DESC", "sc.score ASC"), params)
+                                             for sql, params in pages._ranking_sql(s)])
+    assert not check_page(wrong, large_round, clients).raw.ok
+
+
+def test_ranking_excel_exports_about_ten_thousand_review_rows(seeded_sample):
+    """The export row's rounds add up to review rows (one per submitted review, the workbook's first sheet),
+    largest rounds first and within the limit."""
+    import openpyxl
+
+    from reviews.exports import ranking_xlsx
+
+    rounds, reviews, applications = extras.ranking_rounds()
+    assert rounds and applications > 0
+    sizes = [r.reviews for r in rounds]
+    assert sizes == sorted(sizes, reverse=True) and sum(sizes) == reviews
+    assert Review.objects.filter(assignment__round__in=rounds).count() >= reviews
+    workbook = openpyxl.load_workbook(io.BytesIO(ranking_xlsx(rounds)), read_only=True)
+    assert sum(1 for _row in workbook.worksheets[0].iter_rows()) - 1 == reviews  # the header, then a row per review
+    # A limit below the largest round keeps the rounds that fit.
+    smaller, within, _n = extras.ranking_rounds(limit=sizes[0] - 1) if sizes[0] > 1 else ([], 0, 0)
+    assert within <= max(sizes[0] - 1, 0) or len(smaller) == 1
+
+
+def test_seed_stores_completion_as_the_services_do(seeded_sample):
+    """Submitted and accepted reports keep the figures the submitting and accepting services store
+    (milestones.completion.store of selectors.report_completion); scheduled ones none."""
+    from milestones.completion import STORED_FIELDS, figures
+    from milestones.selectors import report_completion
+
+    reported = KpiReport.objects.filter(state__in=[ReportState.SUBMITTED, ReportState.ACCEPTED])
+    assert reported.filter(state=ReportState.SUBMITTED).exists() and reported.filter(
+        state=ReportState.ACCEPTED).exists()
+    for report in reported.select_related("project__application__track"):
+        assert {name: getattr(report, name) for name in STORED_FIELDS} == figures(report_completion(report)), report
+    assert reported.filter(kpi_requirements__gt=0).exists()
+    assert not KpiReport.objects.filter(state=ReportState.SCHEDULED, kpi_requirements__isnull=False).exists()
