@@ -81,3 +81,20 @@ class MoneyField(forms.DecimalField):
         except forms.ValidationError:
             return data
         return value
+
+
+MAX_ID = 2**63 - 1  # the largest primary key a database column holds
+
+
+def posted_id(value) -> int | None:
+    """A row id a form posted, or None for anything else (a superscript digit, a number past any column, text): a
+    crafted value is treated as no choice, never a server error."""
+    text = str(value or "")
+    if not (text.isascii() and text.isdecimal()) or int(text) > MAX_ID:
+        return None
+    return int(text)
+
+
+def posted_ids(values) -> list[int]:
+    """The row ids among posted values (``request.POST.getlist(...)``); see ``posted_id``."""
+    return [i for i in map(posted_id, values) if i is not None]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from applications.models import Status
+from core.forms import posted_id
 from core.pagination import paginate_ids
 from jobs.selectors import latest_job
 from jobs.status import job_box
@@ -91,8 +92,7 @@ def _round_context(request, review_round) -> dict:
 @require_POST
 def assignment_add(request, track_id: int):
     review_round = _round_or_404(request, track_id)
-    posted = [int(request.POST.get(name)) if str(request.POST.get(name, "")).isdigit() else None
-              for name in ("application", "reviewer")]
+    posted = [posted_id(request.POST.get(name)) for name in ("application", "reviewer")]
     applications = list(round_application_rows(round_application_list(review_round).filter(pk=posted[0])
                                                .values("pk")))
     reviewers = list(ReviewerProfile.objects.filter(pk=posted[1]))

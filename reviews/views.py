@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.confirm import confirmation_page, is_confirmed
+from core.forms import posted_ids
 from core.pagination import paginate, paginate_ids
 from jobs import services as job_services
 from jobs.selectors import latest_job
@@ -169,7 +170,7 @@ RANKING_PAGE = 50
 
 
 def _ids(request, name: str) -> list[int]:
-    return [int(v) for v in request.POST.getlist(name) if v.isdigit()]
+    return posted_ids(request.POST.getlist(name))
 
 
 def _chosen(request) -> dict:

@@ -146,3 +146,17 @@ def test_conflict_replaced_by_a_proposal_reads_as_replaced(client, officer, pool
     row = _row(client.get(reverse("reviews:round", args=[pool_track.pk])).content.decode(),
                conflicted.reviewer.name)
     assert "Conflict declared; replaced by 候补专家" in row
+
+
+@pytest.mark.parametrize("crafted", ["²", "9" * 30])
+def test_assignment_add_with_a_crafted_id_names_the_field_and_adds_nothing(client, officer, nansha, parties, crafted):
+    application, _lead, _partner = parties
+    reviewer = make_reviewer()
+    review_round = services.round_open(actor=officer, track=nansha, reviewers_per_application=2)
+    client_for(client, officer)
+    response = client.post(reverse("reviews:assignment_add", args=[nansha.pk]),
+                           {"application": application.pk, "reviewer": crafted}, follow=True)
+    assert response.status_code == 200
+    messages = [str(m) for m in response.context["messages"]]
+    assert messages and not Assignment.objects.filter(round=review_round).exists(), messages
+    assert reviewer.pk  # the real expert was there to choose; the crafted value chose nothing

@@ -183,3 +183,26 @@ def test_proposal_with_every_box_on_the_page_unticked_is_refused(client, officer
     assert not Award.objects.filter(round=review_round).exists()
     review_round.refresh_from_db()
     assert review_round.state == "reviewing"
+
+
+@pytest.mark.parametrize("crafted", ["²", "9" * 30, "１２", "12x"])
+def test_proposal_with_a_crafted_id_is_refused_with_the_message_and_changes_nothing(client, officer, crafted):
+    """A superscript digit, a number past any column, full-width digits or text: no choice, said as such; no 500."""
+    track = make_pool_track(max_awards=3)
+    review_round, applications = _round(officer, track, [90, 80])
+    client_for(client, officer)
+    response = client.post(reverse("reviews:round_step", args=[track.pk, "propose"]),
+                           {"shown": [crafted, *[a.pk for a in applications]], "application": [crafted]}, follow=True)
+    with translation.override("zh-hans"):
+        refusal = translation.gettext("Tick at least one application to propose.")
+    assert refusal in [str(m) for m in response.context["messages"]]
+    assert not Award.objects.filter(round=review_round).exists()
+    review_round.refresh_from_db()
+    assert review_round.state == "reviewing"
+
+
+def test_posted_id_takes_ascii_row_ids_only():
+    from core.forms import MAX_ID, posted_id, posted_ids
+
+    assert posted_ids(["12", "²", "１２", "x", "", str(MAX_ID), str(MAX_ID + 1), "007"]) == [12, MAX_ID, 7]
+    assert posted_id(None) is None
