@@ -138,18 +138,8 @@ class Journey:
         assert box.locator("[data-plan-warning]").count() == 1
         if self.track.funding_text:
             assert self.track.funding_text in box.locator("[data-guide-text]").inner_text()
-        form = box.locator("[data-plan-form]")
-        for i, row in enumerate(self.spec.office_plan):
-            form.locator(f"[name=form-{i}-share_percent]").fill(row.share)
-            form.locator(f"[name=form-{i}-trigger]").select_option(row.trigger)
-        form.locator("[name=reason]").fill("局务会决定：分两笔拨付")
-        self.shot("track-tranche-plan")
-        with page.expect_navigation():
-            form.locator("[data-plan-save]").click()
-        page.wait_for_selector("#tranche-plan [data-plan]")
+        self.save_office_plan(box, "track-tranche-plan")
         assert box.get_attribute("data-plan-missing") is None
-        plan = list(self.track.tranches.order_by("seq").values_list("share_percent", "trigger"))
-        assert plan == [(Decimal(r.share), r.trigger) for r in self.spec.office_plan], plan
         event = AuditEvent.objects.get(action="set_tranche_plan", object_id=str(self.track.pk))
         assert event.actor.username == officer and event.reason == "局务会决定：分两笔拨付"
 
@@ -378,15 +368,22 @@ class Journey:
         assert page.locator("#tranche-plan[data-plan-missing]").count() == 1
         assert self.application().status != "approved"
         form = box.locator("[data-plan-form]")
-        for i, row in enumerate(self.spec.office_plan):
+        for i, row in enumerate(self.spec.office_plan):  # the suggestion is the plan the office then saves
             assert form.locator(f"[name=form-{i}-share_percent]").input_value() in (row.share, f"{row.share}.00")
+        self.save_office_plan(box, "decision-tranche-plan")
+
+    def save_office_plan(self, box, shot: str) -> None:
+        """Fill the plan form in ``box`` (track page or decision page) with the spec's plan and a reason, save it,
+        and check the track now has exactly that plan."""
+        form = box.locator("[data-plan-form]")
+        for i, row in enumerate(self.spec.office_plan):
             form.locator(f"[name=form-{i}-share_percent]").fill(row.share)
             form.locator(f"[name=form-{i}-trigger]").select_option(row.trigger)
         form.locator("[name=reason]").fill("局务会决定：分两笔拨付")
-        self.shot("decision-tranche-plan")
-        with page.expect_navigation():
+        self.shot(shot)
+        with self.page.expect_navigation():
             form.locator("[data-plan-save]").click()
-        page.wait_for_selector("#tranche-plan [data-plan]")
+        self.page.wait_for_selector("#tranche-plan [data-plan]")
         plan = list(self.track.tranches.order_by("seq").values_list("share_percent", "trigger"))
         assert plan == [(Decimal(r.share), r.trigger) for r in self.spec.office_plan], plan
 
