@@ -80,18 +80,27 @@ def _call_closing(n):
     return [(member, "applications.call_closing", draft) for member, draft in zip(members, drafts, strict=True)]
 
 
+def _alternate(n: int, first, second) -> list:
+    """``first`` for the 1st, 3rd, 5th… of ``n`` rows and ``second`` for the others (so 1 row is ``first``)."""
+    return [second if i % 2 else first for i in range(n)]
+
+
 @case("reviews.reminders.due")
 def _review_due(n):
+    """Due the day after in one round and (from the second on) overdue since the day before in another."""
     track = _track()
     (organisation,), (member,) = bulk_units(1)
+    officer = UserFactory(role=Role.OFFICER)
+    due, overdue = bulk(ReviewRoundFactory, 2, track=[track, TrackFactory(program=track.program)], created_by=officer,
+                        state=RoundState.REVIEWING, deadline=[DAY + dt.timedelta(days=1), DAY - dt.timedelta(days=1)])
     applications = bulk(ApplicationFactory, n, track=track, organisation=organisation, created_by=member,
                         status=Status.PASSED)
     reviewers = bulk(UserFactory, n, role=Role.REVIEWER)
     profiles = bulk(ReviewerProfileFactory, n, user=reviewers)
-    review_round = ReviewRoundFactory(track=track, created_by=UserFactory(role=Role.OFFICER),
-                                      state=RoundState.REVIEWING, deadline=DAY + dt.timedelta(days=1))
-    assignments = bulk(AssignmentFactory, n, round=review_round, application=applications, reviewer=profiles)
-    return [(user, "reviews.due", assignment) for user, assignment in zip(reviewers, assignments, strict=True)]
+    assignments = bulk(AssignmentFactory, n, round=_alternate(n, due, overdue), application=applications,
+                       reviewer=profiles)
+    return [(user, "reviews.due" if a.round == due else "reviews.overdue", a)
+            for user, a in zip(reviewers, assignments, strict=True)]
 
 
 @case("reviews.reminders.publicity_ending")
@@ -119,15 +128,16 @@ def _report_overdue(n):
 
 @case("milestones.reminders.acceptance_due")
 def _acceptance_due(n):
-    projects, members = _projects(n, ends_on=DAY + dt.timedelta(days=3))
-    return [(member, "milestones.acceptance_due", project)
-            for member, project in zip(members, projects, strict=True)]
+    """Ending in three days, and (from the second on) ended the day before."""
+    projects, members = _projects(n, ends_on=_alternate(n, DAY + dt.timedelta(days=3), DAY - dt.timedelta(days=1)))
+    return [(member, "milestones.acceptance_due" if project.ends_on > DAY else "milestones.acceptance_overdue",
+             project) for member, project in zip(members, projects, strict=True)]
 
 
 @case("milestones.reminders.rectification_due")
 def _rectification_due(n):
-    """Half after a failed acceptance (the first of them when n is 1: a mid-term check), half after a mid-term
-    check asking for rectification."""
+    """Half after a failed acceptance (none when n is 1), half after a mid-term check asking for rectification
+    (the second, fourth… of them past its deadline)."""
     rectify_by = DAY + dt.timedelta(days=3)
     officer = UserFactory(role=Role.OFFICER)
     failed = n // 2
@@ -136,9 +146,11 @@ def _rectification_due(n):
     checked, checked_members = _projects(n - failed, officers=officer)
     acceptances = bulk(AcceptanceFactory, failed, project=rectifying, requested_by=failed_members,
                        recorded_by=officer, rectify_by=rectify_by)
-    checks = bulk(MidtermCheckFactory, n - failed, project=checked, recorded_by=officer, rectify_by=rectify_by)
-    return [(member, "milestones.rectification_due", target) for member, target
-            in zip([*failed_members, *checked_members], [*acceptances, *checks], strict=True)]
+    checks = bulk(MidtermCheckFactory, n - failed, project=checked, recorded_by=officer,
+                  rectify_by=_alternate(n - failed, rectify_by, DAY - dt.timedelta(days=1)))
+    return [(member, "milestones.rectification_due" if target.rectify_by > DAY else "milestones.rectification_overdue",
+             target) for member, target in zip([*failed_members, *checked_members], [*acceptances, *checks],
+                                               strict=True)]
 
 
 @case("milestones.reminders.tranche_unreleased")
