@@ -104,6 +104,9 @@ class RoundState(models.TextChoices):
 ROUND_TRANSITIONS = _table(
     Transition("start_review", _("Confirm the assignment and start the review"), frozenset({RoundState.ASSIGNING}),
                RoundState.REVIEWING, Actor.OFFICER),
+    # No change of state: the officer accepts that some applications start with fewer reviewers than wanted.
+    Transition("confirm_shortfall", _("Confirm the shortfall"), frozenset({RoundState.ASSIGNING}),
+               RoundState.ASSIGNING, Actor.OFFICER, needs_reason=True),
     Transition("propose", _("Propose awards"), frozenset({RoundState.REVIEWING}), RoundState.PROPOSED,
                Actor.OFFICER),
     Transition("withdraw_proposal", _("Withdraw the proposal"), frozenset({RoundState.PROPOSED}),
@@ -134,6 +137,15 @@ class ReviewRound(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # The officer's confirmation of a shortfall of reviewers, for the assignment it was given for (``stamp``, see
+    # ``selectors.round_shortfall``): once the assignment changes it no longer counts.
+    shortfall_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("shortfall confirmed by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+")
+    shortfall_confirmed_at = models.DateTimeField(_("shortfall confirmed"), null=True, blank=True)
+    shortfall_reason = models.TextField(_("reason for the shortfall"), blank=True)
+    shortfall_missing = models.PositiveIntegerField(_("reviewer places confirmed missing"), null=True, blank=True)
+    shortfall_stamp = models.CharField(_("assignment the shortfall was confirmed for"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("review round")

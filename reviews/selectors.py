@@ -202,7 +202,8 @@ def other_reviews(assignment: Assignment) -> list[Review]:
 def round_for_officer(user, track_id: int) -> ReviewRound | None:
     if not (user.is_authenticated and user.is_officer):
         raise Http404
-    return ReviewRound.objects.filter(track_id=track_id).select_related("track__program").first()
+    return (ReviewRound.objects.filter(track_id=track_id).select_related("track__program", "shortfall_confirmed_by")
+            .first())
 
 
 def tracks_in_review() -> QuerySet[Track]:

@@ -191,6 +191,8 @@ def round_step(request, track_id: int, step: str):
         "propose_assignment": lambda: job_services.job_request(actor=request.user, kind=ASSIGNMENT,
                                                                target=review_round),
         "start_review": lambda: services.round_start_review(actor=request.user, review_round=review_round),
+        "confirm_shortfall": lambda: services.round_confirm_shortfall(
+            actor=request.user, review_round=review_round, reason=reason_text(reason)),
         "propose": lambda: decisions.round_propose(actor=request.user, review_round=review_round, **_chosen(request)),
         "withdraw_proposal": lambda: decisions.round_withdraw_proposal(
             actor=request.user, review_round=review_round, reason=reason_text(reason)),
@@ -213,7 +215,8 @@ def round_step(request, track_id: int, step: str):
         else:
             messages.success(request, _("Done: %(step)s.") % {"step": ROUND_TRANSITIONS.get(step).label
                                                                if step in ROUND_TRANSITIONS else step})
-    target = "reviews:round" if step in ("propose_assignment", "start_review") else "reviews:decision"
+    target = "reviews:round" if step in ("propose_assignment", "start_review", "confirm_shortfall") \
+        else "reviews:decision"
     if step == "withdraw_proposal":
         target = "reviews:ranking"
     return redirect(target, track_id=track_id)
