@@ -220,7 +220,8 @@ def _tell_objected(objection, kind: Kind, **values) -> None:
     objects to the list as a whole. The objector is not named. Three queries whatever the number of applicants."""
     from .models import Award
 
-    awards = Award.objects.filter(round_id=objection.round_id).select_related("application", "round__track")
+    awards = (Award.objects.filter(round_id=objection.round_id)
+              .select_related("application__track__program", "round__track"))
     if objection.award_id:
         awards = awards.filter(pk=objection.award_id)
     awards = list(awards)
@@ -247,7 +248,7 @@ def publicity_started(review_round) -> None:
     """The members of every applicant on the published list, with its proposed award and the period."""
     from .models import Award
 
-    awards = list(Award.objects.filter(round=review_round).select_related("application"))
+    awards = list(Award.objects.filter(round=review_round).select_related("application__track__program"))
     members = active_members([a.application.organisation_id for a in awards])
     values = {"track": str(review_round.track), "starts": review_round.publicity_starts,
               "ends": review_round.publicity_ends}

@@ -60,7 +60,6 @@ SEARCH_QUERIES = QUEUE_QUERIES + 1
 @pytest.mark.parametrize("query, expected", [
     ("", QUEUE_QUERIES), ("?q=副本", SEARCH_QUERIES), ("?q=91440115", SEARCH_QUERIES), ("?sort=-amount", QUEUE_QUERIES),
     ("?sort=organisation", QUEUE_QUERIES), ("?status=submitted", QUEUE_QUERIES),
-    ("?eligibility=officer", QUEUE_QUERIES),
 ])
 def test_queue_query_count_same_for_one_and_many_rows(client, officer, submitted, django_assert_num_queries, query,
                                                       expected):
