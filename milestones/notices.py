@@ -269,8 +269,10 @@ def midterm_recorded(project, check) -> None:
 def acceptance_recorded(project, acceptance, *, terminated: bool) -> None:
     """Every member of the unit: passed, failed with the rectification deadline, or failed again and terminated;
     each with the experts' opinion (the reasons of a failure)."""
+    from .models import AcceptanceOutcomeChoice
+
     values = {**project_figures(project), "date": acceptance.inspected_on, "opinion": acceptance.expert_opinion}
-    if acceptance.outcome == "passed":
+    if acceptance.outcome == AcceptanceOutcomeChoice.PASSED:
         tell_unit(project, ACCEPTANCE_PASSED.code, target=project, **values)
     elif terminated:
         tell_unit(project, ACCEPTANCE_TERMINATED.code, target=project, **values)

@@ -126,3 +126,19 @@ def test_migration_reads_a_stored_soft_only_failure_as_soft_fail(soft_failed):
     hard.refresh_from_db()
     assert (soft_failed.verdict_overall, soft_failed.verdict["overall"]) == ("soft_fail", "soft_fail")
     assert hard.verdict_overall == "fail"
+
+
+def test_submission_problems_accept_a_qingyuan_six_application_committing_one_target_in_words(applicant):
+    from applications.models import Application as App
+
+    track = Track.objects.get(program__code=QINGYUAN, code="6")
+    org = make_org(applicant, region="441802")
+    application = App.objects.create(reference="QY-T-1", track=track, organisation=org, created_by=applicant)
+    kpis = active_kpis(track)
+    words = next(k for k in kpis if k.qualitative)
+    data = valid_submission(track)
+    data.kpis = {k.pk: (None, "") for k in kpis} | {words.pk: (None, "带动山区就业200人")}
+    problems = services.submission_problems(application, data)
+    assert not [key for key in problems if key.startswith(("kpi_", "kpinote_"))], problems
+    data.kpis = {k.pk: (None, "") for k in kpis}
+    assert f"kpinote_{kpis[0].pk}" in services.submission_problems(application, data)

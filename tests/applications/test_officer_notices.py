@@ -63,3 +63,14 @@ def test_submit_refused_tells_no_officer(applicant, officer, draft, nansha):
     with pytest.raises(ValidationError):  # the required material is missing
         services.application_submit(actor=applicant, application=draft, data=valid_submission(nansha))
     assert not Notification.objects.filter(kind__in=["applications.received", "applications.submitted"]).exists()
+
+
+def test_resubmit_reaches_every_active_officer_when_the_returning_officer_has_left(
+        applicant, officer, submitted, nansha):
+    services.application_return(actor=officer, application=submitted, reason="预算表缺少盖章页")
+    officer.is_active = False
+    officer.save(update_fields=["is_active"])
+    stand_in = UserFactory(role=Role.OFFICER)
+    services.application_resubmit(actor=applicant, application=submitted, data=valid_submission(nansha))
+    told = Notification.objects.filter(kind="applications.resubmitted").values_list("recipient_id", flat=True)
+    assert list(told) == [stand_in.pk]
