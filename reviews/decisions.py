@@ -157,6 +157,7 @@ def round_start_publicity(*, actor, review_round: ReviewRound, starts_on: dt.dat
     record_event(target=locked, actor=actor, action="start_publicity", from_state=before, to_state=locked.state,
                  data={"starts": starts_on.isoformat(), "ends": ends_on.isoformat(),
                        "days": procedure.publicity_days, "kind": procedure.publicity_day_kind})
+    notices.publicity_started(locked)
     return locked
 
 

@@ -496,6 +496,15 @@ def publicity_round(pk: int) -> ReviewRound:
     return review_round
 
 
+def objections_by(user, review_round: ReviewRound) -> list[Objection]:
+    """The objections the user lodged against this publicity list, oldest first, with the award's application: one
+    query whatever their number; none (and no query) for a visitor who is not signed in."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(Objection.objects.filter(round=review_round, raised_by=user)
+                .select_related("award__application").order_by("created_at", "pk"))
+
+
 def publicity_list() -> QuerySet[ReviewRound]:
     return (ReviewRound.objects.filter(state__in=[RoundState.PUBLICITY, RoundState.DECIDED])
             .select_related("track__program").order_by("-publicity_starts", "pk"))

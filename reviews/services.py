@@ -422,6 +422,7 @@ def assignment_declare_conflict(*, actor, assignment: Assignment, reason: str) -
     DeclaredConflict.objects.create(reviewer=locked.reviewer, application_id=locked.application_id, reason=reason)
     record_event(target=locked, actor=actor, action="declare_conflict", from_state=before, to_state=locked.state,
                  reason=reason)
+    notices.conflict_declared(locked, reason, timezone.localdate())
     return locked
 
 

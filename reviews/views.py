@@ -54,6 +54,7 @@ from .selectors import (
     awards_of,
     default_proposal,
     employer_check,
+    objections_by,
     objections_of,
     other_reviews,
     overview_rows,
@@ -553,5 +554,6 @@ def publicity(request, pk: int):
                 return redirect("reviews:publicity", pk=pk)
     return render(request, "reviews/publicity.html", {
         "round": review_round, "track": review_round.track, "awards": awards, "form": form,
+        "my_objections": objections_by(request.user, review_round),
         "open": review_round.state == RoundState.PUBLICITY and timezone.localdate() <= review_round.publicity_ends,
     })

@@ -60,11 +60,16 @@ def test_guides_v2_yuexiu_track_1_does_not_limit_the_undertaker():
     assert t.applicant_text == "征集方式：以项目形式向社会公开征集项目承担单位。"
 
 
-def test_guides_v2_yuexiu_track_8_keeps_the_lab_condition_for_the_officer():
+def test_guides_v2_yuexiu_track_8_keeps_the_lab_condition_for_the_officer_and_the_yuexiu_region():
     t = track(YUEXIU, "8")
-    assert list(t.rules.values_list("kind", flat=True)) == [RuleKind.OFFICER]
-    assert "国家级或省级重点实验室或研发中心" in t.rules.get().text
+    assert list(t.rules.order_by("seq").values_list("kind", flat=True)) == [RuleKind.REGION, RuleKind.OFFICER]
+    region = t.rules.get(kind=RuleKind.REGION)
+    assert region.params == {"region": "440104"} and "越秀区内的企业、科研院所、高等院校等" in region.text
+    assert "越秀区" in region.encoding_note
+    assert "国家级或省级重点实验室或研发中心" in t.rules.get(kind=RuleKind.OFFICER).text
     assert t.eligible_org_types == []
+    assert "no type or region rule" not in t.encoding_notes and "(region rule)" in t.encoding_notes
+    assert "items 1 and 8" not in t.program.encoding_notes
 
 
 def test_guides_v2_yuexiu_pools_7_and_8_and_fixed_awards_elsewhere():
