@@ -7,7 +7,19 @@ from django.utils.translation import gettext as _
 
 from organisations.models import Region
 
-from .models import KPI, Criterion, EligibilityRule, KPIGroup, Material, Program, Rubric, Track, Tranche
+from .models import (
+    KPI,
+    CalendarDay,
+    CalendarYear,
+    Criterion,
+    EligibilityRule,
+    KPIGroup,
+    Material,
+    Program,
+    Rubric,
+    Track,
+    Tranche,
+)
 
 
 class TrackInline(admin.TabularInline):
@@ -105,3 +117,29 @@ class CriterionInline(admin.TabularInline):
 class RubricAdmin(admin.ModelAdmin):
     list_display = ("code", "title", "source", "is_portal_default")
     inlines = [CriterionInline]
+
+
+class ReadOnlyMixin:
+    """The calendar changes only through the portal's calendar page, which audits every change."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CalendarDayInline(ReadOnlyMixin, admin.TabularInline):
+    model = CalendarDay
+    fields = ("date", "kind", "name")
+    extra = 0
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("year", "source", "notice_title", "entered_by", "entered_at")
+    list_select_related = ("entered_by",)
+    inlines = [CalendarDayInline]
