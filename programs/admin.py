@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext as _
 
+from core.readonly_admin import ReadOnlyAdminMixin
 from organisations.models import Region
 
 from .models import (
@@ -119,27 +120,15 @@ class RubricAdmin(admin.ModelAdmin):
     inlines = [CriterionInline]
 
 
-class ReadOnlyMixin:
-    """The calendar changes only through the portal's calendar page, which audits every change."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class CalendarDayInline(ReadOnlyMixin, admin.TabularInline):
+# The calendar changes only through the portal's calendar page, which audits every change.
+class CalendarDayInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = CalendarDay
     fields = ("date", "kind", "name")
     extra = 0
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class CalendarYearAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("year", "source", "notice_title", "entered_by", "entered_at")
     list_select_related = ("entered_by",)
     inlines = [CalendarDayInline]
