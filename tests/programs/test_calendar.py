@@ -29,6 +29,15 @@ YAML_2027 = "days:\n" + "".join(f"  - {{date: {d.isoformat()}, kind: {k}, name: 
                                  for _n, d, k, name in SPRING_2027)
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Service messages are asserted in English (the msgids); the pages answer in Chinese, the default."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def enter_2027(admin):
     return calendar_year_enter(actor=admin, year=2027, notice_title=NOTICE_2027, raw=SPRING_2027)
 
@@ -229,21 +238,21 @@ def test_calendar_import_shows_each_bad_line_and_enters_nothing(client, admin):
     page = response.content.decode()
     assert response.status_code == 200 and 'id="calendar-problems"' in page
     assert response.context["problems"] == [
-        "Line 3: 2027-02-06 is also on line 2.",
-        "Line 4: “2027-02-31” is not a date; write it as 2027-02-06."]
+        "第 3 行：2027-02-06 与第 2 行重复。",
+        "第 4 行：“2027-02-31”不是日期，请按 2027-02-06 的格式填写。"]
     assert not CalendarYear.objects.filter(year=2027).exists()
 
 
 def test_calendar_import_asks_for_a_file_or_text(client, admin):
     response = client_for(client, admin).post(reverse("programs:calendar_preview"),
                                               {"year": 2027, "notice_title": NOTICE_2027})
-    assert "Choose the schedule file or type the days" in response.content.decode()
+    assert "请选择节假日安排文件，或在下方输入日期。" in response.content.decode()
 
 
 def test_calendar_day_form_saves_and_names_a_year_not_entered(client, admin):
     client = client_for(client, admin)
     response = client.post(reverse("programs:calendar_day"), {"date": "2027-02-06", "kind": "holiday"})
-    assert "no schedule for 2027" in response.content.decode()
+    assert "工作日历尚无 2027 年的节假日安排" in response.content.decode()
     response = client.post(reverse("programs:calendar_day"), {"date": "2026-12-31", "kind": "holiday", "name": "示例"})
     assert response.status_code == 302 and CalendarDay.objects.get(date=dt.date(2026, 12, 31)).name == "示例"
 

@@ -133,7 +133,7 @@ def test_confirm_step_names_a_bad_date_and_changes_nothing(client, officer, prov
     client = client_for(client, officer)
     response = client.post(reverse("reviews:round_step", args=[provisional.track_id, "confirm_publicity_end"]),
                            {"ends_on": "2027-01-99"}, follow=True)
-    assert "Give the last day of the publicity as 2027-01-08." in response.content.decode()
+    assert "请按 2027-01-08 的格式填写公示最后一天。" in response.content.decode()
     provisional.refresh_from_db()
     assert provisional.publicity_ends_provisional is True
 
