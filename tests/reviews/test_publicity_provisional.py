@@ -12,10 +12,10 @@ from audit.models import AuditEvent
 from programs.calendar_services import calendar_year_enter
 from programs.models import DayKind, Track
 from reviews import decisions
-from reviews.models import Assignment, AwardState, RoundState
+from reviews.models import AwardState, RoundState
 from tests.conftest import client_for
 
-from .conftest import make_reviewer, passed_application, run_to_reviewing, score_all
+from .conftest import proposed_award
 
 pytestmark = pytest.mark.django_db
 
@@ -29,12 +29,7 @@ def office_day(day: dt.date):
 @pytest.fixture
 def award(officer, nansha):
     Track.objects.filter(pk=nansha.pk).update(publicity_days=5, publicity_day_kind=DayKind.WORKING)
-    passed_application(nansha)
-    make_reviewer()
-    review_round = run_to_reviewing(officer, nansha, per_application=1)
-    score_all(Assignment.objects.get(round=review_round), 80)
-    (award,) = decisions.round_propose(actor=officer, review_round=review_round)
-    return award
+    return proposed_award(officer, nansha)
 
 
 @pytest.fixture
