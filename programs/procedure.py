@@ -6,10 +6,8 @@ and says which values are the portal's own, so pages can show "portal default" b
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
-import chinese_calendar
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
@@ -79,32 +77,3 @@ def procedure_for(track: Track) -> Procedure:
         values[name] = value
     return Procedure(**values, defaulted=frozenset(defaulted))
 
-
-class CalendarUnknown(Exception):
-    """The PRC holiday calendar of the installed chinese-calendar package does not cover this date."""
-
-
-def is_working_day(day: dt.date) -> bool:
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError as exc:
-        raise CalendarUnknown(day.isoformat()) from exc
-
-
-def period_end(start: dt.date, days: int, kind: str) -> dt.date:
-    """The last day of a period of ``days`` days that starts on ``start`` (inclusive).
-
-    Working days follow the official PRC calendar: weekends and statutory holidays are off,
-    adjusted workdays (调休) are on.
-    """
-    if days < 1:
-        raise ValueError("a period has at least one day")
-    if kind == DayKind.CALENDAR:
-        return start + dt.timedelta(days=days - 1)
-    day, counted = start, 0
-    while True:
-        if is_working_day(day):
-            counted += 1
-            if counted == days:
-                return day
-        day += dt.timedelta(days=1)

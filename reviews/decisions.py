@@ -19,8 +19,9 @@ from core.dispatch import queue
 from core.money import to_yuan
 from milestones.services import project_open
 from programs.models import AwardMode
-from programs.procedure import CalendarUnknown, period_end, procedure_for
+from programs.procedure import procedure_for
 from programs.selectors import today
+from programs.workdays import period_end
 
 from . import notices
 from .allocation import Candidate, amount_problems, award_count_problem, propose_amounts, request_problem
@@ -146,18 +147,43 @@ def round_start_publicity(*, actor, review_round: ReviewRound, starts_on: dt.dat
     check_state(ROUND_TRANSITIONS, "start_publicity", locked.state, locked.get_state_display())
     starts_on = starts_on or today()
     procedure = procedure_for(locked.track)
-    try:
-        ends_on = period_end(starts_on, procedure.publicity_days, procedure.publicity_day_kind)
-    except CalendarUnknown as exc:
-        raise ValidationError(_("The PRC holiday calendar installed does not cover %(day)s yet; update the "
-                                "chinese-calendar package.") % {"day": str(exc)}) from exc
+    ends = period_end(starts_on, procedure.publicity_days, procedure.publicity_day_kind)
     before = locked.state
-    locked.state, locked.publicity_starts, locked.publicity_ends = RoundState.PUBLICITY, starts_on, ends_on
-    locked.save(update_fields=["state", "publicity_starts", "publicity_ends"])
+    locked.state, locked.publicity_starts, locked.publicity_ends = RoundState.PUBLICITY, starts_on, ends.day
+    locked.publicity_ends_provisional = ends.provisional
+    locked.save(update_fields=["state", "publicity_starts", "publicity_ends", "publicity_ends_provisional"])
     record_event(target=locked, actor=actor, action="start_publicity", from_state=before, to_state=locked.state,
-                 data={"starts": starts_on.isoformat(), "ends": ends_on.isoformat(),
-                       "days": procedure.publicity_days, "kind": procedure.publicity_day_kind})
+                 data={"starts": starts_on.isoformat(), "ends": ends.day.isoformat(),
+                       "days": procedure.publicity_days, "kind": procedure.publicity_day_kind,
+                       "provisional": ends.provisional})
     notices.publicity_started(locked)
+    return locked
+
+
+def publicity_recount(review_round: ReviewRound):
+    """The publicity's end counted again on today's calendar (an entered schedule replaces the provisional one)."""
+    procedure = procedure_for(review_round.track)
+    return period_end(review_round.publicity_starts, procedure.publicity_days, procedure.publicity_day_kind)
+
+
+@transaction.atomic
+def round_confirm_publicity_end(*, actor, review_round: ReviewRound, ends_on: dt.date, reason: str = "") -> ReviewRound:
+    """The officer confirms (or corrects) an end of publicity counted through a year whose holiday schedule was
+    not entered: the awards can be decided only after this."""
+    require_officer(actor)
+    locked = lock_round(review_round)
+    check_state(ROUND_TRANSITIONS, "confirm_publicity_end", locked.state, locked.get_state_display())
+    if not locked.publicity_ends_provisional:
+        raise ValidationError(_("The end of this publicity is already confirmed."), code="confirmed")
+    if ends_on < locked.publicity_starts:
+        raise ValidationError({"ends_on": _("The publicity cannot end before it starts (%(day)s).")
+                               % {"day": locked.publicity_starts.isoformat()}})
+    before = locked.publicity_ends
+    locked.publicity_ends, locked.publicity_ends_provisional = ends_on, False
+    locked.save(update_fields=["publicity_ends", "publicity_ends_provisional"])
+    record_event(target=locked, actor=actor, action="confirm_publicity_end", from_state=locked.state,
+                 to_state=locked.state, reason=(reason or "").strip(),
+                 data={"from": before.isoformat(), "to": ends_on.isoformat()})
     return locked
 
 
@@ -202,6 +228,8 @@ def _check_decidable(award: Award) -> None:
     review_round = award.round
     if review_round.state != RoundState.PUBLICITY:
         raise ValidationError(_("Awards are decided after the publicity period."), code="wrong_state")
+    if review_round.publicity_ends_provisional:
+        raise ValidationError(_("Confirm the provisional end of the publicity first."), code="provisional")
     if today() <= review_round.publicity_ends:
         raise ValidationError(_("The publicity period runs until %(day)s; decide after it.")
                               % {"day": review_round.publicity_ends.isoformat()}, code="publicity_running")

@@ -60,6 +60,16 @@ class ReviewerForm(forms.Form):
                             expertise=[w for w in SPLIT.split(data["expertise"]) if w], load_limit=data["load_limit"])
 
 
+class PublicityEndForm(forms.Form):
+    """The officer's confirmation of an end of publicity counted through a provisional year."""
+
+    ends_on = forms.DateField(label=_("Publicity ends"), widget=DateInput(attrs={"class": "form-control"}),
+                              error_messages={"invalid": _("Give the last day of the publicity as 2027-01-08."),
+                                              "required": _("Give the last day of the publicity as 2027-01-08.")})
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 1, "class": "form-control"}),
+                             required=False, max_length=REASON_MAX)
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
                              max_length=REASON_MAX)

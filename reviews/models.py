@@ -113,6 +113,8 @@ ROUND_TRANSITIONS = _table(
                RoundState.REVIEWING, Actor.OFFICER, needs_reason=True),
     Transition("start_publicity", _("Publish the proposed list (公示)"), frozenset({RoundState.PROPOSED}),
                RoundState.PUBLICITY, Actor.OFFICER),
+    Transition("confirm_publicity_end", _("Confirm the end of the publicity"), frozenset({RoundState.PUBLICITY}),
+               RoundState.PUBLICITY, Actor.OFFICER),
     Transition("close", _("Close the round"), frozenset({RoundState.PUBLICITY}), RoundState.DECIDED,
                Actor.OFFICER),
 )
@@ -134,6 +136,9 @@ class ReviewRound(models.Model):
     seed = models.BigIntegerField(_("random seed of the last draw"), null=True, blank=True)
     publicity_starts = models.DateField(_("publicity starts"), null=True, blank=True)
     publicity_ends = models.DateField(_("publicity ends"), null=True, blank=True)
+    publicity_ends_provisional = models.BooleanField(
+        _("publicity end provisional"), default=False,
+        help_text=_("Counted through a year whose holiday schedule is not entered yet; an officer confirms it."))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

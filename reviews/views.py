@@ -25,6 +25,7 @@ from .forms import (
     AmountForm,
     ImportForm,
     ObjectionForm,
+    PublicityEndForm,
     ReasonForm,
     ReviewerForm,
     ScoreForm,
@@ -198,6 +199,7 @@ def round_step(request, track_id: int, step: str):
         "withdraw_proposal": lambda: decisions.round_withdraw_proposal(
             actor=request.user, review_round=review_round, reason=reason_text(reason)),
         "start_publicity": lambda: decisions.round_start_publicity(actor=request.user, review_round=review_round),
+        "confirm_publicity_end": lambda: _confirm_publicity_end(request, review_round),
         "close": lambda: decisions.round_close(actor=request.user, review_round=review_round),
     }
     if step not in actions:
@@ -221,6 +223,14 @@ def round_step(request, track_id: int, step: str):
     if step == "withdraw_proposal":
         target = "reviews:ranking"
     return redirect(target, track_id=track_id)
+
+
+def _confirm_publicity_end(request, review_round) -> None:
+    form = PublicityEndForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError([e for errors in form.errors.values() for e in errors])
+    decisions.round_confirm_publicity_end(actor=request.user, review_round=review_round,
+                                          ends_on=form.cleaned_data["ends_on"], reason=form.cleaned_data["reason"])
 
 
 @login_required
@@ -307,11 +317,19 @@ def _decision_page(request, review_round, adjusting: AmountForm | None = None, p
         "objections": objections_of(review_round), "steps": ROUND_TRANSITIONS, "award_steps": AWARD_TRANSITIONS,
         "objection_steps": OBJECTION_TRANSITIONS, "reason_form": ReasonForm(),
         "total": sum((a.amount for a in awards if a.state != "not_funded"), 0),
-        "publicity_over": review_round.publicity_over,
+        "publicity_over": review_round.publicity_over and not review_round.publicity_ends_provisional,
+        "end_form": _end_form(review_round),
         "plan_form": plan if plan is not None else plan_formset(track=review_round.track),
         "plan_missing": not review_round.track.tranches.exists(), "plan_open": not any(
             a.state == "approved" for a in awards),
     })
+
+
+def _end_form(review_round) -> PublicityEndForm | None:
+    """The officer's confirmation of a provisional end, offering the end counted on today's calendar."""
+    if review_round.state != RoundState.PUBLICITY or not review_round.publicity_ends_provisional:
+        return None
+    return PublicityEndForm(initial={"ends_on": decisions.publicity_recount(review_round).day})
 
 
 def _award_adjust(request, award) -> AmountForm | None:
