@@ -23,7 +23,7 @@ run: setup demo
 	PORTAL_BASE_URL=$(PORTAL_BASE_URL) $(PYTHON) manage.py runserver $(HOST):$(PORT)
 
 test: deps assets messages pango browser
-	$(PYTHON) -m pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
+	$(PYTHON) -m pytest -n $(TEST_PROCESSES) --dist worksteal $(PYTEST_ARGS)
 
 setup: deps assets messages pango fonts migrate load
 
