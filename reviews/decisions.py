@@ -76,6 +76,7 @@ def round_propose(*, actor, review_round: ReviewRound, application_ids: list[int
             raise ValidationError(_("An application without a submitted review cannot be proposed."))
     if not chosen:
         raise ValidationError(_("No application has a submitted review yet; nothing can be proposed."))
+    _refuse_cut_ties(chosen)
     problem = award_count_problem(track, len(chosen))
     if problem:
         raise ValidationError(problem)
@@ -96,6 +97,19 @@ def round_propose(*, actor, review_round: ReviewRound, application_ids: list[int
                    for a in awards],
         "total": f"{sum((a.amount for a in awards), Decimal('0')):.2f}"})
     return awards
+
+
+def _refuse_cut_ties(chosen: list) -> None:
+    """A proposal may take all of a tie the officer has still to order, or none of it, but not part: which of the
+    tied applications comes first is the officer's judgment (the guide's tie-break), made with a reason."""
+    ids = {r.application.pk for r in chosen}
+    for row in chosen:
+        tie = row.tie
+        if tie is not None and tie.open and not set(tie.ids) <= ids:
+            raise ValidationError(_("%(references)s are tied on “%(preference)s”, which the officer judges, and the "
+                                    "proposal takes only some of them: order the tie on the ranking first.") % {
+                "references": ", ".join(r.application.reference for r in tie.rows),
+                "preference": tie.tie_break.label})
 
 
 @transaction.atomic

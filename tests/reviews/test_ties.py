@@ -141,6 +141,16 @@ def test_ties_order_refused_without_a_tie_or_a_reason(officer, tied, which, reas
     assert not TieOrder.objects.exists()
 
 
+def test_ties_proposal_may_not_cut_through_a_tie_the_officer_has_not_ordered(officer, tied):
+    review_round, a, b, _c = tied
+    with pytest.raises(ValidationError, match="order the tie on the ranking first"):
+        decisions.round_propose(actor=officer, review_round=review_round, application_ids=[a.pk])
+    assert not review_round.awards.exists()
+    decisions.round_order_tie(actor=officer, review_round=review_round, order=[b.pk, a.pk], reason="乙要素更齐全")
+    (award,) = decisions.round_propose(actor=officer, review_round=review_round, application_ids=[b.pk])
+    assert award.application_id == b.pk
+
+
 # --- the ranking page and the workbook -------------------------------------------------------------------------
 
 
