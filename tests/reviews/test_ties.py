@@ -165,8 +165,12 @@ def test_ties_ranking_page_shows_the_tie_and_its_form(client, officer, tied):
 def test_ties_view_orders_the_tie(client, officer, tied):
     review_round, a, b, _c = tied
     url = reverse("reviews:tie_order", args=[review_round.track_id])
-    client_for(client, officer).post(url, {"application": [a.pk, b.pk], "place": ["2", "1"], "reason": "要素更齐全"})
+    response = client_for(client, officer).post(url, {"application": [a.pk, b.pk], "place": ["2", "1"],
+                                                      "reason": "要素更齐全"}, follow=True)
     assert TieOrder.objects.get().order == [b.pk, a.pk]
+    html = response.content.decode()  # back on the ranking: no tie left, the order marked and its reason shown
+    assert "data-tie=" not in html and html.count("data-tie-ordered") == 2 and "要素更齐全" in html
+    assert [r.application.pk for r in response.context["rows"]][:2] == [b.pk, a.pk]
 
 
 @pytest.mark.parametrize("places", [["1", "1"], ["1"], ["1", "x"], ["2", "3"]])
