@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import pgettext
 
 from .models import Aggregation, DayKind, Track
+from .tie_breaks import TieBreak, TieBreakKind, tie_breaks_of
 
 PORTAL_DEFAULTS = {
     "reviewers_per_application": 3,
@@ -22,24 +23,11 @@ PORTAL_DEFAULTS = {
     "midterm_check": False,
 }
 
-# Tie-break keys a guide's "同等条件下优先" can name; the ranking reads them in this order.
-TIE_BREAKS = {
-    "matching_funds": gettext_lazy("higher matching funds"),
-    "requested_amount_low": gettext_lazy("lower requested amount"),
-    "local_service": gettext_lazy("a local service base"),
-    # 广东 四.(三): 专利代理机构、专利运营机构……等要素较为齐全者，同等条件下优先 (an officer compares).
-    "member_mix": gettext_lazy("a more complete mix of member types"),
-    # 清远 十一.(四).4: 已开拓海外市场或协同创新需求大的，在同等条件下优先安排 (an officer compares).
-    "overseas_market": gettext_lazy("already in overseas markets"),
-    "collaboration_need": gettext_lazy("a greater need for collaborative innovation"),
-}
-
-
 @dataclass(frozen=True)
 class Procedure:
     reviewers_per_application: int
     score_aggregation: str
-    tie_breaks: list[str]
+    tie_breaks: list[TieBreak]
     publicity_days: int
     publicity_day_kind: str
     midterm_check: bool
@@ -63,8 +51,14 @@ class Procedure:
         if self.tie_breaks:
             separator = pgettext("separator between the items of a list", ", ")
             rows.append((_("With equal scores, preferred"),
-                         separator.join(str(TIE_BREAKS.get(k, k)) for k in self.tie_breaks), False))
+                         separator.join(_tie_break_words(t) for t in self.tie_breaks), False))
         return rows
+
+
+def _tie_break_words(tie_break: TieBreak) -> str:
+    if tie_break.kind == TieBreakKind.JUDGED:
+        return _("%(preference)s (judged by the officer)") % {"preference": tie_break.label}
+    return tie_break.label
 
 
 def procedure_for(track: Track) -> Procedure:
@@ -75,5 +69,6 @@ def procedure_for(track: Track) -> Procedure:
             value = default
             defaulted.add(name)
         values[name] = value
+    values["tie_breaks"] = tie_breaks_of(values["tie_breaks"])
     return Procedure(**values, defaulted=frozenset(defaulted))
 

@@ -117,6 +117,10 @@ ROUND_TRANSITIONS = _table(
                RoundState.PUBLICITY, Actor.OFFICER),
     Transition("close", _("Close the round"), frozenset({RoundState.PUBLICITY}), RoundState.DECIDED,
                Actor.OFFICER),
+    # A guide's tie-break an officer must judge (成员结构更完善 …): the officer orders the tied applications while
+    # the review runs; the round stays where it is.
+    Transition("order_tie", _("Order the tied applications"), frozenset({RoundState.REVIEWING}),
+               RoundState.REVIEWING, Actor.OFFICER, needs_reason=True),
 )
 
 
@@ -177,6 +181,33 @@ class ReviewRound(models.Model):
         if self.stage == "publicity_over":
             return str(_("Publicity over: awaiting approval"))
         return self.get_state_display()
+
+
+
+class TieOrder(models.Model):
+    """The officer's order of applications tied on score where the guide's next tie-break is one an officer
+    judges, with the reason. It holds only while the same applications stay tied on the same score at the same
+    tie-break: a changed score (or guide) brings the tie back to the ranking page."""
+
+    round = models.ForeignKey(ReviewRound, verbose_name=_("round"), on_delete=models.CASCADE,
+                              related_name="tie_orders")
+    members = models.CharField(_("tied applications"), max_length=500,
+                               help_text=_("The ids of the tied applications, ascending, comma-separated."))
+    order = models.JSONField(_("order"), default=list, help_text=_("Application ids, best first."))
+    tie_break = models.CharField(_("tie-break judged"), max_length=30)
+    score = models.DecimalField(_("score when ordered"), max_digits=7, decimal_places=2)
+    reason = models.TextField(_("reason"))
+    ordered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("ordered by"), on_delete=models.PROTECT,
+                                   related_name="+")
+    ordered_at = models.DateTimeField(_("ordered"))
+
+    class Meta:
+        verbose_name = _("order of a tie")
+        verbose_name_plural = _("orders of ties")
+        constraints = [models.UniqueConstraint(fields=["round", "members"], name="tie_order_unique_members")]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}: {self.members}"
 
 
 # --- assignments -------------------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from .forms import (
     ReasonForm,
     ReviewerForm,
     ScoreForm,
+    posted_tie_order,
     reason_text,
 )
 from .jobs import ASSIGNMENT, POOL_IMPORT, RANKING_XLSX
@@ -69,6 +70,7 @@ from .selectors import (
     round_for_officer,
     tracks_in_review,
 )
+from .ties import ties_among
 
 
 def _officer(request) -> None:
@@ -286,10 +288,28 @@ def ranking_page(request, track_id: int):
         "procedure": procedure_for(track),
         "default_ids": {r.application.pk for r in default_proposal(ranked, track)},
         "can_propose": review_round.state == RoundState.REVIEWING, "steps": ROUND_TRANSITIONS,
-        "reason_form": ReasonForm(),
+        "reason_form": ReasonForm(), "ties": ties_among(page.object_list),
+        "can_order_ties": review_round.state in ROUND_TRANSITIONS["order_tie"].sources,
         "export_box": job_box(latest_job(request.user, kind=RANKING_XLSX, target=review_round),
                               prefix="ranking-export", title=_("Ranking (Excel)")),
     })
+
+
+@login_required
+@require_POST
+def tie_order(request, track_id: int):
+    """The officer orders a tie the ranking shows (a tie-break the guide leaves to the officer), with a reason."""
+    review_round = _round_or_404(request, track_id)
+    reason = ReasonForm(request.POST)
+    reason.is_valid()
+    try:
+        decisions.round_order_tie(actor=request.user, review_round=review_round,
+                                  order=posted_tie_order(request.POST), reason=reason_text(reason))
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Done: %(step)s.") % {"step": ROUND_TRANSITIONS["order_tie"].label})
+    return redirect("reviews:ranking", track_id=track_id)
 
 
 @login_required
