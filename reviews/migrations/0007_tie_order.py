@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0004_assignment_replaces'),
+        ('reviews', '0006_publicity_provisional'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -23,6 +23,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("programs", "0003_rubric_in_english")]
+    dependencies = [("programs", "0004_calendar")]
 
     operations = [migrations.RunPython(forwards, backwards)]
