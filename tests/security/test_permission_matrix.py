@@ -44,6 +44,7 @@ class Case:
 
 PUBLIC = roles(OK, OK, OK, OK, OK, OK)
 OFFICERS = roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK)
+ADMINS = roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK)
 APPLICANTS = roles(LOGIN, OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND)
 OWNER = roles(LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)
 OWNER_AND_OFFICERS = roles(LOGIN, OK, NOT_FOUND, NOT_FOUND, OK, OK)
@@ -67,6 +68,13 @@ CASES: dict[str, Case] = {
     "programs:call_window": Case(lambda w: [NANSHA], get=OFFICERS, post=OFFICERS),
     # Nansha is a final guide: there is nothing to publish, for anyone.
     "programs:publish": Case(lambda w: [NANSHA], get=roles(LOGIN, *[NOT_FOUND] * 5)),
+    # The PRC working calendar: the portal's admins keep it; a refused empty POST answers on the page (nothing saved).
+    "programs:calendar": Case(get=ADMINS),
+    "programs:calendar_preview": Case(get=POST_ONLY, post=ADMINS),
+    # A preview not carried back whole is answered on the calendar page with its message.
+    "programs:calendar_enter": Case(get=POST_ONLY,
+                                     post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT)),
+    "programs:calendar_day": Case(get=POST_ONLY, post=ADMINS),
     "organisations:list": Case(get=roles(LOGIN, OK, OK, NOT_FOUND, OK, OK)),
     "organisations:create": Case(get=roles(LOGIN, OK, OK, NOT_FOUND, OK, OK)),
     "organisations:detail": Case(lambda w: [w.org.pk], get=OWNER_AND_OFFICERS),

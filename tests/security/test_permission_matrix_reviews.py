@@ -77,6 +77,9 @@ CASES: dict[str, Case] = {
     # The export is asked for with a POST (a background job); the ranking page then offers the file.
     "reviews:ranking_export": Case(TRACK, get=POST_ONLY,
                                    post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT)),
+    # An empty order is refused with the page's message (a redirect to the ranking); nothing is stored.
+    "reviews:tie_order": Case(TRACK, get=POST_ONLY,
+                              post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT)),
     "reviews:decision": Case(TRACK, get=OFFICERS),
     "reviews:decision_plan": Case(TRACK, get=POST_ONLY, post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK)),
     "reviews:assignment_step": Case(lambda w: [w.assignment.pk, "remove"], get=POST_ONLY,
