@@ -43,7 +43,7 @@ PATENT_KINDS = {"invention", "utility", "design"}
 # Procedure parameters: on a track, or in the program's ``procedure:`` block as defaults for its tracks.
 PROCEDURE_KEYS = {
     "reviewers_per_application", "score_aggregation", "tie_breaks", "publicity_days", "publicity_day_kind",
-    "midterm_check", "procedure_text",
+    "midterm_check", "procedure_text", "appeal_days", "appeal_day_kind",
 }
 PROGRAM_KEYS = {
     "code", "title", "short_title", "issuer", "level", "region", "year", "reference_prefix", "call_opens",
@@ -358,6 +358,12 @@ def _check_procedure(c: _Checker, place: str, data: dict) -> None:
     c.choice(f"{place}.publicity_day_kind", data.get("publicity_day_kind"), DayKind)
     if data.get("publicity_day_kind") and data.get("publicity_days") is None:
         c.add(f"{place}.publicity_day_kind", _("give “publicity_days” too, or remove “publicity_day_kind”"))
+    appeal = c.whole(f"{place}.appeal_days", data.get("appeal_days"))
+    if appeal == 0:
+        c.add(f"{place}.appeal_days", _("an appeal period lasts at least one day"))
+    c.choice(f"{place}.appeal_day_kind", data.get("appeal_day_kind"), DayKind)
+    if data.get("appeal_day_kind") and data.get("appeal_days") is None:
+        c.add(f"{place}.appeal_day_kind", _("give “appeal_days” too, or remove “appeal_day_kind”"))
     c.boolean(f"{place}.midterm_check", data.get("midterm_check"))
     c.text(f"{place}.procedure_text", data.get("procedure_text"))
 
