@@ -35,6 +35,10 @@ class AppealWindow:
     ends_on: dt.date | None  # None: the PRC calendar installed does not reach the end of a working-day period
 
     @property
+    def stage_label(self) -> str:
+        return str(AppealStage(self.stage).label)
+
+    @property
     def is_open(self) -> bool:
         return self.ends_on is not None and today() <= self.ends_on
 
