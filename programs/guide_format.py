@@ -352,20 +352,20 @@ def _check_procedure(c: _Checker, place: str, data: dict) -> None:
                           % {"value": key, "choices": ", ".join(TIE_BREAKS)})
             if len(set(map(str, tie_breaks))) != len(tie_breaks):
                 c.add(f"{place}.tie_breaks", _("a tie-break key is listed twice"))
-    days = c.whole(f"{place}.publicity_days", data.get("publicity_days"))
-    if days == 0:
-        c.add(f"{place}.publicity_days", _("a publicity period lasts at least one day"))
-    c.choice(f"{place}.publicity_day_kind", data.get("publicity_day_kind"), DayKind)
-    if data.get("publicity_day_kind") and data.get("publicity_days") is None:
-        c.add(f"{place}.publicity_day_kind", _("give “publicity_days” too, or remove “publicity_day_kind”"))
-    appeal = c.whole(f"{place}.appeal_days", data.get("appeal_days"))
-    if appeal == 0:
-        c.add(f"{place}.appeal_days", _("an appeal period lasts at least one day"))
-    c.choice(f"{place}.appeal_day_kind", data.get("appeal_day_kind"), DayKind)
-    if data.get("appeal_day_kind") and data.get("appeal_days") is None:
-        c.add(f"{place}.appeal_day_kind", _("give “appeal_days” too, or remove “appeal_day_kind”"))
+    _check_period(c, place, data, "publicity", _("a publicity period lasts at least one day"))
+    _check_period(c, place, data, "appeal", _("an appeal period lasts at least one day"))
     c.boolean(f"{place}.midterm_check", data.get("midterm_check"))
     c.text(f"{place}.procedure_text", data.get("procedure_text"))
+
+
+def _check_period(c: _Checker, place: str, data: dict, period: str, too_short: str) -> None:
+    """A period's ``<period>_days`` (at least one) and ``<period>_day_kind`` (calendar or working; needs the days)."""
+    days, kind = f"{period}_days", f"{period}_day_kind"
+    if c.whole(f"{place}.{days}", data.get(days)) == 0:
+        c.add(f"{place}.{days}", too_short)
+    c.choice(f"{place}.{kind}", data.get(kind), DayKind)
+    if data.get(kind) and data.get(days) is None:
+        c.add(f"{place}.{kind}", _("give “%(days)s” too, or remove “%(kind)s”") % {"days": days, "kind": kind})
 
 
 def _check_tranches(c: _Checker, place: str, tranches: Any, budget: Decimal | None) -> None:

@@ -20,6 +20,16 @@ EXCLUDED = {"exclusions-TOTAL_FORMS": "3", "exclusions-INITIAL_FORMS": "0",
             "exclusions-0-reason": "与本单位存在竞争关系"}
 
 
+@pytest.fixture(autouse=True)
+def _english_pages(client):
+    """Pages and messages in English (the msgids); the Chinese catalogue is checked by tests/test_i18n.py."""
+    from django.utils import translation
+
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield
+
+
 def test_exclusion_rows_kept_in_the_draft_by_autosave(client, applicant, draft):
     client.force_login(applicant)
     data = {**valid_draft(draft.track), **EXCLUDED, "exclusions-1-name": "王五"}

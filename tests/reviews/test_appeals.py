@@ -28,6 +28,16 @@ from .conftest import end_publicity, make_reviewer, passed_application, run_to_r
 REASONS = "形式审查认定缺少财务报表，但该材料已于附件三提交。"
 
 
+@pytest.fixture(autouse=True)
+def _english_pages(client):
+    """Pages and messages in English (the msgids); the Chinese catalogue is checked by tests/test_i18n.py."""
+    from django.utils import translation
+
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield
+
+
 def refused(track, officer) -> Application:
     """An application refused in formal review by ``officer`` today (its notice sent)."""
     application = passed_application(track)

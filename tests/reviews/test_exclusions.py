@@ -21,6 +21,16 @@ REASON = "该专家与本单位存在直接竞争关系"
 UNKNOWN = "赵六六"
 
 
+@pytest.fixture(autouse=True)
+def _english_pages(client):
+    """Pages and messages in English (the msgids); the Chinese catalogue is checked by tests/test_i18n.py."""
+    from django.utils import translation
+
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield
+
+
 def excluded_pair(track):
     """An application whose applicant excluded 李四 (in the pool, named with a spaced name and the university only)
     and 赵六六 (not in the pool), and the pool: 李四 and another expert."""
