@@ -64,7 +64,7 @@ def _round_state(review_round: ReviewRound, application_ids) -> tuple[Counter, C
 
 def assignment_plan(review_round: ReviewRound, *, seed: int | None = None,
                     progress: Callable[[int], None] = lambda _percent: None) -> Plan:
-    """Work out the new assignments of a round without writing or locking anything. Eight queries."""
+    """Work out the new assignments of a round without writing or locking anything. Nine queries."""
     progress(STEPS["read"])
     applications = list(round_applications(review_round).values_list("pk", flat=True))
     load, held = _round_state(review_round, applications)
