@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
@@ -11,6 +12,7 @@ from core.pagination import paginate, paginate_ids
 from milestones import selectors as projects
 from notifications.selectors import inbox
 from notifications.services import render as render_notification
+from programs.workdays import calendar_coverage
 from reviews.selectors import reviewer_queue
 
 from . import selectors
@@ -90,4 +92,5 @@ def admin(request):
     return render(request, "dashboards/admin.html", {
         "guides": selectors.guides_loaded(), "roles": selectors.users_per_role(), "form": form,
         "page": page, "querystring": querystring, "events": selectors.audit_rows(page.object_list),
+        "coverage": calendar_coverage(timezone.localdate()),
     })

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Appeal, Assignment, Award, Objection, Review, ReviewerProfile, ReviewRound
+from .models import Appeal, Assignment, Award, Objection, Review, ReviewerProfile, ReviewRound, TieOrder
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -61,3 +61,9 @@ class AppealAdmin(ReadOnlyAdmin):
     list_display = ("application", "stage", "state", "lodged_at", "period_ends", "decided_at")
     list_filter = ("state", "stage")
     list_select_related = ("application",)
+
+
+@admin.register(TieOrder)
+class TieOrderAdmin(ReadOnlyAdmin):
+    list_display = ("round", "tie_break", "score", "order", "ordered_by", "ordered_at")
+    list_select_related = ("round__track", "ordered_by")

@@ -13,8 +13,9 @@ from django.utils import timezone
 from applications.models import Application, Exclusion, Status
 from audit.models import AuditEvent
 from audit.selectors import history_for
-from programs.procedure import CalendarUnknown, period_end, procedure_for
+from programs.procedure import procedure_for
 from programs.selectors import today
+from programs.workdays import period_end
 
 from .conflicts import normalise_name, same_person
 from .models import Appeal, AppealStage, AppealState, ReviewerProfile
@@ -32,7 +33,8 @@ class AppealWindow:
     notice_day: dt.date  # the day the refusal was decided and its notice sent
     days: int
     day_kind: str
-    ends_on: dt.date | None  # None: the PRC calendar installed does not reach the end of a working-day period
+    ends_on: dt.date
+    provisional: bool  # a working-day period reaching a year whose holidays are not entered yet
 
     @property
     def stage_label(self) -> str:
@@ -40,13 +42,14 @@ class AppealWindow:
 
     @property
     def is_open(self) -> bool:
-        return self.ends_on is not None and today() <= self.ends_on
+        return today() <= self.ends_on
 
 
 def appeal_window(application: Application) -> AppealWindow | None:
     """The window for appealing the application's refusal, or None when it was not refused (in formal review) or
     not funded. The period is the track's (``appeal_days``, 15 calendar days by default), counted from the day
-    after the notice, as periods in PRC law are (the day of the notice is not counted). One query."""
+    after the notice, as periods in PRC law are (the day of the notice is not counted). One query (two for working
+    days: the calendar)."""
     found = APPEALABLE.get(application.status)
     if found is None:
         return None
@@ -56,12 +59,9 @@ def appeal_window(application: Application) -> AppealWindow | None:
         return None
     procedure = procedure_for(application.track)
     notice_day = timezone.localdate(decision.at)
-    try:
-        ends_on = period_end(notice_day + dt.timedelta(days=1), procedure.appeal_days, procedure.appeal_day_kind)
-    except CalendarUnknown:
-        ends_on = None
+    end = period_end(notice_day + dt.timedelta(days=1), procedure.appeal_days, procedure.appeal_day_kind)
     return AppealWindow(stage=stage, decision=decision, notice_day=notice_day, days=procedure.appeal_days,
-                        day_kind=procedure.appeal_day_kind, ends_on=ends_on)
+                        day_kind=procedure.appeal_day_kind, ends_on=end.day, provisional=end.provisional)
 
 
 def appeal_queue(user) -> QuerySet[Appeal]:

@@ -52,9 +52,6 @@ def appeal_lodge(*, actor, application: Application, reasons: str) -> Appeal:
         raise ValidationError(_("An appeal against this decision was already lodged on %(day)s; each decision "
                                 "takes one appeal.") % {"day": timezone.localdate(earlier.lodged_at).isoformat()},
                               code="already_lodged")
-    if window.ends_on is None:
-        raise ValidationError(_("The PRC holiday calendar installed does not cover the appeal period yet; ask the "
-                                "program office."), code="calendar")
     if today() > window.ends_on:
         raise ValidationError(_("The appeal period ended on %(day)s (%(days)s days from the notice of %(notice)s); "
                                 "an appeal can no longer be lodged.")

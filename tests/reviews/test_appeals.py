@@ -76,8 +76,8 @@ def test_appeal_window_follows_the_guides_period_in_working_days(refusal, nansha
     refusal.track.refresh_from_db()
     notice_day = timezone.localdate()
     window = appeal_window(refusal)
-    from programs.procedure import period_end
-    assert window.days == 5 and window.ends_on == period_end(notice_day + dt.timedelta(days=1), 5, "working")
+    from programs.workdays import period_end
+    assert window.days == 5 and window.ends_on == period_end(notice_day + dt.timedelta(days=1), 5, "working").day
 
 
 def test_no_appeal_window_for_an_application_not_refused(nansha):

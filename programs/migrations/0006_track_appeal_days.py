@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0003_rubric_in_english'),
+        ('programs', '0005_tie_break_kinds'),
     ]
 
     operations = [

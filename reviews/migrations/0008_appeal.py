@@ -8,9 +8,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0012_exclusion'),
+        ('applications', '0013_exclusion'),
         ('audit', '0002_actor_newest_index'),
-        ('reviews', '0004_assignment_replaces'),
+        ('reviews', '0007_tie_order'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0011_track_covering_index'),
+        ('applications', '0012_verdict_soft_failure'),
     ]
 
     operations = [
