@@ -13,9 +13,17 @@ from organisations.uscc import normalise_uscc, validate_uscc
 from programs.models import Allocation, AwardMode, JointPolicy, Track
 
 from .checks import active_kpis
-from .inputs import BUDGET_ITEM_MAX, CONDITION_NOTE_MAX, PLAN_MAX_CHARS, WITHDRAW_REASON_MAX, row_limits
+from .inputs import (
+    BUDGET_ITEM_MAX,
+    CONDITION_NOTE_MAX,
+    EXCLUSION_REASON_MAX,
+    MAX_EXCLUSIONS,
+    PLAN_MAX_CHARS,
+    WITHDRAW_REASON_MAX,
+    row_limits,
+)
 from .models import BudgetLine, ConditionDecision
-from .services import BudgetData, PartnerData, SubmissionData
+from .services import BudgetData, ExclusionData, PartnerData, SubmissionData
 
 EXPLAIN_PREFIX = "explain-"
 
@@ -198,7 +206,30 @@ class BudgetForm(RowForm):
         return data
 
 
+class ExclusionForm(RowForm):
+    """回避申请: an expert who should not review this application (the officer sees it; reviewers never do)."""
+
+    name = forms.CharField(label=_("Expert's name"), max_length=100, required=False)
+    employer = forms.CharField(label=_("Expert's employer"), max_length=200, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=EXCLUSION_REASON_MAX, required=False,
+                             error_messages={"max_length": _("The reason has %(show_value)d characters; shorten it "
+                                                             "to at most %(limit_value)d.")})
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(k) for k in ("name", "employer", "reason")):
+            return data
+        if not data.get("name") and "name" not in self.errors:
+            self.add_error("name", _("Enter the expert's name, or clear this row."))
+        if not data.get("employer") and "employer" not in self.errors:
+            self.add_error("employer", _("Enter the expert's employer, so the office can tell who is meant."))
+        if not data.get("reason") and "reason" not in self.errors:
+            self.add_error("reason", _("Say why this expert should not review your application."))
+        return data
+
+
 PartnerFormSet = formset_factory(PartnerForm, extra=0, can_delete=False)
+ExclusionFormSet = formset_factory(ExclusionForm, extra=0, can_delete=False)
 BudgetFormSet = formset_factory(BudgetForm, extra=0, can_delete=False)
 BUDGET_ROWS_SHOWN = 6
 
@@ -223,6 +254,8 @@ class ApplicationForms:
             self.main = ApplicationForm(data, track=track)
             self.partners = PartnerFormSet(data, prefix="partners")
             self.budget = BudgetFormSet(data, prefix="budget")
+            data = _padded(data, "exclusions", MAX_EXCLUSIONS, limits["exclusions"])
+            self.exclusions = ExclusionFormSet(data, prefix="exclusions")
         else:
             self.main = ApplicationForm(initial=initial, track=track)
             columns = ("name", "uscc", "org_type", "role", "share_percent")
@@ -230,11 +263,15 @@ class ApplicationForms:
                 initial=_rows(initial, "partners", columns, partner_rows, limits["partners"]), prefix="partners")
             self.budget = BudgetFormSet(initial=_rows(initial, "budget", ("item", "source", "amount"),
                                                       BUDGET_ROWS_SHOWN, limits["budget"]), prefix="budget")
+            self.exclusions = ExclusionFormSet(initial=_rows(initial, "exclusions", ("name", "employer", "reason"),
+                                                             MAX_EXCLUSIONS, limits["exclusions"]),
+                                               prefix="exclusions")
         self.non_field_errors: list[str] = []
         self.extra_errors: dict[str, list[str]] = {}
 
     def is_valid(self) -> bool:
-        return all([self.main.is_valid(), self.partners.is_valid(), self.budget.is_valid()])
+        return all([self.main.is_valid(), self.partners.is_valid(), self.budget.is_valid(),
+                    self.exclusions.is_valid()])
 
     def submission_data(self) -> SubmissionData:
         cd = self.main.cleaned_data
@@ -247,7 +284,10 @@ class ApplicationForms:
             BudgetData(item=f["item"], source=f["source"], amount=f["amount"])
             for f in self.budget.cleaned_data if f.get("item")
         ]
+        exclusions = [ExclusionData(name=f["name"], employer=f["employer"], reason=f["reason"])
+                      for f in self.exclusions.cleaned_data if f.get("name")]
         return SubmissionData(
+            exclusions=exclusions,
             title=cd["title"], plan=cd["plan"], requested_amount=cd["requested_amount"],
             matching_funds=cd["matching_funds"] or Decimal("0"), matching_committed=cd["matching_committed"],
             partners=partners, kpis=self.main.kpi_values(), budget=budget,
@@ -270,6 +310,7 @@ class ApplicationForms:
     def error_count(self) -> int:
         count = len(self.main.errors) + len(self.non_field_errors) + sum(len(v) for v in self.extra_errors.values())
         count += sum(len(e) for e in self.partners.errors) + sum(len(e) for e in self.budget.errors)
+        count += sum(len(e) for e in self.exclusions.errors)
         return count
 
 

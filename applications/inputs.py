@@ -28,6 +28,9 @@ BUDGET_ITEM_MAX = 60
 CONDITION_NOTE_MAX = 300
 MAX_PARTNERS_UNLIMITED = 10
 WITHDRAW_REASON_MAX = 500
+# 回避申请: NSFC lets an applicant name at most three experts who should not review; the guides say nothing.
+MAX_EXCLUSIONS = 3
+EXCLUSION_REASON_MAX = 300
 # Characters no text field may hold (PostgreSQL refuses NUL; the rest are invisible control codes).
 _CONTROL = {c: None for c in (*range(0, 9), 11, 12, *range(14, 32), 127)}
 ALLOWED_UPLOADS = {
@@ -75,7 +78,7 @@ def row_limits(track: Track) -> dict[str, int]:
         partners = 0
     else:
         partners = track.partner_limit if track.partner_limit is not None else MAX_PARTNERS_UNLIMITED
-    return {"partners": partners, "budget": MAX_BUDGET_LINES}
+    return {"partners": partners, "budget": MAX_BUDGET_LINES, "exclusions": MAX_EXCLUSIONS}
 
 
 def _row_total(data: dict, prefix: str) -> int:
@@ -119,6 +122,7 @@ def clean_draft(track: Track, data: dict) -> tuple[dict[str, str], list[str]]:
     messages = {
         "partners": _("At most %(n)s partners are allowed; rows beyond that were not kept."),
         "budget": _("At most %(n)s budget lines are allowed; rows beyond that were not kept."),
+        "exclusions": _("At most %(n)s experts may be excluded; rows beyond that were not kept."),
     }
     for prefix, limit in row_limits(track).items():
         total = _row_total(cleaned, prefix)

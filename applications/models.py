@@ -25,6 +25,8 @@ class Actor(models.TextChoices):
     # Taken by a program officer through the funding decision (reviews' services), never from the
     # application page: templates show no button for it.
     DECISION = "decision", _("Funding decision")
+    # Taken by a program officer who upholds an appeal (复审, reviews' appeal services); no button here either.
+    APPEAL = "appeal", _("Appeal (复审) upheld")
 
 
 # The one table of allowed steps; services enforce it and templates read it to show buttons.
@@ -44,6 +46,11 @@ TRANSITIONS: dict[str, Transition] = {
                    Status.WITHDRAWN, Actor.APPLICANT, needs_reason=False),
         Transition("approve", _("Approve for funding"), frozenset({Status.PASSED}), Status.APPROVED, Actor.DECISION),
         Transition("not_fund", _("Mark not funded"), frozenset({Status.PASSED}), Status.NOT_FUNDED, Actor.DECISION),
+        # An upheld appeal (复审) puts the application back at the stage that refused it.
+        Transition("reopen", _("Back to formal review (appeal upheld)"), frozenset({Status.REFUSED}),
+                   Status.SUBMITTED, Actor.APPEAL, needs_reason=True),
+        Transition("reinstate", _("Back to the ranking (appeal upheld)"), frozenset({Status.NOT_FUNDED}),
+                   Status.PASSED, Actor.APPEAL, needs_reason=True),
     )
 }
 EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
@@ -148,6 +155,25 @@ class Partner(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Exclusion(models.Model):
+    """An expert the applicant asked not to review the application (回避申请), as submitted. Officers see these;
+    reviewers never do."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="exclusions")
+    seq = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("expert's name"), max_length=100)
+    employer = models.CharField(_("expert's employer"), max_length=200)
+    reason = models.CharField(_("reason"), max_length=300)
+
+    class Meta:
+        ordering = ["application", "seq"]
+        verbose_name = _("expert excluded by the applicant")
+        verbose_name_plural = _("experts excluded by the applicant")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.employer})"
 
 
 class KPICommitment(models.Model):

@@ -41,6 +41,7 @@ from .models import (
     ApplicationVersion,
     BudgetLine,
     ConditionDecision,
+    Exclusion,
     KPICommitment,
     MaterialUpload,
     Partner,
@@ -59,6 +60,15 @@ class PartnerData:
     uscc: str = ""
     role: str = ""
     share_percent: Decimal | None = None  # of the grant; the lead unit keeps what the partners leave
+
+
+@dataclass
+class ExclusionData:
+    """回避申请: an expert the applicant asks not to be assigned, with the reason."""
+
+    name: str
+    employer: str
+    reason: str
 
 
 @dataclass
@@ -84,6 +94,8 @@ class SubmissionData:
     explanations: dict[int, str] = field(default_factory=dict)
     # The integrity declaration (诚信承诺) as shown to the applicant, if they ticked it; empty otherwise.
     declaration: str = ""
+    # Experts who should not review (回避申请), at most ``inputs.MAX_EXCLUSIONS``; never shown to reviewers.
+    exclusions: list[ExclusionData] = field(default_factory=list)
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -318,6 +330,9 @@ def submission_problems(application: Application, data: SubmissionData) -> dict[
         add("budget", _("At most %(n)s budget lines are allowed; combine smaller items.") % {"n": MAX_BUDGET_LINES})
     if any(len(b.item) > BUDGET_ITEM_MAX for b in data.budget):
         add("budget", _("Name each budget item in at most %(n)s characters.") % {"n": BUDGET_ITEM_MAX})
+    if len(data.exclusions) > inputs.MAX_EXCLUSIONS:
+        add("exclusions", _("Name at most %(max)s experts who should not review; you named %(n)s.")
+            % {"max": inputs.MAX_EXCLUSIONS, "n": len(data.exclusions)})
     if not data.declaration:
         add("declaration", _("Tick the integrity declaration to submit."))
     uploaded = set(application.uploads.values_list("material_id", flat=True))
@@ -342,6 +357,7 @@ def _snapshot(application: Application, data: SubmissionData, verdict: eligibili
         "kpis": {str(k): [None if v is None else f"{v.normalize():f}", note] for k, (v, note) in data.kpis.items()},
         "budget": [{"item": b.item, "source": b.source, "amount": f"{b.amount:.2f}"} for b in data.budget],
         "materials": _submitted_materials(application),
+        "exclusions": [asdict(e) for e in data.exclusions],
         "verdict": verdict.to_dict(),
         "explanations": _explanations_kept(verdict, data),
         "organisation": organisation_snapshot(application.organisation_id),
@@ -376,6 +392,11 @@ def _write_rows(application: Application, data: SubmissionData) -> None:
     BudgetLine.objects.bulk_create(
         BudgetLine(application=application, seq=i, item=b.item, source=b.source, amount=b.amount)
         for i, b in enumerate(data.budget, 1)
+    )
+    application.exclusions.all().delete()
+    Exclusion.objects.bulk_create(
+        Exclusion(application=application, seq=i, name=e.name, employer=e.employer, reason=e.reason)
+        for i, e in enumerate(data.exclusions, 1)
     )
     application.kpi_commitments.all().delete()
     KPICommitment.objects.bulk_create(
@@ -609,12 +630,13 @@ def application_withdraw(*, actor, application: Application, reason: str = "") -
 
 
 def application_conclude(*, actor, application: Application, step: str, reason: str = "") -> Application:
-    """The funding decision ends expert review: ``approve`` (立项) or ``not_fund``.
+    """The funding decision ends expert review: ``approve`` (立项) or ``not_fund``; an upheld appeal (复审) takes
+    the application back: ``reopen`` (to formal review) or ``reinstate`` (to the ranking).
 
-    Called only by the reviews app's decision services, inside their transaction (it does not open its own),
-    which lock the application with this same lock first.
+    Called only by the reviews app's decision and appeal services, inside their transaction (it does not open its
+    own), which lock the application with this same lock first.
     """
-    if step not in ("approve", "not_fund"):
+    if step not in ("approve", "not_fund", "reopen", "reinstate"):
         raise ValueError(step)
     _require_officer(actor)
     locked = _lock(application)

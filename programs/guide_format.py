@@ -43,7 +43,7 @@ PATENT_KINDS = {"invention", "utility", "design"}
 # Procedure parameters: on a track, or in the program's ``procedure:`` block as defaults for its tracks.
 PROCEDURE_KEYS = {
     "reviewers_per_application", "score_aggregation", "tie_breaks", "publicity_days", "publicity_day_kind",
-    "midterm_check", "procedure_text",
+    "midterm_check", "procedure_text", "appeal_days", "appeal_day_kind",
 }
 PROGRAM_KEYS = {
     "code", "title", "short_title", "issuer", "level", "region", "year", "reference_prefix", "call_opens",
@@ -342,14 +342,20 @@ def _check_procedure(c: _Checker, place: str, data: dict) -> None:
         c.add(f"{place}.reviewers_per_application", _("at least one reviewer reads each application"))
     c.choice(f"{place}.score_aggregation", data.get("score_aggregation"), Aggregation)
     _check_tie_breaks(c, f"{place}.tie_breaks", data.get("tie_breaks"))
-    days = c.whole(f"{place}.publicity_days", data.get("publicity_days"))
-    if days == 0:
-        c.add(f"{place}.publicity_days", _("a publicity period lasts at least one day"))
-    c.choice(f"{place}.publicity_day_kind", data.get("publicity_day_kind"), DayKind)
-    if data.get("publicity_day_kind") and data.get("publicity_days") is None:
-        c.add(f"{place}.publicity_day_kind", _("give “publicity_days” too, or remove “publicity_day_kind”"))
+    _check_period(c, place, data, "publicity", _("a publicity period lasts at least one day"))
+    _check_period(c, place, data, "appeal", _("an appeal period lasts at least one day"))
     c.boolean(f"{place}.midterm_check", data.get("midterm_check"))
     c.text(f"{place}.procedure_text", data.get("procedure_text"))
+
+
+def _check_period(c: _Checker, place: str, data: dict, period: str, too_short: str) -> None:
+    """A period's ``<period>_days`` (at least one) and ``<period>_day_kind`` (calendar or working; needs the days)."""
+    days, kind = f"{period}_days", f"{period}_day_kind"
+    if c.whole(f"{place}.{days}", data.get(days)) == 0:
+        c.add(f"{place}.{days}", too_short)
+    c.choice(f"{place}.{kind}", data.get(kind), DayKind)
+    if data.get(kind) and data.get(days) is None:
+        c.add(f"{place}.{kind}", _("give “%(days)s” too, or remove “%(kind)s”") % {"days": days, "kind": kind})
 
 
 TIE_BREAK_KEYS = {"key", "kind"}

@@ -186,13 +186,15 @@ def _fill_track(track: Track, t: dict, defaults: dict, position: int, rubric) ->
     # Procedure: the track's own value, else the program's default, else empty (the portal default applies).
     proc = {key: t[key] if key in t else defaults.get(key) for key in (
         "reviewers_per_application", "score_aggregation", "tie_breaks", "publicity_days", "publicity_day_kind",
-        "midterm_check", "procedure_text")}
+        "midterm_check", "procedure_text", "appeal_days", "appeal_day_kind")}
     track.reviewers_per_application = proc["reviewers_per_application"]
     track.score_aggregation = proc["score_aggregation"] or ""
     track.tie_breaks = [t.as_json() for t in tie_breaks_of(proc["tie_breaks"])]
     track.publicity_days = proc["publicity_days"]
     track.publicity_day_kind = proc["publicity_day_kind"] or ""
     track.midterm_check = proc["midterm_check"]
+    track.appeal_days = proc["appeal_days"]
+    track.appeal_day_kind = proc["appeal_day_kind"] or ""
     track.procedure_text = proc["procedure_text"] or ""
     track.archived_at = None
     track.rubric = rubric

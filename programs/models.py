@@ -313,6 +313,11 @@ class Track(models.Model):
     publicity_day_kind = models.CharField(
         _("publicity counted in"), max_length=10, choices=DayKind.choices, default=DayKind.CALENDAR, blank=True
     )
+    # 复审: how long a refused or unfunded applicant has to appeal, counted from the refusal notice.
+    appeal_days = models.PositiveSmallIntegerField(_("appeal period (days)"), null=True, blank=True)
+    appeal_day_kind = models.CharField(
+        _("appeal period counted in"), max_length=10, choices=DayKind.choices, default=DayKind.CALENDAR, blank=True
+    )
     midterm_check = models.BooleanField(_("mid-term check required"), null=True, blank=True)
     procedure_text = models.TextField(_("procedure as the guide states it"), blank=True)
     notes = models.TextField(_("notes"), blank=True)

@@ -21,7 +21,11 @@ PORTAL_DEFAULTS = {
     "publicity_days": 7,
     "publicity_day_kind": DayKind.CALENDAR.value,
     "midterm_check": False,
+    # No guide states a period for 复审; the portal takes NSFC's: 15 calendar days from the refusal notice.
+    "appeal_days": 15,
+    "appeal_day_kind": DayKind.CALENDAR.value,
 }
+
 
 @dataclass(frozen=True)
 class Procedure:
@@ -31,6 +35,8 @@ class Procedure:
     publicity_days: int
     publicity_day_kind: str
     midterm_check: bool
+    appeal_days: int
+    appeal_day_kind: str
     defaulted: frozenset[str]
 
     def is_default(self, name: str) -> bool:
@@ -47,6 +53,9 @@ class Procedure:
             (_("Publicity period"), f"{self.publicity_days} {days}", self.is_default("publicity_days")),
             (_("Mid-term check"), _("required") if self.midterm_check else _("not required"),
              self.is_default("midterm_check")),
+            (_("Appeal period (复审)"),
+             f"{self.appeal_days} {dict(DayKind.choices).get(self.appeal_day_kind, self.appeal_day_kind)}",
+             self.is_default("appeal_days")),
         ]
         if self.tie_breaks:
             separator = pgettext("separator between the items of a list", ", ")
@@ -65,7 +74,8 @@ def procedure_for(track: Track) -> Procedure:
     values, defaulted = {}, set()
     for name, default in PORTAL_DEFAULTS.items():
         value = getattr(track, name)
-        if value in (None, "", []) or (name == "publicity_day_kind" and track.publicity_days is None):
+        if value in (None, "", []) or (name == "publicity_day_kind" and track.publicity_days is None) \
+                or (name == "appeal_day_kind" and track.appeal_days is None):
             value = default
             defaulted.add(name)
         values[name] = value

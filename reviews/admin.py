@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Assignment, Award, Objection, Review, ReviewerProfile, ReviewRound, TieOrder
+from .models import Appeal, Assignment, Award, Objection, Review, ReviewerProfile, ReviewRound, TieOrder
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -54,6 +54,13 @@ class AwardAdmin(ReadOnlyAdmin):
 class ObjectionAdmin(ReadOnlyAdmin):
     list_display = ("round", "award", "state", "created_at")
     list_select_related = ("round__track", "award__application")
+
+
+@admin.register(Appeal)
+class AppealAdmin(ReadOnlyAdmin):
+    list_display = ("application", "stage", "state", "lodged_at", "period_ends", "decided_at")
+    list_filter = ("state", "stage")
+    list_select_related = ("application",)
 
 
 @admin.register(TieOrder)

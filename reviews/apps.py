@@ -11,13 +11,16 @@ class ReviewsConfig(AppConfig):
         from jobs.registry import register_job_kind
         from notifications.registry import register_kind, register_reminder_source
 
-        from . import jobs, notices, reminders
+        from . import appeal_notices, jobs, notices, reminders
+        from .appeal_views import appeal_panel, exclusions_panel
         from .panels import application_notice_panel
 
-        for kind in notices.KINDS:
+        for kind in (*notices.KINDS, *appeal_notices.KINDS):
             register_kind(kind)
         register_reminder_source(reminders.due)
         register_reminder_source(reminders.publicity_ending)
         for job_kind in jobs.KINDS:
             register_job_kind(job_kind)
         register_application_panel(application_notice_panel)
+        register_application_panel(appeal_panel)
+        register_application_panel(exclusions_panel)

@@ -8,7 +8,10 @@ A reviewer may not review an application when
   share it name the same legal body registered under another authority or division). The code itself encodes no
   parent–subsidiary tie; a reviewer declares such ties (a parent group, a former employer) as standing declared
   conflicts with that organisation's code, which are matched by the same family rule;
-- the reviewer declared a conflict with that application.
+- the reviewer declared a conflict with that application;
+- the applicant named the reviewer as an expert who should not review (回避申请): the name and the employer the
+  applicant typed match the pool member's, once normalised (``same_person``). Officers see which member matched;
+  reviewers never see the rule or the names.
 
 The same-first-eight-characters idea (authority + type + division) is not used: it joins every enterprise
 registered in one district.
@@ -16,6 +19,7 @@ registered in one district.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +31,26 @@ REASONS = {
     "partner": _("works for a partner organisation"),
     "family": _("works for an organisation of the same family (credit code)"),
     "declared": _("declared a conflict"),
+    "excluded": _("named by the applicant as an expert who should not review (回避申请)"),
 }
+# What a reviewer may be told about a conflict found for them: never the applicant's exclusions.
+REVIEWER_VISIBLE = frozenset(REASONS) - {"excluded"}
+
+
+def normalise_name(text: str) -> str:
+    """A person's or an employer's name as compared: full-width forms folded (NFKC), spaces and the middle dot of
+    transcribed names dropped, case ignored. "张 三" and "张三", "ＡＢＣ大学" and "abc大学" compare equal."""
+    folded = unicodedata.normalize("NFKC", text or "").casefold()
+    return "".join(c for c in folded if not c.isspace() and c not in "·•.．")
+
+
+def same_person(name: str, employer: str, member_name: str, member_employer: str) -> bool:
+    """An applicant's exclusion (name, employer) names this pool member: the same name, and one employer contains
+    the other (a school given with or without its university's name), both normalised."""
+    if not normalise_name(name) or normalise_name(name) != normalise_name(member_name):
+        return False
+    theirs, ours = normalise_name(employer), normalise_name(member_employer)
+    return bool(theirs and ours and (theirs in ours or ours in theirs))
 
 
 def family_key(uscc: str) -> str:

@@ -171,3 +171,16 @@ class ScoreForm(forms.Form):
     def add_problems(self, problems: dict[str, list[str]]) -> None:
         for key, messages in problems.items():
             self.add_error(key if key in self.fields else None, messages)
+
+
+class AppealForm(forms.Form):
+    """复审: the applicant's reasons for asking the office to look again at a refusal."""
+
+    reasons = forms.CharField(label=_("Your reasons for the appeal"), widget=forms.Textarea(attrs={"rows": 4}),
+                              max_length=REASON_MAX, required=False,
+                              help_text=_("Say which part of the decision you contest and why; the program office "
+                                          "decides the appeal and tells you its reasons."))
+
+    def reasons_text(self) -> str:
+        """As typed when the form refused it, so that the service says what is wrong (as ``reason_text``)."""
+        return self.cleaned_data["reasons"] if self.is_valid() else str(self.data.get("reasons", ""))

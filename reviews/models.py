@@ -121,6 +121,10 @@ ROUND_TRANSITIONS = _table(
     # the review runs; the round stays where it is.
     Transition("order_tie", _("Order the tied applications"), frozenset({RoundState.REVIEWING}),
                RoundState.REVIEWING, Actor.OFFICER, needs_reason=True),
+    # Taken by upholding an appeal (复审) against "not funded": the application is a candidate again, so the round
+    # goes back to where awards are proposed.
+    Transition("reopen", _("Reopen for an upheld appeal"), frozenset({RoundState.DECIDED}), RoundState.REVIEWING,
+               Actor.OFFICER, needs_reason=True),
 )
 
 
@@ -459,3 +463,60 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return self.reason[:40]
+
+
+# --- appeals (复审) ------------------------------------------------------------------------------------------------
+
+
+class AppealStage(models.TextChoices):
+    FORMAL = "formal", _("Refused in formal review")
+    FUNDING = "funding", _("Not funded")
+
+
+class AppealState(models.TextChoices):
+    LODGED = "lodged", _("Lodged; awaiting the office's decision")
+    UPHELD = "upheld", _("Upheld")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+APPEAL_TRANSITIONS = _table(
+    Transition("lodge", _("Lodge an appeal (复审)"), frozenset({""}), AppealState.LODGED, Actor.APPLICANT,
+               needs_reason=True),
+    Transition("uphold", _("Uphold: back to the stage that refused it"), frozenset({AppealState.LODGED}),
+               AppealState.UPHELD, Actor.OFFICER, needs_reason=True),
+    Transition("dismiss", _("Dismiss"), frozenset({AppealState.LODGED}), AppealState.DISMISSED, Actor.OFFICER,
+               needs_reason=True),
+)
+
+
+class Appeal(models.Model):
+    """An applicant's request for a second look (复审) at a refusal in formal review or a "not funded", lodged
+    within the track's appeal period; one per decision. Lives here, not in applications, because upholding one
+    against "not funded" reopens the review round, which applications may not reach."""
+
+    application = models.ForeignKey("applications.Application", verbose_name=_("application"),
+                                    on_delete=models.CASCADE, related_name="appeals")
+    # The refusal appealed against: its audit event (one appeal per decision).
+    decision = models.OneToOneField("audit.AuditEvent", verbose_name=_("decision appealed against"),
+                                    on_delete=models.PROTECT, related_name="+")
+    stage = models.CharField(_("stage"), max_length=10, choices=AppealStage.choices)
+    period_ends = models.DateField(_("appeal period ends"))
+    reasons = models.TextField(_("reasons"))
+    state = models.CharField(_("state"), max_length=10, choices=AppealState.choices, default=AppealState.LODGED,
+                             db_index=True)
+    lodged_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("lodged by"), on_delete=models.PROTECT,
+                                  related_name="+")
+    lodged_at = models.DateTimeField(_("lodged"), auto_now_add=True)
+    resolution = models.TextField(_("the office's reasons"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("appeal (复审)")
+        verbose_name_plural = _("appeals (复审)")
+        ordering = ["-lodged_at", "-pk"]
+        indexes = [models.Index(fields=["state", "lodged_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.get_state_display()}"

@@ -64,7 +64,7 @@ def _round_state(review_round: ReviewRound, application_ids) -> tuple[Counter, C
 
 def assignment_plan(review_round: ReviewRound, *, seed: int | None = None,
                     progress: Callable[[int], None] = lambda _percent: None) -> Plan:
-    """Work out the new assignments of a round without writing or locking anything. Eight queries."""
+    """Work out the new assignments of a round without writing or locking anything. Nine queries."""
     progress(STEPS["read"])
     applications = list(round_applications(review_round).values_list("pk", flat=True))
     load, held = _round_state(review_round, applications)
@@ -72,8 +72,8 @@ def assignment_plan(review_round: ReviewRound, *, seed: int | None = None,
     needs = {a: per_application - held[a] for a in applications if per_application - held[a] > 0}
     # Pruned before the flow: inactive reviewers and those at their load limit are never candidates.
     reviewers = [r for r in ReviewerProfile.objects.filter(active=True).only(
-        "pk", "load_limit", "affiliation_id", "affiliation_uscc", "expertise").order_by("pk")
-        if r.load_limit - load[r.pk] > 0]
+        "pk", "name", "load_limit", "affiliation_id", "affiliation_name", "affiliation_uscc", "expertise")
+        .order_by("pk") if r.load_limit - load[r.pk] > 0]
     if review_round.random_draw and seed is None:
         seed = random.SystemRandom().randrange(1, 2**62)
     if not needs or not reviewers:
@@ -114,7 +114,8 @@ def _commit(*, actor, review_round: ReviewRound, plan: Plan) -> Proposal:
     load, held = _round_state(locked, applications)
     chosen_reviewers = sorted({r for ids in plan.chosen.values() for r in ids})
     profiles = {p.pk: p for p in ReviewerProfile.objects.select_for_update().filter(pk__in=chosen_reviewers)
-                .only("pk", "active", "load_limit", "affiliation_id", "affiliation_uscc").order_by("pk")}
+                .only("pk", "name", "active", "load_limit", "affiliation_id", "affiliation_name", "affiliation_uscc")
+                .order_by("pk")}
     candidates = [a for a in plan.chosen if a in applications]
     conflicts = conflict_matrix(candidates, list(profiles.values()))
     ever = set(Assignment.objects.filter(application_id__in=candidates).values_list("application_id", "reviewer_id"))

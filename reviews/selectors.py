@@ -14,14 +14,23 @@ from typing import NamedTuple
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from applications.models import Application, Partner, Status
+from applications.models import Application, Exclusion, Partner, Status
 from core.counts import count_of
 from organisations.uscc import normalise_uscc
 from programs.models import Track
 from programs.procedure import procedure_for
 
 from . import scoring, ties
-from .conflicts import REASONS, Parties, ReviewerTies, conflict_reason, family_key
+from .conflicts import (
+    REASONS,
+    REVIEWER_VISIBLE,
+    Parties,
+    ReviewerTies,
+    conflict_reason,
+    family_key,
+    normalise_name,
+    same_person,
+)
 from .models import (
     ACTIVE_ASSIGNMENT,
     Assignment,
@@ -73,8 +82,25 @@ def ties_of(reviewers: list[ReviewerProfile]) -> dict[int, ReviewerTies]:
     return ties
 
 
-def conflict_matrix(application_ids: list[int], reviewers: list[ReviewerProfile]) -> dict[tuple[int, int], str]:
-    """(application id, reviewer id) → conflict reason code, for every conflicted pair. Three queries.
+def excluded_pairs(application_ids, reviewers: list[ReviewerProfile]) -> dict[tuple[int, int], Exclusion]:
+    """(application id, reviewer id) → the applicant's exclusion (回避申请) that names that pool member. One query;
+    the members are indexed by normalised name, so each exclusion meets only its namesakes."""
+    by_name: dict[str, list[ReviewerProfile]] = defaultdict(list)
+    for reviewer in reviewers:
+        by_name[normalise_name(reviewer.name)].append(reviewer)
+    found = {}
+    for exclusion in Exclusion.objects.filter(application_id__in=list(application_ids)).order_by("seq"):
+        for reviewer in by_name.get(normalise_name(exclusion.name), ()):
+            employer = reviewer.affiliation_name
+            if same_person(exclusion.name, exclusion.employer, reviewer.name, employer):
+                found.setdefault((exclusion.application_id, reviewer.pk), exclusion)
+    return found
+
+
+def conflict_matrix(application_ids: list[int], reviewers: list[ReviewerProfile], *,
+                    with_exclusions: bool = True) -> dict[tuple[int, int], str]:
+    """(application id, reviewer id) → conflict reason code, for every conflicted pair. Four queries (three
+    without the applicants' exclusions, which only officers' work reads).
 
     The reviewers are indexed by employer (record, credit code, body identifier) and by declared ties, so each
     application meets only the reviewers one of the rules could name, and ``conflict_reason`` decides for those:
@@ -110,6 +136,9 @@ def conflict_matrix(application_ids: list[int], reviewers: list[ReviewerProfile]
             reason = conflict_reason(application_id, party, ties[reviewer_id])
             if reason:
                 found[(application_id, reviewer_id)] = reason
+    if with_exclusions:
+        for pair in excluded_pairs(application_ids, reviewers):
+            found.setdefault(pair, "excluded")
     return found
 
 
@@ -133,7 +162,11 @@ def employer_check(assignment: Assignment) -> EmployerCheck | None:
     code = normalise_uscc(reviewer.affiliation_uscc)
     if not code and reviewer.affiliation_id is None:
         return None
-    conflict = conflict_matrix([assignment.application_id], [reviewer]).get((assignment.application_id, reviewer.pk))
+    # The reviewer reads this: the applicant's exclusions are never looked at (nor told).
+    conflict = conflict_matrix([assignment.application_id], [reviewer], with_exclusions=False).get(
+        (assignment.application_id, reviewer.pk))
+    if conflict not in REVIEWER_VISIBLE:
+        conflict = None
     employer = reviewer.affiliation_name or (reviewer.affiliation.name if reviewer.affiliation_id else "") or code
     return EmployerCheck(employer=employer, conflict=conflict)
 

@@ -3,7 +3,7 @@ from django.urls import path
 
 from accounts.views import SetPasswordView
 
-from . import plan_views, round_views, views
+from . import appeal_views, plan_views, round_views, views
 
 app_name = "reviews"
 
@@ -25,6 +25,9 @@ urlpatterns = [
     path("expert-review/awards/<int:pk>/notice/retry/", views.notice_retry, name="notice_retry"),
     path("expert-review/awards/<int:pk>/<str:step>/", views.award_step, name="award_step"),
     path("expert-review/objections/<int:pk>/<str:step>/", views.objection_step, name="objection_step"),
+    path("expert-review/appeals/", appeal_views.appeal_list, name="appeals"),
+    path("expert-review/appeals/<int:pk>/<str:step>/", appeal_views.appeal_step, name="appeal_step"),
+    path("applications/<int:application_id>/appeal/", appeal_views.appeal_lodge, name="appeal_lodge"),
     path("reviewer/", views.queue, name="queue"),
     path("reviewer/assignments/<int:pk>/", views.assignment_page, name="assignment"),
     path("reviewer/assignments/<int:pk>/declare/<str:step>/", views.declare, name="declare"),

@@ -17,8 +17,8 @@ pytestmark = pytest.mark.django_db
 
 # session, user, application, versions (with submitters), materials, uploads, condition decisions, KPIs (the
 # submitted content), the track's rules and the organisation's region chain (the verdict), the approval-notice
-# panel, the header's unread count, history
-DETAIL_QUERIES = 13
+# panel, the appeals (复审) panel, the exclusions (回避申请) panel, the header's unread count, history
+DETAIL_QUERIES = 15
 
 
 def _submitted_with_many_uploads(user, track, django_capture_on_commit_callbacks):

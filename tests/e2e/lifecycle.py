@@ -68,6 +68,9 @@ class GuideSpec:
     plan_at_approval: bool = False  # the officer sets it on the decision page, not the track page beforehand
     publish_draft: bool = False  # a draft for comment the officer opens for applications
     return_once: str = ""  # the officer returns it once with this reason before passing it
+    # The officer refuses it once with this reason; the applicant appeals (复审) and the officer upholds it.
+    appeal_once: str = ""
+    exclusion: tuple[str, str, str] = ()  # an expert the applicant asks not to review: name, employer, reason
     explanations: dict[str, str] = field(default_factory=dict)  # soft-failing rule kind -> explanation
 
     @property
@@ -217,6 +220,9 @@ class Journey:
             page.select_option(f"select[name='partners-{i}-org_type']", partner.org_type)
             page.fill(f"input[name='partners-{i}-uscc']", partner.uscc)
             page.fill(f"input[name='partners-{i}-role']", partner.role)
+        if spec.exclusion:
+            for column, value in zip(("name", "employer", "reason"), spec.exclusion, strict=True):
+                page.fill(f"input[name='exclusions-0-{column}']", value)
         lines = [("项目实施费用", "grant", spec.requested)] + ([("配套投入", "matching", spec.matching)]
                                                           if spec.matching else [])
         for i, (item, source, amount) in enumerate(lines):
@@ -284,6 +290,8 @@ class Journey:
             self.applicant_resubmits(applicant, application)
             self.as_user(officer)
             self.go(f"/applications/{application.pk}/")
+        if self.spec.appeal_once:
+            self.refused_and_appealed(officer, applicant, application)
         for i in range(page.locator("#conditions form").count()):
             form = page.locator("#conditions form").nth(i)
             form.locator("input[value=met]").check()
@@ -296,6 +304,30 @@ class Journey:
             page.click("form[action$='/decide/pass/'] button")
         application.refresh_from_db()
         assert application.status == "passed", application.status
+
+    def refused_and_appealed(self, officer: str, applicant: str, application: Application) -> None:
+        """复审: the officer refuses, the applicant appeals from the application's page within the period, the
+        officer upholds it there and the application is back in formal review."""
+        page = self.page
+        page.fill("form[action$='/decide/refuse/'] textarea[name=reason]", self.spec.appeal_once)
+        with page.expect_navigation():
+            page.click("form[action$='/decide/refuse/'] button")
+        self.as_user(applicant)
+        self.go(f"/applications/{application.pk}/")
+        assert self.spec.appeal_once in page.inner_text("main")
+        page.fill("#appeal-form textarea[name=reasons]", "拒绝理由所称材料已在附件中提交，请予复审。")
+        with page.expect_navigation():
+            page.click("#lodge-appeal")
+        page.wait_for_selector("[data-appeal-state=lodged]")
+        self.shot("appeal-lodged")
+        self.as_user(officer)
+        self.go(f"/applications/{application.pk}/")
+        page.fill("form[action$='/uphold/'] input[name=reason]", "核实材料确已提交，重新形式审查。")
+        with page.expect_navigation():
+            page.click("[data-appeal-uphold]")
+        page.wait_for_selector("[data-appeal-state=upheld]")
+        application.refresh_from_db()
+        assert application.status == "submitted", application.status
 
     # --- expert review -------------------------------------------------------------------------------------------
 

@@ -30,7 +30,7 @@ from milestones.models import ProjectState, TrancheState
 from organisations.choices import OrgType
 from organisations.models import PatentKind
 from programs.models import Material, Origin, TrancheTrigger
-from reviews.models import Assignment, AssignmentState, Award, AwardState
+from reviews.models import Appeal, AppealState, Assignment, AssignmentState, Award, AwardState, ReviewerProfile
 from tests.applications.conftest import make_org
 from tests.factories import UserFactory
 from tests.organisations.factories import PatentFactory, make_uscc
@@ -41,6 +41,7 @@ from .lifecycle import GuideSpec, Journey, Partner, TrancheRow, fresh_artifacts
 
 HALF_ON_CONTRACT = (TrancheRow("50", TrancheTrigger.ON_CONTRACT), TrancheRow("50", TrancheTrigger.ON_ACCEPTANCE))
 REVIEWERS = 3
+EXCLUDED = "回避专家"  # in the pool, named by the Fangchenggang applicant as an expert who should not review
 
 SPECS = {
     # 1 track, 300,000 yuan fixed, 50 % after the contract and 50 % after acceptance (the guide's own plan).
@@ -74,7 +75,8 @@ SPECS = {
         program="fangchenggang-2022-ip-projects", track="6", title="防城港知识产权密集型产业高价值专利培育转化",
         requested=Decimal("150001"), award=Decimal("150001.00"),
         tranches=(Decimal("75000.50"), Decimal("75000.50")), office_plan=HALF_ON_CONTRACT,
-        plan_at_approval=True),
+        plan_at_approval=True, appeal_once="缺少知识产权证明材料",
+        exclusion=(EXCLUDED, "广西大学", "该专家与本单位存在直接竞争关系")),
 }
 
 
@@ -121,6 +123,9 @@ def test_lifecycle(key, live_server, guides_loaded, celery_worker_thread, browse
     UserFactory(username="officer_lc", role=Role.OFFICER)
     UserFactory(username="checker_lc", role=Role.OFFICER, full_name="复核员")  # confirms each payment (四眼)
     reviewers = [make_reviewer(name=f"评审专家{i}") for i in range(1, REVIEWERS + 1)]
+    excluded = make_reviewer(name=EXCLUDED) if spec.exclusion else None
+    if excluded:
+        ReviewerProfile.objects.filter(pk=excluded.pk).update(affiliation_name="广西大学知识产权学院")
     if key == "nansha":  # the guide lists no materials; the office asks for the application book
         Material.objects.create(track=track, seq=1000, origin=Origin.OFFICE, title="项目申报书", required=True)
 
@@ -137,6 +142,10 @@ def test_lifecycle(key, live_server, guides_loaded, celery_worker_thread, browse
     application = journey.applicant_applies(applicant)
     journey.officer_formal_review("officer_lc", applicant, application)
     review_round = journey.officer_assigns("officer_lc", REVIEWERS)
+    if excluded:  # 回避申请: the officer sees the pool member the applicant named; the assignment passed them by
+        journey.go(f"/applications/{application.pk}/")
+        assert EXCLUDED in browser_page.inner_text("#exclusions [data-matched]")
+        assert not Assignment.objects.filter(round=review_round, reviewer=excluded).exists()
     # The first reviewer scores in the browser; the others' pages are the same, so they score through the service
     # (per guide, two sign-ins and two score forms fewer: the slowest part of the suite is these journeys).
     journey.reviewer_scores(reviewers[0].user.username, 80, shot=True)
@@ -182,3 +191,6 @@ def test_lifecycle(key, live_server, guides_loaded, celery_worker_thread, browse
         assert "order_tie" in actions(review_round)
         rival.refresh_from_db()
         assert rival.status == "not_funded"
+    if spec.appeal_once:  # refused, appealed, upheld: back in formal review, then on as any other
+        assert [a for a in actions(application) if a in {"refuse", "reopen", "pass"}] == ["refuse", "reopen", "pass"]
+        assert actions(Appeal.objects.get(application=application, state=AppealState.UPHELD)) == ["lodge", "uphold"]

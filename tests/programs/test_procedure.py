@@ -20,6 +20,28 @@ def test_procedure_for_fills_what_the_guide_leaves_empty_and_says_so():
     assert procedure.midterm_check is False and procedure.is_default("midterm_check")
 
 
+def test_appeal_period_defaults_to_nsfcs_15_calendar_days_and_follows_a_guide_that_states_one():
+    procedure = procedure_for(Track())
+    assert (procedure.appeal_days, procedure.appeal_day_kind) == (15, DayKind.CALENDAR)
+    assert procedure.is_default("appeal_days") and procedure.is_default("appeal_day_kind")
+    stated = procedure_for(Track(appeal_days=10, appeal_day_kind=DayKind.WORKING))
+    assert (stated.appeal_days, stated.appeal_day_kind) == (10, DayKind.WORKING)
+    assert not stated.is_default("appeal_days")
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert ("Appeal period (复审)", "10 working days (PRC calendar)", False) in stated.rows()
+
+
+def test_no_guide_states_an_appeal_period_so_every_fixture_track_takes_the_default():
+    from tests.programs.test_guides import GUIDES_DIR
+
+    texts = [p.read_text(encoding="utf-8") for p in GUIDES_DIR.glob("*.txt")]
+    assert len(texts) == 5
+    assert not any(word in text for text in texts for word in ("复审", "复核"))
+    assert not Track.objects.exclude(appeal_days=None).exists()
+
+
 def test_period_end_in_calendar_days():
     assert period_end(dt.date(2026, 9, 28), 7, DayKind.CALENDAR) == (dt.date(2026, 10, 4), False)
 

@@ -265,6 +265,18 @@ CASES.update({
         lambda p: p.update(procedure={"publicity_days": 0}),
         "program.procedure.publicity_days: a publicity period lasts at least one day",
     ),
+    "appeal_kind_without_days": (
+        lambda p: p["tracks"][0].update(appeal_day_kind="working"),
+        f"{T}.appeal_day_kind: give “appeal_days” too, or remove “appeal_day_kind”",
+    ),
+    "appeal_zero_days": (
+        lambda p: p.update(procedure={"appeal_days": 0}),
+        "program.procedure.appeal_days: an appeal period lasts at least one day",
+    ),
+    "appeal_kind_value": (
+        lambda p: p["tracks"][0].update(appeal_days=10, appeal_day_kind="weeks"),
+        f"{T}.appeal_day_kind: “weeks” is not one of",
+    ),
     "midterm_not_boolean": (
         lambda p: p.update(procedure={"midterm_check": "required"}),
         "program.procedure.midterm_check: write true or false (found required)",
@@ -368,7 +380,8 @@ def test_validate_guide_names_the_line_of_each_problem(tmp_path, capsys):
 
 FULL = bad(lambda p: (
     p.update(guide_status="draft_for_comment", timeline_text="（一）项目启动阶段", encoding_notes="程序说明",
-             procedure={"midterm_check": True, "tie_breaks": ["matching_funds"], "procedure_text": "同等条件下优先"}),
+             procedure={"midterm_check": True, "tie_breaks": ["matching_funds"], "procedure_text": "同等条件下优先",
+                        "appeal_days": 10, "appeal_day_kind": "working"}),
     p["tracks"][0].update(
         award_mode="pool", allocation="by_score", max_awards=10, awards_is_maximum=True, encoding_notes="项目说明",
         publicity_days=5, publicity_day_kind="working",
@@ -404,6 +417,7 @@ def test_validate_guide_loaddata_stores_every_new_key(tmp_path):
     assert track.tie_breaks == [{"key": "local_service", "kind": "judged"},
                                 {"key": "requested_amount_low", "kind": "computed"}]
     assert (track.publicity_days, track.publicity_day_kind) == (5, "working")
+    assert (track.appeal_days, track.appeal_day_kind) == (10, "working")  # inherited from the program
     assert track.reviewers_per_application is None and track.score_aggregation == ""
     group = track.kpi_groups.get()
     assert (group.code, group.min_count, group.text) == ("A", 1, "二者满足其一")
