@@ -71,6 +71,23 @@ def project_list_page(request, projects: QuerySet[Project]):
         .only(*PROJECT_LIST_COLUMNS)))
 
 
+# What a unit's dashboard shows of each project and reads for its next step (``project_next_action``).
+UNIT_PROJECT_COLUMNS = ("application", "award", "state", "created_at", "ends_on", "rectify_by", "contract_signed_on",
+                        "application__reference", "application__title", "application__track",
+                        "application__track__program", "application__track__program__title",
+                        "application__track__program__short_title", "application__organisation",
+                        "application__organisation__name")
+
+
+def first_projects(user, n: int) -> tuple[list[Project], int]:
+    """The newest ``n`` projects ``user`` may see and how many there are, in one query: cut on the projects' ids,
+    then only those rows with the columns a unit's dashboard shows (``core.pagination.first_rows``)."""
+    from core.pagination import first_rows
+
+    return first_rows(projects_for(user), n, lambda ids: Project.objects.filter(pk__in=ids).select_related(
+        "application__track__program", "application__organisation").only(*UNIT_PROJECT_COLUMNS))
+
+
 def project_for(user, pk: int) -> Project:
     project = projects_for(user).filter(pk=pk).first()
     if project is None:
@@ -229,16 +246,6 @@ __all__ = ["disbursement_chart", "fund_plan", "ledger_lines", "ledger_page", "le
            "program_for_officer", "project_for", "project_list_page", "projects_for", "with_money"]
 
 
-def report_for(user, project_pk: int, report_pk: int):
-    from .models import KpiReport
-
-    project = project_for(user, project_pk)
-    report = KpiReport.objects.filter(project=project, pk=report_pk).first()
-    if report is None:
-        raise Http404
-    return project, report
-
-
 # The files of an acceptance request, by the name its download URL carries.
 ACCEPTANCE_FILES = ("final_report", "final_accounts")
 
@@ -288,25 +295,6 @@ def submitted_files(project: Project) -> list[SubmittedFile]:
             item.original_name, report.submitted_at and timezone.localdate(report.submitted_at),
             reverse("milestones:evidence", args=[project.pk, report.pk, item.pk])))
     return files
-
-
-def report_completion(report):
-    """The report's completion per KPI, per group and overall (three queries)."""
-    from .completion import completion
-
-    track = report.project.application.track
-    kpis = [k for k in track.kpis.select_related("group") if k.archived_at is None]
-    snapshot = report.project.application.versions.order_by("-number").values_list("snapshot", flat=True).first()
-    committed = (snapshot or {}).get("kpis") or {}
-    reached = dict(report.values.values_list("kpi_id", "value"))
-    groups = {k.group_id: k.group for k in kpis if k.group_id is not None}
-    return completion(kpis, committed, reached, groups)
-
-
-def completion_chart(result, *, title: str, label: str) -> dict:
-    lines = [line for line in result.lines if not line.qualitative]
-    return {"title": title, "label": label, "labels": [line.metric[:30] for line in lines],
-            "data": [float(line.of_commitment or 0) for line in lines]}
 
 
 @dataclass(frozen=True)

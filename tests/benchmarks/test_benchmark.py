@@ -311,7 +311,7 @@ def test_seed_stores_completion_as_the_services_do(seeded_sample):
     """Submitted and accepted reports keep the figures the submitting and accepting services store
     (milestones.completion.store of selectors.report_completion); scheduled ones none."""
     from milestones.completion import STORED_FIELDS, figures
-    from milestones.selectors import report_completion
+    from milestones.report_selectors import report_completion
 
     reported = KpiReport.objects.filter(state__in=[ReportState.SUBMITTED, ReportState.ACCEPTED])
     assert reported.filter(state=ReportState.SUBMITTED).exists() and reported.filter(
