@@ -9,6 +9,7 @@ from audit.models import AuditEvent
 from audit.selectors import audit_page_rows, audit_search
 from core.pagination import first_rows, paginate_ids
 from milestones import selectors as projects
+from milestones import unit_rows
 from notifications.selectors import recent_unread
 from notifications.services import render as render_notification
 from reviews.selectors import reviewer_queue
@@ -30,10 +31,10 @@ def applicant(request):
         raise Http404
     page, querystring = selectors.applicant_application_page(request)
     rows = [(application, selectors.next_action(application)) for application in page.object_list]
-    mine, project_count = projects.first_projects(request.user, DASHBOARD_ROWS)
+    mine, project_count = unit_rows.first_projects(request.user, DASHBOARD_ROWS)
     return render(request, "dashboards/applicant.html", {
         "page": page, "querystring": querystring, "rows": rows,
-        "projects": projects.unit_project_rows(mine), "project_count": project_count,
+        "projects": unit_rows.unit_project_rows(mine), "project_count": project_count,
         "notifications": _recent_notifications(request),
     })
 

@@ -71,23 +71,6 @@ def project_list_page(request, projects: QuerySet[Project]):
         .only(*PROJECT_LIST_COLUMNS)))
 
 
-# What a unit's dashboard shows of each project and reads for its next step (``project_next_action``).
-UNIT_PROJECT_COLUMNS = ("application", "award", "state", "created_at", "ends_on", "rectify_by", "contract_signed_on",
-                        "application__reference", "application__title", "application__track",
-                        "application__track__program", "application__track__program__title",
-                        "application__track__program__short_title", "application__organisation",
-                        "application__organisation__name")
-
-
-def first_projects(user, n: int) -> tuple[list[Project], int]:
-    """The newest ``n`` projects ``user`` may see and how many there are, in one query: cut on the projects' ids,
-    then only those rows with the columns a unit's dashboard shows (``core.pagination.first_rows``)."""
-    from core.pagination import first_rows
-
-    return first_rows(projects_for(user), n, lambda ids: Project.objects.filter(pk__in=ids).select_related(
-        "application__track__program", "application__organisation").only(*UNIT_PROJECT_COLUMNS))
-
-
 def project_for(user, pk: int) -> Project:
     project = projects_for(user).filter(pk=pk).first()
     if project is None:
@@ -472,32 +455,6 @@ def project_figures(project) -> CompletionRow:
     them. Four queries."""
     (row,) = program_completion_page(None, [project])
     return row
-
-
-def unit_project_rows(projects) -> list[tuple[Project, ProjectAction | None]]:
-    """Each project with the unit's next step. Three queries whatever the number of projects: their reports,
-    their tranches due, their mid-term checks."""
-    from .models import KpiReport, MidtermCheck
-
-    projects = list(projects)
-    ids = [p.pk for p in projects]
-    reports: dict[int, list] = {}
-    tranches: dict[int, list] = {}
-    checks: dict[int, MidtermCheck] = {}
-    if ids:
-        for report in (KpiReport.objects.filter(project_id__in=ids)
-                       .only("project_id", "seq", "kind", "due_on", "state", "submitted_at")
-                       .order_by("project_id", "due_on", "seq")):
-            reports.setdefault(report.project_id, []).append(report)
-        for tranche in (ProjectTranche.objects.filter(project_id__in=ids, state__in=UNPAID_DUE_STATES)
-                        .only("project_id", "seq", "due_on").order_by("project_id", "seq")):
-            tranches.setdefault(tranche.project_id, []).append(tranche)
-        for check in (MidtermCheck.objects.filter(project_id__in=ids)
-                      .only("project_id", "outcome", "rectify_by", "checked_on").order_by("project_id", "checked_on",
-                                                                                        "pk")):
-            checks[check.project_id] = check  # the latest check wins
-    return [(p, project_next_action(p, reports.get(p.pk, []), tranches.get(p.pk, []), checks.get(p.pk)))
-            for p in projects]
 
 
 def tranches_due() -> QuerySet[ProjectTranche]:

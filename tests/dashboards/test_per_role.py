@@ -176,9 +176,10 @@ def test_applicant_dashboard_constant_queries_with_projects(client, officer, app
                                                             django_assert_num_queries):
     open_project(officer, organisation=org)
     client.force_login(applicant)
-    # session, user, applications (the page cut on ids, their count a subquery), projects (likewise), their
-    # reports, tranches due, mid-term checks, unread list (the header's count a subquery)
-    with django_assert_num_queries(8):
+    # session, user, applications (the page cut on ids, their count a subquery), projects (likewise, with their
+    # first tranche due and latest mid-term check as subqueries), their reports, unread list (the header's count a
+    # subquery)
+    with django_assert_num_queries(6):
         page = client.get(reverse("dashboards:applicant")).content.decode()
     assert f'data-project="{Project.objects.get().pk}"' in page
     for i in range(11):
@@ -186,7 +187,7 @@ def test_applicant_dashboard_constant_queries_with_projects(client, officer, app
         contract_record(actor=officer, project=project, signed_on=today(), signed_file=pdf())
         if i % 2:
             midterm_record(actor=officer, project=project, outcome=MidtermOutcome.RECTIFY, checked_on=today())
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         response = client.get(reverse("dashboards:applicant"))
     assert len(response.context["projects"]) == 10 and response.context["project_count"] == 12
 
