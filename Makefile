@@ -8,6 +8,8 @@ GUIDES := $(sort $(filter-out fixtures/regions.yaml fixtures/portal-rubric.yaml,
 FIXTURES := fixtures/regions.yaml fixtures/portal-rubric.yaml $(GUIDES)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The suite runs in this many processes (pytest-xdist; each has its own test database and Redis database).
+TEST_PROCESSES ?= 2
 # Links in mail point at the address `make run` serves (make run PORT=8300), unless PORTAL_BASE_URL is set.
 PORTAL_BASE_URL ?= http://$(HOST):$(PORT)
 export PORTAL_BASE_URL
@@ -21,7 +23,7 @@ run: setup demo
 	PORTAL_BASE_URL=$(PORTAL_BASE_URL) $(PYTHON) manage.py runserver $(HOST):$(PORT)
 
 test: deps assets messages pango browser
-	$(PYTHON) -m pytest $(PYTEST_ARGS)
+	$(PYTHON) -m pytest -n $(TEST_PROCESSES) --dist worksteal $(PYTEST_ARGS)
 
 setup: deps assets messages pango fonts migrate load
 
@@ -29,7 +31,7 @@ $(PYTHON):
 	$(PY) -m venv $(VENV)
 
 deps: $(PYTHON)
-	@$(PYTHON) -c "import django, celery, weasyprint, pytest_django, playwright, time_machine" 2>/dev/null || \
+	@$(PYTHON) -c "import django, celery, weasyprint, pytest_django, xdist, playwright, time_machine" 2>/dev/null || \
 		($(BIN)/pip install --quiet --upgrade pip && $(BIN)/pip install --quiet -e '.[test]')
 
 assets:

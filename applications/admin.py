@@ -6,24 +6,17 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
+from core.readonly_admin import ReadOnlyAdminMixin
+
 from . import services
 from .models import Application, ApplicationVersion, BudgetLine, KPICommitment, MaterialUpload, Partner
 from .prechecks import submitted_rows
 from .selectors import condition_decisions
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields

@@ -31,8 +31,17 @@ def active_kpis(track) -> list:
     return [k for k in track.kpis.select_related("group") if k.archived_at is None]
 
 
+def committed(kpi, value: tuple) -> bool:
+    """Whether the applicant commits to this KPI: a target with a number at or above the guide's value, a
+    target without a number (清远 六 "可选一个或数个": 带来显著经济效益或社会效益 …) in the applicant's words."""
+    number, words = value
+    if kpi.qualitative:
+        return bool((words or "").strip())
+    return number is not None and meets(number, kpi.comparator, kpi.target)
+
+
 def kpi_group_problems(kpis, values: dict) -> list[tuple[str, str]]:
-    """Each KPI group needs at least ``min_count`` of its KPIs committed at or above target."""
+    """Each KPI group needs at least ``min_count`` of its KPIs committed (``committed``)."""
     groups: dict[int, list] = {}
     for kpi in kpis:
         if kpi.group_id is not None:
@@ -40,12 +49,12 @@ def kpi_group_problems(kpis, values: dict) -> list[tuple[str, str]]:
     problems = []
     for members in groups.values():
         group = members[0].group
-        met = [k for k in members if not k.qualitative and values.get(k.pk, (None, ""))[0] is not None
-               and meets(values[k.pk][0], k.comparator, k.target)]
+        met = [k for k in members if committed(k, values.get(k.pk, (None, "")))]
         if len(met) < group.min_count:
-            problems.append((f"kpi_{members[0].pk}", _(
-                "Commit to at least %(min)s of these %(n)s targets at or above the guide's value "
-                "(%(met)s now): %(metrics)s."
+            problems.append((_field(members[0]), _(
+                "Commit to at least %(min)s of these %(n)s targets (%(met)s now): a target with a number at or "
+                "above the guide's value, a target without one in a sentence saying how you will meet it: "
+                "%(metrics)s."
             ) % {"min": group.min_count, "n": len(members), "met": len(met),
                  "metrics": "、".join(k.metric for k in members)}))
         for k in members:
@@ -53,6 +62,10 @@ def kpi_group_problems(kpis, values: dict) -> list[tuple[str, str]]:
             if value is not None and value < 0:
                 problems.append((f"kpi_{k.pk}", _("A commitment cannot be negative.")))
     return problems
+
+
+def _field(kpi) -> str:
+    return f"kpinote_{kpi.pk}" if kpi.qualitative else f"kpi_{kpi.pk}"
 
 
 def award_problems(track, requested: Decimal) -> list[str]:

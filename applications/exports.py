@@ -23,7 +23,7 @@ from weasyprint.urls import URLFetcher
 from organisations.choices import OrgType
 from programs.models import KPI, Material
 
-from .eligibility import Outcome, RuleResult
+from .eligibility import Outcome, Overall, RuleResult
 from .models import Application, ApplicationVersion, BudgetLine, ConditionDecision, submitted_files
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -119,7 +119,7 @@ def _context(application: Application, submitted: ApplicationVersion) -> dict:
         "budget_total": sum((row.amount or Decimal(0) for row in budget), Decimal(0)),
         "kpis": _kpi_rows(list(track.kpis.select_related("group")), snapshot.get("kpis") or {}),
         "verdict_overall": verdict.get("overall", ""),
-        "verdict_overall_label": _outcome_label(verdict.get("overall", "")),
+        "verdict_overall_label": _overall_label(verdict),
         "verdict_evaluated_on": verdict.get("evaluated_on", ""),
         "rules": _rule_rows(verdict.get("results") or [], snapshot.get("explanations") or {}),
         "materials": _material_rows(track.materials.all(), snapshot.get("materials") or {}),
@@ -161,6 +161,11 @@ def _org_type_label(code: str) -> str:
 
 def _outcome_label(code: str) -> str:
     return str(dict(Outcome.choices).get(code, code))
+
+
+def _overall_label(verdict: dict) -> str:
+    code = verdict.get("overall", "")
+    return str(dict(Overall.choices).get(code, code))
 
 
 def _budget_rows(lines: list[dict]) -> list[BudgetRow]:

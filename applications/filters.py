@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.filters import BootstrapFilterSet
 
+from .eligibility import Overall
 from .models import Application, Status
 from .selectors import QUEUE_DEFAULT_ORDER, QUEUE_ORDERINGS, queue_search, queue_tracks
 
@@ -27,7 +28,7 @@ class QueueFilter(BootstrapFilterSet):
     )
     eligibility = django_filters.ChoiceFilter(
         label=_("Eligibility"), field_name="verdict_overall",
-        choices=[("pass", _("Passes")), ("fail", _("Fails")), ("officer", _("Needs an officer's judgement"))],
+        choices=Overall.choices,
     )
     q = django_filters.CharFilter(label=_("Reference, title, organisation or credit code"), method="search")
     sort = django_filters.ChoiceFilter(label=_("Sort by"), choices=SORT_CHOICES, method="order",

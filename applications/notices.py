@@ -9,10 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from audit.models import AuditEvent
-from notifications.recipients import notify_each
+from notifications.recipients import in_charge, notify_each
 from notifications.registry import Kind
 from organisations.selectors import active_members
 
+from .eligibility import Overall
 from .models import Application
 
 FORMAL = frozenset()  # formal decisions are always emailed
@@ -64,7 +65,22 @@ CALL_CLOSING = Kind(
       "on %(deadline)s (days left: %(days)s); after that it can no longer be submitted."),
     link=_link,
 )
-KINDS = (SUBMITTED, RETURNED, REFUSED, PASSED, WITHDRAWN, CALL_CLOSING)
+RECEIVED = Kind(
+    "applications.received", _("Application submitted for formal review"),
+    _("Application %(reference)s submitted for formal review"),
+    _("%(organisation)s submitted application %(reference)s “%(title)s” to %(program)s on %(submitted)s. "
+      "Eligibility check: %(eligibility)s. It waits for formal review in your queue."),
+    link=_link,
+)
+RESUBMITTED = Kind(
+    "applications.resubmitted", _("Application resubmitted after revision"),
+    _("Application %(reference)s resubmitted (version %(version)s)"),
+    _("%(organisation)s revised application %(reference)s “%(title)s” to %(program)s and submitted it again on "
+      "%(submitted)s (version %(version)s). Eligibility check: %(eligibility)s. It waits for formal review in your "
+      "queue; the versions page shows what changed."),
+    link=_link,
+)
+KINDS = (SUBMITTED, RECEIVED, RESUBMITTED, RETURNED, REFUSED, PASSED, WITHDRAWN, CALL_CLOSING)
 DECISIONS = {"return": RETURNED, "refuse": REFUSED, "pass": PASSED}
 
 
@@ -82,10 +98,32 @@ def figures(application: Application) -> dict:
     }
 
 
+def worked_on(application: Application):
+    """The active officers (and administrators) who have taken a step on the application, by its audit trail."""
+    return User.objects.filter(
+        pk__in=AuditEvent.objects.filter(
+            content_type__app_label="applications", content_type__model="application",
+            object_id=str(application.pk), actor__role__in=(Role.OFFICER, Role.ADMIN),
+        ).values("actor_id"),
+        is_active=True,
+    ).order_by("pk")
+
+
+def officers_of(application: Application) -> list[User]:
+    """The program's officers for this application: those who have worked on it (the officer who returned it, for
+    a resubmission); where none has yet, every active program officer, so that no submission goes untold."""
+    return in_charge(worked_on(application))
+
+
 def submitted(application: Application) -> None:
-    """A confirmation to every member of the applicant organisation, the submitter included."""
-    notify_each(members_of(application), kind=SUBMITTED.code, target=application, version=application.version,
-                submitted=application.submitted_at, **figures(application))
+    """A confirmation to every member of the applicant organisation, the submitter included; and the program's
+    officers, told apart when the application comes back after revision, with its eligibility verdict."""
+    values = {**figures(application), "version": application.version, "submitted": application.submitted_at}
+    notify_each(members_of(application), kind=SUBMITTED.code, target=application, **values)
+    kind = RESUBMITTED if application.version > 1 else RECEIVED
+    eligibility = dict(Overall.choices).get(application.verdict_overall, application.verdict_overall or "—")
+    notify_each(officers_of(application), kind=kind.code, target=application, eligibility=eligibility,
+                organisation=application.organisation.name, **values)
 
 
 def decided(step: str, application: Application, reason: str) -> None:
@@ -100,14 +138,7 @@ def decided(step: str, application: Application, reason: str) -> None:
 def withdrawn(application: Application, actor, reason: str) -> None:
     """To the organisation's members (a confirmation, and news to the others) and to the officers who have
     already worked on the application (they would otherwise find it gone from their queue without a word)."""
-    officers = User.objects.filter(
-        pk__in=AuditEvent.objects.filter(
-            content_type__app_label="applications", content_type__model="application",
-            object_id=str(application.pk), actor__role__in=(Role.OFFICER, Role.ADMIN),
-        ).values("actor_id"),
-        is_active=True,
-    )
-    recipients = {u.pk: u for u in [*members_of(application), *officers.order_by("pk")]}
+    recipients = {u.pk: u for u in [*members_of(application), *worked_on(application)]}
     values = {**figures(application), "organisation": application.organisation.name, "actor": str(actor),
               "date": timezone.localdate(), "reason": reason or "—"}
     notify_each(recipients.values(), kind=WITHDRAWN.code, target=application, **values)

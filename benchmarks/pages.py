@@ -311,7 +311,7 @@ def _ranking_sql(s: Sample) -> list[Statement]:
     (unscored last), the guide's tie-breaks and the reference, cut to the page with LIMIT, then only the page's
     rows loaded with their title and organisation; and the count for the pagination."""
     procedure = procedure_for(Track.objects.get(pk=s.review_track_id))
-    ties = "".join(f"{TIE_BREAK_SQL[key]}, " for key in procedure.tie_breaks if key in TIE_BREAK_SQL)
+    ties = "".join(f"{TIE_BREAK_SQL[t.key]}, " for t in procedure.tie_breaks if t.computed and t.key in TIE_BREAK_SQL)
     scored = (f"SELECT s.application_id, {_aggregate_sql(procedure.score_aggregation)} AS score "
               f"FROM {RV} r JOIN {AS} s ON s.id = r.assignment_id "
               f"WHERE s.round_id = %s AND r.state = 'submitted' AND s.state = 'accepted' GROUP BY s.application_id")

@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
@@ -12,6 +13,7 @@ from milestones import selectors as projects
 from milestones import unit_rows
 from notifications.selectors import recent_unread
 from notifications.services import render as render_notification
+from programs.workdays import calendar_coverage
 from reviews.selectors import reviewer_queue
 
 from . import selectors
@@ -91,4 +93,5 @@ def admin(request):
     return render(request, "dashboards/admin.html", {
         "guides": selectors.guides_loaded(), "roles": selectors.users_per_role(), "form": form,
         "page": page, "querystring": querystring, "events": selectors.audit_rows(page.object_list),
+        "coverage": calendar_coverage(timezone.localdate()),
     })

@@ -39,3 +39,14 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def redis_url_for_test_worker(url: str, worker: str) -> str:
+    """The Redis URL a pytest-xdist worker (``gw0``, ``gw1``…) uses: database 1 + its number past the configured one,
+    so one worker's Celery never takes another's messages and runs them against the wrong test database."""
+    if not url or not worker.startswith("gw"):
+        return url
+    base, _, db = url.rstrip("/").rpartition("/")
+    if not db.isdigit() or base.endswith(":/"):
+        base, db = url.rstrip("/"), "0"
+    return f"{base}/{int(db) + 1 + int(worker[2:])}"

@@ -14,7 +14,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_int, env_list, env_str, redis_url_for_test_worker
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -193,9 +193,11 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Celery: a real broker when REDIS_URL or CELERY_BROKER_URL is set, eager execution otherwise.
-REDIS_URL = env_str("REDIS_URL")
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
-CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", REDIS_URL) or None
+# The test suite runs in two processes (pytest-xdist, PYTEST_XDIST_WORKER): each takes its own Redis database.
+_TEST_WORKER = env_str("PYTEST_XDIST_WORKER")
+REDIS_URL = redis_url_for_test_worker(env_str("REDIS_URL"), _TEST_WORKER)
+CELERY_BROKER_URL = redis_url_for_test_worker(env_str("CELERY_BROKER_URL", REDIS_URL), _TEST_WORKER)
+CELERY_RESULT_BACKEND = redis_url_for_test_worker(env_str("CELERY_RESULT_BACKEND", REDIS_URL), _TEST_WORKER) or None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 # Without a broker, queued work (the application PDF) runs on a background thread, not in the request;

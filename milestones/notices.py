@@ -4,6 +4,7 @@ services make inside their transaction."""
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from notifications.recipients import active_officers, in_charge, notify_each
@@ -29,11 +30,26 @@ PAYMENT_REQUESTED = Kind(
       "%(payment_reference)s). A second officer confirms it on the project page; nothing is paid until then."),
     link=_link,
 )
-MIDTERM_RECORDED = Kind(
+MIDTERM_RECORDED = Kind(  # written before issue 18; kept so that stored notifications still read
     "milestones.midterm_recorded", _("Mid-term check recorded"),
     _("Project %(reference)s: mid-term check"),
     _("The program office recorded the mid-term check of project %(reference)s: %(outcome)s. "
       "Rectification deadline, if any: %(rectify_by)s."),
+    link=_link,
+)
+MIDTERM_ON_TRACK = Kind(
+    "milestones.midterm_on_track", _("Mid-term check: on track"),
+    _("Project %(reference)s: mid-term check found it on track"),
+    _("The program office recorded the mid-term check (中期检查) of project %(reference)s on %(date)s: the project "
+      "is on track. The office's comments: %(comments)s"),
+    link=_link,
+)
+MIDTERM_RECTIFY = Kind(
+    "milestones.midterm_rectify", _("Mid-term check: rectification required"),
+    _("Project %(reference)s: rectification required by %(rectify_by)s"),
+    _("The program office recorded the mid-term check (中期检查) of project %(reference)s on %(date)s: "
+      "rectification is required. The office's comments: %(comments)s\n\nSubmit the rectification report, with "
+      "the KPI values reached after rectifying, by %(rectify_by)s."),
     link=_link,
 )
 MIDTERM_REQUIRED = Kind(
@@ -70,11 +86,41 @@ ACCEPTANCE_REQUESTED_EARLY = Kind(
       "confirmed it asks early. Check that the targets are met before the inspection."),
     link=_link,
 )
-ACCEPTANCE_RECORDED = Kind(
+ACCEPTANCE_RECORDED = Kind(  # written before issue 18; kept so that stored notifications still read
     "milestones.acceptance_recorded", _("Acceptance recorded"),
     _("Project %(reference)s: acceptance %(outcome)s"),
     _("The program office recorded the acceptance of project %(reference)s: %(outcome)s. "
       "Rectification deadline, if any: %(rectify_by)s."),
+    link=_link,
+)
+ACCEPTANCE_PASSED = Kind(
+    "milestones.acceptance_passed", _("Acceptance passed"),
+    _("Project %(reference)s passed acceptance"),
+    _("The program office recorded the acceptance (验收) of project %(reference)s “%(title)s”, inspected on "
+      "%(date)s: passed. The experts' opinion:\n%(opinion)s"),
+    link=_link,
+)
+ACCEPTANCE_FAILED = Kind(
+    "milestones.acceptance_failed", _("Acceptance failed"),
+    _("Project %(reference)s failed acceptance: rectify by %(rectify_by)s"),
+    _("The program office recorded the acceptance (验收) of project %(reference)s “%(title)s”, inspected on "
+      "%(date)s: failed. The reasons, in the experts' opinion:\n%(opinion)s\n\nRectify by %(rectify_by)s: submit "
+      "the rectification report, then request acceptance again. A second failure terminates the project."),
+    link=_link,
+)
+ACCEPTANCE_TERMINATED = Kind(
+    "milestones.acceptance_terminated", _("Acceptance failed again: project terminated"),
+    _("Project %(reference)s failed acceptance again and is terminated"),
+    _("The program office recorded the acceptance (验收) of project %(reference)s “%(title)s”, inspected on "
+      "%(date)s: failed a second time. The project is terminated and its remaining tranches are not paid. The "
+      "reasons, in the experts' opinion:\n%(opinion)s"),
+    link=_link,
+)
+REPORT_SUBMITTED = Kind(
+    "milestones.report_submitted", _("KPI report submitted"),
+    _("Project %(reference)s: %(report)s submitted"),
+    _("%(organisation)s submitted the %(report)s of project %(reference)s on %(date)s (due %(due)s). Review it on "
+      "the project page: accept it, or return it with what to revise."),
     link=_link,
 )
 REPORT_DUE = Kind(
@@ -152,8 +198,9 @@ RECTIFICATION_OVERDUE = Kind(
       "project."),
     link=_link,
 )
-KINDS = (TRANCHE_RELEASED, MIDTERM_RECORDED, MIDTERM_REQUIRED, MIDTERM_NOT_REQUIRED, ACCEPTANCE_REQUESTED,
-         ACCEPTANCE_REQUESTED_LATE, ACCEPTANCE_REQUESTED_EARLY, ACCEPTANCE_RECORDED,
+KINDS = (TRANCHE_RELEASED, MIDTERM_RECORDED, MIDTERM_ON_TRACK, MIDTERM_RECTIFY, MIDTERM_REQUIRED,
+         MIDTERM_NOT_REQUIRED, ACCEPTANCE_REQUESTED, ACCEPTANCE_REQUESTED_LATE, ACCEPTANCE_REQUESTED_EARLY,
+         ACCEPTANCE_RECORDED, ACCEPTANCE_PASSED, ACCEPTANCE_FAILED, ACCEPTANCE_TERMINATED, REPORT_SUBMITTED,
          REPORT_DUE, REPORT_OVERDUE, REPORT_REVIEWED, CONTRACT_READY, TRANCHE_DUE, TRANCHE_UNRELEASED, ACCEPTANCE_DUE,
          ACCEPTANCE_OVERDUE, RECTIFICATION_DUE, RECTIFICATION_OVERDUE, PAYMENT_REQUESTED)
 
@@ -205,3 +252,39 @@ def payment_requested(project, tranche, requester) -> None:
     notify_each([user for user in active_officers() if user.pk != requester.pk], kind=PAYMENT_REQUESTED.code,
                 target=tranche, seq=tranche.seq, amount=f"{tranche.amount:,.2f}", requester=str(requester),
                 payment_reference=tranche.payment_reference, reference=project.application.reference)
+
+
+NONE_GIVEN = _("none given")  # stored as its msgid: read in the reader's language, never an empty field
+
+
+def midterm_recorded(project, check) -> None:
+    """Every member of the unit: on track, or rectification by a deadline, with the office's comments."""
+    values = {**project_figures(project), "date": check.checked_on, "comments": check.comments or NONE_GIVEN}
+    if check.rectify_by is not None:
+        tell_unit(project, MIDTERM_RECTIFY.code, target=project, rectify_by=check.rectify_by, **values)
+    else:
+        tell_unit(project, MIDTERM_ON_TRACK.code, target=project, **values)
+
+
+def acceptance_recorded(project, acceptance, *, terminated: bool) -> None:
+    """Every member of the unit: passed, failed with the rectification deadline, or failed again and terminated;
+    each with the experts' opinion (the reasons of a failure)."""
+    from .models import AcceptanceOutcomeChoice
+
+    values = {**project_figures(project), "date": acceptance.inspected_on, "opinion": acceptance.expert_opinion}
+    if acceptance.outcome == AcceptanceOutcomeChoice.PASSED:
+        tell_unit(project, ACCEPTANCE_PASSED.code, target=project, **values)
+    elif terminated:
+        tell_unit(project, ACCEPTANCE_TERMINATED.code, target=project, **values)
+    else:
+        tell_unit(project, ACCEPTANCE_FAILED.code, target=project, rectify_by=acceptance.rectify_by, **values)
+
+
+def report_submitted(report) -> None:
+    """The project's officer, when the unit submits a KPI report (mid-term, final, additional, rectification)."""
+    from notifications.services import choice_label
+
+    project = report.project
+    tell_officer(project, REPORT_SUBMITTED.code, target=report, report=choice_label(report, "kind"),
+                 organisation=project.application.organisation.name, date=timezone.localdate(report.submitted_at),
+                 due=report.due_on or NONE_GIVEN, reference=project.application.reference)

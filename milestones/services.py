@@ -288,10 +288,7 @@ def midterm_record(*, actor, project: Project, outcome: str, checked_on: dt.date
                                             "rectify_by": rectify_by.isoformat() if check.rectify_by else ""})
         if check.rectify_by is not None:
             rectification_report_schedule(actor=actor, project=locked, due_on=check.rectify_by, after="midterm")
-        from .notices import tell_unit
-
-        tell_unit(locked, "milestones.midterm_recorded", target=locked, reference=locked.application.reference,
-                  outcome=choice_label(check, "outcome"), rectify_by=check.rectify_by or "")
+        notices.midterm_recorded(locked, check)
     return check
 
 
@@ -414,10 +411,7 @@ def acceptance_record(*, actor, project: Project, outcome: str, mode: str, inspe
             rectification_report_schedule(actor=actor, project=locked, due_on=acceptance.rectify_by,
                                           after="acceptance")
         _queue(acceptance_id=acceptance.pk)
-        from .notices import tell_unit
-
-        tell_unit(locked, "milestones.acceptance_recorded", target=locked, reference=locked.application.reference,
-                  outcome=choice_label(acceptance, "outcome"), rectify_by=acceptance.rectify_by or "")
+        notices.acceptance_recorded(locked, acceptance, terminated=locked.state == ProjectState.TERMINATED)
     return acceptance
 
 
@@ -571,6 +565,7 @@ def report_submit(*, actor, report, values: dict, narrative: str, evidence=()):
         completion.store(locked, report_completion(locked))
         record_event(target=locked, actor=actor, action=step.name, from_state=before, to_state=locked.state,
                      data={"values": {str(k): (f"{v}" if v is not None else None) for k, v in values.items()}})
+        notices.report_submitted(locked)
     return locked
 
 

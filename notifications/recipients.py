@@ -4,10 +4,13 @@ officer in charge who has left is stood in for by every active program officer, 
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
+
+from django.db import models
 
 from accounts.models import Role, User
 
-from .services import notify
+from .services import notify, notify_many
 
 
 def active_officers() -> list[User]:
@@ -34,3 +37,20 @@ def notify_each(recipients: Iterable[User], *, kind: str, target=None, **values)
     """The same notice to each recipient (each one's inbox row, and e-mail unless they turned it off)."""
     for recipient in recipients:
         notify(recipient=recipient, kind=kind, target=target, **values)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One notice to send with ``notify_many``: to whom, of which kind, about what, with which figures."""
+
+    recipient: User
+    kind: str
+    target: models.Model | None = None
+    values: dict = field(default_factory=dict)
+
+
+def notify_all(notices: Iterable[Notice]) -> None:
+    """Many notices (several recipients, several targets) in a fixed number of queries whatever their number."""
+    notices = list(notices)
+    if notices:
+        notify_many(notices)

@@ -5,9 +5,22 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext as _
 
+from core.readonly_admin import ReadOnlyAdminMixin
 from organisations.models import Region
 
-from .models import KPI, Criterion, EligibilityRule, KPIGroup, Material, Program, Rubric, Track, Tranche
+from .models import (
+    KPI,
+    CalendarDay,
+    CalendarYear,
+    Criterion,
+    EligibilityRule,
+    KPIGroup,
+    Material,
+    Program,
+    Rubric,
+    Track,
+    Tranche,
+)
 
 
 class TrackInline(admin.TabularInline):
@@ -105,3 +118,17 @@ class CriterionInline(admin.TabularInline):
 class RubricAdmin(admin.ModelAdmin):
     list_display = ("code", "title", "source", "is_portal_default")
     inlines = [CriterionInline]
+
+
+# The calendar changes only through the portal's calendar page, which audits every change.
+class CalendarDayInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = CalendarDay
+    fields = ("date", "kind", "name")
+    extra = 0
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("year", "source", "notice_title", "entered_by", "entered_at")
+    list_select_related = ("entered_by",)
+    inlines = [CalendarDayInline]

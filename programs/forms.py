@@ -60,3 +60,39 @@ def plan_rows(formset) -> list:
 
     return [PlanRow(f.cleaned_data["share_percent"], f.cleaned_data.get("trigger") or "")
             for f in formset.forms if f.cleaned_data.get("share_percent") is not None]
+
+
+class CalendarImportForm(forms.Form):
+    """A year's holiday schedule: the State Council notice's title and the days, as a file or pasted YAML."""
+
+    MAX_BYTES = 1024 * 1024
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100,
+                              error_messages={"required": _("Give the year the schedule is for, e.g. 2027.")})
+    notice_title = forms.CharField(
+        label=_("State Council notice"), max_length=300,
+        help_text=_("Its title, e.g. 国务院办公厅关于2027年部分节假日安排的通知."),
+        error_messages={"required": _("Give the title of the State Council's notice the schedule comes from.")})
+    file = forms.FileField(label=_("Schedule file (.yaml or .xlsx)"), required=False,
+                           help_text=_("YAML: one “- {date: 2027-02-06, kind: 休, name: 春节}” per line. Excel: "
+                                       "columns 日期, 类型 (休 or 班), 名称."))
+    text = forms.CharField(label=_("Or type the days (YAML)"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 6, "placeholder": "- {date: 2027-02-06, kind: 休, "
+                                                                                  "name: 春节}"}))
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if upload is not None and upload.size > self.MAX_BYTES:
+            self.add_error("file", _("The file is larger than 1 MB; a year's schedule is a few dozen lines."))
+        elif upload is None and not (data.get("text") or "").strip():
+            self.add_error("file", _("Choose the schedule file or type the days below."))
+        return data
+
+
+class CalendarDayForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DateInput(),
+                           error_messages={"invalid": _("Give the date as 2027-02-06.")})
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("holiday", _("休 holiday (day off)")),
+                                                       ("workday", _("班 adjusted working day"))])
+    name = forms.CharField(label=_("Name"), max_length=60, required=False)

@@ -33,8 +33,8 @@ from .models import (
     RuleKind,
     TrancheTrigger,
 )
-from .procedure import TIE_BREAKS
 from .rule_kinds import MEMBER_KINDS, RULE_KINDS
+from .tie_breaks import TIE_BREAKS, tie_break_of
 
 HUNDRED = Decimal("100")
 CHECK_LEVELS = {"national", "province", "city", "district"}
@@ -341,17 +341,7 @@ def _check_procedure(c: _Checker, place: str, data: dict) -> None:
     if reviewers == 0:
         c.add(f"{place}.reviewers_per_application", _("at least one reviewer reads each application"))
     c.choice(f"{place}.score_aggregation", data.get("score_aggregation"), Aggregation)
-    tie_breaks = data.get("tie_breaks")
-    if tie_breaks is not None:
-        if not isinstance(tie_breaks, list):
-            c.add(f"{place}.tie_breaks", _("write a list of tie-break keys"))
-        else:
-            for key in tie_breaks:
-                if key not in TIE_BREAKS:
-                    c.add(f"{place}.tie_breaks", _("“%(value)s” is not one of: %(choices)s")
-                          % {"value": key, "choices": ", ".join(TIE_BREAKS)})
-            if len(set(map(str, tie_breaks))) != len(tie_breaks):
-                c.add(f"{place}.tie_breaks", _("a tie-break key is listed twice"))
+    _check_tie_breaks(c, f"{place}.tie_breaks", data.get("tie_breaks"))
     days = c.whole(f"{place}.publicity_days", data.get("publicity_days"))
     if days == 0:
         c.add(f"{place}.publicity_days", _("a publicity period lasts at least one day"))
@@ -360,6 +350,41 @@ def _check_procedure(c: _Checker, place: str, data: dict) -> None:
         c.add(f"{place}.publicity_day_kind", _("give “publicity_days” too, or remove “publicity_day_kind”"))
     c.boolean(f"{place}.midterm_check", data.get("midterm_check"))
     c.text(f"{place}.procedure_text", data.get("procedure_text"))
+
+
+TIE_BREAK_KEYS = {"key", "kind"}
+
+
+def _check_tie_breaks(c: _Checker, place: str, tie_breaks: Any) -> None:
+    """``[{key: member_mix, kind: judged}, …]`` (or the older list of bare keys): known keys, each once, each with
+    a kind its key allows (``computed`` only where the portal can read the application's data)."""
+    if tie_breaks is None:
+        return
+    if not isinstance(tie_breaks, list):
+        c.add(place, _("write a list of tie-breaks, each “{key: …, kind: computed|judged}”"))
+        return
+    seen: set[str] = set()
+    for i, item in enumerate(tie_breaks, 1):
+        at = f"{place}[{i}]"
+        if isinstance(item, dict):
+            if not c.keys(at, item, TIE_BREAK_KEYS, TIE_BREAK_KEYS):
+                continue
+        elif not isinstance(item, str):
+            c.add(at, _("write “{key: …, kind: computed|judged}”"))
+            continue
+        tie_break = tie_break_of(item)
+        key_place = f"{at}.key" if isinstance(item, dict) else at
+        spec = TIE_BREAKS.get(tie_break.key)
+        if spec is None:
+            c.add(key_place, _("“%(value)s” is not one of: %(choices)s")
+                  % {"value": tie_break.key, "choices": ", ".join(TIE_BREAKS)})
+            continue
+        if tie_break.key in seen:
+            c.add(key_place, _("a tie-break key is listed twice"))
+        seen.add(tie_break.key)
+        if tie_break.kind not in spec.kinds:
+            c.add(f"{at}.kind", _("“%(key)s” can be %(kinds)s, not “%(value)s”")
+                  % {"key": spec.key, "kinds": " / ".join(spec.kinds), "value": tie_break.kind})
 
 
 def _check_tranches(c: _Checker, place: str, tranches: Any, budget: Decimal | None) -> None:

@@ -42,6 +42,7 @@ from .models import (
     Track,
     Tranche,
 )
+from .tie_breaks import tie_breaks_of
 
 logger = logging.getLogger("programs.guide_loader")
 
@@ -188,7 +189,7 @@ def _fill_track(track: Track, t: dict, defaults: dict, position: int, rubric) ->
         "midterm_check", "procedure_text")}
     track.reviewers_per_application = proc["reviewers_per_application"]
     track.score_aggregation = proc["score_aggregation"] or ""
-    track.tie_breaks = list(proc["tie_breaks"] or [])
+    track.tie_breaks = [t.as_json() for t in tie_breaks_of(proc["tie_breaks"])]
     track.publicity_days = proc["publicity_days"]
     track.publicity_day_kind = proc["publicity_day_kind"] or ""
     track.midterm_check = proc["midterm_check"]

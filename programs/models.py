@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import get_language
@@ -458,3 +459,55 @@ class Material(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- the PRC working calendar (节假日安排) -----------------------------------------------------------------------
+
+
+class CalendarSource(models.TextChoices):
+    """Where a year's holidays and adjusted working days come from. A year with no row is provisional: counting
+    then uses weekends and the statutory holidays of the ``holidays`` package, and says so."""
+
+    PACKAGE = "package", _("chinese-calendar package")
+    OFFICE = "office", _("Entered by the office")
+
+
+class CalendarDayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("holiday (day off)")
+    WORKDAY = "workday", _("adjusted working day (调休上班)")
+
+
+class CalendarYear(models.Model):
+    """One year of the State Council's holiday schedule (国务院办公厅关于……部分节假日安排的通知)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    source = models.CharField(_("source"), max_length=10, choices=CalendarSource.choices)
+    notice_title = models.CharField(_("State Council notice"), max_length=300, blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    entered_at = models.DateTimeField(_("entered"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class CalendarDay(models.Model):
+    """A day that differs from the weekend rule: a holiday on a weekday or weekend, or a weekend worked (调休)."""
+
+    year = models.ForeignKey(CalendarYear, on_delete=models.CASCADE, related_name="days", verbose_name=_("year"))
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=CalendarDayKind.choices)
+    name = models.CharField(_("name"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()} {self.name}"

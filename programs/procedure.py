@@ -6,14 +6,13 @@ and says which values are the portal's own, so pages can show "portal default" b
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
-import chinese_calendar
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import pgettext
 
 from .models import Aggregation, DayKind, Track
+from .tie_breaks import TieBreak, TieBreakKind, tie_breaks_of
 
 PORTAL_DEFAULTS = {
     "reviewers_per_application": 3,
@@ -24,24 +23,11 @@ PORTAL_DEFAULTS = {
     "midterm_check": False,
 }
 
-# Tie-break keys a guide's "同等条件下优先" can name; the ranking reads them in this order.
-TIE_BREAKS = {
-    "matching_funds": gettext_lazy("higher matching funds"),
-    "requested_amount_low": gettext_lazy("lower requested amount"),
-    "local_service": gettext_lazy("a local service base"),
-    # 广东 四.(三): 专利代理机构、专利运营机构……等要素较为齐全者，同等条件下优先 (an officer compares).
-    "member_mix": gettext_lazy("a more complete mix of member types"),
-    # 清远 十一.(四).4: 已开拓海外市场或协同创新需求大的，在同等条件下优先安排 (an officer compares).
-    "overseas_market": gettext_lazy("already in overseas markets"),
-    "collaboration_need": gettext_lazy("a greater need for collaborative innovation"),
-}
-
-
 @dataclass(frozen=True)
 class Procedure:
     reviewers_per_application: int
     score_aggregation: str
-    tie_breaks: list[str]
+    tie_breaks: list[TieBreak]
     publicity_days: int
     publicity_day_kind: str
     midterm_check: bool
@@ -65,8 +51,14 @@ class Procedure:
         if self.tie_breaks:
             separator = pgettext("separator between the items of a list", ", ")
             rows.append((_("With equal scores, preferred"),
-                         separator.join(str(TIE_BREAKS.get(k, k)) for k in self.tie_breaks), False))
+                         separator.join(_tie_break_words(t) for t in self.tie_breaks), False))
         return rows
+
+
+def _tie_break_words(tie_break: TieBreak) -> str:
+    if tie_break.kind == TieBreakKind.JUDGED:
+        return _("%(preference)s (judged by the officer)") % {"preference": tie_break.label}
+    return tie_break.label
 
 
 def procedure_for(track: Track) -> Procedure:
@@ -77,34 +69,6 @@ def procedure_for(track: Track) -> Procedure:
             value = default
             defaulted.add(name)
         values[name] = value
+    values["tie_breaks"] = tie_breaks_of(values["tie_breaks"])
     return Procedure(**values, defaulted=frozenset(defaulted))
 
-
-class CalendarUnknown(Exception):
-    """The PRC holiday calendar of the installed chinese-calendar package does not cover this date."""
-
-
-def is_working_day(day: dt.date) -> bool:
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError as exc:
-        raise CalendarUnknown(day.isoformat()) from exc
-
-
-def period_end(start: dt.date, days: int, kind: str) -> dt.date:
-    """The last day of a period of ``days`` days that starts on ``start`` (inclusive).
-
-    Working days follow the official PRC calendar: weekends and statutory holidays are off,
-    adjusted workdays (调休) are on.
-    """
-    if days < 1:
-        raise ValueError("a period has at least one day")
-    if kind == DayKind.CALENDAR:
-        return start + dt.timedelta(days=days - 1)
-    day, counted = start, 0
-    while True:
-        if is_working_day(day):
-            counted += 1
-            if counted == days:
-                return day
-        day += dt.timedelta(days=1)

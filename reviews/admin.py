@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Assignment, Award, Objection, Review, ReviewerProfile, ReviewRound
+from .models import Assignment, Award, Objection, Review, ReviewerProfile, ReviewRound, TieOrder
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -54,3 +54,9 @@ class AwardAdmin(ReadOnlyAdmin):
 class ObjectionAdmin(ReadOnlyAdmin):
     list_display = ("round", "award", "state", "created_at")
     list_select_related = ("round__track", "award__application")
+
+
+@admin.register(TieOrder)
+class TieOrderAdmin(ReadOnlyAdmin):
+    list_display = ("round", "tie_break", "score", "order", "ordered_by", "ordered_at")
+    list_select_related = ("round__track", "ordered_by")

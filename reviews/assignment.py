@@ -6,8 +6,14 @@ where there is no conflict and the pair is not already assigned; cost ``MISMATCH
 does not match the track) → the reviewer's k-th place (cost ``LOAD × (held + k)``, one for each place left under
 the load limit) → sink. Place costs grow with the load, so moving one assignment from a reviewer with two more
 than another always saves more than any expertise preference: loads differ by at most one wherever conflicts and
-limits allow, and expertise decides among equally loaded reviewers. ``max_flow_min_cost`` first places as many
+limits allow, and expertise decides among equally loaded reviewers. The cheapest flow first places as many
 assignments as possible.
+
+A shortage is spread: each application's places enter by one edge per level (its first reviewer, its second, …)
+whose cost grows with the level by more than any load or expertise cost can change (``_spread``), so every
+application that can have a reviewer gets one before any gets a second, and so on: no application is left with
+none while another has k, wherever conflicts and limits allow. With no shortage every application gets all its
+places and these costs are the same for every assignment.
 
 Built pair by pair that network has applications × reviewers edges (a million at 2,000 × 500: minutes and a
 gigabyte). It is built on *classes* instead, which gives the same optimum:
@@ -127,13 +133,16 @@ def _cost(g: int, group: _Group, klass: _Class, jitter: dict | None) -> int:
 def network(groups: list[_Group], classes: list[_Class], edges: set[tuple[int, int]],
             jitter: dict | None) -> nx.DiGraph:
     """The class network with the group–class edges ``edges``, as a min-cost flow with a bypass: places no
-    reviewer can take flow straight to the sink at cost ``BYPASS``, more than any way through a reviewer, so the
-    cheapest flow fills as many places as possible first."""
+    reviewer can take flow straight to the sink at a cost more than any way through a reviewer, so the
+    cheapest flow fills as many places as possible first. A group's places enter by one edge per level (its
+    applications' k-th reviewer, cost ``spread × level``): see ``_spread``."""
     demand = sum(group.need * len(group.applications) for group in groups)
+    step = _spread(groups, classes)
+    top_need = max(group.need for group in groups)
     graph = nx.DiGraph()
     graph.add_node("s", demand=-demand)
     graph.add_node("t", demand=demand)
-    graph.add_edge("s", "t", capacity=demand, weight=_bypass(classes))
+    graph.add_edge("s", "t", capacity=demand, weight=step * (top_need + 2))
     levels = set()
     for c, klass in enumerate(classes):
         size = len(klass.reviewers)
@@ -144,7 +153,12 @@ def network(groups: list[_Group], classes: list[_Class], edges: set[tuple[int, i
     for level in sorted(levels):
         graph.add_edge(("l", level), "t", capacity=demand, weight=0)
     for g, group in enumerate(groups):
-        graph.add_edge("s", ("g", g), capacity=group.need * len(group.applications), weight=0)
+        size = len(group.applications)
+        for k in range(1, group.need + 1):
+            # The applications' (held + k)-th reviewer; every application needs the same number in all, so
+            # ``top_need - need + k`` orders the levels of every group alike.
+            graph.add_edge("s", ("k", g, k), capacity=size, weight=step * (top_need - group.need + k))
+            graph.add_edge(("k", g, k), ("g", g), capacity=size, weight=0)
     for g, c in sorted(edges):
         _add(graph, g, groups[g], classes[c], jitter)
     return graph
@@ -156,9 +170,13 @@ def _add(graph: nx.DiGraph, g: int, group: _Group, klass: _Class, jitter: dict |
                    weight=_cost(g, group, klass, jitter))
 
 
-def _bypass(classes: list[_Class]) -> int:
+def _spread(groups: list[_Group], classes: list[_Class]) -> int:
+    """The cost of one more reviewer level of an application: more than any load, expertise or draw cost a
+    simple cycle of the network can change (one pass through the sink moves load by at most ``LOAD × top``; each
+    group or class adds at most two group–class edges), so a shortage is spread first, then loads balanced, then
+    expertise preferred."""
     top = max((klass.held + klass.places for klass in classes), default=0)
-    return (2 * len(classes) + top + 4) * (LOAD * (top + 1) + MISMATCH + JITTER)
+    return LOAD * (top + 1) + (2 * (len(groups) + len(classes)) + 2) * (MISMATCH + JITTER)
 
 
 def _first_edges(groups: list[_Group], classes: list[_Class]) -> set[tuple[int, int]]:

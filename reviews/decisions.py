@@ -19,8 +19,9 @@ from core.dispatch import queue
 from core.money import to_yuan
 from milestones.services import project_open
 from programs.models import AwardMode
-from programs.procedure import CalendarUnknown, period_end, procedure_for
+from programs.procedure import procedure_for
 from programs.selectors import today
+from programs.workdays import period_end
 
 from . import notices
 from .allocation import Candidate, amount_problems, award_count_problem, propose_amounts, request_problem
@@ -36,9 +37,11 @@ from .models import (
     ObjectionState,
     ReviewRound,
     RoundState,
+    TieOrder,
 )
 from .selectors import default_proposal, may_see_notice, ranking
 from .services import check_state, checked_reason, lock_round, require_officer
+from .ties import members_key
 
 
 def _lock_award(award: Award) -> Award:
@@ -74,6 +77,7 @@ def round_propose(*, actor, review_round: ReviewRound, application_ids: list[int
             raise ValidationError(_("An application without a submitted review cannot be proposed."))
     if not chosen:
         raise ValidationError(_("No application has a submitted review yet; nothing can be proposed."))
+    _refuse_cut_ties(chosen)
     problem = award_count_problem(track, len(chosen))
     if problem:
         raise ValidationError(problem)
@@ -96,6 +100,19 @@ def round_propose(*, actor, review_round: ReviewRound, application_ids: list[int
     return awards
 
 
+def _refuse_cut_ties(chosen: list) -> None:
+    """A proposal may take all of a tie the officer has still to order, or none of it, but not part: which of the
+    tied applications comes first is the officer's judgment (the guide's tie-break), made with a reason."""
+    ids = {r.application.pk for r in chosen}
+    for row in chosen:
+        tie = row.tie
+        if tie is not None and tie.open and not set(tie.ids) <= ids:
+            raise ValidationError(_("%(references)s are tied on “%(preference)s”, which the officer judges, and the "
+                                    "proposal takes only some of them: order the tie on the ranking first.") % {
+                "references": ", ".join(r.application.reference for r in tie.rows),
+                "preference": tie.tie_break.label})
+
+
 @transaction.atomic
 def round_withdraw_proposal(*, actor, review_round: ReviewRound, reason: str) -> ReviewRound:
     require_officer(actor)
@@ -108,6 +125,41 @@ def round_withdraw_proposal(*, actor, review_round: ReviewRound, reason: str) ->
     record_event(target=locked, actor=actor, action="withdraw_proposal", from_state=before, to_state=locked.state,
                  reason=reason)
     return locked
+
+
+@transaction.atomic
+def round_order_tie(*, actor, review_round: ReviewRound, order: list[int], reason: str) -> TieOrder:
+    """The officer orders applications tied where the guide's tie-break is one an officer judges (成员结构更完善 …),
+    best first, with the reason: the ranking then lists them in that order, and the workbook prints it. The order
+    must name exactly the applications of one such tie as the ranking shows it now; ordering it again replaces the
+    earlier order (both audited)."""
+    require_officer(actor)
+    locked = lock_round(review_round)
+    transition = check_state(ROUND_TRANSITIONS, "order_tie", locked.state, locked.get_state_display())
+    reason = checked_reason(transition, reason)
+    ids = [int(pk) for pk in order]
+    tie = next((row.tie for row in ranking(locked) if row.tie is not None
+                and row.tie.members == members_key(ids)), None)
+    if tie is None or len(set(ids)) != len(ids):
+        raise ValidationError({"order": _("These applications are not tied on the ranking (any more); open the "
+                                          "ranking again and order the tie it shows.")})
+    stored = TieOrder.objects.select_for_update().filter(round=locked, members=tie.members).first()
+    before = (stored.order if stored and stored.tie_break == tie.tie_break.key and stored.score == tie.score
+              else [])
+    values = {"order": ids, "tie_break": tie.tie_break.key, "score": tie.score, "reason": reason,
+              "ordered_by": actor, "ordered_at": timezone.now()}
+    if stored is None:
+        stored = TieOrder.objects.create(round=locked, members=tie.members, **values)
+    else:
+        for name, value in values.items():
+            setattr(stored, name, value)
+        stored.save(update_fields=list(values))
+    references = dict(Application.objects.filter(pk__in=ids).values_list("pk", "reference"))
+    record_event(target=locked, actor=actor, action="order_tie", from_state=locked.state, to_state=locked.state,
+                 reason=reason, data={"tie_break": tie.tie_break.key, "score": f"{tie.score}",
+                                      "order": [references[pk] for pk in ids],
+                                      "before": [references[pk] for pk in before if pk in references]})
+    return stored
 
 
 @transaction.atomic
@@ -146,17 +198,43 @@ def round_start_publicity(*, actor, review_round: ReviewRound, starts_on: dt.dat
     check_state(ROUND_TRANSITIONS, "start_publicity", locked.state, locked.get_state_display())
     starts_on = starts_on or today()
     procedure = procedure_for(locked.track)
-    try:
-        ends_on = period_end(starts_on, procedure.publicity_days, procedure.publicity_day_kind)
-    except CalendarUnknown as exc:
-        raise ValidationError(_("The PRC holiday calendar installed does not cover %(day)s yet; update the "
-                                "chinese-calendar package.") % {"day": str(exc)}) from exc
+    ends = period_end(starts_on, procedure.publicity_days, procedure.publicity_day_kind)
     before = locked.state
-    locked.state, locked.publicity_starts, locked.publicity_ends = RoundState.PUBLICITY, starts_on, ends_on
-    locked.save(update_fields=["state", "publicity_starts", "publicity_ends"])
+    locked.state, locked.publicity_starts, locked.publicity_ends = RoundState.PUBLICITY, starts_on, ends.day
+    locked.publicity_ends_provisional = ends.provisional
+    locked.save(update_fields=["state", "publicity_starts", "publicity_ends", "publicity_ends_provisional"])
     record_event(target=locked, actor=actor, action="start_publicity", from_state=before, to_state=locked.state,
-                 data={"starts": starts_on.isoformat(), "ends": ends_on.isoformat(),
-                       "days": procedure.publicity_days, "kind": procedure.publicity_day_kind})
+                 data={"starts": starts_on.isoformat(), "ends": ends.day.isoformat(),
+                       "days": procedure.publicity_days, "kind": procedure.publicity_day_kind,
+                       "provisional": ends.provisional})
+    notices.publicity_started(locked)
+    return locked
+
+
+def publicity_recount(review_round: ReviewRound):
+    """The publicity's end counted again on today's calendar (an entered schedule replaces the provisional one)."""
+    procedure = procedure_for(review_round.track)
+    return period_end(review_round.publicity_starts, procedure.publicity_days, procedure.publicity_day_kind)
+
+
+@transaction.atomic
+def round_confirm_publicity_end(*, actor, review_round: ReviewRound, ends_on: dt.date, reason: str = "") -> ReviewRound:
+    """The officer confirms (or corrects) an end of publicity counted through a year whose holiday schedule was
+    not entered: the awards can be decided only after this."""
+    require_officer(actor)
+    locked = lock_round(review_round)
+    check_state(ROUND_TRANSITIONS, "confirm_publicity_end", locked.state, locked.get_state_display())
+    if not locked.publicity_ends_provisional:
+        raise ValidationError(_("The end of this publicity is already confirmed."), code="confirmed")
+    if ends_on < locked.publicity_starts:
+        raise ValidationError({"ends_on": _("The publicity cannot end before it starts (%(day)s).")
+                               % {"day": locked.publicity_starts.isoformat()}})
+    before = locked.publicity_ends
+    locked.publicity_ends, locked.publicity_ends_provisional = ends_on, False
+    locked.save(update_fields=["publicity_ends", "publicity_ends_provisional"])
+    record_event(target=locked, actor=actor, action="confirm_publicity_end", from_state=locked.state,
+                 to_state=locked.state, reason=(reason or "").strip(),
+                 data={"from": before.isoformat(), "to": ends_on.isoformat()})
     return locked
 
 
@@ -201,6 +279,8 @@ def _check_decidable(award: Award) -> None:
     review_round = award.round
     if review_round.state != RoundState.PUBLICITY:
         raise ValidationError(_("Awards are decided after the publicity period."), code="wrong_state")
+    if review_round.publicity_ends_provisional:
+        raise ValidationError(_("Confirm the provisional end of the publicity first."), code="provisional")
     if today() <= review_round.publicity_ends:
         raise ValidationError(_("The publicity period runs until %(day)s; decide after it.")
                               % {"day": review_round.publicity_ends.isoformat()}, code="publicity_running")

@@ -139,19 +139,35 @@ def ranking_xlsx(rounds: list[ReviewRound]) -> bytes:
     for d in data:
         summary = workbook.create_sheet(title=_sheet_title(d.review_round, taken))
         taken.append(summary.title)
-        _widths(summary, [8, 16, 36, 12, 12, 10, 16])
+        _widths(summary, [8, 16, 36, 12, 12, 10, 16, 36, 40])
         write_only_row(summary, [_("Rank"), _("Reference"), _("Project title"), _("Aggregate score"),
-                                 _("Mean score"), _("Reviews done"), _("Proposed award (yuan)")], bold=True)
+                                 _("Mean score"), _("Reviews done"), _("Proposed award (yuan)"), _("Tie"),
+                                 _("Reason for the officer's order")], bold=True)
         for row in d.ranked:
             pk = row.application.pk
             award = d.awards.get(pk)
             write_only_row(summary, [
                 row.rank, row.application.reference, d.applications[pk][0], _num(row.aggregate),
                 _num(scoring.mean(row.totals)) if row.totals else None, row.done,
-                money(award) if award is not None else None])
+                money(award) if award is not None else None, *_tie_cells(row)])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def _tie_cells(row) -> list[str]:
+    """What the summary says of a row's tie: still tied (a tie-break the officer judges), or the officer's order
+    (this row's place in it, who ordered it) and the reason."""
+    tie = row.tie
+    if tie is None:
+        return ["", ""]
+    if tie.open:
+        return [_("tied: %(preference)s, to be judged by the officer") % {"preference": tie.tie_break.label},
+                ""]
+    return [_("ordered by %(officer)s, place %(place)s of %(count)s: %(preference)s") % {
+        "officer": str(tie.order.ordered_by),
+        "place": tie.ids.index(row.application.pk) + 1, "count": len(tie.ids), "preference": tie.tie_break.label},
+        tie.order.reason]
 
 
 def _widths(sheet, widths: list[int]) -> None:

@@ -3,9 +3,10 @@
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, MoneyField
+from core.forms import DateInput, MoneyField, posted_id, posted_ids
 
 from .models import SCORE_MAX, SCORE_MIN, Recommendation
 from .services import REASON_MAX, ReviewerData, ScoreData, parse_score
@@ -60,6 +61,16 @@ class ReviewerForm(forms.Form):
                             expertise=[w for w in SPLIT.split(data["expertise"]) if w], load_limit=data["load_limit"])
 
 
+class PublicityEndForm(forms.Form):
+    """The officer's confirmation of an end of publicity counted through a provisional year."""
+
+    ends_on = forms.DateField(label=_("Publicity ends"), widget=DateInput(attrs={"class": "form-control"}),
+                              error_messages={"invalid": _("Give the last day of the publicity as 2027-01-08."),
+                                              "required": _("Give the last day of the publicity as 2027-01-08.")})
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 1, "class": "form-control"}),
+                             required=False, max_length=REASON_MAX)
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
                              max_length=REASON_MAX)
@@ -69,6 +80,17 @@ def reason_text(form: ReasonForm) -> str:
     """The reason to hand to the service: as typed when the form refused it (too long, a NUL), so that the service
     says what is wrong instead of asking for a reason that was given."""
     return form.cleaned_data["reason"] if form.is_valid() else str(form.data.get("reason", ""))
+
+
+def posted_tie_order(data) -> list[int]:
+    """The tied applications in the officer's order: each posted ``application`` with its ``place`` (1 = best).
+    Refused, naming what to do, unless the places are 1 to n, each once."""
+    ids = posted_ids(data.getlist("application"))
+    places = [posted_id(place) for place in data.getlist("place")]
+    if len(ids) < 2 or len(places) != len(ids) or sorted(p or 0 for p in places) != list(range(1, len(ids) + 1)):
+        raise ValidationError({"order": _("Give each tied application its own place, from 1 (best) to %(n)s.")
+                               % {"n": max(len(ids), 2)}})
+    return [pk for _place, pk in sorted(zip(places, ids, strict=True))]
 
 
 class AmountForm(forms.Form):

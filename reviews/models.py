@@ -104,14 +104,23 @@ class RoundState(models.TextChoices):
 ROUND_TRANSITIONS = _table(
     Transition("start_review", _("Confirm the assignment and start the review"), frozenset({RoundState.ASSIGNING}),
                RoundState.REVIEWING, Actor.OFFICER),
+    # No change of state: the officer accepts that some applications start with fewer reviewers than wanted.
+    Transition("confirm_shortfall", _("Confirm the shortfall"), frozenset({RoundState.ASSIGNING}),
+               RoundState.ASSIGNING, Actor.OFFICER, needs_reason=True),
     Transition("propose", _("Propose awards"), frozenset({RoundState.REVIEWING}), RoundState.PROPOSED,
                Actor.OFFICER),
     Transition("withdraw_proposal", _("Withdraw the proposal"), frozenset({RoundState.PROPOSED}),
                RoundState.REVIEWING, Actor.OFFICER, needs_reason=True),
     Transition("start_publicity", _("Publish the proposed list (公示)"), frozenset({RoundState.PROPOSED}),
                RoundState.PUBLICITY, Actor.OFFICER),
+    Transition("confirm_publicity_end", _("Confirm the end of the publicity"), frozenset({RoundState.PUBLICITY}),
+               RoundState.PUBLICITY, Actor.OFFICER),
     Transition("close", _("Close the round"), frozenset({RoundState.PUBLICITY}), RoundState.DECIDED,
                Actor.OFFICER),
+    # A guide's tie-break an officer must judge (成员结构更完善 …): the officer orders the tied applications while
+    # the review runs; the round stays where it is.
+    Transition("order_tie", _("Order the tied applications"), frozenset({RoundState.REVIEWING}),
+               RoundState.REVIEWING, Actor.OFFICER, needs_reason=True),
 )
 
 
@@ -131,9 +140,21 @@ class ReviewRound(models.Model):
     seed = models.BigIntegerField(_("random seed of the last draw"), null=True, blank=True)
     publicity_starts = models.DateField(_("publicity starts"), null=True, blank=True)
     publicity_ends = models.DateField(_("publicity ends"), null=True, blank=True)
+    publicity_ends_provisional = models.BooleanField(
+        _("publicity end provisional"), default=False,
+        help_text=_("Counted through a year whose holiday schedule is not entered yet; an officer confirms it."))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # The officer's confirmation of a shortfall of reviewers, for the assignment it was given for (``stamp``, see
+    # ``selectors.round_shortfall``): once the assignment changes it no longer counts.
+    shortfall_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("shortfall confirmed by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+")
+    shortfall_confirmed_at = models.DateTimeField(_("shortfall confirmed"), null=True, blank=True)
+    shortfall_reason = models.TextField(_("reason for the shortfall"), blank=True)
+    shortfall_missing = models.PositiveIntegerField(_("reviewer places confirmed missing"), null=True, blank=True)
+    shortfall_stamp = models.CharField(_("assignment the shortfall was confirmed for"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("review round")
@@ -160,6 +181,33 @@ class ReviewRound(models.Model):
         if self.stage == "publicity_over":
             return str(_("Publicity over: awaiting approval"))
         return self.get_state_display()
+
+
+
+class TieOrder(models.Model):
+    """The officer's order of applications tied on score where the guide's next tie-break is one an officer
+    judges, with the reason. It holds only while the same applications stay tied on the same score at the same
+    tie-break: a changed score (or guide) brings the tie back to the ranking page."""
+
+    round = models.ForeignKey(ReviewRound, verbose_name=_("round"), on_delete=models.CASCADE,
+                              related_name="tie_orders")
+    members = models.CharField(_("tied applications"), max_length=500,
+                               help_text=_("The ids of the tied applications, ascending, comma-separated."))
+    order = models.JSONField(_("order"), default=list, help_text=_("Application ids, best first."))
+    tie_break = models.CharField(_("tie-break judged"), max_length=30)
+    score = models.DecimalField(_("score when ordered"), max_digits=7, decimal_places=2)
+    reason = models.TextField(_("reason"))
+    ordered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("ordered by"), on_delete=models.PROTECT,
+                                   related_name="+")
+    ordered_at = models.DateTimeField(_("ordered"))
+
+    class Meta:
+        verbose_name = _("order of a tie")
+        verbose_name_plural = _("orders of ties")
+        constraints = [models.UniqueConstraint(fields=["round", "members"], name="tie_order_unique_members")]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}: {self.members}"
 
 
 # --- assignments -------------------------------------------------------------------------------------------------

@@ -7,9 +7,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from applications.notices import figures, members_of
-from notifications.recipients import in_charge_each, notify_each
+from notifications.recipients import Notice, in_charge_each, notify_all, notify_each
 from notifications.registry import Kind
 from notifications.services import choice_label, notify
+from organisations.selectors import active_members
 
 FORMAL = frozenset()  # the funding decision is always emailed
 
@@ -24,6 +25,19 @@ def _application_link(application) -> str:
 
 def _publicity_link(objection) -> str:
     return reverse("reviews:publicity", args=[objection.round_id])
+
+
+def _publicity_round_link(award) -> str:
+    return reverse("reviews:publicity", args=[award.round_id])
+
+
+def _round_link(assignment) -> str:
+    return reverse("reviews:round", args=[assignment.round.track_id])
+
+
+def _reviewer_queue_link(assignment) -> str:
+    """A released assignment's page is no longer the reviewer's (404): their queue."""
+    return reverse("reviews:queue")
 
 
 def _decision_link(target) -> str:
@@ -93,7 +107,46 @@ NOT_FUNDED = Kind(
     _("Application %(reference)s “%(title)s” was not funded after expert review. The office's reason:\n%(reason)s"),
     link=_application_link, opt_out=FORMAL,
 )
-KINDS = (ASSIGNED, REOPENED, REVIEW_DUE, REVIEW_OVERDUE, OBJECTION_LODGED, OBJECTION_RESOLVED, PUBLICITY_ENDING,
+CONFLICT_DECLARED = Kind(
+    "reviews.conflict_declared", _("A reviewer declared a conflict of interest"),
+    _("Application %(reference)s: a reviewer declared a conflict of interest"),
+    _("%(reviewer)s declared a conflict of interest with application %(reference)s (%(track)s) on %(date)s and "
+      "will not review it. Reason given:\n%(reason)s\n\nThe round waits for a replacement: assign another "
+      "reviewer to this application on the round's assignment page."),
+    link=_round_link,
+)
+CONFLICT_ACCEPTED = Kind(
+    "reviews.conflict_accepted", _("Your declared conflict of interest was accepted"),
+    _("Your conflict of interest with %(reference)s was accepted"),
+    _("Your declaration of a conflict of interest with application %(reference)s was accepted on %(date)s: you "
+      "will not review it, and the program office assigns another reviewer. The reason you gave:\n%(reason)s"),
+    link=_reviewer_queue_link,
+)
+IN_PUBLICITY = Kind(
+    "reviews.in_publicity", _("Your application is in publicity"),
+    _("Application %(reference)s is in publicity until %(ends)s"),
+    _("Application %(reference)s “%(title)s” is on the publicity list (公示) of %(track)s with a proposed award of "
+      "%(amount)s yuan, from %(starts)s to %(ends)s. Anyone may object during this period; the award is decided "
+      "after it ends."),
+    link=_publicity_round_link, opt_out=FORMAL,
+)
+OBJECTION_AGAINST = Kind(
+    "reviews.objection_against", _("An objection concerns your application"),
+    _("Objection lodged: application %(reference)s"),
+    _("An objection was lodged on %(date)s during the publicity of %(track)s, concerning application "
+      "%(reference)s “%(title)s”. Its grounds:\n%(reason)s\n\nThe program office examines it and may ask you "
+      "for information; the award is decided once it is resolved. You will be told the outcome."),
+    link=_publicity_link, opt_out=FORMAL,
+)
+OBJECTION_AGAINST_RESOLVED = Kind(
+    "reviews.objection_against_resolved", _("An objection concerning your application was resolved"),
+    _("Objection resolved: application %(reference)s"),
+    _("The program office resolved the objection lodged on %(date)s concerning application %(reference)s "
+      "“%(title)s”: %(outcome)s. Its reasons:\n%(resolution)s"),
+    link=_publicity_link, opt_out=FORMAL,
+)
+KINDS = (ASSIGNED, REOPENED, REVIEW_DUE, REVIEW_OVERDUE, CONFLICT_DECLARED, CONFLICT_ACCEPTED, IN_PUBLICITY,
+         OBJECTION_LODGED, OBJECTION_AGAINST, OBJECTION_RESOLVED, OBJECTION_AGAINST_RESOLVED, PUBLICITY_ENDING,
          APPROVED, NOT_FUNDED)
 
 
@@ -151,11 +204,58 @@ def objection_lodged(objection) -> None:
               "reason": objection.reason}
     notify_each(round_officers([review_round.pk])[review_round.pk], kind=OBJECTION_LODGED.code, target=objection,
                 **values)
+    _tell_objected(objection, OBJECTION_AGAINST, reason=objection.reason)
 
 
 def objection_resolved(objection) -> None:
+    """The objector, and the applicants the objection concerns, with the office's reasons."""
     notify(recipient=objection.raised_by, kind=OBJECTION_RESOLVED.code, target=objection,
            outcome=choice_label(objection, "state"), resolution=objection.resolution)
+    _tell_objected(objection, OBJECTION_AGAINST_RESOLVED, outcome=choice_label(objection, "state"),
+                   resolution=objection.resolution)
+
+
+def _tell_objected(objection, kind: Kind, **values) -> None:
+    """The members of each applicant the objection concerns: the award's, or every award's on the list when it
+    objects to the list as a whole. The objector is not named. Three queries whatever the number of applicants."""
+    from .models import Award
+
+    awards = (Award.objects.filter(round_id=objection.round_id)
+              .select_related("application__track__program", "round__track"))
+    if objection.award_id:
+        awards = awards.filter(pk=objection.award_id)
+    awards = list(awards)
+    members = active_members([a.application.organisation_id for a in awards])
+    notify_all(
+        Notice(recipient=member, kind=kind.code, target=objection,
+               values={**figures(award.application), "track": str(award.round.track), "date": objection.created_at,
+                       **values})
+        for award in awards for member in members[award.application.organisation_id]
+        if member.pk != objection.raised_by_id)
+
+
+def conflict_declared(assignment, reason: str, on) -> None:
+    """The round's officers (the round waits for a replacement) and the reviewer (the conflict is accepted: the
+    assignment is released at once), each with the reason the reviewer gave."""
+    values = {"reference": assignment.application.reference, "reason": reason, "date": on}
+    review_round = assignment.round
+    notify_each(round_officers([review_round.pk])[review_round.pk], kind=CONFLICT_DECLARED.code, target=assignment,
+                reviewer=str(assignment.reviewer), track=str(review_round.track), **values)
+    notify(recipient=assignment.reviewer.user, kind=CONFLICT_ACCEPTED.code, target=assignment, **values)
+
+
+def publicity_started(review_round) -> None:
+    """The members of every applicant on the published list, with its proposed award and the period."""
+    from .models import Award
+
+    awards = list(Award.objects.filter(round=review_round).select_related("application__track__program"))
+    members = active_members([a.application.organisation_id for a in awards])
+    values = {"track": str(review_round.track), "starts": review_round.publicity_starts,
+              "ends": review_round.publicity_ends}
+    notify_all(
+        Notice(recipient=member, kind=IN_PUBLICITY.code, target=award,
+               values={**figures(award.application), "amount": f"{award.amount:,.2f}", **values})
+        for award in awards for member in members[award.application.organisation_id])
 
 
 def decided(award, *, approved: bool, reason: str = "") -> None:

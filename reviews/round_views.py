@@ -19,7 +19,7 @@ from programs.procedure import procedure_for
 from . import services
 from .forms import AddAssignmentForm, ReasonForm, RoundForm
 from .jobs import ASSIGNMENT
-from .models import ASSIGNMENT_TRANSITIONS, ROUND_TRANSITIONS, ReviewerProfile
+from .models import ASSIGNMENT_TRANSITIONS, ROUND_TRANSITIONS, ReviewerProfile, RoundState
 from .selectors import (
     assignable_reviewers,
     assignment_rows,
@@ -29,6 +29,7 @@ from .selectors import (
     round_for_officer,
     round_summary,
 )
+from .shortfall import round_shortfall, shortfall_state
 from .views import _errors, _officer, _round_or_404
 
 ROUND_PAGE_SIZE = 25  # applications per page
@@ -74,6 +75,7 @@ def _round_context(request, review_round) -> dict:
     rows = assignment_rows(review_round, list(page.object_list))
     on_page = {a.reviewer_id for r in rows for a in r.assignments}
     summary = round_summary(review_round)
+    shortfall = round_shortfall(review_round) if review_round.state == RoundState.ASSIGNING else None
     job = latest_job(request.user, kind=ASSIGNMENT, target=review_round)
     return {
         "page": page, "querystring": querystring, "rows": rows,
@@ -82,6 +84,7 @@ def _round_context(request, review_round) -> dict:
                                                     if r.application.status == Status.PASSED],
                                       reviewers=assignable_reviewers()),
         "proposed": summary.proposed, "conflicts": summary.open_conflicts,
+        "shortfall": shortfall, "shortfall_state": shortfall_state(review_round, shortfall) if shortfall else "none",
         "assignment_job": job, "assignment_box": job_box(job, prefix="assignment-job",
                                                          title=_("Automatic assignment"), reload=True,
                                                          icon="bi-diagram-3"),

@@ -20,7 +20,7 @@ from organisations.uscc import normalise_uscc
 from programs.models import Track
 from programs.procedure import procedure_for
 
-from . import scoring
+from . import scoring, ties
 from .conflicts import REASONS, Parties, ReviewerTies, conflict_reason, family_key
 from .models import (
     ACTIVE_ASSIGNMENT,
@@ -37,6 +37,7 @@ from .models import (
     ReviewScore,
     ReviewState,
     RoundState,
+    TieOrder,
 )
 
 REVIEWED_STATUSES = (Status.PASSED, Status.APPROVED, Status.NOT_FUNDED)
@@ -202,7 +203,8 @@ def other_reviews(assignment: Assignment) -> list[Review]:
 def round_for_officer(user, track_id: int) -> ReviewRound | None:
     if not (user.is_authenticated and user.is_officer):
         raise Http404
-    return ReviewRound.objects.filter(track_id=track_id).select_related("track__program").first()
+    return (ReviewRound.objects.filter(track_id=track_id).select_related("track__program", "shortfall_confirmed_by")
+            .first())
 
 
 def tracks_in_review() -> QuerySet[Track]:
@@ -337,6 +339,7 @@ class RankingRow:
     assigned: int = 0
     normalised: Decimal | None = None
     award: Award | None = None
+    tie: ties.Tie | None = None  # equal score up to a tie-break an officer judges (ordered or not)
 
     @property
     def done(self) -> int:
@@ -373,18 +376,9 @@ class Ranking:
         return self.rows[index]
 
 
-def _tie_key(application: RankedApplication, keys: list[str]) -> tuple:
-    values = []
-    for key in keys:
-        if key == "matching_funds":
-            values.append(-(application.matching_funds or Decimal("0")))
-        elif key == "requested_amount_low":
-            values.append(application.requested_amount or Decimal("0"))
-    return tuple(values)
-
-
 def ranking(review_round: ReviewRound) -> Ranking:
-    """The round's applications ranked by the track's aggregation, with tie-breaks from the guide. Two queries,
+    """The round's applications ranked by the track's aggregation, with tie-breaks from the guide (``ties``): two
+    queries, three where the guide has a tie-break an officer judges (the officer's orders of ties),
     reading only what ranks (no title, no organisation): a page shows a slice of it, filled in by
     ``ranking_details``."""
     procedure = procedure_for(review_round.track)
@@ -404,11 +398,10 @@ def ranking(review_round: ReviewRound) -> Ranking:
     for row in rows.values():
         row.aggregate = scoring.aggregate(method, row.totals)
         row.trimmed = scoring.is_trimmed(method, len(row.totals))
-    ordered = sorted(rows.values(), key=lambda r: (
-        r.aggregate is None, -(r.aggregate or 0), *_tie_key(r.application, procedure.tie_breaks),
-        r.application.reference))
-    for i, row in enumerate(ordered, 1):
-        row.rank = i if row.aggregate is not None else None
+    orders = {}
+    if any(not t.computed for t in procedure.tie_breaks):  # a third query, only where an officer judges ties
+        orders = {o.members: o for o in TieOrder.objects.filter(round=review_round).select_related("ordered_by")}
+    ordered = ties.rank(list(rows.values()), procedure.tie_breaks, orders)
     return Ranking(rows=ordered, reviewer_stats=scoring.reviewer_stats(submitted))
 
 
@@ -493,6 +486,15 @@ def publicity_round(pk: int) -> ReviewRound:
     if review_round is None:
         raise Http404
     return review_round
+
+
+def objections_by(user, review_round: ReviewRound) -> list[Objection]:
+    """The objections the user lodged against this publicity list, oldest first, with the award's application: one
+    query whatever their number; none (and no query) for a visitor who is not signed in."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(Objection.objects.filter(round=review_round, raised_by=user)
+                .select_related("award__application").order_by("created_at", "pk"))
 
 
 def publicity_list() -> QuerySet[ReviewRound]:

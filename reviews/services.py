@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Role, User
 from applications.models import Application
@@ -52,6 +53,7 @@ from .pool_excel import PoolRow, read_pool
 from .proposal import Proposal, assignment_propose  # noqa: F401  (the automatic assignment's service)
 from .rounds import lock_round, open_conflicts, require_officer, round_applications
 from .selectors import conflict_matrix, expertise_matches
+from .shortfall import Shortfall, round_shortfall, shortfall_state
 from .welcome import queue_password_mail
 
 # --- helpers -----------------------------------------------------------------------------------------------------
@@ -297,6 +299,9 @@ def round_start_review(*, actor, review_round: ReviewRound) -> ReviewRound:
     proposed = Assignment.objects.filter(round=locked, state=AssignmentState.PROPOSED)
     if not proposed.exists():
         raise ValidationError(_("Propose the assignment first."))
+    shortfall = round_shortfall(locked)
+    if shortfall_state(locked, shortfall) in ("unconfirmed", "stale"):
+        raise ValidationError(_shortfall_message(locked, shortfall), code="shortfall")
     proposed_ids = list(proposed.values_list("pk", flat=True))
     confirmed = proposed.update(state=AssignmentState.CONFIRMED)
     notices.assigned(Assignment.objects.filter(pk__in=proposed_ids)
@@ -304,9 +309,51 @@ def round_start_review(*, actor, review_round: ReviewRound) -> ReviewRound:
     before, locked.state = locked.state, RoundState.REVIEWING
     locked.save(update_fields=["state"])
     record_event(target=locked, actor=actor, action="start_review", from_state=before, to_state=locked.state,
-                 data={"confirmed": confirmed})
+                 data={"confirmed": confirmed, "missing": shortfall.missing})
     for application_id in round_applications(locked).values_list("pk", flat=True):
         _queue_dossier(application_id, locked.blind)
+    return locked
+
+
+def _shortfall_message(review_round: ReviewRound, shortfall: Shortfall) -> str:
+    count = len(shortfall.short)
+    counts = {"missing": shortfall.missing, "count": count}
+    if review_round.shortfall_stamp:
+        return ngettext(
+            "The assignment changed after the shortfall was confirmed: %(missing)s reviewer places are unfilled on "
+            "%(count)s application. Confirm the shortfall again, or add experts to the pool and propose again.",
+            "The assignment changed after the shortfall was confirmed: %(missing)s reviewer places are unfilled on "
+            "%(count)s applications. Confirm the shortfall again, or add experts to the pool and propose again.",
+            count) % counts
+    return ngettext(
+        "%(missing)s reviewer places are unfilled on %(count)s application. Add experts to the pool and propose "
+        "again, or confirm the shortfall with a reason before starting the review.",
+        "%(missing)s reviewer places are unfilled on %(count)s applications. Add experts to the pool and propose "
+        "again, or confirm the shortfall with a reason before starting the review.",
+        count) % counts
+
+
+@transaction.atomic
+def round_confirm_shortfall(*, actor, review_round: ReviewRound, reason: str) -> ReviewRound:
+    """The officer accepts that the review starts with fewer reviewers than wanted, for the assignment as it is
+    now; the confirmation no longer counts once the assignment changes."""
+    require_officer(actor)
+    locked = lock_round(review_round)
+    transition = check_state(ROUND_TRANSITIONS, "confirm_shortfall", locked.state, locked.get_state_display())
+    reason = checked_reason(transition, reason)
+    shortfall = round_shortfall(locked)
+    if not shortfall.missing:
+        raise ValidationError(_("Every application has all its reviewers: there is no shortfall to confirm."),
+                              code="no_shortfall")
+    locked.shortfall_confirmed_by, locked.shortfall_confirmed_at = actor, timezone.now()
+    locked.shortfall_reason, locked.shortfall_missing = reason, shortfall.missing
+    locked.shortfall_stamp = shortfall.stamp
+    locked.save(update_fields=["shortfall_confirmed_by", "shortfall_confirmed_at", "shortfall_reason",
+                               "shortfall_missing", "shortfall_stamp"])
+    record_event(target=locked, actor=actor, action="confirm_shortfall", from_state=locked.state,
+                 to_state=locked.state, reason=reason, data={
+                     "missing": shortfall.missing, "wanted": shortfall.wanted, "stamp": shortfall.stamp,
+                     "gaps": {str(gap.application_id): gap.missing for gap in shortfall.short}})
     return locked
 
 
@@ -375,6 +422,7 @@ def assignment_declare_conflict(*, actor, assignment: Assignment, reason: str) -
     DeclaredConflict.objects.create(reviewer=locked.reviewer, application_id=locked.application_id, reason=reason)
     record_event(target=locked, actor=actor, action="declare_conflict", from_state=before, to_state=locked.state,
                  reason=reason)
+    notices.conflict_declared(locked, reason, timezone.localdate())
     return locked
 
 

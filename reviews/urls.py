@@ -15,6 +15,7 @@ urlpatterns = [
     path("expert-review/tracks/<int:track_id>/step/<str:step>/", views.round_step, name="round_step"),
     path("expert-review/tracks/<int:track_id>/ranking/", views.ranking_page, name="ranking"),
     path("expert-review/tracks/<int:track_id>/ranking/export/", views.ranking_export, name="ranking_export"),
+    path("expert-review/tracks/<int:track_id>/ranking/tie/", views.tie_order, name="tie_order"),
     path("expert-review/tracks/<int:track_id>/decision/", views.decision, name="decision"),
     path("expert-review/tracks/<int:track_id>/decision/plan/", plan_views.decision_plan, name="decision_plan"),
     path("expert-review/assignments/<int:pk>/<str:step>/", views.assignment_step, name="assignment_step"),

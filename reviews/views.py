@@ -25,9 +25,11 @@ from .forms import (
     AmountForm,
     ImportForm,
     ObjectionForm,
+    PublicityEndForm,
     ReasonForm,
     ReviewerForm,
     ScoreForm,
+    posted_tie_order,
     reason_text,
 )
 from .jobs import ASSIGNMENT, POOL_IMPORT, RANKING_XLSX
@@ -54,6 +56,7 @@ from .selectors import (
     awards_of,
     default_proposal,
     employer_check,
+    objections_by,
     objections_of,
     other_reviews,
     overview_rows,
@@ -67,6 +70,7 @@ from .selectors import (
     round_for_officer,
     tracks_in_review,
 )
+from .ties import ties_among
 
 
 def _officer(request) -> None:
@@ -191,10 +195,13 @@ def round_step(request, track_id: int, step: str):
         "propose_assignment": lambda: job_services.job_request(actor=request.user, kind=ASSIGNMENT,
                                                                target=review_round),
         "start_review": lambda: services.round_start_review(actor=request.user, review_round=review_round),
+        "confirm_shortfall": lambda: services.round_confirm_shortfall(
+            actor=request.user, review_round=review_round, reason=reason_text(reason)),
         "propose": lambda: decisions.round_propose(actor=request.user, review_round=review_round, **_chosen(request)),
         "withdraw_proposal": lambda: decisions.round_withdraw_proposal(
             actor=request.user, review_round=review_round, reason=reason_text(reason)),
         "start_publicity": lambda: decisions.round_start_publicity(actor=request.user, review_round=review_round),
+        "confirm_publicity_end": lambda: _confirm_publicity_end(request, review_round),
         "close": lambda: decisions.round_close(actor=request.user, review_round=review_round),
     }
     if step not in actions:
@@ -213,10 +220,19 @@ def round_step(request, track_id: int, step: str):
         else:
             messages.success(request, _("Done: %(step)s.") % {"step": ROUND_TRANSITIONS.get(step).label
                                                                if step in ROUND_TRANSITIONS else step})
-    target = "reviews:round" if step in ("propose_assignment", "start_review") else "reviews:decision"
+    target = "reviews:round" if step in ("propose_assignment", "start_review", "confirm_shortfall") \
+        else "reviews:decision"
     if step == "withdraw_proposal":
         target = "reviews:ranking"
     return redirect(target, track_id=track_id)
+
+
+def _confirm_publicity_end(request, review_round) -> None:
+    form = PublicityEndForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError([e for errors in form.errors.values() for e in errors])
+    decisions.round_confirm_publicity_end(actor=request.user, review_round=review_round,
+                                          ends_on=form.cleaned_data["ends_on"], reason=form.cleaned_data["reason"])
 
 
 @login_required
@@ -272,10 +288,28 @@ def ranking_page(request, track_id: int):
         "procedure": procedure_for(track),
         "default_ids": {r.application.pk for r in default_proposal(ranked, track)},
         "can_propose": review_round.state == RoundState.REVIEWING, "steps": ROUND_TRANSITIONS,
-        "reason_form": ReasonForm(),
+        "reason_form": ReasonForm(), "ties": ties_among(page.object_list),
+        "can_order_ties": review_round.state in ROUND_TRANSITIONS["order_tie"].sources,
         "export_box": job_box(latest_job(request.user, kind=RANKING_XLSX, target=review_round),
                               prefix="ranking-export", title=_("Ranking (Excel)")),
     })
+
+
+@login_required
+@require_POST
+def tie_order(request, track_id: int):
+    """The officer orders a tie the ranking shows (a tie-break the guide leaves to the officer), with a reason."""
+    review_round = _round_or_404(request, track_id)
+    reason = ReasonForm(request.POST)
+    reason.is_valid()
+    try:
+        decisions.round_order_tie(actor=request.user, review_round=review_round,
+                                  order=posted_tie_order(request.POST), reason=reason_text(reason))
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Done: %(step)s.") % {"step": ROUND_TRANSITIONS["order_tie"].label})
+    return redirect("reviews:ranking", track_id=track_id)
 
 
 @login_required
@@ -303,11 +337,19 @@ def _decision_page(request, review_round, adjusting: AmountForm | None = None, p
         "objections": objections_of(review_round), "steps": ROUND_TRANSITIONS, "award_steps": AWARD_TRANSITIONS,
         "objection_steps": OBJECTION_TRANSITIONS, "reason_form": ReasonForm(),
         "total": sum((a.amount for a in awards if a.state != "not_funded"), 0),
-        "publicity_over": review_round.publicity_over,
+        "publicity_over": review_round.publicity_over and not review_round.publicity_ends_provisional,
+        "end_form": _end_form(review_round),
         "plan_form": plan if plan is not None else plan_formset(track=review_round.track),
         "plan_missing": not review_round.track.tranches.exists(), "plan_open": not any(
             a.state == "approved" for a in awards),
     })
+
+
+def _end_form(review_round) -> PublicityEndForm | None:
+    """The officer's confirmation of a provisional end, offering the end counted on today's calendar."""
+    if review_round.state != RoundState.PUBLICITY or not review_round.publicity_ends_provisional:
+        return None
+    return PublicityEndForm(initial={"ends_on": decisions.publicity_recount(review_round).day})
 
 
 def _award_adjust(request, award) -> AmountForm | None:
@@ -550,5 +592,6 @@ def publicity(request, pk: int):
                 return redirect("reviews:publicity", pk=pk)
     return render(request, "reviews/publicity.html", {
         "round": review_round, "track": review_round.track, "awards": awards, "form": form,
+        "my_objections": objections_by(request.user, review_round),
         "open": review_round.state == RoundState.PUBLICITY and timezone.localdate() <= review_round.publicity_ends,
     })

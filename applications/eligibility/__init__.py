@@ -6,13 +6,14 @@ their parameters are the one registry in ``programs.rule_kinds``.
 """
 
 from . import rules  # noqa: F401  (registers the checks)
-from .core import CHECKS, Facts, Outcome, PartnerFacts, RuleResult, Verdict, evaluate, evaluate_rule
+from .core import CHECKS, Facts, Outcome, Overall, PartnerFacts, RuleResult, Verdict, evaluate, evaluate_rule
 from .loading import facts_for
 
 __all__ = [
     "CHECKS",
     "Facts",
     "Outcome",
+    "Overall",
     "PartnerFacts",
     "RuleResult",
     "Verdict",

@@ -34,6 +34,17 @@ class Outcome(models.TextChoices):
     OFFICER = "officer", gettext_lazy("Needs an officer's judgement")
 
 
+class Overall(models.TextChoices):
+    """A verdict as a whole, stored on the application (``verdict_overall``) for the officer's queue: a hard
+    failure, a failure of soft conditions only (原则上: submitted with the applicant's explanation, the officer
+    decides), rules left to an officer, or a pass."""
+
+    PASS = "pass", gettext_lazy("Passes")
+    FAIL = "fail", gettext_lazy("Fails")
+    SOFT_FAIL = "soft_fail", gettext_lazy("Soft failure, explained")
+    OFFICER = "officer", gettext_lazy("Needs an officer's judgement")
+
+
 @dataclass(frozen=True)
 class PartnerFacts:
     """A partner as the application names it; ``organisation`` is its portal profile, if registered."""
@@ -111,13 +122,15 @@ class Verdict:
 
     @property
     def overall(self) -> str:
-        """``fail`` if any rule fails, else ``officer`` if any needs an officer, else ``pass``."""
-        outcomes = {r.outcome for r in self.results}
-        if Outcome.FAIL in outcomes:
-            return Outcome.FAIL.value
-        if Outcome.OFFICER in outcomes:
-            return Outcome.OFFICER.value
-        return Outcome.PASS.value
+        """``fail`` if a hard rule fails, else ``soft_fail`` if a soft rule fails, else ``officer`` if any rule
+        needs an officer, else ``pass`` (``Overall``)."""
+        if any(r.blocks for r in self.results):
+            return Overall.FAIL.value
+        if any(r.soft_failure for r in self.results):
+            return Overall.SOFT_FAIL.value
+        if any(r.outcome == Outcome.OFFICER for r in self.results):
+            return Overall.OFFICER.value
+        return Overall.PASS.value
 
     @property
     def counts(self) -> dict[str, int]:

@@ -15,7 +15,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from applications.eligibility import Facts, Outcome, RuleResult, Verdict, evaluate, evaluate_rule, facts_for
+from applications.eligibility import Facts, Outcome, Overall, RuleResult, Verdict, evaluate, evaluate_rule, facts_for
 from organisations.choices import AwardCategory, OrgType, RecordLevel
 from organisations.models import (
     AcceptanceOutcome,
@@ -726,6 +726,12 @@ def test_verdict_overall(outcomes, overall):
     assert verdict.overall == overall
 
 
+def test_verdict_overall_tells_a_soft_failure_from_a_hard_one():
+    soft = dataclasses.replace(_result(Outcome.FAIL, 2), soft=True)
+    assert Verdict(results=(_result(Outcome.OFFICER), soft), evaluated_on=ON).overall == Overall.SOFT_FAIL
+    assert Verdict(results=(soft, _result(Outcome.FAIL, 3)), evaluated_on=ON).overall == Overall.FAIL
+
+
 def test_verdict_can_submit_only_without_hard_failures():
     failing = Verdict(results=(_result(Outcome.PASS), _result(Outcome.FAIL, 2)), evaluated_on=ON)
     assert not failing.can_submit()
@@ -750,7 +756,7 @@ def test_verdict_round_trips_through_json():
     verdict = evaluate(track.rules.all(), facts(org, partners=1))
     stored = json.loads(json.dumps(verdict.to_dict()))
     assert stored["evaluated_on"] == "2024-06-15"
-    assert stored["overall"] == "fail"
+    assert stored["overall"] == "soft_fail"  # only the soft R&D rule (原则上) fails
     again = Verdict.from_dict(stored)
     assert again == verdict
     assert again.overall == verdict.overall and again.counts == verdict.counts
@@ -769,7 +775,7 @@ def _nansha_results(rd_per_million: str):
 def test_nansha_low_rd_intensity_is_a_soft_failure_the_officer_decides():
     """"近三年研发投入占销售收入的比例原则上不低于3%": 2.1 % fails the rule, but does not block submission."""
     track, verdict = _nansha_results("21000")
-    assert verdict.overall == Outcome.FAIL
+    assert verdict.overall == Overall.SOFT_FAIL
     (rd,) = [r for r in verdict.results if r.kind == RuleKind.RD_INTENSITY]
     assert rd.outcome == Outcome.FAIL and rd.soft and rd.soft_failure and not rd.blocks
     assert "2.1" in rd.reason and "2021" in rd.reason and "2023" in rd.reason

@@ -141,7 +141,7 @@ def test_application_submit_with_failed_soft_rule_needs_an_explanation(applicant
     data = valid_submission(nansha)
     data.explanations = {rule.pk: "研发投入集中在2025年，比例正在提高"}
     app = services.application_submit(actor=applicant, application=ready_draft, data=data)
-    assert app.status == Status.SUBMITTED and app.verdict_overall == "fail"
+    assert app.status == Status.SUBMITTED and app.verdict_overall == "soft_fail"
     assert app.explanations == {str(rule.pk): "研发投入集中在2025年，比例正在提高"}
     (result,) = [r for r in app.verdict["results"] if r["rule_id"] == rule.pk]
     assert result["outcome"] == "fail" and result["soft"] is True

@@ -329,12 +329,15 @@ class Journey:
         page.click("#submit-review")
         page.wait_for_selector("#my-scores")
 
-    def officer_decides(self, officer: str, review_round: ReviewRound, application: Application) -> None:
+    def officer_decides(self, officer: str, review_round: ReviewRound, application: Application,
+                        rival: Application | None = None) -> None:
         page, track = self.page, self.track
         self.as_user(officer)
         self.go(f"/expert-review/tracks/{track.pk}/ranking/")
         assert page.locator(f"#ranking tr[data-application='{application.pk}']").count() == 1
         self.shot("ranking")
+        if rival is not None:
+            self.officer_orders_tie(application, rival)
         page.click("#propose-awards")
         page.wait_for_selector("#start-publicity")
         amount = page.locator("#awards [data-amount]").first.get_attribute("data-amount")
@@ -355,6 +358,25 @@ class Journey:
         self.shot("approved")
         application.refresh_from_db()
         assert application.status == "approved", application.status
+
+    def officer_orders_tie(self, application: Application, rival: Application) -> None:
+        """The rival scored the same, and the guide's first tie-break (要素较为齐全) is the officer's: both show as
+        a tie (并列), listed by matching funds (the rival's are higher), until the officer puts the journey's
+        application first with a reason. The ranking then follows that order; the rival is left unproposed."""
+        page = self.page
+        assert page.locator("#ranking [data-tie]").count() == 2
+        form = page.locator("[data-tie-form]")
+        form.locator(f"div:has(input[name=application][value='{application.pk}']) input[name=place]").fill("1")
+        form.locator(f"div:has(input[name=application][value='{rival.pk}']) input[name=place]").fill("2")
+        form.locator("textarea[name=reason]").fill("联合申报单位含专利运营机构与行业龙头企业，要素更为齐全")
+        self.shot("tie")
+        with page.expect_navigation():
+            form.locator("[data-order-tie]").click()
+        page.wait_for_selector("#ranking [data-tie-ordered]")
+        assert page.locator("#ranking [data-tie]").count() == 0
+        assert page.locator("#ranking tbody tr").first.get_attribute("data-application") == str(application.pk)
+        page.uncheck(f"#ranking input[name=application][value='{rival.pk}']")
+        self.shot("tie-ordered")
 
     def officer_sets_plan_at_approval(self) -> None:
         """The guide states no tranches: approval is refused until the officer sets the plan on the decision page,

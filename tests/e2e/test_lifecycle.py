@@ -3,6 +3,9 @@ server, signing in as each role: apply (with the track's materials, conditions a
 formal review, assignment, scoring, ranking, publicity, approval, contract, first tranche, KPI reports, mid-term
 check, acceptance, last tranche, closure.
 
+Guangdong (issue 18): a rival application with the same score makes a tie on the guide's first tie-break (要素较为
+齐全, the officer's to judge); the officer orders the two on the ranking page with a reason before proposing.
+
 Guides that state no tranches (Guangdong, Qingyuan, Fangchenggang) pay in two in real life (50 % after the
 contract, 50 % after acceptance): for Guangdong and Qingyuan the officer sets the plan on the portal's track page
 before the call opens; for Fangchenggang the officer's approval is refused until the officer sets it on the
@@ -27,11 +30,11 @@ from milestones.models import ProjectState, TrancheState
 from organisations.choices import OrgType
 from organisations.models import PatentKind
 from programs.models import Material, Origin, TrancheTrigger
-from reviews.models import Assignment, Award, AwardState
+from reviews.models import Assignment, AssignmentState, Award, AwardState
 from tests.applications.conftest import make_org
 from tests.factories import UserFactory
 from tests.organisations.factories import PatentFactory, make_uscc
-from tests.reviews.conftest import make_reviewer, score_all
+from tests.reviews.conftest import make_reviewer, passed_application, score_all
 
 from .conftest import FAILURE_SHOT
 from .lifecycle import GuideSpec, Journey, Partner, TrancheRow, fresh_artifacts
@@ -89,6 +92,16 @@ def _organisation(key: str, user) -> None:
         PatentFactory.create_batch(3, organisation=org, kind=PatentKind.INVENTION, granted_on=dt.date(2021, 5, 1))
 
 
+def _tie_rival(review_round):
+    """Guangdong: a second application with the same score (one review at the journey's mean, 81.00) and more
+    matching funds, so that the officer's tie-break (成员结构 / 要素较为齐全) decides between the two."""
+    rival = passed_application(review_round.track, matching="800000", requested="1000000", title="竞争申报项目")
+    assignment = Assignment.objects.create(round=review_round, application=rival, reviewer=make_reviewer(),
+                                           state=AssignmentState.CONFIRMED)
+    score_all(assignment, Decimal("81.00"))
+    return rival
+
+
 @pytest.fixture
 def shots(request):
     key = request.node.callspec.params["key"]
@@ -129,7 +142,8 @@ def test_lifecycle(key, live_server, guides_loaded, celery_worker_thread, browse
     journey.reviewer_scores(reviewers[0].user.username, 80, shot=True)
     for i, reviewer in enumerate(reviewers[1:], start=1):
         score_all(Assignment.objects.get(round=review_round, reviewer=reviewer), 80 + i)
-    journey.officer_decides("officer_lc", review_round, application)
+    rival = _tie_rival(review_round) if key == "guangdong" else None
+    journey.officer_decides("officer_lc", review_round, application, rival)
     project = journey.officer_contract_and_first_tranche("officer_lc", "checker_lc")
     journey.unit_reports(applicant, project)
     journey.officer_accepts_reports_and_checks("officer_lc", project)
@@ -163,4 +177,8 @@ def test_lifecycle(key, live_server, guides_loaded, celery_worker_thread, browse
     for tranche in tranches:  # two people for every payment: requested by one officer, confirmed by another
         assert actions(tranche) == ["make_due", "request_payment", "confirm_payment"]
         assert (tranche.requested_by.username, tranche.released_by.username) == ("officer_lc", "checker_lc")
-    assert AuditEvent.objects.filter(content_type__model="review", action="submit").count() == REVIEWERS
+    assert AuditEvent.objects.filter(content_type__model="review", action="submit").count() == REVIEWERS + bool(rival)
+    if rival is not None:  # the officer's order of the tie, with its reason, in the round's record
+        assert "order_tie" in actions(review_round)
+        rival.refresh_from_db()
+        assert rival.status == "not_funded"

@@ -60,11 +60,16 @@ def test_guides_v2_yuexiu_track_1_does_not_limit_the_undertaker():
     assert t.applicant_text == "征集方式：以项目形式向社会公开征集项目承担单位。"
 
 
-def test_guides_v2_yuexiu_track_8_keeps_the_lab_condition_for_the_officer():
+def test_guides_v2_yuexiu_track_8_keeps_the_lab_condition_for_the_officer_and_the_yuexiu_region():
     t = track(YUEXIU, "8")
-    assert list(t.rules.values_list("kind", flat=True)) == [RuleKind.OFFICER]
-    assert "国家级或省级重点实验室或研发中心" in t.rules.get().text
+    assert list(t.rules.order_by("seq").values_list("kind", flat=True)) == [RuleKind.REGION, RuleKind.OFFICER]
+    region = t.rules.get(kind=RuleKind.REGION)
+    assert region.params == {"region": "440104"} and "越秀区内的企业、科研院所、高等院校等" in region.text
+    assert "越秀区" in region.encoding_note
+    assert "国家级或省级重点实验室或研发中心" in t.rules.get(kind=RuleKind.OFFICER).text
     assert t.eligible_org_types == []
+    assert "no type or region rule" not in t.encoding_notes and "(region rule)" in t.encoding_notes
+    assert "items 1 and 8" not in t.program.encoding_notes
 
 
 def test_guides_v2_yuexiu_pools_7_and_8_and_fixed_awards_elsewhere():
@@ -97,7 +102,8 @@ def test_guides_v2_guangdong_bad_records_apply_to_every_member_and_ties_prefer_m
     t = track(GUANGDONG, "1")
     members = t.rules.filter(applies_to="all_members")
     assert set(members.values_list("kind", flat=True)) == {RuleKind.NO_BLACKLIST, RuleKind.NO_FAILED_ACCEPTANCE}
-    assert t.tie_breaks == ["member_mix", "matching_funds"]
+    # 四.(三) 要素较为齐全者 first, judged by the officer; then 四.(四) 承诺配套资金较多者, read from the application.
+    assert t.tie_breaks == [{"key": "member_mix", "kind": "judged"}, {"key": "matching_funds", "kind": "computed"}]
     assert "承诺配套资金较多者，同等条件下优先。" in t.procedure_text
 
 
@@ -135,7 +141,7 @@ def test_guides_v2_fangchenggang_7_is_for_patent_agencies_and_prefers_local_ones
     types = t.rules.get(kind=RuleKind.ORG_TYPE).params["types"]
     assert org_type_admitted(OrgType.PATENT_AGENCY, types)
     assert not org_type_admitted(OrgType.TRADEMARK_AGENCY, types)  # 具有专利代理服务资质
-    assert t.tie_breaks == ["local_service"]
+    assert t.tie_breaks == [{"key": "local_service", "kind": "judged"}]  # 较大服务基础: an officer weighs it
 
 
 QINGYUAN = "qingyuan-2023-ip-reserve-projects"
@@ -188,4 +194,6 @@ def test_guides_v2_qingyuan_either_or_targets_are_groups(code):
 def test_guides_v2_qingyuan_11_five_invention_patents_is_soft_one_is_hard():
     rules = track(QINGYUAN, "11").rules.filter(kind=RuleKind.PATENT_COUNT)
     assert {(r.params["min"], r.soft) for r in rules} == {(1, False), (5, True)}
-    assert track(QINGYUAN, "11").tie_breaks == ["matching_funds", "overseas_market", "collaboration_need"]
+    assert track(QINGYUAN, "11").tie_breaks == [{"key": "matching_funds", "kind": "computed"},
+                                                {"key": "overseas_market", "kind": "judged"},
+                                                {"key": "collaboration_need", "kind": "judged"}]

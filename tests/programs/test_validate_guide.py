@@ -219,11 +219,35 @@ CASES.update({
     ),
     "tie_break_unknown": (
         lambda p: p["tracks"][0].update(tie_breaks=["coin_toss"]),
-        f"{T}.tie_breaks: “coin_toss” is not one of: matching_funds",
+        f"{T}.tie_breaks[1]: “coin_toss” is not one of: matching_funds",
+    ),
+    "tie_break_unknown_key": (
+        lambda p: p["tracks"][0].update(tie_breaks=[{"key": "coin_toss", "kind": "judged"}]),
+        f"{T}.tie_breaks[1].key: “coin_toss” is not one of: matching_funds, requested_amount_low, local_service",
+    ),
+    "tie_break_unknown_kind": (
+        lambda p: p["tracks"][0].update(tie_breaks=[{"key": "matching_funds", "kind": "lottery"}]),
+        f"{T}.tie_breaks[1].kind: “matching_funds” can be computed / judged, not “lottery”",
+    ),
+    "tie_break_judged_only": (  # no field of the application says how complete the member mix is
+        lambda p: p["tracks"][0].update(tie_breaks=[{"key": "member_mix", "kind": "computed"}]),
+        f"{T}.tie_breaks[1].kind: “member_mix” can be judged, not “computed”",
+    ),
+    "tie_break_without_kind": (
+        lambda p: p["tracks"][0].update(tie_breaks=[{"key": "member_mix"}]),
+        f"{T}.tie_breaks[1]: “kind” is missing",
+    ),
+    "tie_break_other_key": (
+        lambda p: p["tracks"][0].update(tie_breaks=[{"key": "member_mix", "kind": "judged", "weight": 2}]),
+        f"{T}.tie_breaks[1]: unknown key “weight”; allowed keys are: key, kind",
     ),
     "tie_break_twice": (
-        lambda p: p["tracks"][0].update(tie_breaks=["matching_funds", "matching_funds"]),
-        f"{T}.tie_breaks: a tie-break key is listed twice",
+        lambda p: p["tracks"][0].update(tie_breaks=["matching_funds", {"key": "matching_funds", "kind": "computed"}]),
+        f"{T}.tie_breaks[2].key: a tie-break key is listed twice",
+    ),
+    "tie_break_not_a_list": (
+        lambda p: p["tracks"][0].update(tie_breaks="matching_funds"),
+        f"{T}.tie_breaks: write a list of tie-breaks",
     ),
     "reviewers_zero": (
         lambda p: p["tracks"][0].update(reviewers_per_application=0),
@@ -311,6 +335,27 @@ def test_validate_guide_reports_yaml_syntax_errors_with_line(tmp_path, capsys):
     assert "line" in capsys.readouterr().err
 
 
+def test_validate_guide_names_the_file_and_line_of_a_wrong_tie_break_kind(tmp_path, capsys):
+    data = bad(lambda p: p["tracks"][0].update(tie_breaks=[{"key": "matching_funds", "kind": "computed"},
+                                                           {"key": "member_mix", "kind": "computed"}]))
+    path = write(tmp_path, data)
+    lines = open(path, encoding="utf-8").read().splitlines()
+    line = next(i for i, text in enumerate(lines, 1) if text.strip() == "- key: member_mix")
+    with pytest.raises(CommandError):
+        call_command("validate_guide", path)
+    err = capsys.readouterr().err
+    assert f"{path}:" in err
+    assert (f"line {line + 1}: program.tracks[1] «1».tie_breaks[2].kind: “member_mix” can be judged, "
+            f"not “computed”") in err
+
+
+def test_validate_guide_still_loads_the_list_of_bare_keys_with_each_default_kind(tmp_path):
+    call_command("loaddata", write(tmp_path, bad(lambda p: p["tracks"][0].update(
+        tie_breaks=["member_mix", "matching_funds"]))), verbosity=0)
+    assert Track.objects.get(program__code="test-guide").tie_breaks == [
+        {"key": "member_mix", "kind": "judged"}, {"key": "matching_funds", "kind": "computed"}]
+
+
 def test_validate_guide_names_the_line_of_each_problem(tmp_path, capsys):
     data = bad(lambda p: _groups(p, [], kpi_group="B"))
     path = write(tmp_path, data)
@@ -326,7 +371,8 @@ FULL = bad(lambda p: (
              procedure={"midterm_check": True, "tie_breaks": ["matching_funds"], "procedure_text": "同等条件下优先"}),
     p["tracks"][0].update(
         award_mode="pool", allocation="by_score", max_awards=10, awards_is_maximum=True, encoding_notes="项目说明",
-        publicity_days=5, publicity_day_kind="working", tie_breaks=["local_service"],
+        publicity_days=5, publicity_day_kind="working",
+        tie_breaks=[{"key": "local_service", "kind": "judged"}, {"key": "requested_amount_low", "kind": "computed"}],
         kpi_groups=[{"code": "A", "min": 1, "text": "二者满足其一"}],
         kpis=[{"metric": "产值", "comparator": "gte", "target": "500", "unit": "万元", "group": "A"},
               {"metric": "融资额", "comparator": "gte", "target": "100", "unit": "万元", "group": "A"}],
@@ -355,7 +401,8 @@ def test_validate_guide_loaddata_stores_every_new_key(tmp_path):
     assert (track.award_mode, track.allocation, track.encoding_notes) == ("pool", "by_score", "项目说明")
     # The track inherits the program's procedure defaults unless it gives its own value.
     assert (track.midterm_check, track.procedure_text) == (True, "同等条件下优先")
-    assert track.tie_breaks == ["local_service"]
+    assert track.tie_breaks == [{"key": "local_service", "kind": "judged"},
+                                {"key": "requested_amount_low", "kind": "computed"}]
     assert (track.publicity_days, track.publicity_day_kind) == (5, "working")
     assert track.reviewers_per_application is None and track.score_aggregation == ""
     group = track.kpi_groups.get()

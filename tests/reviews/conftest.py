@@ -108,9 +108,8 @@ def end_publicity(review_round):
     return review_round
 
 
-def approved_award(officer, track, *, organisation=None):
-    """One application reviewed, proposed, published and approved (立项); its notice is queued on commit (run it
-    inside ``django_capture_on_commit_callbacks(execute=True)`` with ``inline_tasks`` to have it made)."""
+def proposed_award(officer, track, *, organisation=None):
+    """One application reviewed by one reviewer (80 points) and proposed for an award."""
     from reviews import decisions
     from reviews.models import Assignment
 
@@ -119,6 +118,16 @@ def approved_award(officer, track, *, organisation=None):
     review_round = run_to_reviewing(officer, track, per_application=1)
     score_all(Assignment.objects.get(round=review_round), 80)
     (award,) = decisions.round_propose(actor=officer, review_round=review_round)
+    return award
+
+
+def approved_award(officer, track, *, organisation=None):
+    """One application reviewed, proposed, published and approved (立项); its notice is queued on commit (run it
+    inside ``django_capture_on_commit_callbacks(execute=True)`` with ``inline_tasks`` to have it made)."""
+    from reviews import decisions
+
+    award = proposed_award(officer, track, organisation=organisation)
+    review_round = award.round
     end_publicity(decisions.round_start_publicity(actor=officer, review_round=review_round))
     award.refresh_from_db()
     return decisions.award_approve(actor=officer, award=award)

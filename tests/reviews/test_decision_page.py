@@ -9,22 +9,21 @@ import time_machine
 from django.urls import reverse
 
 from reviews import decisions
-from reviews.models import Assignment, Award
+from reviews.models import Award
 from tests.conftest import client_for
 
-from .conftest import approved_award, end_publicity, make_reviewer, passed_application, run_to_reviewing, score_all
+from .conftest import (
+    approved_award,
+    end_publicity,
+    proposed_award,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def proposed(officer, nansha):
-    passed_application(nansha)
-    make_reviewer()
-    review_round = run_to_reviewing(officer, nansha, per_application=1)
-    score_all(Assignment.objects.get(round=review_round), 80)
-    (award,) = decisions.round_propose(actor=officer, review_round=review_round)
-    return award
+    return proposed_award(officer, nansha)
 
 
 def test_award_adjust_reads_wan(client, officer, proposed):

@@ -157,7 +157,8 @@ def test_ranking_workbook_has_one_row_per_review_and_a_ranked_summary_per_track(
     means = {ref: (sum(t) / len(t)).quantize(Decimal("0.01")) for ref, t in totals.items()}
     ranked = sorted(means, key=lambda ref: (-means[ref], ref))
     assert [c.value for c in summary[1]] == ["Rank", "Reference", "Project title", "Aggregate score", "Mean score",
-                                            "Reviews done", "Proposed award (yuan)"]
+                                            "Reviews done", "Proposed award (yuan)", "Tie",
+                                            "Reason for the officer's order"]
     lines = list(summary.iter_rows(min_row=2))
     assert [line[1].value for line in lines] == ranked
     assert [line[0].value for line in lines] == [1, 2, 3]
