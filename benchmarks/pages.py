@@ -132,9 +132,9 @@ R = Region._meta.db_table
 QUEUE_ORDER = ("-submitted_at", "-pk")
 
 
-def _queue_sql(where: str = "", params: list | None = None, offset: int = 0, before=()) -> list[Statement]:
+def _queue_sql(where: str = "", params: list | None = None, offset: int = 0) -> list[Statement]:
     """A count and the page's rows, only the columns shown, cut on ids in the page's order (its partial index's:
-    ``submitted_at DESC NULLS LAST``); ``before``: statements the search runs first."""
+    ``submitted_at DESC NULLS LAST``)."""
     params = params or []
     order = "a.submitted_at DESC NULLS LAST, a.id DESC"
     rows = f"""
@@ -144,28 +144,62 @@ def _queue_sql(where: str = "", params: list | None = None, offset: int = 0, bef
               ORDER BY {order} LIMIT {QUEUE_PAGE} OFFSET {offset}) cut
         JOIN {A} a ON a.id = cut.id JOIN {T} t ON t.id = a.track_id JOIN {O} o ON o.id = a.organisation_id
         ORDER BY {order}"""
-    return [*before, (f"SELECT COUNT(*) FROM {A} a WHERE a.submitted_at IS NOT NULL {where}", params),
-            (rows, params)]
+    return [(f"SELECT COUNT(*) FROM {A} a WHERE a.submitted_at IS NOT NULL {where}", params), (rows, params)]
 
 
 def _search_where(term: str) -> tuple[str, list, list[Statement]]:
-    """As the page searches: the organisations matching the term first (one statement, run and timed with the
-    rest), then applications whose reference or title matches or whose organisation is one of those. The casts
-    let PostgreSQL use the trigram indexes on ``UPPER(column::text)``."""
+    """As the page searches (``applications.selectors.queue_search``): the organisations matching the term first
+    (one statement, run and timed with the rest), then applications whose reference or title matches or whose
+    organisation is one of those (no such clause when none matches; a subquery past ``SEARCH_ORGANISATION_IDS``).
+    The casts let PostgreSQL use the trigram indexes on ``UPPER(column::text)``."""
+    from applications.selectors import SEARCH_ORGANISATION_IDS
+
     like = f"%{term}%"
-    organisations = (f"SELECT id FROM {O} WHERE UPPER(CAST(name AS TEXT)) LIKE UPPER(%s) "
-                     f"OR CAST(uscc AS TEXT) LIKE %s ORDER BY name LIMIT 501", [like, f"%{normalise_uscc(term)}%"])
+    matching = f"FROM {O} WHERE UPPER(CAST(name AS TEXT)) LIKE UPPER(%s) OR CAST(uscc AS TEXT) LIKE %s"
+    by_organisation = [like, f"%{normalise_uscc(term)}%"]
+    organisations = (f"SELECT id {matching} ORDER BY name LIMIT {SEARCH_ORGANISATION_IDS + 1}", by_organisation)
     with connection.cursor() as cursor:
         cursor.execute(*organisations)
         ids = [row[0] for row in cursor.fetchall()]
-    where = (f"AND (UPPER(CAST(a.reference AS TEXT)) LIKE UPPER(%s) OR UPPER(CAST(a.title AS TEXT)) LIKE UPPER(%s) "
-             f"OR a.organisation_id IN ({id_list(ids)}))")
-    return where, [like, like], [organisations]
+    where = "UPPER(CAST(a.reference AS TEXT)) LIKE UPPER(%s) OR UPPER(CAST(a.title AS TEXT)) LIKE UPPER(%s)"
+    params = [like, like]
+    if len(ids) > SEARCH_ORGANISATION_IDS:
+        where, params = f"{where} OR a.organisation_id IN (SELECT id {matching})", params + by_organisation
+    elif ids:
+        where += f" OR a.organisation_id IN ({id_list(ids)})"
+    return f"AND ({where})", params, [organisations]
+
+
+def _search_matches(term: str) -> tuple[str, list, list[Statement]]:
+    """The submitted applications matching ``term`` (id and submission time), and the statements run first."""
+    where, params, before = _search_where(term)
+    return f"SELECT a.id, a.submitted_at FROM {A} a WHERE a.submitted_at IS NOT NULL {where}", params, before
+
+
+def search_count(term: str) -> int:
+    """How many submitted applications the queue's search for ``term`` finds."""
+    matches, params, _before = _search_matches(term)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({matches}) m", params)
+        return cursor.fetchone()[0]
 
 
 def _search_sql(term: str, offset: int = 0) -> list[Statement]:
-    where, params, before = _search_where(term)
-    return _queue_sql(where, params, offset, before)
+    """The search's lower bound: after the organisations, one statement that reads the matches once (a CTE that
+    both the count and the cut read: on PostgreSQL a bitmap scan of the trigram indexes, where a cut on the
+    queue's order index filters every row it walks past), cuts the page in the queue's order and loads only its
+    rows with the columns shown, the count beside them (as the page's single rows statement has it)."""
+    matches, params, before = _search_matches(term)
+    order = "a.submitted_at DESC NULLS LAST, a.id DESC"
+    rows = f"""
+        WITH m AS ({matches})
+        SELECT a.id, a.reference, a.title, a.requested_amount, a.status, a.verdict_overall, a.submitted_at,
+               t.code, t.title, o.name, o.uscc, (SELECT COUNT(*) FROM m) AS total
+        FROM (SELECT m.id FROM m ORDER BY m.submitted_at DESC NULLS LAST, m.id DESC
+              LIMIT {QUEUE_PAGE} OFFSET {offset}) cut
+        JOIN {A} a ON a.id = cut.id JOIN {T} t ON t.id = a.track_id JOIN {O} o ON o.id = a.organisation_id
+        ORDER BY {order}"""
+    return [*before, (rows, params)]
 
 
 def _queue(query: str = "") -> Callable[[Sample], str]:

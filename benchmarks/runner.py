@@ -20,7 +20,7 @@ from reviews.models import ReviewerProfile, ReviewRound, RoundState
 from . import checks
 from .checks import PageCheck, QueryLog
 from .goals import EACH_READ_ONCE, FLAT
-from .pages import PAGES, QUEUE_PAGE, Page, Sample, _search_sql
+from .pages import PAGES, QUEUE_PAGE, Page, Sample, search_count
 from .seed import REFERENCE_PREFIX, USCC_PREFIX, USER_PREFIX, Seeded
 
 
@@ -87,10 +87,7 @@ def sample_for(seeded: Seeded) -> Sample:
     budget_program = (Track.objects.filter(budget__isnull=False).exclude(program__code__startswith="bench-")
                       .values_list("program_id", flat=True).order_by("program_id").first())
     term = title[2:7] if len(title) >= 7 else title
-    with connection.cursor() as cursor:
-        count, params = _search_sql(term)[1]
-        cursor.execute(count, params)
-        matches = cursor.fetchone()[0]
+    matches = search_count(term)
     return Sample(
         budget_program_id=budget_program, search_page=max(1, min(3, -(-matches // QUEUE_PAGE))),
         project_id=project_row.pk if project_row else None,

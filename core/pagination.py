@@ -10,6 +10,19 @@ def paginate(request, queryset, per_page: int = 20) -> tuple[Page, str]:
     return page, _querystring(request)
 
 
+def first_rows(queryset, n: int, rows=None) -> tuple[list, int]:
+    """The first ``n`` rows of ``queryset`` and how many there are in all, in one query: the total is a subquery
+    on each row, none are loaded beyond ``n``. With ``rows`` (ids → a queryset loading those rows, which may join
+    freely), the rows are cut on their ids first, as ``paginate_ids`` cuts a page, and only those are joined."""
+    total = Subquery(queryset.order_by().annotate(_n=CountAll()).values("_n")[:1])
+    if rows is None:
+        found = list(queryset.annotate(_total=total)[:n])
+    else:
+        ordering = queryset.query.order_by or queryset.model._meta.ordering
+        found = list(rows(queryset.values_list("pk", flat=True)[:n]).annotate(_total=total).order_by(*ordering))
+    return found, (found[0]._total if found else 0)
+
+
 def _querystring(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -15,7 +15,7 @@ from accounts.models import Role, User
 from applications.models import TRANSITIONS, Actor, Application, Status
 from applications.selectors import my_applications, submitted_applications
 from audit.models import AuditEvent
-from core.counts import CountAll
+from core.pagination import first_rows, paginate_ids
 from programs.models import Program
 from programs.selectors import program_list, today
 
@@ -45,17 +45,19 @@ def next_action(application: Application) -> NextAction | None:
     return None
 
 
-def first_rows(queryset: QuerySet, n: int) -> tuple[list, int]:
-    """The first ``n`` rows of ``queryset`` and how many there are in all, in one query (the total is a subquery
-    on each row; none are loaded beyond ``n``)."""
-    total = Subquery(queryset.order_by().annotate(_n=CountAll()).values("_n")[:1])
-    rows = list(queryset.annotate(_total=total)[:n])
-    return rows, (rows[0]._total if rows else 0)
+# What the applicant's dashboard shows of each application (and of its track's program, for the next action).
+APPLICANT_ROW_COLUMNS = ("reference", "title", "status", "updated_at", "track", "track__program",
+                         "track__program__title", "track__program__short_title", "track__program__call_closes",
+                         "organisation", "organisation__name")
 
 
-def applicant_applications(user):
-    """The applicant's organisations' applications (and nobody else's), most recently changed first."""
-    return my_applications(user).defer("draft", "verdict", "explanations")
+def applicant_application_page(request, per_page: int = 20):
+    """A page of the applicant's organisations' applications (and nobody else's), most recently changed first:
+    cut on their ids, then only that page's rows with the columns the dashboard shows, the total a subquery of
+    the same query (``paginate_ids``: one query)."""
+    return paginate_ids(request, my_applications(request.user).order_by("-updated_at", "-pk"), lambda ids: (
+        Application.objects.filter(pk__in=ids).select_related("track__program", "organisation")
+        .only(*APPLICANT_ROW_COLUMNS)), per_page=per_page)
 
 
 # The formal-review queue's states, in the order the dashboard shows them.

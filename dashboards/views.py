@@ -8,9 +8,10 @@ from accounts.models import Role
 from applications.models import Status
 from audit.models import AuditEvent
 from audit.selectors import audit_page_rows, audit_search
-from core.pagination import paginate, paginate_ids
+from core.pagination import first_rows, paginate_ids
 from milestones import selectors as projects
-from notifications.selectors import inbox
+from milestones import unit_rows
+from notifications.selectors import recent_unread
 from notifications.services import render as render_notification
 from programs.workdays import calendar_coverage
 from reviews.selectors import reviewer_queue
@@ -22,21 +23,21 @@ DASHBOARD_ROWS = 10  # the rows each list shows; its "see all" link opens the fu
 AUDIT_PAGES_AHEAD = 10
 
 
-def _recent_notifications(user, n: int = 5) -> list[tuple]:
-    return [(item, *render_notification(item)) for item in inbox(user, unread_only=True)[:n]]
+def _recent_notifications(request, n: int = 5) -> list[tuple]:
+    return [(item, *render_notification(item)) for item in recent_unread(request, n)]
 
 
 @login_required
 def applicant(request):
     if not request.user.is_applicant:
         raise Http404
-    page, querystring = paginate(request, selectors.applicant_applications(request.user), per_page=20)
+    page, querystring = selectors.applicant_application_page(request)
     rows = [(application, selectors.next_action(application)) for application in page.object_list]
-    mine, project_count = selectors.first_rows(projects.projects_for(request.user), DASHBOARD_ROWS)
+    mine, project_count = unit_rows.first_projects(request.user, DASHBOARD_ROWS)
     return render(request, "dashboards/applicant.html", {
         "page": page, "querystring": querystring, "rows": rows,
-        "projects": projects.unit_project_rows(mine), "project_count": project_count,
-        "notifications": _recent_notifications(request.user),
+        "projects": unit_rows.unit_project_rows(mine), "project_count": project_count,
+        "notifications": _recent_notifications(request),
     })
 
 
@@ -47,7 +48,7 @@ def reviewer(request):
     assignments = [(a, selectors.assignment_step(a)) for a in reviewer_queue(request.user)[:DASHBOARD_ROWS]]
     conflicts, conflict_count = selectors.reviewer_conflicts(request.user)
     return render(request, "dashboards/reviewer.html", {
-        "notifications": _recent_notifications(request.user), "assignments": assignments,
+        "notifications": _recent_notifications(request), "assignments": assignments,
         "progress": selectors.reviewer_progress(request.user), "conflicts": conflicts,
         "conflict_count": conflict_count,
     })
@@ -65,15 +66,15 @@ def officer(request):
                    for i, (state, label) in enumerate(zip(selectors.FUNNEL_STATES, labels, strict=True))],
         "title": _("Applications per program and state"),
     }
-    tranches, tranche_count = selectors.first_rows(projects.tranches_due(), DASHBOARD_ROWS)
-    reports, report_count = selectors.first_rows(projects.reports_waiting(), DASHBOARD_ROWS)
+    tranches, tranche_count = first_rows(projects.tranches_due(), DASHBOARD_ROWS)
+    reports, report_count = first_rows(projects.reports_waiting(), DASHBOARD_ROWS)
     programs = projects.programs_with_projects()
     funded, funded_total = selectors.disbursement(programs)
     completion = projects.completion_by_program()
     return render(request, "dashboards/officer.html", {
         "queue": selectors.queue_counts(), "rounds": selectors.round_counts(),
         "project_states": selectors.project_counts(), "funnel": funnel, "funnel_labels": labels, "chart": chart,
-        "notifications": _recent_notifications(request.user),
+        "notifications": _recent_notifications(request),
         "tranches": tranches, "tranche_count": tranche_count, "reports": reports, "report_count": report_count,
         "funded": funded, "funded_total": funded_total,
         "disbursement_chart": projects.programs_disbursement_chart(programs), "completion": completion,

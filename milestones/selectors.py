@@ -229,16 +229,6 @@ __all__ = ["disbursement_chart", "fund_plan", "ledger_lines", "ledger_page", "le
            "program_for_officer", "project_for", "project_list_page", "projects_for", "with_money"]
 
 
-def report_for(user, project_pk: int, report_pk: int):
-    from .models import KpiReport
-
-    project = project_for(user, project_pk)
-    report = KpiReport.objects.filter(project=project, pk=report_pk).first()
-    if report is None:
-        raise Http404
-    return project, report
-
-
 # The files of an acceptance request, by the name its download URL carries.
 ACCEPTANCE_FILES = ("final_report", "final_accounts")
 
@@ -288,25 +278,6 @@ def submitted_files(project: Project) -> list[SubmittedFile]:
             item.original_name, report.submitted_at and timezone.localdate(report.submitted_at),
             reverse("milestones:evidence", args=[project.pk, report.pk, item.pk])))
     return files
-
-
-def report_completion(report):
-    """The report's completion per KPI, per group and overall (three queries)."""
-    from .completion import completion
-
-    track = report.project.application.track
-    kpis = [k for k in track.kpis.select_related("group") if k.archived_at is None]
-    snapshot = report.project.application.versions.order_by("-number").values_list("snapshot", flat=True).first()
-    committed = (snapshot or {}).get("kpis") or {}
-    reached = dict(report.values.values_list("kpi_id", "value"))
-    groups = {k.group_id: k.group for k in kpis if k.group_id is not None}
-    return completion(kpis, committed, reached, groups)
-
-
-def completion_chart(result, *, title: str, label: str) -> dict:
-    lines = [line for line in result.lines if not line.qualitative]
-    return {"title": title, "label": label, "labels": [line.metric[:30] for line in lines],
-            "data": [float(line.of_commitment or 0) for line in lines]}
 
 
 @dataclass(frozen=True)
@@ -484,32 +455,6 @@ def project_figures(project) -> CompletionRow:
     them. Four queries."""
     (row,) = program_completion_page(None, [project])
     return row
-
-
-def unit_project_rows(projects) -> list[tuple[Project, ProjectAction | None]]:
-    """Each project with the unit's next step. Three queries whatever the number of projects: their reports,
-    their tranches due, their mid-term checks."""
-    from .models import KpiReport, MidtermCheck
-
-    projects = list(projects)
-    ids = [p.pk for p in projects]
-    reports: dict[int, list] = {}
-    tranches: dict[int, list] = {}
-    checks: dict[int, MidtermCheck] = {}
-    if ids:
-        for report in (KpiReport.objects.filter(project_id__in=ids)
-                       .only("project_id", "seq", "kind", "due_on", "state", "submitted_at")
-                       .order_by("project_id", "due_on", "seq")):
-            reports.setdefault(report.project_id, []).append(report)
-        for tranche in (ProjectTranche.objects.filter(project_id__in=ids, state__in=UNPAID_DUE_STATES)
-                        .only("project_id", "seq", "due_on").order_by("project_id", "seq")):
-            tranches.setdefault(tranche.project_id, []).append(tranche)
-        for check in (MidtermCheck.objects.filter(project_id__in=ids)
-                      .only("project_id", "outcome", "rectify_by", "checked_on").order_by("project_id", "checked_on",
-                                                                                        "pk")):
-            checks[check.project_id] = check  # the latest check wins
-    return [(p, project_next_action(p, reports.get(p.pk, []), tranches.get(p.pk, []), checks.get(p.pk)))
-            for p in projects]
 
 
 def tranches_due() -> QuerySet[ProjectTranche]:

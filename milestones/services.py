@@ -39,7 +39,7 @@ from .models import (
     TrancheState,
 )
 from .rectification import rectification_report_schedule
-from .selectors import report_completion
+from .report_selectors import report_completion
 
 WHOLE = Decimal("100")
 # The reports a project's closure waits for, besides its money: the final report and any rectification report.

@@ -39,9 +39,9 @@ from .forms import (
 )
 from .jobs import FUND_PLAN_XLSX, LEDGER_XLSX
 from .models import PAYING_PROJECT_STATES, Actor, ReportKind, ReportState
+from .report_selectors import completion_chart, report_figures, report_for
 from .selectors import (
     ACCEPTANCE_FILES,
-    completion_chart,
     disbursement_chart,
     final_report_pending,
     ledger_page,
@@ -54,8 +54,6 @@ from .selectors import (
     project_for,
     project_list_page,
     projects_for,
-    report_completion,
-    report_for,
     submitted_files,
 )
 from .selectors import (
@@ -362,9 +360,9 @@ def fund_plan_export(request, program_id: int):
 
 @login_required
 def report_page(request, pk: int, report_pk: int):
-    project, report = report_for(request.user, pk, report_pk)
-    kpis = list(project.application.track.kpis.filter(archived_at__isnull=True).order_by("seq"))
-    values = dict(report.values.values_list("kpi_id", "value"))
+    project, report = report_for(request.user, pk, report_pk, with_snapshot=True)
+    figures = report_figures(report, snapshot=report.snapshot)
+    kpis, values, result = figures.kpis, figures.values, figures.result
     unit_may_submit = (services.role_of(project, request.user) == Actor.UNIT
                        and report.state in ("scheduled", "returned") and not report.not_required)
     form = ReportForm(kpis=kpis, values=values)
@@ -382,7 +380,6 @@ def report_page(request, pk: int, report_pk: int):
             else:
                 messages.success(request, _("Report submitted."))
                 return redirect("milestones:report", pk=project.pk, report_pk=report.pk)
-    result = report_completion(report)
     return render(request, "milestones/report.html", {
         "project": project, "report": report, "result": result, "form": form, "may_submit": unit_may_submit,
         "may_review": request.user.is_officer and report.state == "submitted", "review_form": ReportReviewForm(),

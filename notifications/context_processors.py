@@ -1,14 +1,9 @@
 from django.utils.functional import SimpleLazyObject
 
-from .selectors import unread_count
+from .selectors import request_unread_count
 
 
 def inbox(request):
-    """``inbox_unread`` for the header: one COUNT query, only if a template reads it, once per request."""
-
-    def count() -> int:
-        if not hasattr(request, "_inbox_unread"):
-            request._inbox_unread = unread_count(request.user)
-        return request._inbox_unread
-
-    return {"inbox_unread": SimpleLazyObject(count)}
+    """``inbox_unread`` for the header: one COUNT query, only if a template reads it and no page read it already
+    (``selectors.recent_unread``), once per request."""
+    return {"inbox_unread": SimpleLazyObject(lambda: request_unread_count(request))}

@@ -15,6 +15,26 @@ def unread_count(user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
+_UNREAD = "_inbox_unread"  # the request's unread count, once read: the header shows it (context_processors.inbox)
+
+
+def request_unread_count(request) -> int:
+    """The user's unread count for the header, read once per request (none if a page read it already)."""
+    if not hasattr(request, _UNREAD):
+        setattr(request, _UNREAD, unread_count(request.user))
+    return getattr(request, _UNREAD)
+
+
+def recent_unread(request, n: int) -> list[Notification]:
+    """The user's ``n`` newest unread notifications for a dashboard, in one query that counts them all too (a
+    subquery), kept for the header's count: the page reads the inbox once."""
+    from core.pagination import first_rows
+
+    rows, total = first_rows(inbox(request.user, unread_only=True), n)
+    setattr(request, _UNREAD, total)
+    return rows
+
+
 def inbox(user, *, unread_only: bool = False) -> QuerySet[Notification]:
     """The user's notifications, newest first; rows carry their text's figures, so a page needs no joins."""
     rows = Notification.objects.filter(recipient=user).only(

@@ -142,6 +142,22 @@ def test_raw_query_returning_other_ids_fails_the_row(seeded_sample, clients):
     assert "raw rows" in result.row["verdict"]
 
 
+@pytest.mark.parametrize("broad", [False, True])
+def test_search_references_list_the_page_ids_whether_organisations_match_or_not(seeded_sample, clients, monkeypatch,
+                                                                                broad):
+    import applications.selectors
+
+    if broad:  # more organisations match than are passed as ids: the page and the raw query read them in a subquery
+        monkeypatch.setattr(applications.selectors, "SEARCH_ORGANISATION_IDS", 1)
+    for name in ("queue search title", "queue search USCC", "queue deep search"):
+        check = check_page(_page(name), seeded_sample, clients)
+        assert check.ids and check.raw.ok and check.admin.ok, (name, check.raw.text, check.admin.text)
+    assert Organisation.objects.filter(uscc__startswith=seed.USCC_PREFIX).count() > 1
+    common = replace(seeded_sample, uscc_fragment=seed.USCC_PREFIX)  # every seeded organisation matches
+    check = check_page(_page("queue search USCC"), common, clients)
+    assert len(check.ids) == 25 and check.raw.ok and check.admin.ok
+
+
 def test_raw_query_costing_more_than_the_page_fails_the_row():
     assert checks.cost_check(10.0, 20.0).ok
     check = checks.cost_check(30.0, 20.0)
@@ -311,7 +327,7 @@ def test_seed_stores_completion_as_the_services_do(seeded_sample):
     """Submitted and accepted reports keep the figures the submitting and accepting services store
     (milestones.completion.store of selectors.report_completion); scheduled ones none."""
     from milestones.completion import STORED_FIELDS, figures
-    from milestones.selectors import report_completion
+    from milestones.report_selectors import report_completion
 
     reported = KpiReport.objects.filter(state__in=[ReportState.SUBMITTED, ReportState.ACCEPTED])
     assert reported.filter(state=ReportState.SUBMITTED).exists() and reported.filter(

@@ -15,7 +15,7 @@ from django.utils import translation
 
 from audit.models import AuditEvent
 from milestones.models import Project, ProjectState, ReportKind, ReportState
-from milestones.selectors import completion_by_program, program_completion_page, unit_project_rows
+from milestones.selectors import completion_by_program, program_completion_page
 from milestones.services import (
     acceptance_record,
     acceptance_request,
@@ -24,6 +24,7 @@ from milestones.services import (
     report_review,
     report_submit,
 )
+from milestones.unit_rows import unit_project_rows, with_next_step_figures
 from tests.factories import pay_tranche
 from tests.milestones.conftest import ready_for_acceptance
 
@@ -54,6 +55,11 @@ def record(project, officer, outcome, on=FAILED_ON):
 def targets(project, factor=Decimal("1")):
     """Each quantitative KPI's value: its target times ``factor`` (0: nothing reached)."""
     return {k.pk: k.target * factor for k in project.application.track.kpis.all() if k.target is not None}
+
+
+def unit_rows(project):
+    """The project as the unit's dashboard reads it, with its next step."""
+    return unit_project_rows(with_next_step_figures(Project.objects.filter(pk=project.pk)))
 
 
 def rectification_of(project):
@@ -152,15 +158,15 @@ def test_project_next_action_during_rectification_is_the_rectification_report(fa
     on_day(monkeypatch, dt.date(2025, 10, 1))
     report = rectification_of(failed_once)
     with translation.override("en"):
-        [(_project, action)] = unit_project_rows([failed_once])
+        [(_project, action)] = unit_rows(failed_once)
     assert (action.code, action.report, action.deadline) == ("submit_report", report, DEADLINE)
     assert "rectification report" in action.label and "2025-12-15" in action.label
     report_submit(actor=unit, report=report, values=targets(failed_once), narrative="整改完成")
     report_review(actor=officer, report=report, accept=False, comments="请补充")
-    [(_project, action)] = unit_project_rows([failed_once])
+    [(_project, action)] = unit_rows(failed_once)
     assert (action.code, action.report) == ("revise_report", report)
     report_submit(actor=unit, report=report, values=targets(failed_once), narrative="已补充")
-    [(_project, action)] = unit_project_rows([failed_once])
+    [(_project, action)] = unit_rows(failed_once)
     assert (action.code, action.deadline) == ("request_acceptance", DEADLINE)
 
 
@@ -266,7 +272,7 @@ def test_project_closes_only_once_the_rectification_report_is_accepted(nansha_pr
     pay_tranche(actor=officer, tranche=nansha_project.tranches.get(seq=2), payment_reference="P2")
     nansha_project.refresh_from_db()
     assert nansha_project.state == ProjectState.ACCEPTED  # paid and passed; the rectification report is not in
-    [(_project, action)] = unit_project_rows([nansha_project])
+    [(_project, action)] = unit_rows(nansha_project)
     assert (action.code, action.report) == ("revise_report", report)
     report_submit(actor=unit, report=report, values=targets(nansha_project), narrative="已补充佐证")
     nansha_project.refresh_from_db()

@@ -12,7 +12,7 @@ from django.urls import reverse
 from applications.models import ApplicationVersion
 from audit.models import AuditEvent
 from milestones.models import ReportKind, ReportState
-from milestones.selectors import report_completion
+from milestones.report_selectors import report_completion
 from milestones.services import report_add, report_review, report_submit
 
 from .conftest import open_project, unit_member
@@ -149,6 +149,30 @@ def test_report_page_per_role_and_submission_through_it(client, fcg_project, off
         assert client.get(url).status_code == 404
     client.force_login(officer)
     assert client.post(url, data).status_code == 404  # officers review, they do not submit
+
+
+def test_report_page_runs_a_fixed_number_of_queries_with_one_and_many_files(client, fcg_project, officer,
+                                                                           django_assert_num_queries):
+    unit = unit_member(fcg_project)
+    report = fcg_project.reports.get(seq=1)
+    url = reverse("milestones:report", args=[fcg_project.pk, report.pk])
+    report_submit(actor=unit, report=report, values=reached_values(fcg_project), narrative="进展",
+                  evidence=[SimpleUploadedFile("证明.pdf", b"%PDF-1.4 x")])
+    client.force_login(officer)
+    # session, user, the report with its project, application and the application's snapshot, the track's KPIs
+    # with their groups and the values reached, the evidence, the header's unread count
+    with django_assert_num_queries(6):
+        page = client.get(url).content.decode()
+    assert 'data-overall="75.0"' in page and page.count(".pdf</a>") == 1
+    report_review(actor=officer, report=report, accept=False, comments="补充证明")
+    report_submit(actor=unit, report=report, values=reached_values(fcg_project), narrative="进展",
+                  evidence=[SimpleUploadedFile(f"证明{n}.pdf", b"%PDF-1.4 x") for n in range(4)])
+    with django_assert_num_queries(6):
+        page = client.get(url).content.decode()
+    assert 'data-overall="75.0"' in page and 'data-percent="66.7"' in page and page.count(".pdf</a>") == 5
+    client.force_login(unit)
+    with django_assert_num_queries(7):  # and the unit's membership (may it submit?)
+        assert client.get(url).context["evidence"][4].original_name == "证明3.pdf"
 
 
 def test_program_completion_page_per_project_and_role(client, fcg_project, officer, outsider,

@@ -55,6 +55,27 @@ def test_header_unread_count_is_one_query_cached_per_request(rf, applicant, djan
         assert inbox(request)["inbox_unread"] == 2  # a second render in the same request reads the cache
 
 
+def test_recent_unread_reads_the_list_and_the_header_count_in_one_query(rf, applicant, other_applicant,
+                                                                        django_assert_num_queries):
+    from notifications.context_processors import inbox
+    from notifications.selectors import recent_unread
+
+    notes = _notes(applicant, 7)
+    _notes(other_applicant, 2)
+    services.notification_mark_read(actor=applicant, notification=notes[0])
+    request = rf.get("/")
+    request.user = applicant
+    with django_assert_num_queries(1):
+        rows = recent_unread(request, 5)
+        assert inbox(request)["inbox_unread"] == 6  # the header takes the count the list read
+    assert [n.pk for n in rows] == [n.pk for n in reversed(notes[2:])]
+    request = rf.get("/")
+    request.user = other_applicant
+    Notification.objects.filter(recipient=other_applicant).update(read_at=notes[0].read_at)
+    with django_assert_num_queries(1):
+        assert recent_unread(request, 5) == [] and inbox(request)["inbox_unread"] == 0
+
+
 def test_header_unread_count_costs_nothing_when_unused(rf, applicant, django_assert_num_queries):
     from notifications.context_processors import inbox
 
