@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0012_verdict_soft_failure'),
+        ('applications', '0013_exclusion'),
         ('organisations', '0005_merge_20261201_1528'),
         ('programs', '0003_rubric_in_english'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
