@@ -75,6 +75,9 @@ CASES: dict[str, Case] = {
     "programs:calendar_enter": Case(get=POST_ONLY,
                                      post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT)),
     "programs:calendar_day": Case(get=POST_ONLY, post=ADMINS),
+    # Nothing was refused: the owner is told there is nothing to appeal (a redirect with the message).
+    "reviews:appeal_lodge": Case(SUBMITTED, get=POST_ONLY,
+                                 post=roles(LOGIN, REDIRECT, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)),
     "organisations:list": Case(get=roles(LOGIN, OK, OK, NOT_FOUND, OK, OK)),
     "organisations:create": Case(get=roles(LOGIN, OK, OK, NOT_FOUND, OK, OK)),
     "organisations:detail": Case(lambda w: [w.org.pk], get=OWNER_AND_OFFICERS),

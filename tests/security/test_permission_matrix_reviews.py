@@ -9,9 +9,11 @@ from django.db import transaction
 from django.urls import reverse
 
 from reviews import decisions
+from reviews.appeals import appeal_lodge
 from reviews.models import Assignment, Award, Review, ReviewerProfile
 from tests.organisations.factories import make_uscc
 from tests.reviews.conftest import make_pool_track, passed_application, run_to_reviewing, score_all
+from tests.reviews.test_appeals import refused
 
 from .test_permission_matrix import (
     LOGIN,
@@ -41,6 +43,7 @@ class ReviewWorld:
     objection_pk: int
     round_pk: int
     profile_pk: int
+    appeal_pk: int
 
 
 @pytest.fixture
@@ -56,8 +59,11 @@ def review_world(reviewer, officer, other_applicant, inline_tasks, django_captur
         (award,) = decisions.round_propose(actor=officer, review_round=review_round)
         review_round = decisions.round_start_publicity(actor=officer, review_round=review_round)
         objection = decisions.objection_lodge(actor=other_applicant, review_round=review_round, reason="评分存疑")
+        refusal = refused(track, officer)
+        appeal = appeal_lodge(actor=refusal.created_by, application=refusal, reasons="该材料已于附件三提交。")
     return ReviewWorld(track_id=track.pk, assignment=assignment, review=review, award=award,
-                       objection_pk=objection.pk, round_pk=review_round.pk, profile_pk=profile.pk)
+                       objection_pk=objection.pk, round_pk=review_round.pk, profile_pk=profile.pk,
+                       appeal_pk=appeal.pk)
 
 
 TRACK = lambda w: [w.track_id]  # noqa: E731
@@ -80,6 +86,10 @@ CASES: dict[str, Case] = {
     # An empty order is refused with the page's message (a redirect to the ranking); nothing is stored.
     "reviews:tie_order": Case(TRACK, get=POST_ONLY,
                               post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT)),
+    "reviews:appeals": Case(get=OFFICERS),
+    # A decision without its reason is refused with the queue's message (a redirect); the appeal stays lodged.
+    "reviews:appeal_step": Case(lambda w: [w.appeal_pk, "dismiss"], get=POST_ONLY,
+                                post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT)),
     "reviews:decision": Case(TRACK, get=OFFICERS),
     "reviews:decision_plan": Case(TRACK, get=POST_ONLY, post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK)),
     "reviews:assignment_step": Case(lambda w: [w.assignment.pk, "remove"], get=POST_ONLY,
@@ -176,5 +186,5 @@ def test_permission_matrix_reviews_names_exist():
 
 
 class _Dummy:
-    track_id = round_pk = objection_pk = profile_pk = 1
+    track_id = round_pk = objection_pk = profile_pk = appeal_pk = 1
     assignment = review = award = type("Obj", (), {"pk": 1})()
