@@ -1,9 +1,11 @@
 """core.pdf: HTML to PDF bytes, the fonts loaded once per thread and loaded again on demand."""
 
+import gc
 import io
 import threading
 
 import pypdf
+import weasyprint
 
 from core import pdf
 
@@ -30,3 +32,18 @@ def test_forget_fonts_loads_them_again_for_the_next_render():
     pdf.forget_fonts()
     assert pdf.font_config() is not config
     assert "申报书" in pypdf.PdfReader(io.BytesIO(pdf.html_to_pdf("<p>申报书</p>"))).pages[0].extract_text()
+
+
+def test_html_to_pdf_pauses_cycle_collection_only_while_it_renders(monkeypatch):
+    seen = []
+    real = weasyprint.HTML
+
+    class Watched(real):
+        def write_pdf(self, *args, **kwargs):
+            seen.append(gc.isenabled())
+            return super().write_pdf(*args, **kwargs)
+
+    monkeypatch.setattr("weasyprint.HTML", Watched)
+    assert gc.isenabled()
+    assert pdf.html_to_pdf("<p>申报书</p>").startswith(b"%PDF")
+    assert seen == [False] and gc.isenabled()
