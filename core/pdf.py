@@ -3,10 +3,11 @@ approval notice, task book, acceptance conclusion).
 
 Rendering never reaches the network (only local files and inline data). The font configuration (fontconfig's
 fonts and Pango's font map with its caches of faces, glyph shapes and metrics) is kept for the next render in the
-same thread instead of being built again for each PDF: a fresh one reloads every font, and for the largest
-application book that was about a fifth of the render time, most of it in embedding the subset of the 5 MB CJK
-font. ``forget_fonts()`` drops it, so that a render after a font was installed sees the new font (``jobs``
-calls it when a render drew a glyph as a box).
+same thread instead of being built again for each PDF: a fresh one reloads every font, and embedding the subset of
+the 5 MB CJK font then read it again (0.1–0.2 s of the largest application book's render on the shared machine,
+measured with cProfile; a warm font map also shapes text from its caches). That is per thread, as Pango's font
+maps are not shared between threads. ``forget_fonts()`` drops it, so that a render after a font was installed
+sees the new font (``jobs`` calls it when a render drew a glyph as a box).
 
 Python's cycle collector is paused while WeasyPrint lays the document out: a large book makes millions of small
 objects, and each collection on the way walks every object the process holds (about a tenth of the largest
