@@ -12,14 +12,11 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
-import weasyprint
-from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from weasyprint.urls import URLFetcher
 
+from core.pdf import render_pdf
 from organisations.choices import OrgType
 from programs.models import KPI, Material
 
@@ -27,8 +24,6 @@ from .eligibility import Outcome, Overall, RuleResult
 from .models import Application, ApplicationVersion, BudgetLine, ConditionDecision, submitted_files
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-# Only local files and inline data: rendering never reaches the network.
-URL_FETCHER = URLFetcher(allowed_protocols={"file", "data"})
 
 
 @dataclass(frozen=True)
@@ -86,9 +81,7 @@ def application_pdf(application: Application, *, version: int | None = None) -> 
     ).get(pk=application.pk)
     number = application.version if version is None else version
     submitted = ApplicationVersion.objects.get(application=application, number=number)
-    with translation.override(settings.LANGUAGE_CODE):
-        html = render_to_string("applications/pdf.html", _context(application, submitted))
-    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=URL_FETCHER).write_pdf()
+    return render_pdf("applications/pdf.html", _context(application, submitted))
 
 
 def _context(application: Application, submitted: ApplicationVersion) -> dict:

@@ -103,9 +103,15 @@ READY = "ready"
 
 
 def note_render(*, rows: QuerySet, field: str, watch: GlyphWatch) -> None:
-    """After a render stored its PDF: record it if its Chinese came out as boxes, else forget an earlier record."""
+    """After a render stored its PDF: record it if its Chinese came out as boxes, else forget an earlier record.
+    A render that drew boxes makes the next one in this thread load the fonts again (a font may be installed by
+    then; ``core.pdf`` keeps the fonts it loaded)."""
+    from core.pdf import forget_fonts
+
     from .models import PdfWithoutFont
 
+    if watch.missing:
+        forget_fonts()
     key = (rows.model._meta.label_lower, field)
     if key not in PDF_KINDS:
         return

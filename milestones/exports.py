@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from core.money import WAN
+from core.pdf import render_pdf
 from core.spreadsheet import append_row, book_bytes, money, write_only_book
 from programs.models import Program
 
@@ -80,19 +81,6 @@ def ledger_xlsx(program: Program) -> bytes:
 # --- PDFs: the task book (任务书) and the acceptance conclusion (验收结论) ---------------------------------------
 
 
-def _pdf(template: str, context: dict) -> bytes:
-    import weasyprint
-    from django.conf import settings
-    from django.template.loader import render_to_string
-    from django.utils import translation
-
-    from applications.exports import URL_FETCHER
-
-    with translation.override(settings.LANGUAGE_CODE):
-        html = render_to_string(template, context)
-    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=URL_FETCHER).write_pdf()
-
-
 def task_book_pdf(project) -> bytes:
     """The task book: project, organisation, KPIs with the committed values (groups as committed), budget and the
     tranche schedule, from the application's last submitted version."""
@@ -106,7 +94,7 @@ def task_book_pdf(project) -> bytes:
     snapshot = application.versions.order_by("-number").values_list("snapshot", flat=True).first() or {}
     kpis = list(application.track.kpis.select_related("group").order_by("seq"))
     budget = _budget_rows(snapshot.get("budget") or [])
-    return _pdf("milestones/task_book_pdf.html", {
+    return render_pdf("milestones/task_book_pdf.html", {
         "project": project, "application": application, "organisation": application.organisation,
         "track": application.track, "program": application.track.program,
         "kpis": _kpi_rows(kpis, snapshot.get("kpis") or {}), "budget": budget,
@@ -144,7 +132,7 @@ def acceptance_conclusion_pdf(acceptance) -> bytes:
         "project__application__organisation", "project__application__track__program", "recorded_by").get(
         pk=acceptance.pk)
     project = acceptance.project
-    return _pdf("milestones/conclusion_pdf.html", {
+    return render_pdf("milestones/conclusion_pdf.html", {
         "acceptance": acceptance, "project": project, "application": project.application,
         "organisation": project.application.organisation, "program": project.application.track.program,
         "tranches": list(project.tranches.order_by("seq")),

@@ -9,15 +9,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-import weasyprint
-from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.exports import URL_FETCHER
 from applications.models import Application, ApplicationVersion
 from core.money import format_yuan
+from core.pdf import render_pdf
 from core.spreadsheet import money, write_only_row
 from organisations.choices import OrgType
 from programs.selectors import rubric_for
@@ -62,16 +59,10 @@ def dossier_context(application: Application, *, blind: bool) -> dict:
     }
 
 
-def _pdf(template: str, context: dict) -> bytes:
-    with translation.override(settings.LANGUAGE_CODE):
-        html = render_to_string(template, context)
-    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=URL_FETCHER).write_pdf()
-
-
 def dossier_pdf(application: Application, *, blind: bool) -> bytes:
     application = Application.objects.select_related("track__program", "organisation", "created_by").get(
         pk=application.pk)
-    return _pdf("reviews/dossier_pdf.html", dossier_context(application, blind=blind))
+    return render_pdf("reviews/dossier_pdf.html", dossier_context(application, blind=blind))
 
 
 # --- the ranking workbook ----------------------------------------------------------------------------------------
@@ -197,7 +188,7 @@ def approval_notice_pdf(award: Award) -> bytes:
     award = Award.objects.select_related("application__organisation", "application__track__program",
                                          "application__project").get(pk=award.pk)
     project = award.application.project
-    return _pdf("reviews/notice_pdf.html", {
+    return render_pdf("reviews/notice_pdf.html", {
         "award": award, "application": award.application, "track": award.application.track,
         "program": award.application.track.program, "organisation": award.application.organisation,
         "project": project, "tranches": list(project.tranches.all()),

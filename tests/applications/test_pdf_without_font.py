@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from applications import services
 from applications.models import Application, PdfStatus
+from core.pdf import font_config
 from jobs.models import PdfWithoutFont
 
 
@@ -40,10 +41,12 @@ def _fonts(application) -> set[str]:
 
 def test_application_pdf_rendered_without_cjk_font_is_recorded_without_glyph_warnings(no_cjk_font, submitted,
                                                                                         caplog):
+    fonts = font_config()
     with caplog.at_level(logging.WARNING):
         services.application_render_pdf(application_id=submitted.pk, version=submitted.version)
     submitted.refresh_from_db()
     assert submitted.pdf_status == PdfStatus.READY
+    assert font_config() is not fonts  # the next render loads the fonts again: one may be installed by then
     record = PdfWithoutFont.objects.get(model="applications.application", object_id=submitted.pk)
     assert (record.missing_glyphs, record.font_installed) == (3, False)
     assert not [r for r in caplog.records if ".notdef" in r.getMessage()]
