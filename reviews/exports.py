@@ -79,25 +79,36 @@ class _RoundData:
     awards: dict[int, Decimal]  # application id → proposed award
 
 
-def _round_data(review_round: ReviewRound) -> _RoundData:
-    """What the workbook shows of one round, read in a fixed number of queries (values, no model rows)."""
-    ranked = ranking(review_round)
-    rubric = rubric_for(review_round.track)
-    submitted = Review.objects.filter(assignment__round=review_round, state=ReviewState.SUBMITTED,
+def _rounds_data(rounds: list[ReviewRound]) -> list[_RoundData]:
+    """What the workbook shows of each round: its ranking (the page's selector, per round), then the scores, the
+    reviews, the applications' titles and the awards of every round at once (values, no model rows)."""
+    ranked = {r.pk: ranking(r) for r in rounds}
+    submitted = Review.objects.filter(assignment__round__in=rounds, state=ReviewState.SUBMITTED,
                                       assignment__state=AssignmentState.ACCEPTED)
     scores: dict[int, dict[int, Decimal | None]] = defaultdict(dict)
     for review_id, criterion_id, score in ReviewScore.objects.filter(review__in=submitted).order_by().values_list(
             "review_id", "criterion_id", "score"):
         scores[review_id][criterion_id] = score
-    return _RoundData(
-        review_round=review_round, ranked=ranked, criteria=list(rubric.criteria.all()) if rubric else [],
-        applications={pk: (title, organisation) for pk, title, organisation in Application.objects.filter(
-            pk__in=[row.application.pk for row in ranked]).order_by().values_list("pk", "title", "organisation__name")},
-        reviews=list(submitted.order_by().values_list("pk", "assignment__application_id", "assignment__reviewer__name",
-                                           "total")),
-        scores=scores,
-        awards=dict(Award.objects.filter(round=review_round).values_list("application_id", "amount")),
-    )
+    reviews: dict[int, list] = defaultdict(list)
+    for round_id, *review in submitted.order_by().values_list(
+            "assignment__round_id", "pk", "assignment__application_id", "assignment__reviewer__name", "total"):
+        reviews[round_id].append(tuple(review))
+    applications = {pk: (title, organisation) for pk, title, organisation in Application.objects.filter(
+        pk__in=[row.application.pk for rows in ranked.values() for row in rows]).order_by().values_list(
+        "pk", "title", "organisation__name")}
+    awards: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for round_id, application_id, amount in Award.objects.filter(round__in=rounds).values_list(
+            "round_id", "application_id", "amount"):
+        awards[round_id][application_id] = amount
+    return [_RoundData(
+        review_round=r, ranked=ranked[r.pk], criteria=_criteria(r), applications=applications,
+        reviews=reviews[r.pk], scores=scores, awards=awards[r.pk],
+    ) for r in rounds]
+
+
+def _criteria(review_round: ReviewRound) -> list:
+    rubric = rubric_for(review_round.track)
+    return list(rubric.criteria.all()) if rubric else []
 
 
 def ranking_xlsx(rounds: list[ReviewRound]) -> bytes:
@@ -108,7 +119,7 @@ def ranking_xlsx(rounds: list[ReviewRound]) -> bytes:
     headers in the reader's language (the caller's active language)."""
     from openpyxl import Workbook
 
-    data = [_round_data(review_round) for review_round in rounds]
+    data = _rounds_data(rounds)
     criteria = list({c.pk: c for d in data for c in d.criteria}.values())  # every track's, in order, once
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_("Review scores"))

@@ -108,7 +108,9 @@ def test_notice_and_task_book_print_the_plan_set_at_approval(officer, planless, 
     decisions.award_approve(actor=officer, award=award)
     printed = {}
     for module in (review_exports, milestone_exports):
-        monkeypatch.setattr(module, "_pdf", lambda template, context: printed.setdefault(template, context) and b"")
+        monkeypatch.setattr(
+            module, "render_pdf", lambda template, context: printed.setdefault(template, context) and b""
+        )
     review_exports.approval_notice_pdf(award)
     milestone_exports.task_book_pdf(Project.objects.get(application=award.application))
     for template in ("reviews/notice_pdf.html", "milestones/task_book_pdf.html"):
