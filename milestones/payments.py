@@ -29,6 +29,21 @@ def second_person_required() -> bool:
     return bool(getattr(settings, "PAYMENT_SECOND_PERSON", True))
 
 
+def tranche_steps(project, tranche: ProjectTranche, user) -> frozenset[str]:
+    """The payment steps ``user`` may take on ``tranche`` now, by TRANCHE_TRANSITIONS (what the project page offers;
+    the services below refuse the rest): none but for an officer on a project that still pays; a due tranche is
+    requested for payment (released in one step where the office needs no second person); a requested one is
+    confirmed by an officer other than its requester, and may be cancelled back to due."""
+    if not getattr(user, "is_officer", False) or project.state not in PAYING_PROJECT_STATES:
+        return frozenset()
+    pay = "request_payment" if second_person_required() else "release"
+    steps = {name for name in (pay, "confirm_payment", "cancel_request")
+             if tranche.state in TRANCHE_TRANSITIONS[name].sources}
+    if tranche.requested_by_id == user.pk:
+        steps.discard("confirm_payment")
+    return frozenset(steps)
+
+
 def _clean_reference(payment_reference: str) -> str:
     payment_reference = (payment_reference or "").strip()
     if not payment_reference:

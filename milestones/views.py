@@ -38,7 +38,7 @@ from .forms import (
     ReportReviewForm,
 )
 from .jobs import FUND_PLAN_XLSX, LEDGER_XLSX
-from .models import PAYING_PROJECT_STATES, Actor, ReportKind, ReportState
+from .models import Actor, ReportKind, ReportState
 from .report_selectors import completion_chart, report_figures, report_for
 from .selectors import (
     ACCEPTANCE_FILES,
@@ -82,6 +82,11 @@ def project_list(request):
                                                             "filter": filterset})
 
 
+def _with_steps(project, tranche, user):
+    tranche.steps = payments.tranche_steps(project, tranche, user)
+    return tranche
+
+
 @login_required
 def project_page(request, pk: int):
     project = project_for(request.user, pk)
@@ -89,8 +94,8 @@ def project_page(request, pk: int):
     reports = list(project.reports.all())
     return render(request, "milestones/project.html", {
         "project": project, "steps": steps, "is_officer": request.user.is_officer,
-        "paying": project.state in PAYING_PROJECT_STATES,
-        "tranches": list(project.tranches.select_related("released_by", "requested_by")),
+        "tranches": [_with_steps(project, tranche, request.user)
+                     for tranche in project.tranches.select_related("released_by", "requested_by")],
         "second_person": payments.second_person_required(), "cancel_form": CancelRequestForm(),
         "acceptances": [(a, _conclusion_box(project, a)) for a in project.acceptances.all()],
         "checks": list(project.midterm_checks.all()), "midterm_required_by": midterm_required_by(project),

@@ -15,6 +15,7 @@ from milestones.payments import (
     tranche_confirm_payment,
     tranche_release,
     tranche_request_payment,
+    tranche_steps,
 )
 from milestones.selectors import tranches_due, with_money
 from milestones.services import contract_record
@@ -157,3 +158,20 @@ def test_payment_project_page_offers_two_forms_and_shows_who(client, nansha_proj
     assert 'data-waiting="1"' in page and 'data-confirm-payment="1"' not in page and 'data-cancel-payment="1"' in page
     page = client_for(client, second_officer()).get(url).content.decode()
     assert 'data-confirm-payment="1"' in page and str(officer) in page
+
+
+def test_tranche_steps_follow_the_table_the_role_and_the_second_person(settings, nansha_project, due_tranche,
+                                                                        officer, unit):
+    """What the project page offers on a tranche is what the services allow: nothing to a unit member; a due tranche
+    requested (or released in one step where the office pays alone); a requested one confirmed by another officer
+    only, cancelled by either; nothing once the project no longer pays."""
+    assert tranche_steps(nansha_project, due_tranche, unit) == frozenset()
+    assert tranche_steps(nansha_project, due_tranche, officer) == {"request_payment"}
+    settings.PAYMENT_SECOND_PERSON = False
+    assert tranche_steps(nansha_project, due_tranche, officer) == {"release"}
+    settings.PAYMENT_SECOND_PERSON = True
+    requested = tranche_request_payment(actor=officer, tranche=due_tranche, payment_reference="GK-2024-0009")
+    assert tranche_steps(nansha_project, requested, officer) == {"cancel_request"}
+    assert tranche_steps(nansha_project, requested, second_officer()) == {"confirm_payment", "cancel_request"}
+    nansha_project.state = "closed"
+    assert tranche_steps(nansha_project, requested, second_officer()) == frozenset()
