@@ -69,7 +69,10 @@ def calendar_enter(request):
     _admin(request)
     try:
         year = int(request.POST.get("year", ""))
-        raw = [tuple(row) for row in json.loads(request.POST.get("rows", ""))]
+        rows = json.loads(request.POST.get("rows", ""))
+        if not isinstance(rows, list) or any(not isinstance(row, list) or len(row) != 4 for row in rows):
+            raise ValueError("not the preview's rows")  # (line, date, kind, name) each, as the preview wrote them
+        raw = [tuple(row) for row in rows]
     except (ValueError, TypeError):
         messages.error(request, _("The preview was not carried back whole; upload the schedule again."))
         return redirect("programs:calendar")

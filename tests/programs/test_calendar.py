@@ -228,6 +228,16 @@ def test_calendar_import_previews_then_enters(client, admin):
     assert period_end(dt.date(2027, 2, 4), 5, DayKind.WORKING) == (dt.date(2027, 2, 17), False)
 
 
+@pytest.mark.parametrize("rows", ['[["x"]]', '{"a": 1}', '["abcd"]', '5', "not json"])
+def test_calendar_enter_with_rows_not_from_the_preview_says_so_and_enters_nothing(client, admin, rows):
+    client = client_for(client, admin)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    response = client.post(reverse("programs:calendar_enter"),
+                           {"year": 2027, "notice_title": NOTICE_2027, "rows": rows}, follow=True)
+    assert "upload the schedule again" in response.content.decode()
+    assert not CalendarYear.objects.filter(year=2027).exists()
+
+
 def test_calendar_import_shows_each_bad_line_and_enters_nothing(client, admin):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
