@@ -301,6 +301,9 @@ def test_unknown_step_is_404(client, refusal, officer):
     appeal = appeal_lodge(actor=member(refusal), application=refusal, reasons=REASONS)
     client_for(client, officer)
     assert client.post(reverse("reviews:appeal_step", args=[appeal.pk, "reopen"]), {"reason": "x"}).status_code == 404
+    appeal.refresh_from_db()
+    refusal.refresh_from_db()
+    assert appeal.state == AppealState.LODGED and refusal.status == Status.REFUSED
 
 
 def test_appeal_queue_queries_do_not_grow(client, officer, nansha, django_assert_num_queries):
