@@ -18,7 +18,7 @@ from programs.selectors import today
 from programs.workdays import period_end
 
 from .conflicts import normalise_name, same_person
-from .models import Appeal, AppealStage, AppealState, ReviewerProfile
+from .models import APPEAL_TRANSITIONS, Appeal, AppealStage, AppealState, ReviewerProfile
 
 # The refusals an applicant may appeal: the application's state after it, the audited step, the stage.
 APPEALABLE = {Status.REFUSED: ("refuse", AppealStage.FORMAL), Status.NOT_FUNDED: ("not_fund", AppealStage.FUNDING)}
@@ -62,6 +62,21 @@ def appeal_window(application: Application) -> AppealWindow | None:
     end = period_end(notice_day + dt.timedelta(days=1), procedure.appeal_days, procedure.appeal_day_kind)
     return AppealWindow(stage=stage, decision=decision, notice_day=notice_day, days=procedure.appeal_days,
                         day_kind=procedure.appeal_day_kind, ends_on=end.day, provisional=end.provisional)
+
+
+def appeal_decidable(appeal: Appeal, user) -> bool:
+    """Whether ``user`` may decide ``appeal`` now: an officer, and upholding or dismissing is open from its state
+    (APPEAL_TRANSITIONS; the services check the same)."""
+    return bool(getattr(user, "is_officer", False)) and any(
+        appeal.state in APPEAL_TRANSITIONS[step].sources for step in ("uphold", "dismiss"))
+
+
+def appeal_can_lodge(user, window: AppealWindow | None, made: list[Appeal]) -> bool:
+    """Whether ``user`` (a member of the unit, not an officer) may lodge an appeal now: the window is open and no
+    appeal was lodged against this decision yet."""
+    if getattr(user, "is_officer", False) or window is None or not window.is_open:
+        return False
+    return not any(appeal.decision_id == window.decision.pk for appeal in made)
 
 
 def appeal_queue(user) -> QuerySet[Appeal]:

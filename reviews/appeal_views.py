@@ -15,7 +15,15 @@ from applications.selectors import application_for_member
 from core.pagination import paginate
 
 from . import appeals
-from .appeal_selectors import appeal_for_officer, appeal_queue, appeal_window, appeals_of, exclusion_rows
+from .appeal_selectors import (
+    appeal_can_lodge,
+    appeal_decidable,
+    appeal_for_officer,
+    appeal_queue,
+    appeal_window,
+    appeals_of,
+    exclusion_rows,
+)
 from .forms import AppealForm, ReasonForm, reason_text
 from .models import APPEAL_TRANSITIONS, AppealState
 
@@ -43,6 +51,8 @@ def appeal_list(request):
     if not request.user.is_officer:
         raise Http404
     page, querystring = paginate(request, appeal_queue(request.user), per_page=25)
+    for appeal in page:
+        appeal.decidable = appeal_decidable(appeal, request.user)
     return render(request, "reviews/appeals.html", {"page": page, "querystring": querystring,
                                                     "steps": APPEAL_TRANSITIONS, "reason_form": ReasonForm()})
 
@@ -75,11 +85,11 @@ def appeal_panel(request, application):
     made = appeals_of(application)
     if window is None and not made:
         return None
-    lodged = window is not None and any(a.decision_id == window.decision.pk for a in made)
-    officer = request.user.is_officer
+    for appeal in made:
+        appeal.decidable = appeal_decidable(appeal, request.user)
     return ("reviews/_appeal_panel.html", {
-        "window": window, "appeals": made, "officer": officer, "steps": APPEAL_TRANSITIONS,
-        "can_lodge": not officer and window is not None and window.is_open and not lodged,
+        "window": window, "appeals": made, "officer": request.user.is_officer, "steps": APPEAL_TRANSITIONS,
+        "can_lodge": appeal_can_lodge(request.user, window, made),
         "form": AppealForm(), "reason_form": ReasonForm(),
     })
 

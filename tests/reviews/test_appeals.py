@@ -18,7 +18,7 @@ from audit.selectors import history_for
 from notifications.models import Notification
 from programs.models import Track
 from reviews import decisions
-from reviews.appeal_selectors import appeal_window
+from reviews.appeal_selectors import appeal_can_lodge, appeal_decidable, appeal_window
 from reviews.appeals import appeal_dismiss, appeal_lodge, appeal_uphold
 from reviews.models import Appeal, AppealStage, AppealState, Assignment, Award, AwardState, RoundState
 from tests.conftest import client_for
@@ -323,3 +323,17 @@ def test_appeal_queue_queries_do_not_grow(client, officer, nansha, django_assert
     with django_assert_num_queries(len(one.captured_queries)):
         page = client.get(reverse("reviews:appeals")).content.decode()
     assert page.count("data-appeal=") == 4
+
+
+def test_appeal_decidable_and_can_lodge_follow_the_table_and_the_window(refusal, officer):
+    """What the pages offer comes from the selectors: the member may lodge while the window is open and nothing is
+    lodged against this decision; an officer may decide a lodged appeal, nobody a decided one."""
+    window = appeal_window(refusal)
+    assert appeal_can_lodge(member(refusal), window, []) and not appeal_can_lodge(officer, window, [])
+    appeal = appeal_lodge(actor=member(refusal), application=refusal, reasons=REASONS)
+    assert not appeal_can_lodge(member(refusal), appeal_window(refusal), [appeal])
+    assert appeal_decidable(appeal, officer) and not appeal_decidable(appeal, member(refusal))
+    appeal = appeal_dismiss(actor=officer, appeal=appeal, resolution="理由不成立。")
+    assert not appeal_decidable(appeal, officer)
+    notice_days_ago(refusal, 40)
+    assert not appeal_can_lodge(member(refusal), appeal_window(refusal), [])
