@@ -50,6 +50,8 @@ PROGRAM_KEYS = {
     "call_closes", "call_window_text", "total_budget", "budget_text", "contact", "summary", "source_file",
     "rubric", "common", "tracks", "guide_status", "timeline_text", "encoding_notes", "procedure",
 }
+# Program codes that are the portal's own pages under /programs/ (programs/urls.py), so no guide may take them.
+RESERVED_CODES = frozenset({"calendar"})
 PROGRAM_REQUIRED = {"code", "title", "issuer", "level", "region", "year", "reference_prefix", "tracks"}
 TRACK_KEYS = {
     "code", "title", "tasks", "kpi_text", "period_months", "period_is_maximum", "period_text", "funding_mode",
@@ -251,6 +253,9 @@ def _check_program(c: _Checker, program: Any) -> None:
     if not c.keys(place, program, PROGRAM_KEYS, PROGRAM_REQUIRED):
         return
     c.choice(f"{place}.level", program.get("level"), Level, allow_blank=False)
+    if str(program.get("code")) in RESERVED_CODES:
+        c.add(f"{place}.code", _("“%(code)s” is the address of one of the portal's own pages; give the program "
+                                 "another code") % {"code": program.get("code")})
     year = c.whole(f"{place}.year", program.get("year"))
     if year is not None and not 2000 <= year <= 2100:
         c.add(f"{place}.year", _("%(year)s is not a plausible year") % {"year": year})

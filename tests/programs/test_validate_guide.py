@@ -428,3 +428,13 @@ def test_validate_guide_loaddata_stores_every_new_key(tmp_path):
     assert rules[2].params == {"branch_exception": True}
     assert rules[3].params == {"region": "440100", "issuer": "广州市市场监督管理局"}
     assert rules[4].params == {"types": ["ip_service"], "min": 1}
+
+
+def test_validate_guide_refuses_a_program_code_that_is_a_portal_page(tmp_path, capsys):
+    """/programs/calendar/ is the working calendar: a program coded "calendar" could never be opened."""
+    path = write(tmp_path, bad(lambda p: p.update(code="calendar")))
+    with pytest.raises(CommandError):
+        call_command("validate_guide", path)
+    err = capsys.readouterr().err
+    assert "program.code" in err and "calendar" in err
+    assert not Program.objects.filter(code="calendar").exists()
