@@ -69,15 +69,26 @@ def checksum(storage: Storage, name: str) -> str:
     return digest.hexdigest()
 
 
-def storage_problem(storage: Storage | None = None) -> str | None:
-    """None when the storage answers (the bucket exists and the keys may reach it; the disk folder is writable),
-    else one line saying what is wrong (no secret in it: for the health check and its log)."""
+def _quick_client(storage: Storage, timeout: float):
+    """A client for the storage's bucket that gives up after ``timeout`` seconds and one try (a health check must
+    answer before the load balancer's own timeout; the storage's client waits and retries for a minute)."""
+    from botocore.config import Config
+
+    config = storage.client_config.merge(Config(connect_timeout=timeout, read_timeout=timeout,
+                                                retries={"max_attempts": 1, "mode": "standard"}))
+    return storage._create_session().client("s3", region_name=storage.region_name, use_ssl=storage.use_ssl,
+                                            endpoint_url=storage.endpoint_url, config=config, verify=storage.verify)
+
+
+def storage_problem(storage: Storage | None = None, *, timeout: float = 3) -> str | None:
+    """None when the storage answers within ``timeout`` seconds (the bucket exists and the keys may reach it; the
+    disk folder is writable), else one line saying what is wrong (no secret in it: for the health check's log)."""
     import os
 
     storage = storage if storage is not None else default_storage
     if is_bucket(storage):
         try:
-            storage.connection.meta.client.head_bucket(Bucket=storage.bucket_name)
+            _quick_client(storage, timeout).head_bucket(Bucket=storage.bucket_name)
         except Exception as exc:  # noqa: BLE001 - any failure (network, auth, missing bucket) means "not reachable"
             logger.warning("storage: bucket %s not reachable: %s", storage.bucket_name, exc)
             return f"bucket {storage.bucket_name} not reachable ({type(exc).__name__})"
@@ -95,6 +106,6 @@ def storage_problem(storage: Storage | None = None) -> str | None:
     return None
 
 
-def storage_ok(storage: Storage | None = None) -> bool:
-    """Whether the file storage is reachable (for /healthz)."""
-    return storage_problem(storage) is None
+def storage_ok(storage: Storage | None = None, *, timeout: float = 3) -> bool:
+    """Whether the file storage is reachable within ``timeout`` seconds (for /healthz)."""
+    return storage_problem(storage, timeout=timeout) is None

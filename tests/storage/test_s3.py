@@ -162,3 +162,18 @@ def test_storage_private_bucket_refuses_an_unsigned_request(s3_server, s3_bucket
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(f"{s3_server.endpoint_url}/{s3_bucket}/materials/x", timeout=30)
     assert refused.value.code == 403
+
+
+@pytest.mark.django_db
+def test_storage_ok_gives_up_quickly_on_an_endpoint_that_does_not_answer(s3_server, s3_bucket, settings):
+    import socket
+
+    with socket.socket() as silent:  # accepts connections, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        options = {**settings.STORAGES["default"]["OPTIONS"],
+                   "endpoint_url": f"http://127.0.0.1:{silent.getsockname()[1]}"}
+        settings.STORAGES = {**settings.STORAGES, "default": {**settings.STORAGES["default"], "OPTIONS": options}}
+        started = time.monotonic()
+        assert not storage_ok(timeout=1)
+        assert time.monotonic() - started < 10
