@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import mimetypes
+from contextlib import closing
 
 from django.conf import settings
 from django.core.files.storage import Storage, default_storage
@@ -30,6 +31,19 @@ def is_bucket(storage: Storage | None = None) -> bool:
     return hasattr(storage, "bucket_name") and hasattr(storage, "connection")
 
 
+def _read_stream(storage: Storage, name: str):
+    """(a file-like object to read the stored file from, its size when the bucket says it). From a bucket: the
+    object's body as the server sends it, read in chunks (django-storages' own file would first copy the whole object
+    into memory)."""
+    if not is_bucket(storage):
+        return storage.open(name, "rb"), None
+    from storages.utils import clean_name
+
+    key = storage._normalize_name(clean_name(name))
+    obj = storage.connection.meta.client.get_object(Bucket=storage.bucket_name, Key=key)
+    return obj["Body"], obj["ContentLength"]
+
+
 def serve(file: FieldFile, *, filename: str, content_type: str | None = None, as_attachment: bool = True
           ) -> HttpResponse:
     """The stored file as a download named ``filename``; the caller has already checked permission (else 404)."""
@@ -43,18 +57,10 @@ def serve(file: FieldFile, *, filename: str, content_type: str | None = None, as
         response = HttpResponseRedirect(url)
         response["Cache-Control"] = "private, no-store"
         return response
-    if is_bucket(storage):
-        # The object's body straight from the bucket, in chunks: never the whole file in the web node's memory.
-        from storages.utils import clean_name
-
-        key = storage._normalize_name(clean_name(name))
-        obj = storage.connection.meta.client.get_object(Bucket=storage.bucket_name, Key=key)
-        response = FileResponse(obj["Body"], as_attachment=as_attachment, filename=filename,
-                                content_type=content_type)
-        response["Content-Length"] = str(obj["ContentLength"])
-    else:
-        response = FileResponse(storage.open(name, "rb"), as_attachment=as_attachment, filename=filename,
-                                content_type=content_type)
+    body, size = _read_stream(storage, name)
+    response = FileResponse(body, as_attachment=as_attachment, filename=filename, content_type=content_type)
+    if size is not None:
+        response["Content-Length"] = str(size)
     response.block_size = CHUNK
     response["Cache-Control"] = "private, no-store"
     return response
@@ -63,7 +69,8 @@ def serve(file: FieldFile, *, filename: str, content_type: str | None = None, as
 def checksum(storage: Storage, name: str) -> str:
     """The SHA-256 of a stored file (hex), read in chunks."""
     digest = hashlib.sha256()
-    with storage.open(name, "rb") as stored:
+    stored, _size = _read_stream(storage, name)
+    with closing(stored):
         for chunk in iter(lambda: stored.read(CHUNK), b""):
             digest.update(chunk)
     return digest.hexdigest()
