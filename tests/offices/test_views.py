@@ -82,8 +82,8 @@ def test_office_audit_lists_the_office_events_only(client, admin, nansha_admin, 
 
 
 def test_office_audit_constant_queries(client, admin, nansha_admin, django_assert_max_num_queries):
-    from django.test.utils import CaptureQueriesContext
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
     from offices.services import staff_add
 
@@ -110,7 +110,7 @@ def test_office_pages_constant_queries(client, admin, nansha_admin):
     with CaptureQueriesContext(connection) as one:
         for url in urls:
             client.get(url)
-    for n in range(4):
+    for _n in range(4):
         OfficeMembership.objects.create(office_id="gz-nansha", user=UserFactory(role=Role.OFFICER, offices=[]))
     with CaptureQueriesContext(connection) as many:
         for url in urls:
