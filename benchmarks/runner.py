@@ -21,7 +21,7 @@ from . import checks
 from .checks import PageCheck, QueryLog
 from .goals import EACH_READ_ONCE, FLAT
 from .pages import PAGES, QUEUE_PAGE, Page, Sample, search_count
-from .seed import REFERENCE_PREFIX, SCOPED_OFFICES, USCC_PREFIX, USER_PREFIX, Seeded, scoped_officer
+from .seed import REFERENCE_PREFIX, SCOPED_OFFICES, USCC_PREFIX, USER_PREFIX, Seeded, scoped_officer, staff_every_office
 
 
 @dataclass
@@ -86,6 +86,7 @@ def sample_for(seeded: Seeded) -> Sample:
     report = project_row.reports.order_by("seq").first() if project_row else None
     budget_program = (Track.objects.filter(budget__isnull=False).exclude(program__code__startswith="bench-")
                       .values_list("program_id", flat=True).order_by("program_id").first())
+    staff_every_office(seeded.officer)
     scoped = scoped_officer()
     scoped_programs = tuple(Program.objects.filter(office__in=SCOPED_OFFICES).order_by("pk")
                             .values_list("pk", flat=True))
