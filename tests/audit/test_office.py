@@ -65,3 +65,17 @@ def test_admin_audit_search_filters_by_office(client, admin, officer):
     assert f'data-event="{nansha.pk}"' in page and f'data-event="{yuexiu.pk}"' not in page
     page = client.get(reverse("dashboards:admin"), {"office": "nowhere"}).content.decode()
     assert f'data-event="{nansha.pk}"' not in page and "is-invalid" in page
+
+
+def test_audit_fill_office_fills_events_written_before_offices(officer, applicant, nansha):
+    import io
+
+    from django.core.management import call_command
+
+    application = _application(applicant, nansha)
+    organisation_event = record_event(target=make_org(applicant), actor=officer, action="x")
+    AuditEvent.objects.update(office=None)
+    call_command("audit_fill_office", stdout=io.StringIO())
+    assert set(AuditEvent.objects.filter(content_type__model="application", object_id=str(application.pk))
+               .values_list("office", flat=True)) == {"gz-nansha"}
+    assert AuditEvent.objects.get(pk=organisation_event.pk).office is None
