@@ -119,7 +119,8 @@ def test_permission_matrix_projects(client, request, project_world, role, django
                 response = client.post(url, {}) if method == "post" else client.get(url)
                 _check(response, expected, name, role, method, failures)
                 # An empty POST is bad input: it pays nothing, whoever sends it.
-                assert list(ProjectTranche.objects.order_by("pk").values_list("state", "released_amount")) == before
+                if list(ProjectTranche.objects.order_by("pk").values_list("state", "released_amount")) != before:
+                    failures.append(f"{method.upper()} {name} as {role} changed a tranche")
                 transaction.set_rollback(True)
     assert not failures, "\n".join(failures)
 
@@ -158,6 +159,7 @@ def test_permission_matrix_projects_acceptance_conclusion(client, request, proje
                 response = client.post(url, {}) if method == "post" else client.get(url)
                 _check(response, expected, name, role, method, failures)
                 if expected in (LOGIN, NOT_FOUND):
-                    assert Acceptance.objects.get(pk=acceptance.pk).conclusion_status == "failed"
+                    if Acceptance.objects.get(pk=acceptance.pk).conclusion_status != "failed":
+                        failures.append(f"{method.upper()} {name} as {role} retried the conclusion")
                 transaction.set_rollback(True)
     assert not failures, "\n".join(failures)
