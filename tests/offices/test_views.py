@@ -34,7 +34,7 @@ def test_office_detail_is_404_for_the_admin_of_another_office(client, nansha_adm
 def test_office_detail_lists_staff_programs_and_the_pool(client, nansha_admin, nansha_officer):
     from reviews.models import ReviewerProfile
 
-    for name, office in (("南沙专家", "gz-nansha"), ("越秀专家", "gz-yuexiu"), ("共用专家", None)):
+    for name, office in (("张南沙", "gz-nansha"), ("李越秀", "gz-yuexiu"), ("王通用", None)):
         ReviewerProfile.objects.create(user=UserFactory(role=Role.REVIEWER), name=name, office_id=office)
     client.force_login(nansha_admin)
     page = client.get(reverse("offices:detail", args=["gz-nansha"])).content.decode()
@@ -42,7 +42,7 @@ def test_office_detail_lists_staff_programs_and_the_pool(client, nansha_admin, n
     assert 'data-program="nansha-2024-high-value-patent-center"' in page
     assert 'data-program="yuexiu-2018-ip-operation-fund-plan"' not in page
     assert 'id="office-experts"' in page and reverse("reviews:pool") in page
-    assert "南沙专家" in page and "越秀专家" not in page and "共用专家" not in page
+    assert "张南沙" in page and "李越秀" not in page and "王通用" not in page
 
 
 def test_office_detail_adds_an_officer_and_shows_a_bad_account_on_its_field(client, nansha_admin):
