@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("programs/", include("programs.urls")),
     path("organisations/", include("organisations.urls")),
+    path("offices/", include("offices.urls")),
     path("", include("applications.urls")),
     path("", include("reviews.urls")),
     path("notifications/", include("notifications.urls")),
