@@ -27,7 +27,9 @@ pytestmark = pytest.mark.django_db
 
 ROLES = ("anonymous", "applicant", "other_applicant", "reviewer", "officer", "admin")
 OK, REDIRECT, NOT_ALLOWED, CONFLICT, NOT_FOUND = 200, 302, 405, 409, 404
+BAD_REQUEST = 400
 LOGIN = "login"  # anonymous: a redirect to the sign-in page
+HEALTH = "health"  # /healthz: 200 or 503 (no worker runs during the matrix), a JSON answer either way
 NANSHA = "nansha-2024-high-value-patent-center"
 
 
@@ -140,6 +142,17 @@ CASES: dict[str, Case] = {
     "dashboards:reviewer": Case(get=roles(LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND)),
     "dashboards:officer": Case(get=OFFICERS),
     "dashboards:admin": Case(get=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK)),
+    # The health check, for a load balancer: anyone, signed in or not.
+    "healthz": Case(get=roles(*[HEALTH] * 6), post=roles(*[NOT_ALLOWED] * 6)),
+    # Two-factor sign-in: every signed-in user's own pages (no object in the address, so no outsider).
+    "twofactor:overview": Case(get=roles(LOGIN, *[OK] * 5)),
+    # An empty code is refused on the page (nothing saved).
+    "twofactor:enrol": Case(get=roles(LOGIN, *[OK] * 5), post=roles(LOGIN, *[OK] * 5)),
+    # Shown once, right after enrolment; otherwise back to the overview.
+    "twofactor:backup_codes": Case(get=roles(LOGIN, *[REDIRECT] * 5)),
+    # Nobody here has a device: the second step has nothing to ask and sends the user on.
+    "twofactor:verify": Case(get=roles(LOGIN, *[REDIRECT] * 5), post=roles(LOGIN, *[REDIRECT] * 5)),
+    "twofactor:disable": Case(get=POST_ONLY, post=roles(LOGIN, *[BAD_REQUEST] * 5)),
 }
 
 
@@ -180,6 +193,8 @@ def _check(response, expected, name, role, method):
     where = f"{method.upper()} {name} as {role}"
     if expected == LOGIN:
         assert response.status_code == 302 and reverse("accounts:login") in response["Location"], where
+    elif expected == HEALTH:
+        assert response.status_code in (200, 503) and set(response.json()["checks"]) >= {"database", "celery"}, where
     else:
         assert response.status_code == expected, f"{where}: {response.status_code} ≠ {expected}"
 
@@ -217,7 +232,7 @@ def test_permission_matrix(client, request, world, role, django_capture_on_commi
                 response = client.post(url, {}) if method == "post" else client.get(url)
                 expected = expectations[role]
                 _check(response, expected, name, role, method)
-                if expected in (LOGIN, NOT_FOUND, NOT_ALLOWED) or name not in CHANGES_STATE:
+                if expected in (LOGIN, NOT_FOUND, NOT_ALLOWED, BAD_REQUEST) or name not in CHANGES_STATE:
                     assert _state(world) == before, f"{method.upper()} {name} as {role} changed something"
                 transaction.set_rollback(True)
 
@@ -245,3 +260,25 @@ def test_permission_matrix_a_member_of_another_organisation_cannot_reach_a_draft
     client.force_login(outsider)
     for name in ("applications:detail", "applications:edit", "applications:check", "applications:materials"):
         assert client.get(reverse(name, args=[world.draft.pk])).status_code == 404, name
+
+
+# Pages a signed-in officer or administrator may open before the second step (REQUIRE_STAFF_2FA on, no device yet).
+BEFORE_SECOND_STEP = {"twofactor:enrol", "twofactor:verify", "accounts:logout", "set_language", "healthz"}
+
+
+@pytest.mark.parametrize("role", ["officer", "admin"])
+def test_permission_matrix_staff_without_second_step_reach_only_the_set_up(client, request, world, settings, role):
+    """With REQUIRE_STAFF_2FA on, a password alone opens nothing for staff: every other page of the matrix sends
+    them to set up two-factor sign-in, and changes nothing."""
+    settings.REQUIRE_STAFF_2FA = True
+    client.force_login(request.getfixturevalue(role))
+    for name, case in CASES.items():
+        if name in BEFORE_SECOND_STEP:
+            continue
+        url = reverse(name, args=case.args(world))
+        before = _state(world)
+        for method in ("get", "post"):
+            response = client.post(url, {}) if method == "post" else client.get(url)
+            assert response.status_code == 302, f"{method.upper()} {name}: {response.status_code}"
+            assert response["Location"].startswith(reverse("twofactor:enrol")), f"{method.upper()} {name}"
+        assert _state(world) == before, name
