@@ -28,6 +28,8 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import Storage, default_storage
 
+from .health import PROBE_DIRECTORY
+
 MANIFEST = "manifest.json"
 PG_DUMP = "database.dump"
 SQLITE_DUMP = "database.sqlite3"
@@ -263,8 +265,15 @@ def backup(directory: Path, *, copy_files: bool = False, storage: Storage | None
         tables = _sqlite_digests(directory / dump)
     else:
         raise BackupError(f"Backups support PostgreSQL and SQLite, not {engine}.")
-    files = [_digest_stored(storage, name, _safe_copy_path(directory / FILES, name) if copy_files else None)
-             for name in stored_files(storage)]
+    files = []
+    for name in stored_files(storage):
+        if name.startswith(f"{PROBE_DIRECTORY}/"):
+            continue  # a health probe's file, there for a moment
+        try:
+            files.append(_digest_stored(storage, name, _safe_copy_path(directory / FILES, name) if copy_files
+                                        else None))
+        except FileNotFoundError:
+            continue  # deleted since it was listed (an expired job result): not part of this backup
     manifest = {
         "format": FORMAT,
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

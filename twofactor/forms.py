@@ -10,5 +10,5 @@ class TokenForm(forms.Form):
         error_messages={"required": _("Type the code your authenticator app shows."),
                         "max_length": _("A code is at most %(limit_value)d characters: type the 6 digits or one "
                                         "backup code.")},
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
     )

@@ -113,6 +113,23 @@ def two_factor_disable(*, user: User, token: str) -> None:
         record_event(target=user, actor=user, action="two_factor_disabled")
 
 
+def backup_codes_renew(*, user: User, token: str) -> list[str]:
+    """Ten new backup codes in place of the old ones (used up, or seen by someone else), for a valid code."""
+    verification = two_factor_check(user=user, token=token)
+    if verification.device is None:
+        raise ValidationError({"token": refusal(verification)})
+    with transaction.atomic():
+        User.objects.select_for_update().get(pk=user.pk)
+        backup = StaticDevice.objects.filter(user=user).first() or StaticDevice.objects.create(
+            user=user, name=_("Backup codes"), confirmed=True)
+        backup.token_set.all().delete()
+        codes = [StaticToken.random_token() for _i in range(BACKUP_CODE_COUNT)]
+        StaticToken.objects.bulk_create([StaticToken(device=backup, token=code) for code in codes])
+        record_event(target=user, actor=user, action="two_factor_backup_codes_renewed",
+                     data={"backup_codes": len(codes)})
+    return codes
+
+
 def refusal(verification: Verification) -> str:
     if verification.wait_seconds:
         return _("Too many wrong codes: wait %(seconds)s seconds, then type the code your app shows.") % {

@@ -43,11 +43,17 @@ def _field_errors(form: forms.Form, error: ValidationError) -> None:
 @require_http_methods(["GET"])
 def overview(request):
     """From the user menu: whether two-factor sign-in is on, how many backup codes are left, turn it on or off."""
+    return _overview(request)
+
+
+def _overview(request, *, disable_form=None, renew_form=None, status=200):
     enabled = has_two_factor(request.user)
     return render(request, "twofactor/overview.html", {
         "enabled": enabled, "required": two_factor_required(request.user),
-        "codes_left": backup_codes_left(request.user) if enabled else 0, "form": TokenForm(),
-    })
+        "codes_left": backup_codes_left(request.user) if enabled else 0,
+        "disable_form": disable_form or TokenForm(prefix="disable"),
+        "renew_form": renew_form or TokenForm(prefix="renew"),
+    }, status=status)
 
 
 @login_required
@@ -123,7 +129,7 @@ def _lock_out(request, credentials):
 @require_POST
 def disable(request):
     """Turning it off needs a valid code; staff who must use it are then asked to set it up again (a new phone)."""
-    form = TokenForm(request.POST)
+    form = TokenForm(request.POST, prefix="disable")
     if form.is_valid():
         try:
             services.two_factor_disable(user=request.user, token=form.cleaned_data["token"])
@@ -134,7 +140,20 @@ def disable(request):
             request.session[HAS_DEVICE_SESSION_KEY] = False
             messages.success(request, _("Two-factor sign-in is off."))
             return redirect("twofactor:overview")
-    return render(request, "twofactor/overview.html", {
-        "enabled": True, "required": two_factor_required(request.user),
-        "codes_left": backup_codes_left(request.user), "form": form,
-    }, status=400)
+    return _overview(request, disable_form=form, status=400)
+
+
+@login_required
+@require_POST
+def backup_codes_renew(request):
+    """Ten new backup codes for a valid code; the old ones stop working. Shown once, like the first ones."""
+    form = TokenForm(request.POST, prefix="renew")
+    if form.is_valid():
+        try:
+            codes = services.backup_codes_renew(user=request.user, token=form.cleaned_data["token"])
+        except ValidationError as error:
+            _field_errors(form, error)
+        else:
+            request.session[NEW_CODES_SESSION_KEY] = codes
+            return redirect("twofactor:backup_codes")
+    return _overview(request, renew_form=form, status=400)

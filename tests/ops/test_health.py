@@ -120,3 +120,11 @@ def test_json_logs_in_the_production_profile(tmp_path):
                             env=env, capture_output=True, text=True, timeout=120)
     entry = json.loads(result.stderr.strip().splitlines()[-1])
     assert entry["message"] == "问题 x" and entry["level"] == "WARNING" and entry["job"] == 7
+
+
+def test_healthz_answers_plain_http_when_https_is_enforced(client, settings):
+    """A load balancer probes over plain http: the https redirect leaves /healthz alone, and only it."""
+    settings.SECURE_SSL_REDIRECT = True
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    assert client.get(HEALTHZ).status_code == 200
+    assert client.get(reverse("programs:catalogue")).status_code == 301

@@ -390,6 +390,7 @@ def _second_step_due(token_data: dict, *, verified: bool = False):
 ENROL = lambda w: reverse("twofactor:enrol")  # noqa: E731
 VERIFY = lambda w: reverse("twofactor:verify")  # noqa: E731
 DISABLE = lambda w: reverse("twofactor:disable")  # noqa: E731
+RENEW = lambda w: reverse("twofactor:backup_codes_renew")  # noqa: E731
 
 CASES += [
     # --- two-factor sign-in: enrolment, the second step, turning it off
@@ -402,10 +403,13 @@ CASES += [
     Bad("applicant", VERIFY, _second_step_due({"token": "000000"}), "That code is not right"),
     Bad("applicant", VERIFY, _second_step_due({"token": "not-a-backup"}), "That code is not right"),
     Bad("applicant", VERIFY, _second_step_due({"token": "9" * 40}), "A code is at most 20 characters"),
-    Bad("applicant", DISABLE, _second_step_due({"token": ""}, verified=True),
+    Bad("applicant", DISABLE, _second_step_due({"disable-token": ""}, verified=True),
         "Type the code your authenticator app shows"),
-    Bad("applicant", DISABLE, _second_step_due({"token": "000000"}, verified=True), "That code is not right"),
-    Bad("applicant", DISABLE, lambda c, w: {"token": "000000"}, "That code is not right"),
+    Bad("applicant", DISABLE, _second_step_due({"disable-token": "000000"}, verified=True), "That code is not right"),
+    Bad("applicant", DISABLE, lambda c, w: {"disable-token": "000000"}, "That code is not right"),
+    Bad("applicant", RENEW, _second_step_due({"renew-token": "000000"}, verified=True), "That code is not right"),
+    Bad("applicant", RENEW, _second_step_due({"renew-token": "1" * 21}, verified=True),
+        "A code is at most 20 characters"),
 ]
 
 

@@ -153,6 +153,7 @@ CASES: dict[str, Case] = {
     # Nobody here has a device: the second step has nothing to ask and sends the user on.
     "twofactor:verify": Case(get=roles(LOGIN, *[REDIRECT] * 5), post=roles(LOGIN, *[REDIRECT] * 5)),
     "twofactor:disable": Case(get=POST_ONLY, post=roles(LOGIN, *[BAD_REQUEST] * 5)),
+    "twofactor:backup_codes_renew": Case(get=POST_ONLY, post=roles(LOGIN, *[BAD_REQUEST] * 5)),
 }
 
 

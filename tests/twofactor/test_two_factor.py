@@ -236,13 +236,13 @@ def test_two_factor_disable_needs_a_code(client, applicant, clock):
     verify(client, code(key))
     clock.shift(dt.timedelta(seconds=31))
 
-    response = client.post(reverse("twofactor:disable"), {"token": "000000"})
+    response = client.post(reverse("twofactor:disable"), {"disable-token": "000000"})
     assert response.status_code == 400 and "That code is not right" in response.content.decode()
     assert TOTPDevice.objects.filter(user=applicant).exists()
     assert not AuditEvent.objects.filter(action="two_factor_disabled").exists()
 
     clock.shift(dt.timedelta(seconds=31))
-    response = client.post(reverse("twofactor:disable"), {"token": code(key)})
+    response = client.post(reverse("twofactor:disable"), {"disable-token": code(key)})
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=applicant).exists()
     assert not StaticToken.objects.filter(device__user=applicant).exists()
@@ -258,5 +258,23 @@ def test_two_factor_staff_who_turn_it_off_are_asked_to_set_it_up_again(client, o
     sign_in(client, officer)
     verify(client, code(key))
     clock.shift(dt.timedelta(seconds=31))
-    client.post(reverse("twofactor:disable"), {"token": code(key)})
+    client.post(reverse("twofactor:disable"), {"disable-token": code(key)})
     assert client.get(reverse("notifications:inbox"))["Location"].startswith(reverse("twofactor:enrol"))
+
+
+def test_two_factor_new_backup_codes_replace_the_old_ones(client, applicant, clock):
+    key, old_codes = enrol(client, applicant, clock)
+    sign_in(client, applicant)
+    verify(client, code(key))
+    clock.shift(dt.timedelta(seconds=31))
+    refused = client.post(reverse("twofactor:backup_codes_renew"), {"renew-token": "000000"})
+    assert refused.status_code == 400
+    assert sorted(StaticToken.objects.filter(device__user=applicant).values_list("token", flat=True)) == sorted(
+        old_codes)
+
+    clock.shift(dt.timedelta(seconds=31))
+    response = client.post(reverse("twofactor:backup_codes_renew"), {"renew-token": code(key)}, follow=True)
+    new_codes = list(StaticToken.objects.filter(device__user=applicant).values_list("token", flat=True))
+    assert len(new_codes) == 10 and not set(new_codes) & set(old_codes)
+    assert all(token in response.content.decode() for token in new_codes)
+    assert AuditEvent.objects.filter(action="two_factor_backup_codes_renewed", actor=applicant).count() == 1
