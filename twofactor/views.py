@@ -125,10 +125,17 @@ def _lock_out(request, credentials):
     return locked_out(request, credentials=credentials)
 
 
+def _not_on(request):
+    messages.info(request, _("Two-factor sign-in is not on for your account."))
+    return redirect("twofactor:overview")
+
+
 @login_required
 @require_POST
 def disable(request):
     """Turning it off needs a valid code; staff who must use it are then asked to set it up again (a new phone)."""
+    if not has_two_factor(request.user):
+        return _not_on(request)
     form = TokenForm(request.POST, prefix="disable")
     if form.is_valid():
         try:
@@ -147,6 +154,8 @@ def disable(request):
 @require_POST
 def backup_codes_renew(request):
     """Ten new backup codes for a valid code; the old ones stop working. Shown once, like the first ones."""
+    if not has_two_factor(request.user):
+        return _not_on(request)
     form = TokenForm(request.POST, prefix="renew")
     if form.is_valid():
         try:
