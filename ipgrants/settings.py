@@ -311,6 +311,33 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
 
+# --- Beyond one machine, operations (issue 21): two-factor sign-in, health check, JSON logs, backups -------------
+# Kept in this one block. Two-factor sign-in (django-otp: an authenticator app's TOTP codes and single-use backup
+# codes). With REQUIRE_STAFF_2FA on, officers and administrators (and any account that opens the admin) must set it
+# up before anything else and type a code after every password sign-in; applicants and experts may turn it on.
+# On by default in the production profile, off in development and tests (the 2FA tests turn it on).
+REQUIRE_STAFF_2FA = env_bool("REQUIRE_STAFF_2FA", default=PRODUCTION)
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static", "twofactor", "ops"]
+# After AuthenticationMiddleware: OTPMiddleware marks a verified session, TwoFactorMiddleware asks for the code.
+_AUTH_AT = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+MIDDLEWARE[_AUTH_AT + 1:_AUTH_AT + 1] = [
+    "django_otp.middleware.OTPMiddleware", "twofactor.middleware.TwoFactorMiddleware"]
+# The name an authenticator app shows next to the account.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "ipgrants")
+# A wrong code also counts as a failed sign-in for django-axes (same limit, same lock-out); never log the code.
+AXES_SENSITIVE_PARAMETERS = ["token"]
+# /healthz answers a load balancer over plain http too (the https redirect would fail the probe).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Logs: one JSON object per line in production (LOG_FORMAT=json; a collector reads several machines' logs),
+# readable text elsewhere.
+LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} must be 'json' or 'text'.")
+if LOG_FORMAT == "json":
+    LOGGING["formatters"] = {"json": {"()": "core.jsonlog.JsonFormatter"}}
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+# --- end of issue 21, operations -------------------------------------------------------------------------------
+
 # The guide loader reads YAML fixtures in the nested guide format (programs/guide_format.py)
 # and plain Django YAML fixtures alike.
 SERIALIZATION_MODULES = {"yaml": "programs.guide_serializer"}

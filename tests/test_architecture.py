@@ -18,6 +18,7 @@ FLOORS = (
     ("core",),
     ("accounts",),
     ("audit",),
+    ("twofactor",),
     ("jobs",),
     ("notifications",),
     ("organisations",),
@@ -27,7 +28,7 @@ FLOORS = (
     ("milestones",),
     ("reviews",),
     ("dashboards",),
-    ("benchmarks", "demo"),
+    ("benchmarks", "demo", "ops"),
     ("ipgrants",),
 )
 FLOOR = {app: level for level, apps in enumerate(FLOORS) for app in apps}

@@ -36,6 +36,7 @@ OFFICE_ROLES = ("other_office", "parent_office", "office_admin")
 ROLES = BASE_ROLES + OFFICE_ROLES
 OK, REDIRECT, NOT_ALLOWED, CONFLICT, NOT_FOUND = 200, 302, 405, 409, 404
 LOGIN = "login"  # anonymous: a redirect to the sign-in page
+HEALTH = "health"  # /healthz: 200 or 503 (no worker runs during the matrix), a JSON answer either way
 NANSHA = "nansha-2024-high-value-patent-center"
 
 
@@ -196,6 +197,19 @@ CASES: dict[str, Case] = {
     # The office's only administrator is not removed: the page says so.
     "offices:staff_remove": Case(lambda w: ["gz-nansha", _admin_membership()], get=POST_ONLY,
                                  post=roles(LOGIN, *[NOT_FOUND] * 4, REDIRECT, office_admin=REDIRECT)),
+    # The health check, for a load balancer: anyone, signed in or not.
+    "healthz": Case(get=roles(*[HEALTH] * 6), post=roles(*[NOT_ALLOWED] * 6), office=LIST),
+    # Two-factor sign-in: every signed-in user's own pages (no object in the address, so no outsider).
+    "twofactor:overview": Case(get=roles(LOGIN, *[OK] * 5), office=LIST),
+    # An empty code is refused on the page (nothing saved).
+    "twofactor:enrol": Case(get=roles(LOGIN, *[OK] * 5), post=roles(LOGIN, *[OK] * 5), office=LIST),
+    # Shown once, right after enrolment; otherwise back to the overview.
+    "twofactor:backup_codes": Case(get=roles(LOGIN, *[REDIRECT] * 5), office=LIST),
+    # Nobody here has a device: the second step has nothing to ask and sends the user on.
+    "twofactor:verify": Case(get=roles(LOGIN, *[REDIRECT] * 5), post=roles(LOGIN, *[REDIRECT] * 5), office=LIST),
+    # Nobody here has turned it on: there is nothing to turn off or renew (back to the overview, which says so).
+    "twofactor:disable": Case(get=POST_ONLY, post=roles(LOGIN, *[REDIRECT] * 5), office=LIST),
+    "twofactor:backup_codes_renew": Case(get=POST_ONLY, post=roles(LOGIN, *[REDIRECT] * 5), office=LIST),
 }
 
 
@@ -245,6 +259,8 @@ def _check(response, expected, name, role, method, failures: list | None = None)
     where = f"{method.upper()} {name} as {role}"
     if expected == LOGIN:
         ok = response.status_code == 302 and reverse("accounts:login") in response["Location"]
+    elif expected == HEALTH:
+        ok = response.status_code in (200, 503) and set(response.json()["checks"]) >= {"database", "celery"}
     else:
         ok = response.status_code == expected
     message = f"{where}: {response.status_code} ≠ {expected}"
@@ -318,3 +334,25 @@ def test_permission_matrix_a_member_of_another_organisation_cannot_reach_a_draft
     client.force_login(outsider)
     for name in ("applications:detail", "applications:edit", "applications:check", "applications:materials"):
         assert client.get(reverse(name, args=[world.draft.pk])).status_code == 404, name
+
+
+# Pages a signed-in officer or administrator may open before the second step (REQUIRE_STAFF_2FA on, no device yet).
+BEFORE_SECOND_STEP = {"twofactor:enrol", "twofactor:verify", "accounts:logout", "set_language", "healthz"}
+
+
+@pytest.mark.parametrize("role", ["officer", "admin"])
+def test_permission_matrix_staff_without_second_step_reach_only_the_set_up(client, request, world, settings, role):
+    """With REQUIRE_STAFF_2FA on, a password alone opens nothing for staff: every other page of the matrix sends
+    them to set up two-factor sign-in, and changes nothing."""
+    settings.REQUIRE_STAFF_2FA = True
+    client.force_login(request.getfixturevalue(role))
+    for name, case in CASES.items():
+        if name in BEFORE_SECOND_STEP:
+            continue
+        url = reverse(name, args=case.args(world))
+        before = _state(world)
+        for method in ("get", "post"):
+            response = client.post(url, {}) if method == "post" else client.get(url)
+            assert response.status_code == 302, f"{method.upper()} {name}: {response.status_code}"
+            assert response["Location"].startswith(reverse("twofactor:enrol")), f"{method.upper()} {name}"
+        assert _state(world) == before, name
