@@ -12,6 +12,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connections
 
+from core.storage import storage_ok
+
 logger = logging.getLogger(__name__)
 
 OK, ERROR, NOT_CONFIGURED, EAGER = "ok", "error", "not configured", "eager"
@@ -63,13 +65,9 @@ def _write_and_delete() -> bool:
 
 
 def check_storage() -> str:
-    # Hook: the shared-storage work (issue 21, files) adds ``core.storage.storage_ok()``, which knows the bucket;
-    # until it is there, the write-read-delete above asks Django's default storage directly.
-    try:
-        from core.storage import storage_ok
-    except ImportError:
-        storage_ok = _write_and_delete
-    return OK if storage_ok() else ERROR
+    """``core.storage.storage_ok()`` first (one try with a short timeout, so a silent bucket answers quickly),
+    then a file written, read back and deleted through the storage API."""
+    return OK if storage_ok() and _write_and_delete() else ERROR
 
 
 def check_celery() -> str:
