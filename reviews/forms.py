@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import DateInput, MoneyField, posted_id, posted_ids
 
@@ -26,7 +27,7 @@ class PoolChoice(forms.Form):
     """The pool new experts go to (``pools.pool_choices``: the offices the officer works for, and the shared pool
     for a platform admin). The first is chosen when none is posted; an officer of no office cannot add."""
 
-    pool = forms.ChoiceField(label=_("Pool"), required=False)
+    pool = forms.ChoiceField(label=pgettext_lazy("expert pool", "Pool"), required=False)
 
     def __init__(self, *args, pools: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,8 +43,10 @@ class PoolChoice(forms.Form):
         if not self.pools:
             raise ValidationError(_("You work for no office, so you cannot add experts: ask an office administrator "
                                     "to make you a member of your office."))
-        if value in (None, "") and "" not in dict(self.pools):
+        if self.add_prefix("pool") not in self.data:
             return self.pools[0][0]
+        if value not in dict(self.pools):
+            raise ValidationError(_("Choose one of the pools offered."))
         return value
 
 

@@ -3,7 +3,7 @@ reviewers, the automatic assignment's progress, and assigning a reviewer by hand
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -55,7 +55,7 @@ def round_page(request, track_id: int):
                 services.round_open(actor=request.user, track=track, **data)
             else:
                 services.round_update(actor=request.user, review_round=review_round, **data)
-        except ValidationError as exc:
+        except (ValidationError, PermissionDenied) as exc:
             _errors(request, exc)
         else:
             messages.success(request, _("Settings saved."))
@@ -105,7 +105,7 @@ def assignment_add(request, track_id: int):
         try:
             services.assignment_add(actor=request.user, review_round=review_round, application=applications[0],
                                     reviewer=reviewers[0])
-        except ValidationError as exc:
+        except (ValidationError, PermissionDenied) as exc:
             _errors(request, exc)
         else:
             messages.success(request, _("Reviewer assigned."))

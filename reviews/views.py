@@ -169,7 +169,7 @@ def pool_resend_link(request, pk: int):
     profile = pool_member_for(request.user, pk)
     try:
         profile = welcome.reviewer_resend_link(actor=request.user, profile=profile)
-    except ValidationError as exc:
+    except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
     else:
         _mail_message(request, profile, resent=True)
@@ -258,7 +258,7 @@ def assignment_step(request, pk: int, step: str):
         else:
             services.assignment_remove(actor=request.user, assignment=assignment,
                                        reason=reason_text(form))
-    except ValidationError as exc:
+    except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
     else:
         messages.success(request, _("Done: %(step)s.") % {"step": ASSIGNMENT_TRANSITIONS[step].label})
@@ -273,7 +273,7 @@ def review_reopen(request, pk: int):
     form.is_valid()
     try:
         services.review_reopen(actor=request.user, review=review, reason=reason_text(form))
-    except ValidationError as exc:
+    except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
     else:
         messages.success(request, _("The review was reopened; the reviewer may change it and submit again."))
@@ -366,6 +366,8 @@ def _award_adjust(request, award) -> AmountForm | None:
         try:
             decisions.award_adjust(actor=request.user, award=award, amount=form.cleaned_data["amount"],
                                    reason=form.cleaned_data["reason"])
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
         except ValidationError as exc:
             for name, problems in (exc.error_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]):
                 form.add_error(name if name in form.fields else None, problems)
@@ -398,7 +400,7 @@ def award_step(request, pk: int, step: str):
             form = ReasonForm(request.POST)
             form.is_valid()
             decisions.award_not_fund(actor=request.user, award=award, reason=reason_text(form))
-    except ValidationError as exc:
+    except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
     else:
         messages.success(request, _("Done: %(step)s.") % {"step": AWARD_TRANSITIONS[step].label})
@@ -416,7 +418,7 @@ def objection_step(request, pk: int, step: str):
     try:
         decisions.objection_resolve(actor=request.user, objection=objection, step=step,
                                     resolution=reason_text(form))
-    except ValidationError as exc:
+    except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
     else:
         messages.success(request, _("The resolution was recorded."))
@@ -517,7 +519,7 @@ def declare(request, pk: int, step: str):
             return redirect("reviews:queue")
         else:
             raise Http404
-    except ValidationError as exc:
+    except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
     return redirect("reviews:assignment", pk=pk)
 
