@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -171,3 +173,25 @@ def test_appeals_list_shows_only_the_offices_appeals(client, officer, nansha_off
     client_for(client, gz_officer).post(step, {"reason": "驳回"})
     appeal.refresh_from_db()
     assert appeal.state == "lodged"
+
+
+def test_overview_and_ranking_query_counts_are_fixed_under_scoping(client, officer, gz_officer, reviewing):
+    client_for(client, gz_officer)
+    urls = (reverse("reviews:overview"), reverse("reviews:ranking", args=[reviewing.track_id]))
+    counts = []
+    for url in urls:
+        client.get(url)
+        with CaptureQueriesContext(connection) as one:
+            client.get(url)
+        counts.append(len(one))
+    for code in ("1", "2", "3"):
+        passed_application(track_of(YUEXIU, code))
+        passed_application(track_of("qingyuan-2023-ip-reserve-projects", code))
+    for _ in range(3):
+        passed_application(reviewing.track)
+    for url, expected in zip(urls, counts, strict=True):
+        with CaptureQueriesContext(connection) as many:
+            client.get(url)
+        assert len(many) == expected, url
+    overview = client.get(urls[0]).context["page"].object_list
+    assert {t.program.code for t in overview} == {NANSHA, YUEXIU}  # not Qingyuan's: another city
