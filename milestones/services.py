@@ -138,8 +138,9 @@ ACCEPTANCE_ATTEMPTS = 2  # a second failure terminates the project
 
 
 def project_office(project: Project) -> str:
-    """The office of the project's program (application, track and program loaded once when not yet)."""
-    return project.application.track.program.office_id
+    """The office of the project's program: read with the project where its selector annotates it
+    (``program_office``), else from its application's track and program (loaded once when not yet)."""
+    return getattr(project, "program_office", None) or project.application.track.program.office_id
 
 
 def _require_officer(actor, project: Project) -> None:

@@ -370,8 +370,8 @@ def report_page(request, pk: int, report_pk: int):
     project, report = report_for(request.user, pk, report_pk, with_snapshot=True)
     figures = report_figures(report, snapshot=report.snapshot)
     kpis, values, result = figures.kpis, figures.values, figures.result
-    unit_may_submit = (services.role_of(project, request.user) == Actor.UNIT
-                       and report.state in ("scheduled", "returned") and not report.not_required)
+    role = services.role_of(project, request.user)
+    unit_may_submit = (role == Actor.UNIT and report.state in ("scheduled", "returned") and not report.not_required)
     form = ReportForm(kpis=kpis, values=values)
     if request.method == "POST":
         if not unit_may_submit:
@@ -389,7 +389,7 @@ def report_page(request, pk: int, report_pk: int):
                 return redirect("milestones:report", pk=project.pk, report_pk=report.pk)
     return render(request, "milestones/report.html", {
         "project": project, "report": report, "result": result, "form": form, "may_submit": unit_may_submit,
-        "may_review": services.role_of(project, request.user) == Actor.OFFICER and report.state == "submitted",
+        "may_review": role == Actor.OFFICER and report.state == "submitted",
         "review_form": ReportReviewForm(),
         "evidence": list(report.evidence.all()),
         "chart": completion_chart(result, title=_("Completion against commitments (%)"), label=_("Completion (%)")),

@@ -103,4 +103,5 @@ def test_add_one_reviewer(officer, django_capture_on_commit_callbacks):
     assert profile.user.username == "zhao@example.org" and len(mail.outbox) == 1
     assert AuditEvent.objects.filter(action="add_reviewer", object_id=str(profile.pk)).exists()
     with pytest.raises(ValidationError, match="already exists"):
-        services.reviewer_add(actor=officer, office="gd", data=services.ReviewerData(name="赵", email="zhao@example.org"))
+        services.reviewer_add(actor=officer, office="gd",
+                              data=services.ReviewerData(name="赵", email="zhao@example.org"))
