@@ -16,7 +16,7 @@ from jobs import services as job_services
 from jobs.selectors import latest_job
 from jobs.status import job_box, pdf_box
 from jobs.views import retry_and_return
-from offices.acting import acts_in
+from offices.acting import acting_offices, acts_in
 from programs.forms import plan_formset
 from programs.procedure import procedure_for
 from programs.selectors import rubric_for
@@ -141,6 +141,7 @@ def pool(request):
     return render(request, "reviews/pool.html", {
         "page": page, "querystring": querystring, "import_form": import_form, "add_form": add_form,
         "import_job": last_import, "problems": (last_import.summary.get("problems", []) if last_import else []),
+        "acting": acting_offices(request.user),  # the pools whose experts' links the officer resends (None: all)
         "import_box": job_box(last_import, prefix="pool-import", title=_("Latest import"), reload=True),
     })
 

@@ -136,3 +136,23 @@ def test_platform_admin_may_add_to_the_shared_pool(client):
     admin = UserFactory(role=Role.ADMIN, is_staff=True)
     _add(client_for(client, admin), pool="")
     assert ReviewerProfile.objects.get(user__email="new@example.org").office_id is None
+
+
+def test_pool_page_offers_resend_only_for_pools_the_officer_works_for_with_a_fixed_query_count(
+        client, nansha_officer, experts):
+    from accounts.models import User
+
+    User.objects.filter(role=Role.REVIEWER).update(password="!")  # no password set yet: the link may be resent
+    client_for(client, nansha_officer)
+    url = reverse("reviews:pool")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        html = client.get(url).content.decode()
+    offered = {pool for pool, expert in experts.items() if f'data-resend="{expert.pk}"' in html}
+    assert offered == {None, "gz-nansha"}  # not the province's or the city's experts: their offices' business
+    for pool in POOLS * 3:
+        _expert(pool)
+    User.objects.filter(role=Role.REVIEWER).update(password="!")
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
