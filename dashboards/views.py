@@ -67,11 +67,11 @@ def officer(request):
                    for i, (state, label) in enumerate(zip(selectors.FUNNEL_STATES, labels, strict=True))],
         "title": _("Applications per program and state"),
     }
-    tranches, tranche_count = first_rows(projects.tranches_due(), DASHBOARD_ROWS)
-    reports, report_count = first_rows(projects.reports_waiting(), DASHBOARD_ROWS)
-    programs = projects.programs_with_projects()
+    tranches, tranche_count = first_rows(projects.tranches_due(request.user), DASHBOARD_ROWS)
+    reports, report_count = first_rows(projects.reports_waiting(request.user), DASHBOARD_ROWS)
+    programs = projects.programs_with_projects(request.user)
     funded, funded_total = selectors.disbursement(programs)
-    completion = projects.completion_by_program()
+    completion = projects.completion_by_program(request.user)
     return render(request, "dashboards/officer.html", {
         "queue": selectors.queue_counts(), "rounds": selectors.round_counts(),
         "project_states": selectors.project_counts(), "funnel": funnel, "funnel_labels": labels, "chart": chart,

@@ -11,6 +11,8 @@ from .registry import job_kind
 
 
 def job_for(user, pk: int) -> Job:
+    """The user's own job, while the user may still ask for that kind on its target (an officer who no longer
+    reads the target's office no longer sees it); else 404."""
     job = Job.objects.filter(pk=pk, requested_by_id=getattr(user, "pk", None)).select_related(
         "content_type").first()
     if job is None or not job_kind(job.kind).may_request(user, job.target):

@@ -51,9 +51,11 @@ def _target_fields(target) -> dict:
 
 
 @transaction.atomic
-def job_request(*, actor, kind: str, target=None, upload: bytes | None = None, upload_name: str = "") -> Job:
+def job_request(*, actor, kind: str, target=None, upload: bytes | None = None, upload_name: str = "",
+                asked: dict | None = None) -> Job:
     """Ask for a job on a target (an export) or on an uploaded file (an import); it runs after the commit.
-    Asking again while the same export is still queued or running gives that job back."""
+    Asking again while the same export is still queued or running gives that job back. ``asked``: what the
+    request chose besides the target (the pool an import fills), kept in the summary until the job finishes."""
     spec = job_kind(kind)
     if not (getattr(actor, "is_authenticated", False) and spec.may_request(actor, target)):
         raise PermissionDenied(_("You may not ask for this."))
@@ -63,7 +65,8 @@ def job_request(*, actor, kind: str, target=None, upload: bytes | None = None, u
                                                           **fields).order_by("-created_at").first())
         if waiting is not None:
             return waiting
-    job = Job(kind=kind, requested_by=actor, language=translation.get_language() or "zh-hans", **fields)
+    job = Job(kind=kind, requested_by=actor, language=translation.get_language() or "zh-hans", summary=asked or {},
+              **fields)
     if upload is not None:
         job.input_file.save(upload_name or "upload.bin", ContentFile(upload), save=False)
     job.save()

@@ -7,13 +7,16 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jobs.registry import JobError, JobKind
+from offices.selectors import may_read
 
 LEDGER_XLSX = "milestones.ledger_xlsx"
 FUND_PLAN_XLSX = "milestones.fund_plan_xlsx"
 
 
-def _officer(user, _target=None) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_officer)
+def _officer(user, program=None) -> bool:
+    """An officer who may read the program's office asks for its files and sees them."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_officer) and (
+        program is None or may_read(user, program.office_id))
 
 
 def _program(job):

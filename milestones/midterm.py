@@ -24,7 +24,7 @@ def project_require_midterm(*, actor, project: Project, required: bool, reason: 
     """An officer requires a mid-term check of a project in progress (``required``), or no longer requires it; the
     reason is recorded and told to the unit. The guide's own requirement is not the office's to lift."""
     step = PROJECT_TRANSITIONS["require_midterm"]
-    _require_officer(actor)
+    _require_officer(actor, project)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the office requires the mid-term check, or no longer does.")})

@@ -17,11 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record_event
+from offices.acting import acts_in
 from programs.selectors import today
 
 from . import limits, notices
 from .models import PAYING_PROJECT_STATES, TRANCHE_TRANSITIONS, ProjectTranche, TrancheState
-from .services import _close_when_done, _lock_project, _require_officer, condition_met
+from .services import _close_when_done, _lock_project, _require_officer, condition_met, project_office
 
 
 def second_person_required() -> bool:
@@ -35,6 +36,8 @@ def tranche_steps(project, tranche: ProjectTranche, user) -> frozenset[str]:
     requested for payment (released in one step where the office needs no second person); a requested one is
     confirmed by an officer other than its requester, and may be cancelled back to due."""
     if not getattr(user, "is_officer", False) or project.state not in PAYING_PROJECT_STATES:
+        return frozenset()
+    if not acts_in(user, project_office(project)):  # the office above reads the payments and takes no step
         return frozenset()
     pay = "request_payment" if second_person_required() else "release"
     steps = {name for name in (pay, "confirm_payment", "cancel_request")
@@ -117,7 +120,7 @@ def tranche_request_payment(*, actor, tranche: ProjectTranche, payment_reference
     """An officer records the payment request of a due tranche: its whole amount, the voucher number and the date
     paid (today when empty). Nothing is released until a second officer confirms."""
     step = TRANCHE_TRANSITIONS["request_payment"]
-    _require_officer(actor)
+    _require_officer(actor, tranche.project)
     payment_reference = _clean_reference(payment_reference)
     with transaction.atomic():
         locked, project = _lock(tranche)
@@ -139,7 +142,7 @@ def tranche_confirm_payment(*, actor, tranche: ProjectTranche) -> ProjectTranche
     officer who requested it is refused; a second confirmation (later, or racing this one) finds the tranche
     released under the lock and pays nothing."""
     step = TRANCHE_TRANSITIONS["confirm_payment"]
-    _require_officer(actor)
+    _require_officer(actor, tranche.project)
     with transaction.atomic():
         locked, project = _lock(tranche)
         _refuse_released(locked)
@@ -160,7 +163,7 @@ def tranche_confirm_payment(*, actor, tranche: ProjectTranche) -> ProjectTranche
 def tranche_cancel_request(*, actor, tranche: ProjectTranche, reason: str) -> ProjectTranche:
     """The requester or another officer cancels a payment request, with a reason: the tranche is due again."""
     step = TRANCHE_TRANSITIONS["cancel_request"]
-    _require_officer(actor)
+    _require_officer(actor, tranche.project)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the payment request is cancelled.")})
@@ -187,7 +190,7 @@ def tranche_release(*, actor, tranche: ProjectTranche, payment_reference: str,
     for exactly its amount. Releasing the last tranche of an accepted project closes it (结项). Refused while the
     office asks for two people."""
     step = TRANCHE_TRANSITIONS["release"]
-    _require_officer(actor)
+    _require_officer(actor, tranche.project)
     if second_person_required():
         raise ValidationError(
             _("Payments here need two people: record the payment request, and a second officer confirms it."),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.http import Http404
 
 from .completion import Completion, completion
@@ -28,7 +28,8 @@ def report_for(user, project_pk: int, report_pk: int, *, with_snapshot: bool = F
     visible = projects_for(user).filter(pk=project_pk).order_by().values("pk")
     reports = (KpiReport.objects.filter(pk=report_pk, project_id__in=visible).order_by()
                .select_related("project__application")
-               .defer(*(f"project__application__{name}" for name in APPLICATION_BULK)))
+               .defer(*(f"project__application__{name}" for name in APPLICATION_BULK))
+               .annotate(program_office=F("project__application__track__program__office")))
     if with_snapshot:
         reports = reports.annotate(snapshot=Subquery(
             ApplicationVersion.objects.filter(application_id=OuterRef("project__application_id"))
@@ -36,6 +37,7 @@ def report_for(user, project_pk: int, report_pk: int, *, with_snapshot: bool = F
     report = reports.first()
     if report is None:
         raise Http404
+    report.project.program_office = report.program_office  # which office's steps (services.project_office)
     return report.project, report
 
 

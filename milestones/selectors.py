@@ -28,6 +28,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from core.money import split_remainder_last
+from offices.selectors import office_scope
 from programs.models import Program
 
 from .models import UNPAID_DUE_STATES, Project, ProjectTranche, TrancheState
@@ -43,12 +44,13 @@ def _sum(*states: str):
 
 
 def projects_for(user) -> QuerySet[Project]:
-    """Officers see every project; a unit's members see their organisations' projects; others none."""
+    """Officers see the projects of the programs their offices may read (``offices.selectors.office_scope``, a
+    subquery); a unit's members see their organisations' projects; others none."""
     qs = Project.objects.select_related("application__organisation", "application__track__program", "officer")
     if not getattr(user, "is_authenticated", False):
         return qs.none()
     if user.is_officer:
-        return qs
+        return qs.filter(office_scope(user, "application__track__program__office"))
     from organisations.models import Membership
 
     return qs.filter(Exists(Membership.objects.filter(organisation_id=OuterRef("application__organisation_id"),
@@ -84,29 +86,33 @@ def with_money(qs: QuerySet[Project]) -> QuerySet[Project]:
 
 
 def program_for_officer(user, program_id: int) -> Program:
+    """A program whose office the officer may read (its ledger, fund plan, KPI report and exports); else 404."""
     if not (getattr(user, "is_authenticated", False) and user.is_officer):
         raise Http404
-    program = Program.objects.filter(pk=program_id).first()
+    program = Program.objects.filter(office_scope(user, "office"), pk=program_id).first()
     if program is None:
         raise Http404
     return program
 
 
-def programs_with_projects() -> list[Program]:
-    """Every program with its number of projects and the money planned, due and released, for the officer's
+def programs_with_projects(user) -> list[Program]:
+    """Every program the officer may read (``office_scope``) with its number of projects and the money planned,
+    due and released, for the officer's
     overview of disbursement and links to ledgers and plans: two queries, the programs and one GROUP BY over the
     tranches (every project has at least one tranche: ``project_open`` writes its schedule). A correlated count
     per program would scan every application once per program."""
     zero = Decimal("0.00")
     figures = {
-        row["program"]: row for row in ProjectTranche.objects.order_by().values(
+        row["program"]: row for row in ProjectTranche.objects.filter(
+            office_scope(user, "project__application__track__program__office")).order_by().values(
             program=F("project__application__track__program")).annotate(
             projects=Count("project", distinct=True),
             planned=Coalesce(Sum("amount", filter=Q(state=TrancheState.PLANNED)), ZERO),
             due=Coalesce(Sum("amount", filter=Q(state__in=UNPAID_DUE_STATES)), ZERO),
             released=Coalesce(Sum("amount", filter=Q(state=TrancheState.RELEASED)), ZERO))
     }
-    programs = list(Program.objects.only("code", "title", "short_title", "year").order_by("-year", "code"))
+    programs = list(Program.objects.filter(office_scope(user, "office")).only("code", "title", "short_title", "year")
+                    .order_by("-year", "code"))
     for program in programs:
         row = figures.get(program.pk, {})
         program.projects = row.get("projects", 0)
@@ -457,22 +463,30 @@ def project_figures(project) -> CompletionRow:
     return row
 
 
-def tranches_due() -> QuerySet[ProjectTranche]:
+def _scope(user, path: str) -> Q:
+    """Rows of the programs ``user`` may read; every row when no user is given (the daily sweeps)."""
+    return Q() if user is None else office_scope(user, path)
+
+
+def tranches_due(user=None) -> QuerySet[ProjectTranche]:
     """Tranches due and not yet released (a payment request waiting for confirmation included), the longest waiting
-    first."""
-    return (ProjectTranche.objects.filter(state__in=UNPAID_DUE_STATES)
+    first; of the programs ``user`` may read when given."""
+    return (ProjectTranche.objects.filter(_scope(user, "project__application__track__program__office"),
+                                          state__in=UNPAID_DUE_STATES)
             .select_related("project__application__organisation")
             .only("seq", "amount", "due_on", "state", "project__application__reference", "project__application__title",
                   "project__application__organisation__name")
             .order_by("due_on", "project_id", "seq"))
 
 
-def reports_waiting() -> QuerySet:
+def reports_waiting(user=None) -> QuerySet:
     """KPI reports submitted and waiting for the office's review, the longest waiting first; not those of a project
-    that has ended (closed before its final report had to be accepted, or terminated)."""
+    that has ended (closed before its final report had to be accepted, or terminated); of the programs ``user``
+    may read when given."""
     from .models import ENDED_PROJECT_STATES, KpiReport, ReportState
 
-    return (KpiReport.objects.filter(state=ReportState.SUBMITTED).exclude(project__state__in=ENDED_PROJECT_STATES)
+    return (KpiReport.objects.filter(_scope(user, "project__application__track__program__office"),
+                                     state=ReportState.SUBMITTED).exclude(project__state__in=ENDED_PROJECT_STATES)
             .select_related("project__application__organisation")
             .only("seq", "kind", "due_on", "submitted_at", "project__application__reference",
                   "project__application__title", "project__application__organisation__name")
@@ -488,12 +502,12 @@ class ProgramCompletion:
     requirements: int
 
 
-def completion_by_program() -> list[ProgramCompletion]:
+def completion_by_program(user=None) -> list[ProgramCompletion]:
     """KPI completion per current program, from the report the office accepted last on each project (else its
     latest submitted one), as the program's completion page chooses it: the projects reporting, their average
     completion and the requirements met, summed from the figures each report keeps (milestones.completion.store).
     Two queries whatever the number of projects: one GROUP BY track over the chosen reports (no join beyond the
-    application), the tracks' programs."""
+    application), the tracks' programs. Of the programs ``user`` may read when given."""
     from programs.models import Track
 
     from .models import KpiReport, ReportState
@@ -502,7 +516,8 @@ def completion_by_program() -> list[ProgramCompletion]:
     chosen = (KpiReport.objects.filter(project=OuterRef("project"), state__in=reported)
               .order_by(Case(When(state=ReportState.ACCEPTED, then=0), default=1),
                         F("accepted_at").desc(nulls_last=True), "-seq").values("pk")[:1])
-    per_track = list(KpiReport.objects.filter(state__in=reported, pk=Subquery(chosen))
+    per_track = list(KpiReport.objects.filter(_scope(user, "project__application__track__program__office"),
+                                              state__in=reported, pk=Subquery(chosen))
                      .order_by().values_list("project__application__track_id")
                      .annotate(Count("pk"), Sum("completion_percent"), Count("completion_percent"),
                                Sum("kpi_satisfied"), Sum("kpi_requirements")))

@@ -20,6 +20,8 @@ from audit.services import record_event
 from core.dispatch import queue
 from core.money import format_yuan, split_remainder_last, to_yuan
 from notifications.services import choice_label
+from offices.acting import acts_in
+from offices.selectors import may_act_in
 from programs.models import TrancheTrigger
 from programs.selectors import today
 
@@ -75,7 +77,7 @@ def project_open(*, actor, application, award: Decimal, starts_on: dt.date, offi
     remainder on the last, so they add up to the award exactly. A track without a plan pays in one tranche
     after approval. The end date is the start plus the track's period (none when the guide states no period).
     """
-    if not getattr(actor, "is_officer", False):
+    if not getattr(actor, "is_officer", False) or not may_act_in(actor, application.track.program.office_id):
         raise PermissionDenied(_("Only program officers may do this."))
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("project_open runs inside the approval's transaction")
@@ -135,8 +137,16 @@ RECTIFICATION_MONTHS = 3  # 整改: three months unless the officer sets another
 ACCEPTANCE_ATTEMPTS = 2  # a second failure terminates the project
 
 
-def _require_officer(actor) -> None:
-    if not getattr(actor, "is_officer", False):
+def project_office(project: Project) -> str:
+    """The office of the project's program: read with the project where its selector annotates it
+    (``program_office``), else from its application's track and program (loaded once when not yet)."""
+    return getattr(project, "program_office", None) or project.application.track.program.office_id
+
+
+def _require_officer(actor, project: Project) -> None:
+    """An officer who works for the project's program's office; an officer of another office, or of the office
+    above that only reads, is refused the same way as someone who is no officer."""
+    if not getattr(actor, "is_officer", False) or not may_act_in(actor, project_office(project)):
         raise PermissionDenied(_("Only program officers may do this."))
 
 
@@ -239,7 +249,7 @@ def contract_record(*, actor, project: Project, signed_on: dt.date, signed_file)
     """The officer records the signature date of the task book and uploads the signed copy; tranches paid after
     the contract become due."""
     step = PROJECT_TRANSITIONS["record_contract"]
-    _require_officer(actor)
+    _require_officer(actor, project)
     errors = {}
     if signed_on is None:
         errors["signed_on"] = _("Enter the date the contract was signed.")
@@ -269,7 +279,7 @@ def midterm_record(*, actor, project: Project, outcome: str, checked_on: dt.date
     """The officer records the mid-term check (中期检查): on track, or rectification by a deadline, when the unit
     owes a rectification report due on that deadline."""
     step = PROJECT_TRANSITIONS["record_midterm"]
-    _require_officer(actor)
+    _require_officer(actor, project)
     if outcome not in MidtermOutcome.values:
         raise ValidationError({"outcome": _("Choose the outcome of the check.")})
     limits.refuse(limits.text_errors(comments=(comments, limits.COMMENTS_MAX))
@@ -354,7 +364,7 @@ def acceptance_record(*, actor, project: Project, outcome: str, mode: str, inspe
 
     name = "acceptance_pass" if outcome == AcceptanceOutcomeChoice.PASSED else "acceptance_fail"
     step = PROJECT_TRANSITIONS[name]
-    _require_officer(actor)
+    _require_officer(actor, project)
     errors = {}
     if outcome not in AcceptanceOutcomeChoice.values:
         errors["outcome"] = _("Choose the outcome: passed or failed.")
@@ -471,7 +481,8 @@ def role_of(project: Project, user) -> str | None:
     from .models import Actor
 
     if getattr(user, "is_officer", False):
-        return Actor.OFFICER
+        # An officer of the office above reads the project and takes no step in it.
+        return Actor.OFFICER if acts_in(user, project_office(project)) else None
     return Actor.UNIT if is_unit_member(user, project) else None
 
 
@@ -497,7 +508,7 @@ def report_add(*, actor, project: Project, due_on: dt.date):
     """The officer asks for one more report."""
     from .models import KpiReport
 
-    _require_officer(actor)
+    _require_officer(actor, project)
     if due_on is None:
         raise ValidationError({"due_on": _("Enter the date the report is due.")})
     limits.refuse(limits.due_errors(project, field="due_on", day=due_on))
@@ -577,7 +588,7 @@ def report_review(*, actor, report, accept: bool, comments: str = ""):
 
     name = "accept" if accept else "return"
     step = REPORT_TRANSITIONS[name]
-    _require_officer(actor)
+    _require_officer(actor, report.project)
     comments = (comments or "").strip()
     if not accept and not comments:
         raise ValidationError({"comments": _("Say what the unit must revise.")})

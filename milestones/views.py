@@ -76,7 +76,7 @@ def _form_errors(request, form) -> None:
 def project_list(request):
     filterset = ProjectFilter(request.GET or None, queryset=projects_for(request.user))
     page, querystring = project_list_page(request, filterset.qs)
-    programs = programs_with_projects() if request.user.is_officer else []
+    programs = programs_with_projects(request.user) if request.user.is_officer else []
     chart = programs_disbursement_chart(programs)
     return render(request, "milestones/project_list.html", {"page": page, "querystring": querystring,
                                                             "programs": programs, "chart": chart,
@@ -94,7 +94,9 @@ def project_page(request, pk: int):
     steps = {t.name for t in services.allowed_project_steps(project, request.user)}
     reports = list(project.reports.all())
     return render(request, "milestones/project.html", {
-        "project": project, "steps": steps, "is_officer": request.user.is_officer,
+        "project": project, "steps": steps,
+        # The officer's panels (the payment rule, more reports): only for an officer who works for the office.
+        "is_officer": services.role_of(project, request.user) == Actor.OFFICER,
         "tranches": [_with_steps(project, tranche, request.user)
                      for tranche in project.tranches.select_related("released_by", "requested_by")],
         "second_person": payments.second_person_required(), "cancel_form": CancelRequestForm(),
@@ -368,8 +370,8 @@ def report_page(request, pk: int, report_pk: int):
     project, report = report_for(request.user, pk, report_pk, with_snapshot=True)
     figures = report_figures(report, snapshot=report.snapshot)
     kpis, values, result = figures.kpis, figures.values, figures.result
-    unit_may_submit = (services.role_of(project, request.user) == Actor.UNIT
-                       and report.state in ("scheduled", "returned") and not report.not_required)
+    role = services.role_of(project, request.user)
+    unit_may_submit = (role == Actor.UNIT and report.state in ("scheduled", "returned") and not report.not_required)
     form = ReportForm(kpis=kpis, values=values)
     if request.method == "POST":
         if not unit_may_submit:
@@ -387,7 +389,8 @@ def report_page(request, pk: int, report_pk: int):
                 return redirect("milestones:report", pk=project.pk, report_pk=report.pk)
     return render(request, "milestones/report.html", {
         "project": project, "report": report, "result": result, "form": form, "may_submit": unit_may_submit,
-        "may_review": request.user.is_officer and report.state == "submitted", "review_form": ReportReviewForm(),
+        "may_review": role == Actor.OFFICER and report.state == "submitted",
+        "review_form": ReportReviewForm(),
         "evidence": list(report.evidence.all()),
         "chart": completion_chart(result, title=_("Completion against commitments (%)"), label=_("Completion (%)")),
     })
@@ -397,7 +400,7 @@ def report_page(request, pk: int, report_pk: int):
 @require_POST
 def report_review_step(request, pk: int, report_pk: int):
     project, report = report_for(request.user, pk, report_pk)
-    if not request.user.is_officer:
+    if services.role_of(project, request.user) != Actor.OFFICER:
         raise Http404
     form = ReportReviewForm(request.POST)
     if not form.is_valid():

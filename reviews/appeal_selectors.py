@@ -13,12 +13,15 @@ from django.utils import timezone
 from applications.models import Application, Exclusion, Status
 from audit.models import AuditEvent
 from audit.selectors import history_for
+from offices.acting import acts_in
+from offices.selectors import office_scope
 from programs.procedure import procedure_for
 from programs.selectors import today
 from programs.workdays import period_end
 
 from .conflicts import normalise_name, same_person
 from .models import APPEAL_TRANSITIONS, Appeal, AppealStage, AppealState, ReviewerProfile
+from .pools import candidates
 
 # The refusals an applicant may appeal: the application's state after it, the audited step, the stage.
 APPEALABLE = {Status.REFUSED: ("refuse", AppealStage.FORMAL), Status.NOT_FUNDED: ("not_fund", AppealStage.FUNDING)}
@@ -64,11 +67,14 @@ def appeal_window(application: Application) -> AppealWindow | None:
                         day_kind=procedure.appeal_day_kind, ends_on=end.day, provisional=end.provisional)
 
 
-def appeal_decidable(appeal: Appeal, user) -> bool:
-    """Whether ``user`` may decide ``appeal`` now: an officer, and upholding or dismissing is open from its state
+def appeal_decidable(appeal: Appeal, user, office_code: str | None = None) -> bool:
+    """Whether ``user`` may decide ``appeal`` now: an officer of the program's office (``office_code`` when the
+    caller has it; an officer of the office above only reads), and upholding or dismissing is open from its state
     (APPEAL_TRANSITIONS; the services check the same)."""
-    return bool(getattr(user, "is_officer", False)) and any(
-        appeal.state in APPEAL_TRANSITIONS[step].sources for step in ("uphold", "dismiss"))
+    if not getattr(user, "is_officer", False) or not any(
+            appeal.state in APPEAL_TRANSITIONS[step].sources for step in ("uphold", "dismiss")):
+        return False
+    return acts_in(user, office_code or appeal.application.track.program.office_id)
 
 
 def appeal_can_lodge(user, window: AppealWindow | None, made: list[Appeal]) -> bool:
@@ -80,11 +86,13 @@ def appeal_can_lodge(user, window: AppealWindow | None, made: list[Appeal]) -> b
 
 
 def appeal_queue(user) -> QuerySet[Appeal]:
-    """Every appeal for officers, those awaiting a decision first; nothing for anyone else. One query a page."""
+    """The appeals of the programs the officer may read, those awaiting a decision first; nothing for anyone
+    else. One query a page."""
     if not getattr(user, "is_officer", False):
         return Appeal.objects.none()
     waiting = Case(When(state=AppealState.LODGED, then=Value(0)), default=Value(1))
-    return (Appeal.objects.select_related("application__track__program", "application__organisation")
+    return (Appeal.objects.filter(office_scope(user, "application__track__program__office"))
+            .select_related("application__track__program", "application__organisation")
             .order_by(waiting, "-lodged_at", "-pk"))
 
 
@@ -116,7 +124,9 @@ def exclusion_rows(application: Application, *, with_matches: bool) -> list[Excl
     if not exclusions or not with_matches:
         return [ExclusionRow(e, []) for e in exclusions]
     names = {normalise_name(e.name) for e in exclusions}
-    pool = [r for r in ReviewerProfile.objects.only("pk", "name", "affiliation_name", "active").order_by("name", "pk")
+    # The experts this program may draw (the shared pool, its office's and those above): others are never assigned.
+    drawn = ReviewerProfile.objects.filter(candidates(application.track.program.office_id))
+    pool = [r for r in drawn.only("pk", "name", "affiliation_name", "active").order_by("name", "pk")
             if normalise_name(r.name) in names]
     return [ExclusionRow(e, [r for r in pool if same_person(e.name, e.employer, r.name, r.affiliation_name)])
             for e in exclusions]

@@ -86,7 +86,7 @@ def appeal_panel(request, application):
     if window is None and not made:
         return None
     for appeal in made:
-        appeal.decidable = appeal_decidable(appeal, request.user)
+        appeal.decidable = appeal_decidable(appeal, request.user, application.track.program.office_id)
     return ("reviews/_appeal_panel.html", {
         "window": window, "appeals": made, "officer": request.user.is_officer, "steps": APPEAL_TRANSITIONS,
         "can_lodge": appeal_can_lodge(request.user, window, made),

@@ -102,7 +102,7 @@ def _reinstate(*, actor, appeal: Appeal, resolution: str) -> dict:
 
 
 def _decide(step: str, *, actor, appeal: Appeal, resolution: str) -> Appeal:
-    require_officer(actor)
+    require_officer(actor, appeal.application.track.program.office_id)
     locked = _lock_appeal(appeal)
     transition = check_state(APPEAL_TRANSITIONS, step, locked.state, locked.get_state_display())
     resolution = checked_reason(transition, resolution)

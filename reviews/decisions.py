@@ -18,6 +18,7 @@ from audit.services import record_event
 from core.dispatch import queue
 from core.money import to_yuan
 from milestones.services import project_open
+from offices.selectors import may_act_in
 from programs.models import AwardMode
 from programs.procedure import procedure_for
 from programs.selectors import today
@@ -39,6 +40,7 @@ from .models import (
     RoundState,
     TieOrder,
 )
+from .rounds import round_office
 from .selectors import default_proposal, may_see_notice, ranking
 from .services import check_state, checked_reason, lock_round, require_officer
 from .ties import members_key
@@ -55,7 +57,7 @@ def round_propose(*, actor, review_round: ReviewRound, application_ids: list[int
     awards, by default), with amounts by the track's money rule (a pool by score to the yuan). With ``shown`` (the
     applications on the page of the ranking the officer chose from), ``application_ids`` decide among those and
     the default choice stands for the others."""
-    require_officer(actor)
+    require_officer(actor, round_office(review_round))
     locked = lock_round(review_round)
     check_state(ROUND_TRANSITIONS, "propose", locked.state, locked.get_state_display())
     track = locked.track
@@ -115,7 +117,7 @@ def _refuse_cut_ties(chosen: list) -> None:
 
 @transaction.atomic
 def round_withdraw_proposal(*, actor, review_round: ReviewRound, reason: str) -> ReviewRound:
-    require_officer(actor)
+    require_officer(actor, round_office(review_round))
     locked = lock_round(review_round)
     transition = check_state(ROUND_TRANSITIONS, "withdraw_proposal", locked.state, locked.get_state_display())
     reason = checked_reason(transition, reason)
@@ -133,7 +135,7 @@ def round_order_tie(*, actor, review_round: ReviewRound, order: list[int], reaso
     best first, with the reason: the ranking then lists them in that order, and the workbook prints it. The order
     must name exactly the applications of one such tie as the ranking shows it now; ordering it again replaces the
     earlier order (both audited)."""
-    require_officer(actor)
+    require_officer(actor, round_office(review_round))
     locked = lock_round(review_round)
     transition = check_state(ROUND_TRANSITIONS, "order_tie", locked.state, locked.get_state_display())
     reason = checked_reason(transition, reason)
@@ -166,7 +168,7 @@ def round_order_tie(*, actor, review_round: ReviewRound, order: list[int], reaso
 def award_adjust(*, actor, award: Award, amount: Decimal, reason: str) -> Award:
     """The officer changes a proposed amount, never past the request, the pool or the cap; audited with the
     reason."""
-    require_officer(actor)
+    require_officer(actor, round_office(award.round))
     lock_round(award.round)
     locked = _lock_award(award)
     transition = check_state(AWARD_TRANSITIONS, "adjust", locked.state, locked.get_state_display())
@@ -193,7 +195,7 @@ def award_adjust(*, actor, award: Award, amount: Decimal, reason: str) -> Award:
 @transaction.atomic
 def round_start_publicity(*, actor, review_round: ReviewRound, starts_on: dt.date | None = None) -> ReviewRound:
     """Publish the proposed list for the guide's period (working days on the PRC calendar where it says 工作日)."""
-    require_officer(actor)
+    require_officer(actor, round_office(review_round))
     locked = lock_round(review_round)
     check_state(ROUND_TRANSITIONS, "start_publicity", locked.state, locked.get_state_display())
     starts_on = starts_on or today()
@@ -221,7 +223,7 @@ def publicity_recount(review_round: ReviewRound):
 def round_confirm_publicity_end(*, actor, review_round: ReviewRound, ends_on: dt.date, reason: str = "") -> ReviewRound:
     """The officer confirms (or corrects) an end of publicity counted through a year whose holiday schedule was
     not entered: the awards can be decided only after this."""
-    require_officer(actor)
+    require_officer(actor, round_office(review_round))
     locked = lock_round(review_round)
     check_state(ROUND_TRANSITIONS, "confirm_publicity_end", locked.state, locked.get_state_display())
     if not locked.publicity_ends_provisional:
@@ -260,7 +262,7 @@ def objection_lodge(*, actor, review_round: ReviewRound, reason: str, award: Awa
 @transaction.atomic
 def objection_resolve(*, actor, objection: Objection, step: str, resolution: str) -> Objection:
     """The officer records how an objection was resolved: upheld or dismissed, with the reasons."""
-    require_officer(actor)
+    require_officer(actor, round_office(objection.round))
     if step not in OBJECTION_TRANSITIONS:
         raise ValueError(step)
     locked = Objection.objects.select_for_update().get(pk=objection.pk)
@@ -297,7 +299,7 @@ def _lock_application(award: Award) -> Application:
 def award_approve(*, actor, award: Award, starts_on: dt.date | None = None) -> Award:
     """立项: fix the award, end the application's expert review as approved and open its project with the
     tranche schedule, all in this transaction; the approval notice PDF follows in the background."""
-    require_officer(actor)
+    require_officer(actor, round_office(award.round))
     lock_round(award.round)
     locked = _lock_award(award)
     check_state(AWARD_TRANSITIONS, "approve", locked.state, locked.get_state_display())
@@ -332,7 +334,7 @@ def _queue_notice(award_id: int) -> None:
 
 @transaction.atomic
 def award_not_fund(*, actor, award: Award, reason: str) -> Award:
-    require_officer(actor)
+    require_officer(actor, round_office(award.round))
     lock_round(award.round)
     locked = _lock_award(award)
     transition = check_state(AWARD_TRANSITIONS, "not_fund", locked.state, locked.get_state_display())
@@ -351,7 +353,7 @@ def award_not_fund(*, actor, award: Award, reason: str) -> Award:
 @transaction.atomic
 def round_close(*, actor, review_round: ReviewRound) -> ReviewRound:
     """Once every proposed award is decided, the applications not proposed are marked not funded."""
-    require_officer(actor)
+    require_officer(actor, round_office(review_round))
     locked = lock_round(review_round)
     check_state(ROUND_TRANSITIONS, "close", locked.state, locked.get_state_display())
     if Award.objects.filter(round=locked, state=AwardState.PROPOSED).exists():
@@ -398,7 +400,8 @@ def award_render_notice(*, award_id: int, final: bool = True) -> None:
 @transaction.atomic
 def award_retry_notice(*, actor, award: Award) -> Award:
     """Make the approval notice again after it failed: an officer or a member of the applicant organisation."""
-    if not may_see_notice(actor, award):
+    if not may_see_notice(actor, award) or (
+            getattr(actor, "is_officer", False) and not may_act_in(actor, round_office(award.round))):
         raise PermissionDenied(_("Only officers and the applicant organisation's members may do this."))
     locked = _lock_award(award)
     transition = NOTICE_TRANSITIONS["retry"]

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import DateInput, MoneyField, posted_id, posted_ids
 
@@ -22,7 +23,34 @@ class RoundForm(forms.Form):
                                      help_text=_("The seed is recorded so the draw can be reproduced."))
 
 
-class ImportForm(forms.Form):
+class PoolChoice(forms.Form):
+    """The pool new experts go to (``pools.pool_choices``: the offices the officer works for, and the shared pool
+    for a platform admin). The first is chosen when none is posted; an officer of no office cannot add."""
+
+    pool = forms.ChoiceField(label=pgettext_lazy("expert pool", "Pool"), required=False)
+
+    def __init__(self, *args, pools: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pool"].choices = pools
+        if len(pools) < 2:
+            self.fields["pool"].widget = forms.HiddenInput()
+        if pools:
+            self.fields["pool"].initial = pools[0][0]
+        self.pools = pools
+
+    def clean_pool(self):
+        value = self.cleaned_data.get("pool")
+        if not self.pools:
+            raise ValidationError(_("You work for no office, so you cannot add experts: ask an office administrator "
+                                    "to make you a member of your office."))
+        if self.add_prefix("pool") not in self.data:
+            return self.pools[0][0]
+        if value not in dict(self.pools):
+            raise ValidationError(_("Choose one of the pools offered."))
+        return value
+
+
+class ImportForm(PoolChoice):
     file = forms.FileField(label=_("Expert pool (.xlsx)"),
                            help_text=_("Columns: 姓名, 电子邮箱, 工作单位, 统一社会信用代码, 职称, 专业领域, 地区代码, "
                                        "评审上限. Name and e-mail are required."))
@@ -34,7 +62,7 @@ class ImportForm(forms.Form):
         return upload
 
 
-class ReviewerForm(forms.Form):
+class ReviewerForm(PoolChoice):
     name = forms.CharField(label=_("Name"), max_length=100)
     email = forms.EmailField(label=_("E-mail"))
     affiliation_name = forms.CharField(label=_("Affiliation"), max_length=200, required=False)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as gettext
 from django.utils.translation import gettext_lazy as _
 
 from jobs.registry import JobError, JobKind
+from offices.selectors import may_act_in, may_read
 
 RANKING_XLSX = "reviews.ranking_xlsx"
 POOL_IMPORT = "reviews.pool_import"
@@ -18,6 +19,16 @@ ASSIGNMENT = "reviews.assignment"
 
 def _officer(user, _target=None) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_officer)
+
+
+def _reader(user, review_round) -> bool:
+    """An officer who may read the round's program's office: asks for its ranking and sees the file."""
+    return _officer(user) and (review_round is None or may_read(user, review_round.track.program.office_id))
+
+
+def _actor(user, review_round) -> bool:
+    """An officer who works for the round's program's office: asks for its automatic assignment."""
+    return _officer(user) and (review_round is None or may_act_in(user, review_round.track.program.office_id))
 
 
 def _ranking(job) -> bytes:
@@ -40,12 +51,15 @@ def _pool_import(job) -> dict:
     problems by row, shown on the pool page, and nothing imported."""
     from .services import reviewer_pool_import
 
+    pool = (job.summary or {}).get("pool")  # the office whose pool it fills (asked with the request); None: shared
     with job.input_file.open("rb") as upload:
         content = upload.read()
     try:
-        result = reviewer_pool_import(actor=job.requested_by, content=content)
+        result = reviewer_pool_import(actor=job.requested_by, content=content, office=pool)
     except ValidationError as exc:
         return {"imported": 0, "problems": exc.messages}
+    except PermissionDenied as exc:
+        raise JobError(str(exc)) from exc
     return {"imported": len(result.created)}
 
 
@@ -83,12 +97,12 @@ def _assignment_outcome(job) -> str:
 
 
 KINDS = (
-    JobKind(code=RANKING_XLSX, label=_("Ranking (Excel)"), run=_ranking, may_request=_officer,
+    JobKind(code=RANKING_XLSX, label=_("Ranking (Excel)"), run=_ranking, may_request=_reader,
             page=lambda review_round: reverse("reviews:ranking", args=[review_round.track_id]),
             filename=_ranking_filename),
     JobKind(code=POOL_IMPORT, label=_("Expert pool import"), run=_pool_import, may_request=_officer,
             page=lambda _target: reverse("reviews:pool"), makes_file=False, outcome=_pool_import_outcome),
-    JobKind(code=ASSIGNMENT, label=_("Automatic assignment"), run=_assignment, may_request=_officer,
+    JobKind(code=ASSIGNMENT, label=_("Automatic assignment"), run=_assignment, may_request=_actor,
             page=lambda review_round: reverse("reviews:round", args=[review_round.track_id]), makes_file=False,
             outcome=_assignment_outcome, tells_progress=True),
 )

@@ -4,6 +4,7 @@ sets it here before approving; the approval is refused while it is missing."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_POST
 from programs.forms import plan_formset, plan_rows
 from programs.services import track_plan_set
 
-from .views import _decision_page, _round_or_404
+from .views import _acts, _decision_page, _round_or_404
 
 
 @login_required
@@ -20,6 +21,8 @@ def decision_plan(request, track_id: int):
     """The officer sets the track's tranche plan at approval where the guide states none (audited by the service);
     a refused plan is shown again with what was typed and the problems."""
     review_round = _round_or_404(request, track_id)
+    if not _acts(request, review_round):  # the office above reads the decision tab and sets no plan
+        raise Http404
     formset = plan_formset(request.POST)
     if formset.is_valid():
         try:

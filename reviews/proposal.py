@@ -26,7 +26,8 @@ from audit.services import record_event
 
 from . import assignment as solver
 from .models import ACTIVE_ASSIGNMENT, Assignment, AssignmentState, ReviewerProfile, ReviewRound, RoundState
-from .rounds import lock_round, open_conflicts, require_officer, round_applications
+from .pools import candidates
+from .rounds import lock_round, open_conflicts, require_officer, round_applications, round_office
 from .selectors import conflict_matrix, matching_reviewers
 
 # The share of the work done when each step starts (the job's progress bar).
@@ -71,7 +72,8 @@ def assignment_plan(review_round: ReviewRound, *, seed: int | None = None,
     per_application = review_round.reviewers_per_application
     needs = {a: per_application - held[a] for a in applications if per_application - held[a] > 0}
     # Pruned before the flow: inactive reviewers and those at their load limit are never candidates.
-    reviewers = [r for r in ReviewerProfile.objects.filter(active=True).only(
+    # Only the pools the program draws from (the shared pool, its office's and those above it), in SQL.
+    reviewers = [r for r in ReviewerProfile.objects.filter(candidates(round_office(review_round)), active=True).only(
         "pk", "name", "load_limit", "affiliation_id", "affiliation_name", "affiliation_uscc", "expertise")
         .order_by("pk") if r.load_limit - load[r.pk] > 0]
     if review_round.random_draw and seed is None:
@@ -98,8 +100,8 @@ def assignment_propose(*, actor, review_round: ReviewRound, seed: int | None = N
                        progress: Callable[[int], None] = lambda _percent: None) -> Proposal:
     """Fill every application up to the round's number of reviewers (a first proposal, or replacements for
     declared conflicts and removals). New assignments are proposed; the officer confirms them."""
-    require_officer(actor)
-    current = ReviewRound.objects.select_related("track").get(pk=review_round.pk)
+    require_officer(actor, round_office(review_round))
+    current = ReviewRound.objects.select_related("track__program").get(pk=review_round.pk)
     _check_open(current)
     plan = assignment_plan(current, seed=seed, progress=progress)
     progress(STEPS["write"])

@@ -3,8 +3,8 @@ reviewers, the automatic assignment's progress, and assigning a reviewer by hand
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -13,13 +13,13 @@ from core.forms import posted_id
 from core.pagination import paginate_ids
 from jobs.selectors import latest_job
 from jobs.status import job_box
-from programs.models import Track
+from offices.acting import acts_in
 from programs.procedure import procedure_for
 
 from . import services
 from .forms import AddAssignmentForm, ReasonForm, RoundForm
 from .jobs import ASSIGNMENT
-from .models import ASSIGNMENT_TRANSITIONS, ROUND_TRANSITIONS, ReviewerProfile, RoundState
+from .models import ASSIGNMENT_TRANSITIONS, ROUND_TRANSITIONS, RoundState
 from .selectors import (
     assignable_reviewers,
     assignment_rows,
@@ -28,9 +28,10 @@ from .selectors import (
     round_application_rows,
     round_for_officer,
     round_summary,
+    track_for_officer,
 )
 from .shortfall import round_shortfall, shortfall_state
-from .views import _errors, _officer, _round_or_404
+from .views import _errors, _round_or_404
 
 ROUND_PAGE_SIZE = 25  # applications per page
 
@@ -38,8 +39,7 @@ ROUND_PAGE_SIZE = 25  # applications per page
 @login_required
 @require_http_methods(["GET", "POST"])
 def round_page(request, track_id: int):
-    _officer(request)
-    track = get_object_or_404(Track.objects.select_related("program"), pk=track_id)
+    track = track_for_officer(request.user, track_id)
     review_round = round_for_officer(request.user, track_id)
     procedure = procedure_for(track)
     initial = {"reviewers_per_application": procedure.reviewers_per_application, "blind": True}
@@ -55,13 +55,14 @@ def round_page(request, track_id: int):
                 services.round_open(actor=request.user, track=track, **data)
             else:
                 services.round_update(actor=request.user, review_round=review_round, **data)
-        except ValidationError as exc:
+        except (ValidationError, PermissionDenied) as exc:
             _errors(request, exc)
         else:
             messages.success(request, _("Settings saved."))
             return redirect("reviews:round", track_id=track_id)
     context = {"track": track, "round": review_round, "form": form, "procedure": procedure,
-               "reason_form": ReasonForm(), "steps": ROUND_TRANSITIONS, "assignment_steps": ASSIGNMENT_TRANSITIONS}
+               "reason_form": ReasonForm(), "steps": ROUND_TRANSITIONS, "assignment_steps": ASSIGNMENT_TRANSITIONS,
+               "acts": acts_in(request.user, track.program.office_id)}
     if review_round is not None:
         context.update(_round_context(request, review_round))
     return render(request, "reviews/round.html", context)
@@ -82,7 +83,7 @@ def _round_context(request, review_round) -> dict:
         "loads": [r for r in reviewer_loads(review_round, on_page) if r.load] if on_page else [],
         "add_form": AddAssignmentForm(applications=[r.application for r in rows
                                                     if r.application.status == Status.PASSED],
-                                      reviewers=assignable_reviewers()),
+                                      reviewers=assignable_reviewers(review_round.track.program.office_id)),
         "proposed": summary.proposed, "conflicts": summary.open_conflicts,
         "shortfall": shortfall, "shortfall_state": shortfall_state(review_round, shortfall) if shortfall else "none",
         "assignment_job": job, "assignment_box": job_box(job, prefix="assignment-job",
@@ -98,13 +99,13 @@ def assignment_add(request, track_id: int):
     posted = [posted_id(request.POST.get(name)) for name in ("application", "reviewer")]
     applications = list(round_application_rows(round_application_list(review_round).filter(pk=posted[0])
                                                .values("pk")))
-    reviewers = list(ReviewerProfile.objects.filter(pk=posted[1]))
+    reviewers = list(assignable_reviewers(review_round.track.program.office_id).filter(pk=posted[1]))
     form = AddAssignmentForm(request.POST, applications=applications, reviewers=reviewers)
     if form.is_valid():
         try:
             services.assignment_add(actor=request.user, review_round=review_round, application=applications[0],
                                     reviewer=reviewers[0])
-        except ValidationError as exc:
+        except (ValidationError, PermissionDenied) as exc:
             _errors(request, exc)
         else:
             messages.success(request, _("Reviewer assigned."))

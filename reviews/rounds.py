@@ -7,13 +7,22 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from applications.models import Application, Status
+from offices.selectors import may_act_in
 
 from .models import ACTIVE_ASSIGNMENT, Assignment, AssignmentState, ReviewRound
 
 
-def require_officer(actor) -> None:
-    if not getattr(actor, "is_officer", False):
+def require_officer(actor, office_code: str | None) -> None:
+    """An officer who works for ``office_code`` (the program's office; None: the shared expert pool, which only a
+    platform admin changes). An officer of another office, or of the office above that only reads, is refused the
+    same way as someone who is no officer."""
+    if not getattr(actor, "is_officer", False) or not may_act_in(actor, office_code):
         raise PermissionDenied(_("Only program officers may do this."))
+
+
+def round_office(review_round: ReviewRound) -> str:
+    """The office of the round's program (its track and program are loaded once when not yet)."""
+    return review_round.track.program.office_id
 
 
 def lock_round(review_round: ReviewRound) -> ReviewRound:

@@ -16,6 +16,7 @@ from django.http import Http404
 
 from applications.models import Application, Exclusion, Partner, Status
 from core.counts import count_of
+from offices.selectors import may_read, office_scope
 from organisations.uscc import normalise_uscc
 from programs.models import Track
 from programs.procedure import procedure_for
@@ -48,6 +49,7 @@ from .models import (
     RoundState,
     TieOrder,
 )
+from .pools import candidates, pool_of
 
 REVIEWED_STATUSES = (Status.PASSED, Status.APPROVED, Status.NOT_FUNDED)
 
@@ -233,19 +235,64 @@ def other_reviews(assignment: Assignment) -> list[Review]:
 # --- the officer: rounds and the assignment page -----------------------------------------------------------------
 
 
-def round_for_officer(user, track_id: int) -> ReviewRound | None:
-    if not (user.is_authenticated and user.is_officer):
+def _officer_or_404(user) -> None:
+    if not (getattr(user, "is_authenticated", False) and user.is_officer):
         raise Http404
-    return (ReviewRound.objects.filter(track_id=track_id).select_related("track__program", "shortfall_confirmed_by")
-            .first())
 
 
-def tracks_in_review() -> QuerySet[Track]:
-    """Tracks with applications in expert review or a round, in the overview's order (ids only: the page is cut on
-    these, then ``overview_rows`` loads it). Each track is tested with an index probe, never a join with every
-    application."""
+def round_for_officer(user, track_id: int) -> ReviewRound | None:
+    """The track's round, for an officer who may read its program's office (its own, or one below that lets it
+    read); None when the track has no round yet; 404 for everyone else."""
+    _officer_or_404(user)
+    return (ReviewRound.objects.filter(office_scope(user, "track__program__office"), track_id=track_id)
+            .select_related("track__program", "shortfall_confirmed_by").first())
+
+
+def track_for_officer(user, track_id: int) -> Track:
+    """A track of a program the officer may read (the round page before a round is opened); else 404."""
+    _officer_or_404(user)
+    track = Track.objects.filter(office_scope(user, "program__office"), pk=track_id).select_related("program").first()
+    if track is None:
+        raise Http404
+    return track
+
+
+def _scoped(user, queryset: QuerySet, path: str, pk: int):
+    """One row of ``queryset`` whose program the officer may read, or 404 (for other roles too)."""
+    _officer_or_404(user)
+    found = queryset.filter(office_scope(user, path), pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def assignment_for_officer(user, pk: int) -> Assignment:
+    return _scoped(user, Assignment.objects.select_related("round__track__program"), "round__track__program__office",
+                   pk)
+
+
+def review_for_officer(user, pk: int) -> Review:
+    return _scoped(user, Review.objects.select_related("assignment__round__track__program"),
+                   "assignment__round__track__program__office", pk)
+
+
+def award_for_officer(user, pk: int) -> Award:
+    return _scoped(user, Award.objects.select_related("round__track__program", "application"),
+                   "round__track__program__office", pk)
+
+
+def objection_for_officer(user, pk: int) -> Objection:
+    return _scoped(user, Objection.objects.select_related("round__track__program"), "round__track__program__office",
+                   pk)
+
+
+def tracks_in_review(user) -> QuerySet[Track]:
+    """Tracks with applications in expert review or a round, of the programs the officer may read, in the
+    overview's order (ids only: the page is cut on these, then ``overview_rows`` loads it). Each track is tested
+    with an index probe, never a join with every application."""
     reviewed = Application.objects.filter(track=OuterRef("pk"), status__in=REVIEWED_STATUSES)
     return (Track.objects.filter(Q(Exists(reviewed)) | Q(review_round__isnull=False))
+            .filter(office_scope(user, "program__office"))
             .order_by("program__code", "position", "pk"))
 
 
@@ -329,21 +376,35 @@ def round_summary(review_round: ReviewRound) -> RoundSummary:
 
 
 def reviewer_loads(review_round: ReviewRound, reviewer_ids=None) -> list[ReviewerProfile]:
-    """Reviewers (the given ones, else the pool) with each one's load in this round. One query."""
-    reviewers = ReviewerProfile.objects.all() if reviewer_ids is None else ReviewerProfile.objects.filter(
-        pk__in=list(reviewer_ids))
+    """Reviewers (the given ones, else the pools the round's program draws from) with each one's load in this
+    round. One query."""
+    reviewers = (ReviewerProfile.objects.filter(candidates(review_round.track.program.office_id))
+                 if reviewer_ids is None else ReviewerProfile.objects.filter(pk__in=list(reviewer_ids)))
     return list(reviewers.annotate(
         load=Count("assignments", filter=Q(assignments__round=review_round,
                                            assignments__state__in=list(ACTIVE_ASSIGNMENT)))).order_by("name", "pk"))
 
 
-def assignable_reviewers() -> QuerySet[ReviewerProfile]:
-    """The active pool, as the officer's "assign by hand" list names it."""
-    return ReviewerProfile.objects.filter(active=True).only("pk", "name", "affiliation_name").order_by("name", "pk")
+def assignable_reviewers(office_code: str) -> QuerySet[ReviewerProfile]:
+    """The active experts of the pools a program of ``office_code`` draws from, as the officer's "assign by hand"
+    list names them."""
+    return (ReviewerProfile.objects.filter(candidates(office_code), active=True)
+            .only("pk", "name", "affiliation_name").order_by("name", "pk"))
 
 
-def pool_page() -> QuerySet[ReviewerProfile]:
-    return ReviewerProfile.objects.select_related("user", "affiliation").order_by("name", "pk")
+def pool_page(user) -> QuerySet[ReviewerProfile]:
+    """The experts the officer's offices draw from (``pools.pool_of``), with the pool each belongs to."""
+    return (ReviewerProfile.objects.filter(pool_of(user)).select_related("user", "affiliation", "office")
+            .order_by("name", "pk"))
+
+
+def pool_member_for(user, pk: int) -> ReviewerProfile:
+    """An expert of a pool the officer's offices draw from, or 404."""
+    _officer_or_404(user)
+    found = ReviewerProfile.objects.filter(pool_of(user), pk=pk).select_related("user").first()
+    if found is None:
+        raise Http404
+    return found
 
 
 # --- ranking -----------------------------------------------------------------------------------------------------
@@ -478,12 +539,13 @@ def awards_of(review_round: ReviewRound) -> list[Award]:
     )
 
 
-def may_see_notice(user, award: Award) -> bool:
-    """The approval notice: officers, and the members of the applicant organisation for its own award."""
+def may_see_notice(user, award: Award, office_code: str | None = None) -> bool:
+    """The approval notice: officers who may read the program's office (``office_code`` when the caller has it),
+    and the members of the applicant organisation for its own award."""
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_officer:
-        return True
+        return may_read(user, office_code or award.round.track.program.office_id)
     return user.is_applicant and user.memberships.filter(
         organisation_id=award.application.organisation_id).exists()
 
@@ -491,7 +553,7 @@ def may_see_notice(user, award: Award) -> bool:
 def award_notice_for(user, pk: int) -> Award:
     """An approved award whose notice the user may see (its status, its file, its retry); else 404."""
     award = Award.objects.filter(pk=pk, state=AwardState.APPROVED).exclude(notice_status="").select_related(
-        "application", "round").first()
+        "application", "round__track__program").first()
     if award is None or not may_see_notice(user, award):
         raise Http404
     return award
@@ -504,7 +566,7 @@ def application_award_notice(user, application: Application) -> Award | None:
     if award is None:
         return None
     award.application = application  # the page's own, not read again
-    return award if may_see_notice(user, award) else None
+    return award if may_see_notice(user, award, application.track.program.office_id) else None
 
 
 def objections_of(review_round: ReviewRound) -> list[Objection]:

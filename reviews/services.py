@@ -50,8 +50,9 @@ from .models import (
     Transition,
 )
 from .pool_excel import PoolRow, read_pool
+from .pools import candidates
 from .proposal import Proposal, assignment_propose  # noqa: F401  (the automatic assignment's service)
-from .rounds import lock_round, open_conflicts, require_officer, round_applications
+from .rounds import lock_round, open_conflicts, require_officer, round_applications, round_office
 from .selectors import conflict_matrix, expertise_matches
 from .shortfall import Shortfall, round_shortfall, shortfall_state
 from .welcome import queue_password_mail
@@ -110,7 +111,8 @@ class ReviewerData:
     load_limit: int = 10
 
 
-def _create_reviewer(data: ReviewerData | PoolRow, organisations: dict[str, int]) -> ReviewerProfile:
+def _create_reviewer(data: ReviewerData | PoolRow, organisations: dict[str, int],
+                     office: str | None) -> ReviewerProfile:
     user = User(username=data.email, email=data.email, full_name=data.name, phone=data.phone, role=Role.REVIEWER)
     user.set_unusable_password()
     user.save()
@@ -119,6 +121,7 @@ def _create_reviewer(data: ReviewerData | PoolRow, organisations: dict[str, int]
         user=user, name=data.name, affiliation_name=data.affiliation_name, affiliation_uscc=uscc,
         affiliation_id=organisations.get(uscc), title=data.title, expertise=list(data.expertise),
         regions=list(data.regions), phone=data.phone, load_limit=data.load_limit, password_mail=PasswordMail.QUEUED,
+        office_id=office,
     )
 
 
@@ -128,16 +131,17 @@ def _duplicate_emails(emails: list[str]) -> set[str]:
 
 
 @transaction.atomic
-def reviewer_add(*, actor, data: ReviewerData) -> ReviewerProfile:
-    """An officer adds one reviewer; the reviewer gets an account and a link to set the password."""
-    require_officer(actor)
+def reviewer_add(*, actor, data: ReviewerData, office: str | None) -> ReviewerProfile:
+    """An officer adds one reviewer to the pool of ``office``, one the officer works for (None: the shared pool,
+    for a platform admin only); the reviewer gets an account and a link to set the password."""
+    require_officer(actor, office)
     data.email = data.email.strip().lower()
     if _duplicate_emails([data.email]):
         raise ValidationError({"email": _("An account with this e-mail already exists.")})
     uscc = normalise_uscc(data.affiliation_uscc)
     organisations = dict(Organisation.objects.filter(uscc=uscc).values_list("uscc", "pk")) if uscc else {}
-    profile = _create_reviewer(data, organisations)
-    record_event(target=profile, actor=actor, action="add_reviewer", to_state="active")
+    profile = _create_reviewer(data, organisations, office)
+    record_event(target=profile, actor=actor, action="add_reviewer", to_state="active", data={"pool": office})
     queue_password_mail([profile.pk])
     return profile
 
@@ -148,9 +152,10 @@ class ImportResult:
 
 
 @transaction.atomic
-def reviewer_pool_import(*, actor, content: bytes) -> ImportResult:
-    """Import a pool from an Excel file: all rows or none. Raises ValidationError listing every bad row."""
-    require_officer(actor)
+def reviewer_pool_import(*, actor, content: bytes, office: str | None) -> ImportResult:
+    """Import experts from an Excel file into the pool of ``office`` (as ``reviewer_add``): all rows or none.
+    Raises ValidationError listing every bad row."""
+    require_officer(actor, office)
     rows, problems = read_pool(content, known_regions=set(Region.objects.values_list("code", flat=True)))
     taken = _duplicate_emails([r.email for r in rows])
     problems += [_("Row %(row)s: an account with the e-mail %(email)s already exists.")
@@ -159,7 +164,7 @@ def reviewer_pool_import(*, actor, content: bytes) -> ImportResult:
         raise ValidationError(sorted(problems, key=_row_number), code="bad_rows")
     organisations = dict(Organisation.objects.filter(uscc__in=[r.affiliation_uscc for r in rows if r.affiliation_uscc])
                          .values_list("uscc", "pk"))
-    created = [_create_reviewer(row, organisations) for row in rows]
+    created = [_create_reviewer(row, organisations, office) for row in rows]
     for profile in created:
         record_event(target=profile, actor=actor, action="import_reviewer", to_state="active")
     queue_password_mail([p.pk for p in created])
@@ -193,7 +198,7 @@ def conflict_declare_standing(*, actor, reviewer: ReviewerProfile, uscc: str, re
 def round_open(*, actor, track: Track, reviewers_per_application: int | None = None, deadline: dt.date | None = None,
                blind: bool = True, random_draw: bool = False) -> ReviewRound:
     """Open the expert review of a track, with the guide's procedure parameters (portal defaults where silent)."""
-    require_officer(actor)
+    require_officer(actor, Track.objects.filter(pk=track.pk).values_list("program__office", flat=True).first())
     Track.objects.select_for_update().get(pk=track.pk)
     if ReviewRound.objects.filter(track=track).exists():
         raise ValidationError(_("The expert review of this track is already open."), code="exists")
@@ -210,7 +215,7 @@ def round_open(*, actor, track: Track, reviewers_per_application: int | None = N
 @transaction.atomic
 def round_update(*, actor, review_round: ReviewRound, reviewers_per_application: int, deadline: dt.date | None,
                  blind: bool, random_draw: bool) -> ReviewRound:
-    require_officer(actor)
+    require_officer(actor, round_office(review_round))
     locked = lock_round(review_round)
     if locked.state != RoundState.ASSIGNING:
         raise ValidationError(_("The settings can change only before the review starts."), code="wrong_state")
@@ -229,11 +234,14 @@ def round_update(*, actor, review_round: ReviewRound, reviewers_per_application:
 def assignment_add(*, actor, review_round: ReviewRound, application: Application,
                    reviewer: ReviewerProfile) -> Assignment:
     """The officer assigns a reviewer by hand; a conflicted reviewer or one at the load limit is refused."""
-    require_officer(actor)
+    require_officer(actor, round_office(review_round))
     locked = lock_round(review_round)
     if locked.state not in (RoundState.ASSIGNING, RoundState.REVIEWING):
         raise ValidationError(_("Reviewers can be assigned only before the awards are proposed."), code="wrong_state")
     profile = ReviewerProfile.objects.select_for_update().get(pk=reviewer.pk)
+    if not ReviewerProfile.objects.filter(candidates(round_office(locked)), pk=profile.pk).exists():
+        raise ValidationError(_("%(name)s is not in a pool this program draws from (the shared pool, its office's "
+                                "and the offices above it).") % {"name": profile.name}, code="other_pool")
     if not round_applications(locked).filter(pk=application.pk).exists():
         raise ValidationError(_("This application is not in this round's expert review."))
     if not profile.active:
@@ -263,7 +271,7 @@ def assignment_add(*, actor, review_round: ReviewRound, application: Application
 
 @transaction.atomic
 def assignment_confirm(*, actor, assignment: Assignment) -> Assignment:
-    require_officer(actor)
+    require_officer(actor, round_office(assignment.round))
     locked = _lock_assignment(assignment)
     check_state(ASSIGNMENT_TRANSITIONS, "confirm", locked.state, locked.get_state_display())
     if locked.round.state != RoundState.REVIEWING:
@@ -278,7 +286,7 @@ def assignment_confirm(*, actor, assignment: Assignment) -> Assignment:
 
 @transaction.atomic
 def assignment_remove(*, actor, assignment: Assignment, reason: str) -> Assignment:
-    require_officer(actor)
+    require_officer(actor, round_office(assignment.round))
     locked = _lock_assignment(assignment)
     transition = check_state(ASSIGNMENT_TRANSITIONS, "remove", locked.state, locked.get_state_display())
     reason = checked_reason(transition, reason)
@@ -293,7 +301,7 @@ def assignment_remove(*, actor, assignment: Assignment, reason: str) -> Assignme
 @transaction.atomic
 def round_start_review(*, actor, review_round: ReviewRound) -> ReviewRound:
     """The officer confirms the proposed assignment; reviewers are told and see their applications."""
-    require_officer(actor)
+    require_officer(actor, round_office(review_round))
     locked = lock_round(review_round)
     check_state(ROUND_TRANSITIONS, "start_review", locked.state, locked.get_state_display())
     proposed = Assignment.objects.filter(round=locked, state=AssignmentState.PROPOSED)
@@ -337,7 +345,7 @@ def _shortfall_message(review_round: ReviewRound, shortfall: Shortfall) -> str:
 def round_confirm_shortfall(*, actor, review_round: ReviewRound, reason: str) -> ReviewRound:
     """The officer accepts that the review starts with fewer reviewers than wanted, for the assignment as it is
     now; the confirmation no longer counts once the assignment changes."""
-    require_officer(actor)
+    require_officer(actor, round_office(review_round))
     locked = lock_round(review_round)
     transition = check_state(ROUND_TRANSITIONS, "confirm_shortfall", locked.state, locked.get_state_display())
     reason = checked_reason(transition, reason)
@@ -520,7 +528,7 @@ def review_submit(*, actor, review: Review, data: ScoreData) -> Review:
 @transaction.atomic
 def review_reopen(*, actor, review: Review, reason: str) -> Review:
     """An officer reopens a submitted review (the reviewer may change it and submit again)."""
-    require_officer(actor)
+    require_officer(actor, round_office(review.assignment.round))
     locked = _lock_review(review)
     transition = check_state(REVIEW_TRANSITIONS, "reopen", locked.state, locked.get_state_display())
     reason = checked_reason(transition, reason)

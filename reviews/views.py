@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from jobs import services as job_services
 from jobs.selectors import latest_job
 from jobs.status import job_box, pdf_box
 from jobs.views import retry_and_return
+from offices.acting import acting_offices, acts_in
 from programs.forms import plan_formset
 from programs.procedure import procedure_for
 from programs.selectors import rubric_for
@@ -39,33 +40,34 @@ from .models import (
     AWARD_TRANSITIONS,
     OBJECTION_TRANSITIONS,
     ROUND_TRANSITIONS,
-    Assignment,
     AssignmentState,
-    Award,
     Dossier,
-    Objection,
     PasswordMail,
-    Review,
-    ReviewerProfile,
     ReviewState,
     RoundState,
 )
 from .panels import notice_box
+from .pools import pool_choices
 from .selectors import (
+    assignment_for_officer,
     assignment_for_reviewer,
+    award_for_officer,
     award_notice_for,
     awards_of,
     default_proposal,
     employer_check,
+    objection_for_officer,
     objections_by,
     objections_of,
     other_reviews,
     overview_rows,
+    pool_member_for,
     pool_page,
     publicity_list,
     publicity_round,
     ranking,
     ranking_details,
+    review_for_officer,
     review_of,
     reviewer_queue,
     round_for_officer,
@@ -93,13 +95,19 @@ def _round_or_404(request, track_id: int):
     return review_round
 
 
+def _acts(request, review_round) -> bool:
+    """Whether the page offers the round's steps: the officer works for the program's office (an officer of the
+    office above reads the round and takes no step)."""
+    return acts_in(request.user, review_round.track.program.office_id)
+
+
 # --- officer: overview, pool -------------------------------------------------------------------------------------
 
 
 @login_required
 def overview(request):
     _officer(request)
-    page, querystring = paginate_ids(request, tracks_in_review(), overview_rows, per_page=25)
+    page, querystring = paginate_ids(request, tracks_in_review(request.user), overview_rows, per_page=25)
     return render(request, "reviews/overview.html", {"page": page, "querystring": querystring})
 
 
@@ -107,30 +115,33 @@ def overview(request):
 @require_http_methods(["GET", "POST"])
 def pool(request):
     _officer(request)
-    import_form, add_form = ImportForm(), ReviewerForm()
+    pools = pool_choices(request.user)
+    import_form, add_form = ImportForm(pools=pools), ReviewerForm(pools=pools)
     if request.method == "POST" and request.POST.get("action") == "import":
-        import_form = ImportForm(request.POST, request.FILES)
+        import_form = ImportForm(request.POST, request.FILES, pools=pools)
         if import_form.is_valid():
             upload = import_form.cleaned_data["file"]
             job_services.job_request(actor=request.user, kind=POOL_IMPORT, upload=upload.read(),
-                                     upload_name=upload.name)
+                                     upload_name=upload.name, asked={"pool": import_form.cleaned_data["pool"] or None})
             return redirect("reviews:pool")
     elif request.method == "POST":
-        add_form = ReviewerForm(request.POST)
+        add_form = ReviewerForm(request.POST, pools=pools)
         if add_form.is_valid():
             try:
-                profile = services.reviewer_add(actor=request.user, data=add_form.reviewer_data())
+                profile = services.reviewer_add(actor=request.user, data=add_form.reviewer_data(),
+                                                office=add_form.cleaned_data["pool"] or None)
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
                     add_form.add_error(field if field in add_form.fields else None, errors)
             else:
                 _mail_message(request, profile)
                 return redirect("reviews:pool")
-    page, querystring = paginate(request, pool_page(), per_page=50)
+    page, querystring = paginate(request, pool_page(request.user), per_page=50)
     last_import = latest_job(request.user, kind=POOL_IMPORT)
     return render(request, "reviews/pool.html", {
         "page": page, "querystring": querystring, "import_form": import_form, "add_form": add_form,
         "import_job": last_import, "problems": (last_import.summary.get("problems", []) if last_import else []),
+        "acting": acting_offices(request.user),  # the pools whose experts' links the officer resends (None: all)
         "import_box": job_box(last_import, prefix="pool-import", title=_("Latest import"), reload=True),
     })
 
@@ -157,11 +168,10 @@ def _mail_message(request, profile, *, resent: bool = False) -> None:
 @require_POST
 def pool_resend_link(request, pk: int):
     """An officer sends a new set-password link to an expert who has not set a password (404 for others)."""
-    _officer(request)
-    profile = get_object_or_404(ReviewerProfile.objects.select_related("user"), pk=pk)
+    profile = pool_member_for(request.user, pk)
     try:
         profile = welcome.reviewer_resend_link(actor=request.user, profile=profile)
-    except ValidationError as exc:
+    except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
     else:
         _mail_message(request, profile, resent=True)
@@ -239,8 +249,7 @@ def _confirm_publicity_end(request, review_round) -> None:
 @login_required
 @require_POST
 def assignment_step(request, pk: int, step: str):
-    _officer(request)
-    assignment = get_object_or_404(Assignment.objects.select_related("round"), pk=pk)
+    assignment = assignment_for_officer(request.user, pk)
     if step not in ("confirm", "remove"):
         raise Http404
     form = ReasonForm(request.POST)
@@ -251,7 +260,7 @@ def assignment_step(request, pk: int, step: str):
         else:
             services.assignment_remove(actor=request.user, assignment=assignment,
                                        reason=reason_text(form))
-    except ValidationError as exc:
+    except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
     else:
         messages.success(request, _("Done: %(step)s.") % {"step": ASSIGNMENT_TRANSITIONS[step].label})
@@ -261,13 +270,12 @@ def assignment_step(request, pk: int, step: str):
 @login_required
 @require_POST
 def review_reopen(request, pk: int):
-    _officer(request)
-    review = get_object_or_404(Review.objects.select_related("assignment__round"), pk=pk)
+    review = review_for_officer(request.user, pk)
     form = ReasonForm(request.POST)
     form.is_valid()
     try:
         services.review_reopen(actor=request.user, review=review, reason=reason_text(form))
-    except ValidationError as exc:
+    except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
     else:
         messages.success(request, _("The review was reopened; the reviewer may change it and submit again."))
@@ -283,14 +291,14 @@ def ranking_page(request, track_id: int):
     ranked = ranking(review_round)
     page, querystring = paginate(request, ranked.rows, per_page=RANKING_PAGE)
     page.object_list = ranking_details(review_round, ranked, list(page.object_list))
-    track = review_round.track
+    track, acts = review_round.track, _acts(request, review_round)
     return render(request, "reviews/ranking.html", {
         "round": review_round, "track": track, "page": page, "rows": page.object_list, "querystring": querystring,
         "procedure": procedure_for(track),
         "default_ids": {r.application.pk for r in default_proposal(ranked, track)},
-        "can_propose": review_round.state == RoundState.REVIEWING, "steps": ROUND_TRANSITIONS,
-        "reason_form": ReasonForm(), "ties": ties_among(page.object_list),
-        "can_order_ties": review_round.state in ROUND_TRANSITIONS["order_tie"].sources,
+        "can_propose": acts and review_round.state == RoundState.REVIEWING, "steps": ROUND_TRANSITIONS,
+        "reason_form": ReasonForm(), "ties": ties_among(page.object_list), "acts": acts,
+        "can_order_ties": acts and review_round.state in ROUND_TRANSITIONS["order_tie"].sources,
         "export_box": job_box(latest_job(request.user, kind=RANKING_XLSX, target=review_round),
                               prefix="ranking-export", title=_("Ranking (Excel)")),
     })
@@ -336,12 +344,12 @@ def _decision_page(request, review_round, adjusting: AmountForm | None = None, p
         "award_rows": [(a, notice_box(a), adjusting if adjusting is not None and adjusting.award.pk == a.pk
                         else AmountForm(award=a)) for a in awards],
         "objections": objections_of(review_round), "steps": ROUND_TRANSITIONS, "award_steps": AWARD_TRANSITIONS,
-        "objection_steps": OBJECTION_TRANSITIONS, "reason_form": ReasonForm(),
+        "objection_steps": OBJECTION_TRANSITIONS, "reason_form": ReasonForm(), "acts": _acts(request, review_round),
         "total": sum((a.amount for a in awards if a.state != "not_funded"), 0),
         "publicity_over": review_round.publicity_over and not review_round.publicity_ends_provisional,
         "end_form": _end_form(review_round),
         "plan_form": plan if plan is not None else plan_formset(track=review_round.track),
-        "plan_missing": not review_round.track.tranches.exists(), "plan_open": not any(
+        "plan_missing": not review_round.track.tranches.exists(), "plan_open": _acts(request, review_round) and not any(
             a.state == "approved" for a in awards),
     })
 
@@ -360,6 +368,8 @@ def _award_adjust(request, award) -> AmountForm | None:
         try:
             decisions.award_adjust(actor=request.user, award=award, amount=form.cleaned_data["amount"],
                                    reason=form.cleaned_data["reason"])
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
         except ValidationError as exc:
             for name, problems in (exc.error_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]):
                 form.add_error(name if name in form.fields else None, problems)
@@ -373,8 +383,7 @@ def _award_adjust(request, award) -> AmountForm | None:
 @login_required
 @require_POST
 def award_step(request, pk: int, step: str):
-    _officer(request)
-    award = get_object_or_404(Award.objects.select_related("round", "application"), pk=pk)
+    award = award_for_officer(request.user, pk)
     if step not in AWARD_TRANSITIONS:
         raise Http404
     if step == "adjust":
@@ -393,7 +402,7 @@ def award_step(request, pk: int, step: str):
             form = ReasonForm(request.POST)
             form.is_valid()
             decisions.award_not_fund(actor=request.user, award=award, reason=reason_text(form))
-    except ValidationError as exc:
+    except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
     else:
         messages.success(request, _("Done: %(step)s.") % {"step": AWARD_TRANSITIONS[step].label})
@@ -403,8 +412,7 @@ def award_step(request, pk: int, step: str):
 @login_required
 @require_POST
 def objection_step(request, pk: int, step: str):
-    _officer(request)
-    objection = get_object_or_404(Objection.objects.select_related("round"), pk=pk)
+    objection = objection_for_officer(request.user, pk)
     if step not in OBJECTION_TRANSITIONS:
         raise Http404
     form = ReasonForm(request.POST)
@@ -412,7 +420,7 @@ def objection_step(request, pk: int, step: str):
     try:
         decisions.objection_resolve(actor=request.user, objection=objection, step=step,
                                     resolution=reason_text(form))
-    except ValidationError as exc:
+    except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
     else:
         messages.success(request, _("The resolution was recorded."))
@@ -513,7 +521,7 @@ def declare(request, pk: int, step: str):
             return redirect("reviews:queue")
         else:
             raise Http404
-    except ValidationError as exc:
+    except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
     return redirect("reviews:assignment", pk=pk)
 

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from audit.services import record_event
 from core.dispatch import queue
+from offices.selectors import may_act_in
 
 from .models import PasswordMail, ReviewerProfile
 
@@ -81,10 +82,13 @@ def password_mail_failed(*, profile_id: int) -> None:
 @transaction.atomic
 def reviewer_resend_link(*, actor, profile: ReviewerProfile) -> ReviewerProfile:
     """An officer sends a new link to an expert who has not set a password yet (the mail failed, or the link
-    expired). Earlier links stay valid until they expire, as Django's tokens do."""
+    expired). Earlier links stay valid until they expire, as Django's tokens do. An expert of an office's own pool
+    is the business of that office's officers; one of the shared pool, of every officer."""
     if not getattr(actor, "is_officer", False):
         raise PermissionDenied(_("Only program officers may do this."))
     locked = ReviewerProfile.objects.select_for_update().select_related("user").get(pk=profile.pk)
+    if locked.office_id is not None and not may_act_in(actor, locked.office_id):
+        raise PermissionDenied(_("Only program officers may do this."))
     if not locked.active or not locked.user.is_active:
         raise ValidationError(_("This reviewer is inactive; activate the account before sending a link."),
                               code="inactive")

@@ -53,7 +53,8 @@ def test_welcome_mail_says_how_long_the_link_is_valid_in_the_recipients_language
         officer, settings, django_capture_on_commit_callbacks, inline_tasks):
     settings.PASSWORD_RESET_TIMEOUT = 2 * 24 * 3600
     with django_capture_on_commit_callbacks(execute=True):
-        services.reviewer_add(actor=officer, data=services.ReviewerData(name="赵专家", email="zhao@example.org"))
+        services.reviewer_add(actor=officer, office="gd",
+                              data=services.ReviewerData(name="赵专家", email="zhao@example.org"))
     (message,) = mail.outbox
     assert "2 天" in message.body and "zhao@example.org" in message.body
     assert re.search(r"/experts/set-password/\S+/\S+/", message.body)

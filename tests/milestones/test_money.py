@@ -13,6 +13,7 @@ from hypothesis.extra.django import TestCase
 from milestones.models import ProjectState
 from milestones.selectors import fund_plan
 from milestones.services import acceptance_record, acceptance_request, contract_record
+from offices.models import Office, OfficeMembership
 from programs.models import Program, Tranche
 from tests.factories import pay_tranche
 from tests.milestones.conftest import ready_for_acceptance
@@ -37,6 +38,7 @@ class ReleasesPayTheAward(TestCase):
         from django.contrib.auth import get_user_model
 
         officer = get_user_model().objects.create(username=f"o{award}", role="officer")
+        OfficeMembership.objects.bulk_create(OfficeMembership(user=officer, office=o) for o in Office.objects.all())
         plans = {(t.track.program.code, t.track.code) for t in Tranche.objects.select_related("track__program")}
         for program, code in sorted(plans):
             with transaction.atomic():

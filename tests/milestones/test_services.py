@@ -14,6 +14,7 @@ from audit.models import AuditEvent
 from core.money import split_remainder_last
 from milestones.models import Project
 from milestones.services import add_months, project_open
+from offices.models import Office, OfficeMembership
 from programs.models import Track, Tranche, TrancheTrigger
 from tests.reviews.conftest import NANSHA, passed_application, track_of
 
@@ -75,6 +76,7 @@ class TranchesAddUp(TestCase):
         from django.contrib.auth import get_user_model
 
         officer = get_user_model().objects.create(username=f"o{award}", role="officer")
+        OfficeMembership.objects.bulk_create(OfficeMembership(user=officer, office=o) for o in Office.objects.all())
         for track in {t.track for t in Tranche.objects.select_related("track__program")}:
             with transaction.atomic():
                 application = passed_application(track)

@@ -53,7 +53,7 @@ def test_pool_import_refuses_a_value_longer_than_its_column(officer, column, val
     rows = good_rows()
     rows[1][column] = value
     with translation.override("en"), pytest.raises(ValidationError) as refused:
-        services.reviewer_pool_import(actor=officer, content=workbook(rows))
+        services.reviewer_pool_import(actor=officer, office="gd", content=workbook(rows))
     message = " ".join(refused.value.messages)
     assert "Row 3" in message and f"the {label} has {len(value)} characters; at most {limit}" in message
     assert not ReviewerProfile.objects.exists()

@@ -53,7 +53,7 @@ def test_pool_import_during_a_mail_outage_ends_done_with_the_accounts(
     settings.EMAIL_BACKEND = MAIL_DOWN
     with django_capture_on_commit_callbacks(execute=True):
         job = job_services.job_request(actor=officer, kind=POOL_IMPORT, upload=workbook(good_rows()),
-                                       upload_name="pool.xlsx")
+                                       upload_name="pool.xlsx", asked={"pool": "gd"})
     job = Job.objects.get(pk=job.pk)
     assert job.state == JobState.DONE and job.summary == {"imported": 2}
     assert set(ReviewerProfile.objects.values_list("password_mail", flat=True)) == {PasswordMail.FAILED}
@@ -62,7 +62,8 @@ def test_pool_import_during_a_mail_outage_ends_done_with_the_accounts(
 @pytest.mark.django_db
 def test_password_mail_sent_is_recorded(officer, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        profile = services.reviewer_add(actor=officer, data=services.ReviewerData(name="钱", email="q@example.org"))
+        profile = services.reviewer_add(actor=officer, office="gd",
+                                        data=services.ReviewerData(name="钱", email="q@example.org"))
     profile.refresh_from_db()
     assert profile.password_mail == PasswordMail.SENT and profile.password_mail_at is not None
     assert len(mail.outbox) == 1
@@ -72,7 +73,8 @@ def test_password_mail_sent_is_recorded(officer, django_capture_on_commit_callba
 def test_resend_link_sends_a_new_link_and_is_audited(client, officer, settings, django_capture_on_commit_callbacks):
     settings.EMAIL_BACKEND = MAIL_DOWN
     with django_capture_on_commit_callbacks(execute=True):
-        profile = services.reviewer_add(actor=officer, data=services.ReviewerData(name="孙", email="s@example.org"))
+        profile = services.reviewer_add(actor=officer, office="gd",
+                                        data=services.ReviewerData(name="孙", email="s@example.org"))
     profile.refresh_from_db()
     assert profile.password_mail == PasswordMail.FAILED
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -91,7 +93,8 @@ def test_resend_link_sends_a_new_link_and_is_audited(client, officer, settings, 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["applicant", "reviewer"])
 def test_resend_link_is_404_for_non_officers(client, request, officer, role):
-    profile = services.reviewer_add(actor=officer, data=services.ReviewerData(name="周", email="z@example.org"))
+    profile = services.reviewer_add(actor=officer, office="gd",
+                                    data=services.ReviewerData(name="周", email="z@example.org"))
     client.force_login(request.getfixturevalue(role))
     assert client.post(reverse("reviews:pool_resend_link", args=[profile.pk])).status_code == 404
     assert not AuditEvent.objects.filter(action="resend_password_link").exists()
@@ -99,7 +102,8 @@ def test_resend_link_is_404_for_non_officers(client, request, officer, role):
 
 @pytest.mark.django_db
 def test_resend_link_refused_once_the_password_is_set(officer):
-    profile = services.reviewer_add(actor=officer, data=services.ReviewerData(name="吴", email="w@example.org"))
+    profile = services.reviewer_add(actor=officer, office="gd",
+                                    data=services.ReviewerData(name="吴", email="w@example.org"))
     profile.user.set_password("a-long-pass-phrase-42")
     profile.user.save()
     with pytest.raises(Exception, match="already set a password"):
@@ -110,7 +114,8 @@ def test_resend_link_refused_once_the_password_is_set(officer):
 def test_password_mail_task_retries_a_passing_smtp_error(officer, flaky_mail, django_capture_on_commit_callbacks):
     FlakyBackend.failures = 2
     with django_capture_on_commit_callbacks(execute=False):
-        profile = services.reviewer_add(actor=officer, data=services.ReviewerData(name="郑", email="zh@example.org"))
+        profile = services.reviewer_add(actor=officer, office="gd",
+                                        data=services.ReviewerData(name="郑", email="zh@example.org"))
     send_password_mail.apply(kwargs={"profile_id": profile.pk}, throw=False)
     profile.refresh_from_db()
     assert FlakyBackend.attempts == 3 and len(mail.outbox) == 1 and profile.password_mail == PasswordMail.SENT
@@ -120,7 +125,8 @@ def test_password_mail_task_retries_a_passing_smtp_error(officer, flaky_mail, dj
 def test_password_mail_task_gives_up_after_the_retries(officer, flaky_mail, django_capture_on_commit_callbacks):
     FlakyBackend.failures = 100
     with django_capture_on_commit_callbacks(execute=False):
-        profile = services.reviewer_add(actor=officer, data=services.ReviewerData(name="冯", email="f@example.org"))
+        profile = services.reviewer_add(actor=officer, office="gd",
+                                        data=services.ReviewerData(name="冯", email="f@example.org"))
     send_password_mail.apply(kwargs={"profile_id": profile.pk}, throw=False)
     profile.refresh_from_db()
     assert FlakyBackend.attempts == send_password_mail.max_retries + 1 and mail.outbox == []

@@ -40,7 +40,7 @@ def good_rows():
 def test_import_creates_accounts_and_sends_password_links(officer, django_capture_on_commit_callbacks):
     university = OrganisationFactory(uscc="124400004554162268", name="华南理工大学")
     with django_capture_on_commit_callbacks(execute=True):
-        result = services.reviewer_pool_import(actor=officer, content=workbook(good_rows()))
+        result = services.reviewer_pool_import(actor=officer, office="gd", content=workbook(good_rows()))
     assert len(result.created) == 2
     li = ReviewerProfile.objects.get(user__username="li@example.org")
     assert (li.affiliation, li.expertise, li.regions, li.load_limit) == (university, ["专利运营", "集成电路"],
@@ -57,7 +57,7 @@ def test_import_creates_accounts_and_sends_password_links(officer, django_captur
 def test_import_with_a_bad_row_imports_nothing_and_names_the_row(officer):
     rows = good_rows() + [["", "not-an-email", "某单位", "91440115MA0000001X", "", "", "999999", "0"]]
     with pytest.raises(ValidationError) as caught:
-        services.reviewer_pool_import(actor=officer, content=workbook(rows))
+        services.reviewer_pool_import(actor=officer, office="gd", content=workbook(rows))
     (message,) = caught.value.messages
     assert message.startswith("Row 4:")
     assert "name is empty" in message and "not-an-email" in message and "999999" in message
@@ -69,7 +69,7 @@ def test_import_refuses_existing_accounts_and_duplicates_in_the_file(officer, re
     blank = ["", "", "", "", "", ""]
     rows = good_rows() + [["重复", "li@example.org", *blank], ["已有", reviewer.email, *blank]]
     with pytest.raises(ValidationError) as caught:
-        services.reviewer_pool_import(actor=officer, content=workbook(rows))
+        services.reviewer_pool_import(actor=officer, office="gd", content=workbook(rows))
     messages = caught.value.messages
     assert messages[0].startswith("Row 4:") and "also in row 2" in messages[0]
     assert messages[1].startswith("Row 5:") and "already exists" in messages[1]
@@ -78,29 +78,30 @@ def test_import_refuses_existing_accounts_and_duplicates_in_the_file(officer, re
 
 def test_import_refuses_a_file_that_is_not_a_workbook_or_lacks_columns(officer):
     with pytest.raises(ValidationError, match="not an Excel workbook"):
-        services.reviewer_pool_import(actor=officer, content=b"name,email\n")
+        services.reviewer_pool_import(actor=officer, office="gd", content=b"name,email\n")
     with pytest.raises(ValidationError, match="Row 1 must have the columns"):
-        services.reviewer_pool_import(actor=officer, content=workbook([["x"]], header=["职称"]))
+        services.reviewer_pool_import(actor=officer, office="gd", content=workbook([["x"]], header=["职称"]))
 
 
 def test_import_accepts_english_headers(officer):
     content = workbook([["Wang", "wang@example.org"]], header=["name", "e-mail"])
-    assert len(services.reviewer_pool_import(actor=officer, content=content).created) == 1
+    assert len(services.reviewer_pool_import(actor=officer, office="gd", content=content).created) == 1
 
 
 def test_only_officers_import_or_add(reviewer, applicant):
     for user in (reviewer, applicant):
         with pytest.raises(PermissionDenied):
-            services.reviewer_pool_import(actor=user, content=workbook(good_rows()))
+            services.reviewer_pool_import(actor=user, office="gd", content=workbook(good_rows()))
         with pytest.raises(PermissionDenied):
-            services.reviewer_add(actor=user, data=services.ReviewerData(name="x", email="x@example.org"))
+            services.reviewer_add(actor=user, office="gd", data=services.ReviewerData(name="x", email="x@example.org"))
 
 
 def test_add_one_reviewer(officer, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        profile = services.reviewer_add(actor=officer, data=services.ReviewerData(
+        profile = services.reviewer_add(actor=officer, office="gd", data=services.ReviewerData(
             name="赵专家", email="Zhao@example.org", affiliation_uscc=make_uscc(77)))
     assert profile.user.username == "zhao@example.org" and len(mail.outbox) == 1
     assert AuditEvent.objects.filter(action="add_reviewer", object_id=str(profile.pk)).exists()
     with pytest.raises(ValidationError, match="already exists"):
-        services.reviewer_add(actor=officer, data=services.ReviewerData(name="赵", email="zhao@example.org"))
+        services.reviewer_add(actor=officer, office="gd",
+                              data=services.ReviewerData(name="赵", email="zhao@example.org"))

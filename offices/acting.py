@@ -1,0 +1,32 @@
+"""Whether a user takes steps in an office's programs, asked many times while one page is drawn (a button per
+row): the user's offices are read once and kept on the user object for the rest of the request. Services check
+again with ``selectors.may_act_in`` inside their transaction; this only decides which buttons a page shows."""
+
+from __future__ import annotations
+
+from .selectors import offices_acted_by, sees_every_office
+
+_CACHE = "_offices_acted"
+
+
+def acting_offices(user) -> frozenset[str] | None:
+    """The codes of the offices the user works for; None for a platform admin (every office). One query the
+    first time in a request, none after."""
+    if sees_every_office(user):
+        return None
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    found = user.__dict__.get(_CACHE)
+    if found is None:
+        found = frozenset(offices_acted_by(user).values_list("code", flat=True))
+        user.__dict__[_CACHE] = found
+    return found
+
+
+def acts_in(user, office_code: str | None) -> bool:
+    """Whether the page offers the user the steps of this office's programs (None: the shared expert pool, a
+    platform admin's)."""
+    offices = acting_offices(user)
+    if offices is None:
+        return True
+    return office_code is not None and office_code in offices
