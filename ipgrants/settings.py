@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "organisations",
     "programs",
     "applications",
+    "finder",
     "reviews",
     "milestones",
     "benchmarks",

@@ -23,6 +23,7 @@ FLOORS = (
     ("organisations",),
     ("programs",),
     ("applications",),
+    ("finder",),
     ("milestones",),
     ("reviews",),
     ("dashboards",),

@@ -7,7 +7,8 @@ their parameters are the one registry in ``programs.rule_kinds``.
 
 from . import rules  # noqa: F401  (registers the checks)
 from .core import CHECKS, Facts, Outcome, Overall, PartnerFacts, RuleResult, Verdict, evaluate, evaluate_rule
-from .loading import facts_for
+from .loading import facts_for, facts_for_many, facts_for_unsaved, profile_queryset
+from .regions import region_named, regions_cached, rule_region_codes
 
 __all__ = [
     "CHECKS",
@@ -20,4 +21,10 @@ __all__ = [
     "evaluate",
     "evaluate_rule",
     "facts_for",
+    "facts_for_many",
+    "facts_for_unsaved",
+    "profile_queryset",
+    "region_named",
+    "regions_cached",
+    "rule_region_codes",
 ]

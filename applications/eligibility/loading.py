@@ -54,3 +54,33 @@ def facts_for(
         on=on,
         partners=partner_facts,
     )
+
+
+# A profile that is never saved (the funding finder's anonymous quick check) still reads through the organisation's
+# related managers, which Django refuses on an instance without a primary key: it gets this placeholder id, which
+# no saved organisation has, and its related rows are given as already prefetched, so nothing is read or written.
+UNSAVED_ID = 0
+
+
+def facts_for_unsaved(
+    organisation: Organisation, *, financial_years=(), patents=(), certifications=(), on: dt.date,
+) -> Facts:
+    """Facts for a profile held in memory only: ``organisation`` unsaved, its figures, patents and certificates as
+    unsaved rows. No query is made (the organisation's region must be loaded with its parents)."""
+    organisation.pk = UNSAVED_ID
+    organisation._prefetched_objects_cache = {
+        "financial_years": list(financial_years), "patents": list(patents),
+        "certifications": list(certifications), "project_records": [],
+    }
+    return Facts(organisation=organisation, requested_amount=None, matching_funds=None, partner_count=0, on=on)
+
+
+def facts_for_many(organisations, *, on: dt.date) -> list[Facts]:
+    """Facts for many organisations already loaded with ``PROFILE`` prefetched (see ``profile_queryset``)."""
+    return [Facts(organisation=o, requested_amount=None, matching_funds=None, partner_count=0, on=on)
+            for o in organisations]
+
+
+def profile_queryset():
+    """Organisations with everything the organisation-level rules read: five queries whatever their number."""
+    return Organisation.objects.select_related("region__parent__parent").prefetch_related(*_PROFILE)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from organisations.choices import AwardCategory, RecordLevel
-from organisations.models import AcceptanceOutcome, Region
+from organisations.models import AcceptanceOutcome
 from programs.models import RuleKind
 
 from .. import params as P
 from ..core import Facts, Outcome, check
 from ..reasons import Join, Reason, labels
 from ..reasons import Reason as _
+from ..regions import region_named
 
 
 @check(RuleKind.NO_BLACKLIST)
@@ -43,7 +44,7 @@ def _scope(params: dict, levels: list[str] | None, category: str | None) -> Reas
 
 
 def _region_name(code: str) -> str:
-    region = Region.objects.filter(code=code).only("name").first()
+    region = region_named(code)
     return region.name if region else code
 
 

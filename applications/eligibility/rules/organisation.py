@@ -11,6 +11,7 @@ from ..core import Facts, Outcome, check
 from ..params import ParamError
 from ..reasons import Reason, labels
 from ..reasons import Reason as _
+from ..regions import region_named
 
 
 @check(RuleKind.REGION)
@@ -30,7 +31,7 @@ def _check_region(params: dict, facts: Facts) -> tuple[str, Reason]:
     if code in lineage:
         values["required"] = lineage[code].full_name
         return Outcome.PASS, _("Registered in %(region)s, inside %(required)s") % values
-    required = Region.objects.select_related("parent__parent").filter(code=code).first()
+    required = region_named(code)
     values["required"] = required.full_name if required else code
     return Outcome.FAIL, _("Registered in %(region)s, outside %(required)s") % values
 

@@ -1,0 +1,202 @@
+"""The funding finder's matcher: every open (or soon opening) track against an organisation's profile, and every
+registered organisation against a track, with the eligibility engine's organisation-level rules.
+
+Pure reads. One organisation against every track: the organisation, the tracks, their rules and the regions the
+rules name, each read once. Many organisations against a track: the profiles are read once for all tracks (five
+queries whatever their number) and each track is matched in memory, no query per organisation or per track.
+
+A call is run for an area: a district's call for units in that district (越秀区企事业单位), a city's for the city,
+a province's for the province. Where a track states its own region rule that rule says it; where it states none,
+the finder reads the program's region as the area (``area_result``), so a Nansha firm is not offered Yuexiu's
+calls. The track's own pages and the submission check keep to the guide's rules alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+
+from applications.eligibility import (
+    Facts,
+    Outcome,
+    RuleResult,
+    evaluate,
+    facts_for_many,
+    profile_queryset,
+    regions_cached,
+    rule_region_codes,
+)
+from applications.eligibility.reasons import Reason as _
+from organisations.choices import org_type_admitted
+from programs.models import CallStatus, EligibilityRule, RuleKind, Track
+from programs.rule_kinds import ORGANISATION_LEVEL
+from programs.selectors import is_call_open
+
+from .verdicts import NOT_ELIGIBLE, PUSHED, VERDICTS, verdict_of
+
+AREA = "area"  # the kind of the finder's own result: registered in the area the call is run for
+
+
+def rules_of(track: Track) -> list[EligibilityRule]:
+    """The track's organisation-level rules (prefetched by ``finder_tracks``)."""
+    return track.finder_rules
+
+
+def finder_tracks(*, on: dt.date, office: str = "", region: str = "", open_only: bool = False,
+                  track_ids: Iterable[int] | None = None) -> list[Track]:
+    """Tracks whose call is open or opens later (its window set and not yet closed), with their program, its region
+    and their organisation-level rules: two queries. ``office``: the issuing office's name; ``region``: a region
+    code, the calls run in it or in a region inside it."""
+    tracks = (
+        Track.objects.active()
+        .filter(program__archived_at__isnull=True, program__call_opens__isnull=False, program__call_closes__gte=on)
+        .select_related("program__region__parent__parent")
+        .prefetch_related(Prefetch(
+            "rules", to_attr="finder_rules",
+            queryset=EligibilityRule.objects.active().filter(kind__in=ORGANISATION_LEVEL).order_by("seq"),
+        ))
+        .order_by("program__call_closes", "program_id", "position")
+    )
+    if office:
+        tracks = tracks.filter(program__issuer=office)
+    if region:
+        tracks = tracks.filter(Q(program__region_id=region) | Q(program__region__parent_id=region)
+                               | Q(program__region__parent__parent_id=region))
+    if open_only:
+        tracks = tracks.filter(program__call_opens__lte=on)
+    if track_ids is not None:
+        tracks = tracks.filter(pk__in=list(track_ids))
+    found = list(tracks)
+    if open_only:
+        found = [t for t in found if is_call_open(t.program, on)]
+    return found
+
+
+def call_state(track: Track, on: dt.date) -> str:
+    """Open, or upcoming (its window opens later, or a draft for comment waits to be published)."""
+    return CallStatus.OPEN if is_call_open(track.program, on) else CallStatus.UPCOMING
+
+
+def area_result(track: Track, organisation) -> RuleResult | None:
+    """Registered inside the area the call is run for, when the track has no region rule of its own."""
+    if any(rule.kind == RuleKind.REGION for rule in rules_of(track)):
+        return None
+    area = track.program.region
+    values = {"region": organisation.region.full_name, "area": area.full_name, "issuer": track.program.issuer}
+    if area.code in organisation.region.lineage_codes():
+        outcome, reason = Outcome.PASS, _("Registered in %(region)s, inside %(area)s, where %(issuer)s runs this "
+                                          "call") % values
+    else:
+        outcome, reason = Outcome.FAIL, _("Registered in %(region)s, outside %(area)s, where %(issuer)s runs this "
+                                          "call") % values
+    return RuleResult(rule_id=0, seq=0, kind=AREA, outcome=outcome.value, message=reason,
+                      guide_text=track.program.issuer)
+
+
+@dataclass(frozen=True)
+class TrackMatch:
+    """One track as one organisation stands against it."""
+
+    track: Track
+    state: str
+    verdict: str
+    results: tuple[RuleResult, ...]
+
+    @property
+    def finder_verdict(self):
+        return VERDICTS[self.verdict]
+
+    @property
+    def failing(self) -> list[RuleResult]:
+        return [r for r in self.results if r.outcome == Outcome.FAIL]
+
+    @property
+    def for_officer(self) -> list[RuleResult]:
+        return [r for r in self.results if r.outcome == Outcome.OFFICER]
+
+
+def match_one(track: Track, facts: Facts, on: dt.date) -> TrackMatch:
+    area = area_result(track, facts.organisation)
+    results = ((area,) if area is not None else ()) + evaluate(rules_of(track), facts).results
+    return TrackMatch(track=track, state=call_state(track, on), verdict=verdict_of(results), results=results)
+
+
+def region_codes(tracks: Sequence[Track]) -> set[str]:
+    return set().union(*(rule_region_codes(rules_of(t)) for t in tracks)) if tracks else set()
+
+
+def match_tracks(facts: Facts, tracks: Sequence[Track], on: dt.date) -> list[TrackMatch]:
+    """One organisation against every track; the regions the rules name are read in one query."""
+    with regions_cached(region_codes(tracks)):
+        return [match_one(track, facts, on) for track in tracks]
+
+
+# --- many organisations ----------------------------------------------------------------------------------------
+
+
+def _excluded(track: Track, organisation) -> bool:
+    """Whether a hard rule on who the organisation is (region, area, type) already rules it out: such a track is
+    neither offered nor pushed, so the rest of its rules need not be evaluated."""
+    lineage = organisation.region.lineage_codes()
+    rules = rules_of(track)
+    if not any(rule.kind == RuleKind.REGION for rule in rules) and track.program.region_id not in lineage:
+        return True
+    for rule in rules:
+        params = rule.params if isinstance(rule.params, dict) else {}
+        if rule.soft:
+            continue
+        if rule.kind == RuleKind.REGION and params.get("region") and str(params["region"]) not in lineage:
+            return True
+        if rule.kind == RuleKind.ORG_TYPE and isinstance(params.get("types"), list | str):
+            types = params["types"]
+            if not org_type_admitted(organisation.org_type, [types] if isinstance(types, str) else types):
+                return True
+    return False
+
+
+@dataclass
+class Demand:
+    """How many organisations stand how against one track; the matches that are pushed kept whole."""
+
+    track: Track
+    state: str
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(VERDICTS, 0))
+    pushed: list[tuple[object, TrackMatch]] = field(default_factory=list)
+
+    @property
+    def matching(self) -> int:
+        return sum(n for code, n in self.counts.items() if code in PUSHED)
+
+
+def registered_organisations(organisation_ids: Iterable[int] | None = None) -> list:
+    """Every registered organisation with its profile (a fixed number of queries whatever their number)."""
+    organisations = profile_queryset().order_by("pk")
+    if organisation_ids is not None:
+        organisations = organisations.filter(pk__in=list(organisation_ids))
+    return list(organisations)
+
+
+def bulk_match(tracks: Sequence[Track], organisations: Sequence, on: dt.date, *, keep: bool = True,
+               progress: Callable[[int], None] | None = None) -> list[Demand]:
+    """Every organisation against every track, in memory: no query per organisation or per track (the regions the
+    rules name are read in one). ``keep``: keep the pushed matches (for the notices), else only the counts."""
+    demands = []
+    facts = facts_for_many(organisations, on=on)
+    with regions_cached(region_codes(tracks)):
+        for done, track in enumerate(tracks, 1):
+            demand = Demand(track=track, state=call_state(track, on))
+            for fact in facts:
+                if _excluded(track, fact.organisation):
+                    demand.counts[NOT_ELIGIBLE] += 1
+                    continue
+                match = match_one(track, fact, on)
+                demand.counts[match.verdict] += 1
+                if keep and match.verdict in PUSHED:
+                    demand.pushed.append((fact.organisation, match))
+            demands.append(demand)
+            if progress is not None:
+                progress(done * 100 // len(tracks))
+    return demands
