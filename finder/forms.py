@@ -23,7 +23,7 @@ class FilterForm(forms.Form):
     shown unfiltered."""
 
     office = forms.ChoiceField(label=_("Office"), required=False, widget=forms.Select(attrs={"class": "form-select"}))
-    region = forms.ChoiceField(label=_("Region of the call"), required=False,
+    call_region = forms.ChoiceField(label=_("Region of the call"), required=False,
                                widget=forms.Select(attrs={"class": "form-select"}))
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES,
                              widget=forms.Select(attrs={"class": "form-select"}))
@@ -31,7 +31,7 @@ class FilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["office"].choices = [("", _("Every office"))] + [(o, o) for o in office_choices()]
-        self.fields["region"].choices = [("", _("Every region"))] + [
+        self.fields["call_region"].choices = [("", _("Every region"))] + [
             (r.code, r.full_name) for r in regions_with_programs()]
 
     @property
@@ -43,7 +43,7 @@ class FilterForm(forms.Form):
         if not self.is_bound or not self.is_valid():
             return {"office": "", "region": "", "sort": "amount"}
         data = self.cleaned_data
-        return {"office": data["office"], "region": data["region"], "sort": data["sort"] or "amount"}
+        return {"office": data["office"], "region": data["call_region"], "sort": data["sort"] or "amount"}
 
 
 class QuickCheckForm(forms.Form):

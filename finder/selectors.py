@@ -15,12 +15,13 @@ from applications.eligibility import Outcome, facts_for, facts_for_unsaved
 from applications.models import Application, Status
 from applications.prechecks import CheckedRule, fix_url
 from organisations.models import Certification, FinancialYear, Organisation, Patent, PatentKind
+from organisations.regions import regions_cached
 from organisations.selectors import organisations_for
 from programs.models import EligibilityRule, Program, RuleKind, Track
 from programs.rule_words import describe
 from programs.selectors import office_today
 
-from .matching import TrackMatch, call_state, finder_tracks, match_tracks, rules_of
+from .matching import TrackMatch, call_state, finder_tracks, match_tracks, region_codes, rules_of
 from .models import DemandSnapshot, Phase
 from .verdicts import VERDICTS
 
@@ -57,8 +58,8 @@ def _sorted(rows: list[FinderRow], sort: str) -> list[FinderRow]:
 
 def _rows(matches: list[TrackMatch], *, organisation_id: int | None, applications: dict | None = None
           ) -> list[FinderRow]:
-    """Each match with the rules it did not pass in plain words; for a registered organisation, where it fixes each
-    failure (profile section or figures)."""
+    """Each match with the rules it did not pass in plain words (call inside ``regions_cached``: the words name
+    regions); for a registered organisation, where it fixes each failure (profile section or figures)."""
     out = []
     for match in matches:
         by_id = {rule.pk: rule for rule in rules_of(match.track)}
@@ -95,14 +96,15 @@ def organisation_rows(organisation: Organisation, *, office: str = "", region: s
     on = on or office_today()
     tracks = finder_tracks(on=on, office=office, region=region)
     facts = facts_for(organisation_id=organisation.pk, requested_amount=None, matching_funds=None, on=on)
-    matches = match_tracks(facts, tracks, on)
     applications = {}
     if tracks:
         for application in (Application.objects.filter(organisation=organisation, track__in=[t.pk for t in tracks])
                             .exclude(status=Status.WITHDRAWN).only("pk", "track_id", "status", "reference")
                             .order_by("pk")):
             applications[application.track_id] = application
-    return _sorted(_rows(matches, organisation_id=organisation.pk, applications=applications), sort)
+    with regions_cached(region_codes(tracks)):
+        matches = match_tracks(facts, tracks, on)
+        return _sorted(_rows(matches, organisation_id=organisation.pk, applications=applications), sort)
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,8 @@ def quick_rows(profile: QuickProfile, *, office: str = "", region: str = "", sor
     facts = facts_for_unsaved(organisation, financial_years=years, patents=patents, certifications=certificates,
                               on=on)
     tracks = finder_tracks(on=on, office=office, region=region)
-    return _sorted(_rows(match_tracks(facts, tracks, on), organisation_id=None), sort)
+    with regions_cached(region_codes(tracks)):
+        return _sorted(_rows(match_tracks(facts, tracks, on), organisation_id=None), sort)
 
 
 def certification_standards(on: dt.date | None = None) -> list[str]:

@@ -24,7 +24,7 @@ from .verdicts import VERDICTS
 
 
 def _filters(request) -> tuple[FilterForm, dict]:
-    form = FilterForm({k: request.GET.get(k, "") for k in ("office", "region", "sort")})
+    form = FilterForm({k: request.GET.get(k, "") for k in ("office", "call_region", "sort")})
     return form, form.filters()
 
 

@@ -6,13 +6,13 @@ import datetime as dt
 
 from organisations.choices import AwardCategory, RecordLevel
 from organisations.models import AcceptanceOutcome
+from organisations.regions import region_named
 from programs.models import RuleKind
 
 from .. import params as P
 from ..core import Facts, Outcome, check
 from ..reasons import Join, Reason, labels
 from ..reasons import Reason as _
-from ..regions import region_named
 
 
 @check(RuleKind.NO_BLACKLIST)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from organisations.choices import OrgType, org_type_admitted
 from organisations.models import Region
+from organisations.regions import region_named
 from programs.models import RuleKind
 
 from .. import params as P
@@ -11,7 +12,6 @@ from ..core import Facts, Outcome, check
 from ..params import ParamError
 from ..reasons import Reason, labels
 from ..reasons import Reason as _
-from ..regions import region_named
 
 
 @check(RuleKind.REGION)

@@ -1,9 +1,10 @@
-"""The regions rules name, read once per evaluation batch instead of once per organisation.
+"""The regions eligibility rules name, read once per batch instead of once per organisation or per rule.
 
-A check that quotes a region it was not registered in (a failing region rule, a history rule's awarding region)
-reads it with ``region_named``. Outside ``regions_cached`` that is one query per call, as before; inside it, the
-codes given are read in one query up front and any other code once, so evaluating many organisations (the funding
-finder's bulk match, one organisation against every open track) runs a fixed number of queries.
+A check that quotes a region it was not registered in (a failing region rule, a history rule's awarding region),
+and a rule in plain words (programs.rule_words), read it with ``region_named``. Outside ``regions_cached`` that is
+one query per call, as before; inside it, the codes given are read in one query up front and any other code once,
+so evaluating many organisations (the funding finder's bulk match, one organisation against every open track)
+runs a fixed number of queries.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from organisations.models import Region
+from .models import Region
 
 _CACHE: ContextVar[dict[str, Region | None] | None] = ContextVar("eligibility_regions", default=None)
 
