@@ -4,8 +4,8 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PYTHON := $(BIN)/python
-GUIDES := $(sort $(filter-out fixtures/regions.yaml fixtures/portal-rubric.yaml,$(wildcard fixtures/*.yaml)))
-FIXTURES := fixtures/regions.yaml fixtures/portal-rubric.yaml $(GUIDES)
+GUIDES := $(sort $(filter-out fixtures/regions.yaml fixtures/offices.yaml fixtures/portal-rubric.yaml,$(wildcard fixtures/*.yaml)))
+FIXTURES := fixtures/regions.yaml fixtures/offices.yaml fixtures/portal-rubric.yaml $(GUIDES)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # The suite runs in this many processes (pytest-xdist; each has its own test database and Redis database).

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "jobs",
     "notifications",
     "organisations",
+    "offices",
     "programs",
     "applications",
     "finder",

@@ -11,9 +11,10 @@ from .factories import UserFactory
 
 ROOT = Path(settings.BASE_DIR)
 GUIDE_FILES = sorted(
-    p for p in (ROOT / "fixtures").glob("*.yaml") if p.name not in {"regions.yaml", "portal-rubric.yaml"}
+    p for p in (ROOT / "fixtures").glob("*.yaml")
+    if p.name not in {"regions.yaml", "offices.yaml", "portal-rubric.yaml"}
 )
-FIXTURES = [str(ROOT / "fixtures" / "regions.yaml"), str(ROOT / "fixtures" / "portal-rubric.yaml")] + [
+FIXTURES = [str(ROOT / "fixtures" / name) for name in ("regions.yaml", "offices.yaml", "portal-rubric.yaml")] + [
     str(p) for p in GUIDE_FILES
 ]
 

@@ -21,6 +21,7 @@ FLOORS = (
     ("jobs",),
     ("notifications",),
     ("organisations",),
+    ("offices",),
     ("programs",),
     ("applications",),
     ("finder",),
