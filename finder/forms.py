@@ -28,9 +28,10 @@ class FilterForm(forms.Form):
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES,
                              widget=forms.Select(attrs={"class": "form-select"}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, staff=None, **kwargs):
+        """``staff``: the officer whose offices the forecast may show (their offices only in the choices)."""
         super().__init__(*args, **kwargs)
-        self.fields["office"].choices = [("", _("Every office"))] + [(o, o) for o in office_choices()]
+        self.fields["office"].choices = [("", _("Every office"))] + office_choices(staff)
         self.fields["call_region"].choices = [("", _("Every region"))] + [
             (r.code, r.full_name) for r in regions_with_programs()]
 

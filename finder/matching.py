@@ -46,22 +46,25 @@ def rules_of(track: Track) -> list[EligibilityRule]:
 
 
 def finder_tracks(*, on: dt.date, office: str = "", region: str = "", open_only: bool = False,
-                  track_ids: Iterable[int] | None = None) -> list[Track]:
+                  track_ids: Iterable[int] | None = None, scope: Q | None = None) -> list[Track]:
     """Tracks whose call is open or opens later (its window set and not yet closed), with their program, its region
-    and their organisation-level rules: two queries. ``office``: the issuing office's name; ``region``: a region
-    code, the calls run in it or in a region inside it."""
+    and office and their organisation-level rules: two queries. ``office``: an office's code, its programs;
+    ``region``: a region code, the calls run in it or in a region inside it; ``scope``: a staff member's offices
+    (offices.selectors.office_scope on ``program__office``)."""
     tracks = (
         Track.objects.active()
         .filter(program__archived_at__isnull=True, program__call_opens__isnull=False, program__call_closes__gte=on)
-        .select_related("program__region__parent__parent")
+        .select_related("program__region__parent__parent", "program__office")
         .prefetch_related(Prefetch(
             "rules", to_attr="finder_rules",
             queryset=EligibilityRule.objects.active().filter(kind__in=ORGANISATION_LEVEL).order_by("seq"),
         ))
         .order_by("program__call_closes", "program_id", "position")
     )
+    if scope is not None:
+        tracks = tracks.filter(scope)
     if office:
-        tracks = tracks.filter(program__issuer=office)
+        tracks = tracks.filter(program__office_id=office)
     if region:
         tracks = tracks.filter(Q(program__region_id=region) | Q(program__region__parent_id=region)
                                | Q(program__region__parent__parent_id=region))

@@ -14,10 +14,12 @@ from django.http import Http404
 from applications.eligibility import Outcome, facts_for, facts_for_unsaved
 from applications.models import Application, Status
 from applications.prechecks import CheckedRule, fix_url
+from offices.models import Office
+from offices.selectors import office_scope, offices_read_by
 from organisations.models import Certification, FinancialYear, Organisation, Patent, PatentKind
 from organisations.regions import regions_cached
 from organisations.selectors import organisations_for
-from programs.models import EligibilityRule, Program, RuleKind, Track
+from programs.models import EligibilityRule, RuleKind, Track
 from programs.rule_words import describe
 from programs.selectors import office_today
 
@@ -162,10 +164,12 @@ def certification_standards(on: dt.date | None = None) -> list[str]:
     return sorted({str(p.get("standard")) for p in params if isinstance(p, dict) and p.get("standard")})
 
 
-def office_choices() -> list[str]:
-    """The offices issuing programs (until offices are their own rows: the issuer as the guide names it)."""
-    return list(Program.objects.filter(archived_at__isnull=True).order_by("issuer")
-                .values_list("issuer", flat=True).distinct())
+def office_choices(user=None) -> list[tuple[str, str]]:
+    """The offices that publish programs (code, name); for staff (``user``), those whose figures they may read."""
+    offices = Office.objects.filter(programs__archived_at__isnull=True)
+    if user is not None:
+        offices = offices.filter(code__in=offices_read_by(user).values("code"))
+    return list(offices.order_by("code").values_list("code", "name").distinct())
 
 
 # --- the office's demand forecast ------------------------------------------------------------------------------
@@ -181,11 +185,12 @@ class ForecastRow:
     submitted: int  # of them, submitted at least once
 
 
-def forecast_rows(*, office: str = "", on: dt.date | None = None) -> list[ForecastRow]:
-    """Each open or upcoming track (of ``office``) with how many organisations matched it before its call opened
+def forecast_rows(user, *, office: str = "", on: dt.date | None = None) -> list[ForecastRow]:
+    """Each open or upcoming track of the offices whose figures ``user`` may read (its own, and those below that
+    let their parent read; narrowed to ``office``) with how many organisations matched it before its call opened
     and since, and how many applied. Four queries whatever the number of tracks."""
     on = on or office_today()
-    tracks = finder_tracks(on=on, office=office)
+    tracks = finder_tracks(on=on, office=office, scope=office_scope(user, "program__office"))
     ids = [t.pk for t in tracks]
     snapshots = {(s.track_id, s.phase): s for s in DemandSnapshot.objects.filter(track_id__in=ids)}
     applied = {row["track_id"]: row for row in Application.objects.filter(track_id__in=ids)

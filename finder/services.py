@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from offices.selectors import office_scope
 from programs.models import CallStatus
 from programs.selectors import office_today
 
@@ -20,7 +21,8 @@ from .verdicts import VERDICTS
 
 
 def demand_forecast_compute(*, actor, office: str = "", progress: Callable[[int], None] | None = None) -> dict:
-    """An officer has every registered organisation matched against every open and upcoming track (of ``office``):
+    """An officer has every registered organisation matched against every open and upcoming track of the offices
+    whose figures it may read (narrowed to ``office``):
     each track's counts by verdict replace its snapshot of the phase (before the call opened, or since). Reads a
     fixed number of queries whatever the number of organisations, none per organisation or per track; writes one
     statement for all tracks."""
@@ -28,7 +30,7 @@ def demand_forecast_compute(*, actor, office: str = "", progress: Callable[[int]
         raise PermissionDenied(_("Only program officers may compute the demand forecast."))
     start = time.perf_counter()
     on = office_today()
-    tracks = finder_tracks(on=on, office=office)
+    tracks = finder_tracks(on=on, office=office, scope=office_scope(actor, "program__office"))
     organisations = registered_organisations()
     demands = bulk_match(tracks, organisations, on, keep=False, progress=progress)
     now = timezone.now()

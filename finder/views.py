@@ -23,8 +23,8 @@ from .selectors import QuickProfile, finder_organisation, forecast_rows, organis
 from .verdicts import VERDICTS
 
 
-def _filters(request) -> tuple[FilterForm, dict]:
-    form = FilterForm({k: request.GET.get(k, "") for k in ("office", "call_region", "sort")})
+def _filters(request, staff=None) -> tuple[FilterForm, dict]:
+    form = FilterForm({k: request.GET.get(k, "") for k in ("office", "call_region", "sort")}, staff=staff)
     return form, form.filters()
 
 
@@ -74,10 +74,10 @@ def forecast(request):
     """How many registered organisations match each open and upcoming track, before its call opened and since,
     and how many applied; the bulk match that computes it runs in the background, with its progress."""
     _officer(request)
-    filter_form, filters = _filters(request)
+    filter_form, filters = _filters(request, staff=request.user)
     job = latest_job(request.user, kind=BULK_MATCH)
     return render(request, "finder/forecast.html", {
-        "filter_form": filter_form, "rows": forecast_rows(office=filters["office"]), "job": job,
+        "filter_form": filter_form, "rows": forecast_rows(request.user, office=filters["office"]), "job": job,
         "box": job_box(job, prefix="bulk-match", title=_("Demand forecast (bulk match)"), reload=True,
                        icon="bi-people"),
     })

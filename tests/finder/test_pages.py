@@ -9,11 +9,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import Role
 from applications.models import Application, Status
 from finder.models import DemandSnapshot, Phase
 from jobs.models import Job, JobState
 from organisations.choices import OrgType
 from programs.models import Track
+from tests.factories import UserFactory
 
 from .conftest import (
     FANGCHENGGANG,
@@ -90,9 +92,9 @@ def test_finder_mine_lists_and_starts_an_application(client, applicant, calls_op
 def test_finder_mine_filters_by_office_and_region(client, applicant, calls_open):
     patent_heavy_firm(members=[applicant])
     client.force_login(applicant)
-    issuer = calls_open[QINGYUAN].issuer
-    rows = client.get(reverse("finder:mine"), {"office": issuer}).context["rows"]
-    assert rows and {r.track.program.issuer for r in rows} == {issuer}
+    office = calls_open[QINGYUAN].office_id
+    rows = client.get(reverse("finder:mine"), {"office": office}).context["rows"]
+    assert rows and {r.track.program.office_id for r in rows} == {office} == {"qingyuan"}
     rows = client.get(reverse("finder:mine"), {"call_region": "440100"}).context["rows"]
     assert {r.track.program.code for r in rows} == {NANSHA, YUEXIU}
     # A filter value that names nothing is ignored, and the page says so.
@@ -162,3 +164,21 @@ def test_forecast_fixed_queries_one_or_many_tracks(client, officer):
     for code in (YUEXIU, GUANGDONG, QINGYUAN, FANGCHENGGANG):
         open_call(officer, code)
     assert _queries(client, reverse("finder:forecast")) == one
+
+
+def test_forecast_scoped_to_the_officers_offices(client, calls_open, inline_tasks, django_capture_on_commit_callbacks):
+    """A district's officer sees its own tracks only, and its bulk match computes only those; the city above it
+    reads its districts' figures."""
+    patent_heavy_firm()
+    nansha_officer = UserFactory(role=Role.OFFICER, offices=["gz-nansha"])
+    client.force_login(nansha_officer)
+    rows = client.get(reverse("finder:forecast")).context["rows"]
+    assert {r.track.program.code for r in rows} == {NANSHA}
+    assert [code for code, _name in client.get(reverse("finder:forecast")).context["filter_form"]
+            .fields["office"].choices if code] == ["gz-nansha"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("finder:forecast_run"))
+    assert set(DemandSnapshot.objects.values_list("track__program__code", flat=True)) == {NANSHA}
+    client.force_login(UserFactory(role=Role.OFFICER, offices=["gz"]))
+    rows = client.get(reverse("finder:forecast")).context["rows"]
+    assert {r.track.program.code for r in rows} == {NANSHA, YUEXIU}
