@@ -11,10 +11,9 @@ from organisations.forms import RegionChoiceField
 from organisations.selectors import region_choices
 from programs.selectors import regions_with_programs
 
-from .selectors import SORTS, certification_standards, office_choices
+from .selectors import certification_standards, office_choices
 
 SORT_CHOICES = [("amount", _("Largest amount first")), ("deadline", _("Nearest deadline first"))]
-assert [code for code, _label in SORT_CHOICES] == list(SORTS)
 MAX_PATENTS = 100_000
 
 

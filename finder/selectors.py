@@ -27,8 +27,6 @@ from .matching import TrackMatch, call_state, finder_tracks, match_tracks, regio
 from .models import DemandSnapshot, Phase
 from .verdicts import VERDICTS
 
-SORTS = ("amount", "deadline")
-
 
 @dataclass(frozen=True)
 class FinderRow:
