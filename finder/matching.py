@@ -30,7 +30,7 @@ from applications.eligibility import (
     rule_region_codes,
 )
 from applications.eligibility.reasons import Reason as _
-from organisations.choices import org_type_admitted
+from organisations.choices import admitted_types
 from programs.models import CallStatus, EligibilityRule, RuleKind, Track
 from programs.rule_kinds import ORGANISATION_LEVEL
 from programs.selectors import is_call_open
@@ -140,24 +140,36 @@ def match_tracks(facts: Facts, tracks: Sequence[Track], on: dt.date) -> list[Tra
 # --- many organisations ----------------------------------------------------------------------------------------
 
 
-def _excluded(track: Track, organisation) -> bool:
-    """Whether a hard rule on who the organisation is (region, area, type) already rules it out: such a track is
-    neither offered nor pushed, so the rest of its rules need not be evaluated."""
-    lineage = organisation.region.lineage_codes()
-    rules = rules_of(track)
-    if not any(rule.kind == RuleKind.REGION for rule in rules) and track.program.region_id not in lineage:
-        return True
-    for rule in rules:
+@dataclass(frozen=True)
+class _Gate:
+    """What a track asks of who the organisation is (its hard region and type rules, or the call's area), read once
+    per track: an organisation that fails it is neither offered the track nor told of it, so the rest of the rules
+    are evaluated only for those that pass."""
+
+    regions: frozenset[str]  # every hard region rule's region (the organisation's lineage must hold each)
+    types: tuple[frozenset[str], ...]  # the types each hard type rule admits (families included)
+    rest: tuple[EligibilityRule, ...]  # the rules the gate does not decide
+
+    def passes(self, lineage: frozenset[str], org_type: str) -> bool:
+        return self.regions <= lineage and all(org_type in admitted for admitted in self.types)
+
+
+def _gate(track: Track) -> _Gate:
+    regions, types, decided = set(), [], set()
+    for rule in rules_of(track):
         params = rule.params if isinstance(rule.params, dict) else {}
         if rule.soft:
             continue
-        if rule.kind == RuleKind.REGION and params.get("region") and str(params["region"]) not in lineage:
-            return True
-        if rule.kind == RuleKind.ORG_TYPE and isinstance(params.get("types"), list | str):
-            types = params["types"]
-            if not org_type_admitted(organisation.org_type, [types] if isinstance(types, str) else types):
-                return True
-    return False
+        if rule.kind == RuleKind.REGION and params.get("region"):
+            regions.add(str(params["region"]))
+            decided.add(rule.pk)
+        elif rule.kind == RuleKind.ORG_TYPE and isinstance(params.get("types"), list | str) and params["types"]:
+            named = [params["types"]] if isinstance(params["types"], str) else params["types"]
+            types.append(frozenset(admitted_types(named)))
+            decided.add(rule.pk)
+    if not any(rule.kind == RuleKind.REGION for rule in rules_of(track)):
+        regions.add(track.program.region_id)  # the call's area (area_result)
+    return _Gate(frozenset(regions), tuple(types), tuple(r for r in rules_of(track) if r.pk not in decided))
 
 
 @dataclass
@@ -185,20 +197,31 @@ def registered_organisations(organisation_ids: Iterable[int] | None = None) -> l
 def bulk_match(tracks: Sequence[Track], organisations: Sequence, on: dt.date, *, keep: bool = True,
                progress: Callable[[int], None] | None = None) -> list[Demand]:
     """Every organisation against every track, in memory: no query per organisation or per track (the regions the
-    rules name are read in one). ``keep``: keep the pushed matches (for the notices), else only the counts."""
+    rules name are read in one). Each track's gate (``_Gate``: region, type, area) is checked on sets; the rest of
+    its rules are evaluated for those that pass it, and their verdict is the same as the whole track's (the gate's
+    rules passed). ``keep``: keep the pushed matches, with the results of the rules the gate did not decide (their
+    reasons are what a notice quotes), else only the counts."""
     demands = []
     facts = facts_for_many(organisations, on=on)
+    lineages = {}
+    for fact in facts:
+        region = fact.organisation.region
+        lineages[region.code] = lineages.get(region.code) or frozenset(region.lineage_codes())
     with regions_cached(region_codes(tracks)):
         for done, track in enumerate(tracks, 1):
             demand = Demand(track=track, state=call_state(track, on))
+            gate = _gate(track)
             for fact in facts:
-                if _excluded(track, fact.organisation):
+                organisation = fact.organisation
+                if not gate.passes(lineages[organisation.region_id], organisation.org_type):
                     demand.counts[NOT_ELIGIBLE] += 1
                     continue
-                match = match_one(track, fact, on)
-                demand.counts[match.verdict] += 1
-                if keep and match.verdict in PUSHED:
-                    demand.pushed.append((fact.organisation, match))
+                results = evaluate(gate.rest, fact).results
+                verdict = verdict_of(results)
+                demand.counts[verdict] += 1
+                if keep and verdict in PUSHED:
+                    demand.pushed.append((organisation, TrackMatch(track=track, state=demand.state, verdict=verdict,
+                                                                   results=results)))
             demands.append(demand)
             if progress is not None:
                 progress(done * 100 // len(tracks))

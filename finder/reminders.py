@@ -2,7 +2,8 @@
 
 Every open call is matched against every registered organisation in bulk (finder.matching.bulk_match: a fixed
 number of queries whatever their number); the members of each organisation that is eligible or nearly eligible (one
-rule it can fix) receive one notice per call, naming its tracks and the reasons. The sweep's sent-once key
+rule it can fix) receive one notice per call, naming its tracks and the reasons (tracks it has already applied
+to left out). The sweep's sent-once key
 (recipient, kind, the program, the day the call opened) sends it once however often the sweep runs, and again only
 if the office opens a new window; an organisation registered while the call is open is told at the next sweep."""
 
@@ -16,6 +17,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext
 
+from applications.models import Application, Status
 from notifications.registry import Reminder
 from organisations.selectors import active_members
 
@@ -50,11 +52,16 @@ def due(today: dt.date) -> Iterator[Reminder]:
     if not tracks:
         return
     demands = bulk_match(tracks, registered_organisations(), today)
+    # An organisation that has already applied to a track (a draft counts) is not told of it again.
+    applied = set(Application.objects.filter(track__in=[t.pk for t in tracks]).exclude(status=Status.WITHDRAWN)
+                  .values_list("organisation_id", "track_id"))
     by_program: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))  # program → organisation
     programs = {}
     for demand in demands:
         programs[demand.track.program_id] = demand.track.program
         for organisation, match in demand.pushed:
+            if (organisation.pk, demand.track.pk) in applied:
+                continue
             by_program[demand.track.program_id][organisation.pk].append((organisation, match))
     members = active_members({pk for found in by_program.values() for pk in found})
     for program_id, found in by_program.items():

@@ -6,7 +6,9 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
-from organisations.models import Organisation
+from django.db.models import Prefetch
+
+from organisations.models import Organisation, ProjectRecord
 
 from .core import Facts, PartnerFacts
 
@@ -82,5 +84,8 @@ def facts_for_many(organisations, *, on: dt.date) -> list[Facts]:
 
 
 def profile_queryset():
-    """Organisations with everything the organisation-level rules read: five queries whatever their number."""
-    return Organisation.objects.select_related("region__parent__parent").prefetch_related(*_PROFILE)
+    """Organisations with everything the organisation-level rules read: five queries whatever their number (the
+    past awards with their regions in one)."""
+    return Organisation.objects.select_related("region__parent__parent").prefetch_related(
+        "financial_years", "patents", "certifications",
+        Prefetch("project_records", queryset=ProjectRecord.objects.select_related("region__parent__parent")))

@@ -112,3 +112,17 @@ def test_bulk_match_fixed_queries_one_or_many_organisations_and_tracks(officer):
         demands = bulk_match(tracks, organisations, today)
     assert len(ctx.captured_queries) <= 1  # the regions the rules name, once for every track
     assert sum(sum(d.counts.values()) for d in demands) == len(tracks) * len(organisations)
+
+
+def test_push_leaves_out_tracks_the_organisation_already_applied_to(applicant, officer,
+                                                                    django_capture_on_commit_callbacks):
+    from applications.models import Application
+    from programs.models import Track
+
+    open_call(officer, NANSHA)
+    firm = patent_heavy_firm(members=[applicant])
+    Application.objects.create(organisation=firm, track=Track.objects.get(program__code=NANSHA), reference="T-1",
+                               created_by=applicant)
+    with django_capture_on_commit_callbacks(execute=False):
+        reminder_sweep()
+    assert not _told(applicant).exists()
