@@ -25,7 +25,7 @@ from applications.eligibility import (
     RuleResult,
     evaluate,
     facts_for_many,
-    profile_queryset,
+    profiles,
     regions_cached,
     rule_region_codes,
 )
@@ -188,10 +188,7 @@ class Demand:
 
 def registered_organisations(organisation_ids: Iterable[int] | None = None) -> list:
     """Every registered organisation with its profile (a fixed number of queries whatever their number)."""
-    organisations = profile_queryset().order_by("pk")
-    if organisation_ids is not None:
-        organisations = organisations.filter(pk__in=list(organisation_ids))
-    return list(organisations)
+    return profiles(None if organisation_ids is None else list(organisation_ids))
 
 
 def bulk_match(tracks: Sequence[Track], organisations: Sequence, on: dt.date, *, keep: bool = True,

@@ -9,7 +9,7 @@ from organisations.regions import region_named, regions_cached, rule_region_code
 
 from . import rules  # noqa: F401  (registers the checks)
 from .core import CHECKS, Facts, Outcome, Overall, PartnerFacts, RuleResult, Verdict, evaluate, evaluate_rule
-from .loading import facts_for, facts_for_many, facts_for_unsaved, profile_queryset
+from .loading import facts_for, facts_for_many, facts_for_unsaved, profiles
 
 __all__ = [
     "CHECKS",
@@ -24,7 +24,7 @@ __all__ = [
     "facts_for",
     "facts_for_many",
     "facts_for_unsaved",
-    "profile_queryset",
+    "profiles",
     "region_named",
     "regions_cached",
     "rule_region_codes",

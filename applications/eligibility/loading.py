@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django.db.models import Prefetch
-
-from organisations.models import Organisation, ProjectRecord
+from organisations.models import Certification, FinancialYear, Organisation, Patent, ProjectRecord, Region
 
 from .core import Facts, PartnerFacts
 
@@ -78,14 +77,34 @@ def facts_for_unsaved(
 
 
 def facts_for_many(organisations, *, on: dt.date) -> list[Facts]:
-    """Facts for many organisations already loaded with ``PROFILE`` prefetched (see ``profile_queryset``)."""
+    """Facts for many organisations loaded with their profiles (``profiles``)."""
     return [Facts(organisation=o, requested_amount=None, matching_funds=None, partner_count=0, on=on)
             for o in organisations]
 
 
-def profile_queryset():
-    """Organisations with everything the organisation-level rules read: five queries whatever their number (the
-    past awards with their regions in one)."""
-    return Organisation.objects.select_related("region__parent__parent").prefetch_related(
-        "financial_years", "patents", "certifications",
-        Prefetch("project_records", queryset=ProjectRecord.objects.select_related("region__parent__parent")))
+def profiles(organisation_ids: Sequence[int] | None = None) -> list[Organisation]:
+    """Many organisations (every one, or those of ``organisation_ids``) with everything the organisation-level rules
+    read, for a bulk evaluation: six queries whatever their number. The regions are read once and shared; each
+    profile table is read once and grouped in memory (Django's prefetch would build a queryset per organisation and
+    relation, which at 10,000 organisations costs more than the reading)."""
+    regions = {region.code: region for region in Region.objects.all()}
+    for region in regions.values():
+        region.parent = regions.get(region.parent_id)
+    scope = {} if organisation_ids is None else {"organisation_id__in": list(organisation_ids)}
+    organisations = Organisation.objects.order_by("pk")
+    if organisation_ids is not None:
+        organisations = organisations.filter(pk__in=list(organisation_ids))
+    organisations = list(organisations)
+    grouped: dict[str, dict[int, list]] = {}
+    for name, model in (("financial_years", FinancialYear), ("patents", Patent), ("certifications", Certification),
+                        ("project_records", ProjectRecord)):
+        rows = grouped[name] = defaultdict(list)
+        for row in model.objects.filter(**scope).order_by("pk"):
+            if name == "project_records":
+                row.region = regions.get(row.region_id) if row.region_id else None
+            rows[row.organisation_id].append(row)
+    for organisation in organisations:
+        organisation.region = regions[organisation.region_id]
+        organisation._prefetched_objects_cache = {name: rows.get(organisation.pk, [])
+                                                  for name, rows in grouped.items()}
+    return organisations
