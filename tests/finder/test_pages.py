@@ -182,3 +182,12 @@ def test_forecast_scoped_to_the_officers_offices(client, calls_open, inline_task
     client.force_login(UserFactory(role=Role.OFFICER, offices=["gz"]))
     rows = client.get(reverse("finder:forecast")).context["rows"]
     assert {r.track.program.code for r in rows} == {NANSHA, YUEXIU}
+
+
+def test_quick_check_filters_by_office_and_sorts_by_deadline(client, officer, calls_open):
+    open_call(officer, QINGYUAN, opens_in=-3, days=5)  # closes before the others
+    rows = client.get(reverse("finder:check"), {**QUICK, "region": "441802", "sort": "deadline"}).context["rows"]
+    eligible = [r for r in rows if r.verdict.code == "eligible"]
+    assert eligible and eligible[0].track.program.code == QINGYUAN
+    only = client.get(reverse("finder:check"), {**QUICK, "office": "gz-nansha"}).context["rows"]
+    assert {r.track.program.code for r in only} == {NANSHA}
