@@ -1,6 +1,6 @@
 """The funding finder's reads: an organisation's list of calls, the anonymous quick check's list, the filters and
 the office's demand forecast. A fixed number of queries whatever the number of tracks, applications or
-organisations (tests/finder/test_queries.py)."""
+organisations (tests/finder/test_pages.py, test_push.py)."""
 
 from __future__ import annotations
 
