@@ -1,11 +1,12 @@
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
-# WeasyPrint needs Pango; fonts-wqy-microhei and fonts-noto-cjk make PDFs show Chinese.
+# WeasyPrint needs Pango; fonts-wqy-microhei and fonts-noto-cjk make PDFs show Chinese; postgresql-client (15, as
+# the compose database) gives `manage.py backup` and `restore` their pg_dump and pg_restore.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fontconfig \
-        fonts-wqy-microhei fonts-noto-cjk gettext nodejs npm \
+        fonts-wqy-microhei fonts-noto-cjk gettext nodejs npm postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

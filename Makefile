@@ -31,7 +31,7 @@ $(PYTHON):
 	$(PY) -m venv $(VENV)
 
 deps: $(PYTHON)
-	@$(PYTHON) -c "import django, celery, weasyprint, pytest_django, xdist, playwright, time_machine" 2>/dev/null || \
+	@$(PYTHON) -c "import django, celery, weasyprint, pytest_django, xdist, playwright, time_machine, storages, boto3, moto" 2>/dev/null || \
 		($(BIN)/pip install --quiet --upgrade pip && $(BIN)/pip install --quiet -e '.[test]')
 
 assets:

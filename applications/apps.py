@@ -7,11 +7,15 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Applications")
 
     def ready(self) -> None:
+        from audit.services import register_office_path
         from notifications.registry import register_kind, register_reminder_source
         from programs.hooks import register_track_panel
 
         from . import notices, reminders
+        from .models import Application
         from .prechecks import track_precheck_panel
+
+        register_office_path(Application, "track__program__office")
 
         register_track_panel(track_precheck_panel)
         for kind in notices.KINDS:

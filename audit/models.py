@@ -21,6 +21,10 @@ class AuditEvent(models.Model):
     to_state = models.CharField(_("to"), max_length=30, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
+    # The code of the office whose program the target belongs to (an application's, a project's, an office's
+    # own), filled by ``record_event`` from the paths apps register; a code, not a foreign key: audit sits below
+    # offices. Empty for targets of no office (an organisation, a user's setting).
+    office = models.CharField(_("office"), max_length=40, null=True, blank=True)
 
     class Meta:
         verbose_name = _("audit event")
@@ -31,6 +35,8 @@ class AuditEvent(models.Model):
             # The log of one actor, newest first (the admin dashboard's search by actor): the page is the index's
             # first rows, never a sort of every event of a busy officer.
             models.Index(fields=["actor", "-at", "-id"], name="audit_actor_newest_idx"),
+            # An office's log, newest first (the office's audit page, the admin search by office).
+            models.Index(fields=["office", "-at", "-id"], name="audit_office_newest_idx"),
         ]
 
     def __str__(self) -> str:

@@ -16,13 +16,15 @@ def history_for(target: models.Model) -> QuerySet[AuditEvent]:
 
 def audit_search(
     *, content_type: ContentType | None = None, object_id: str = "", actor: str = "",
-    date_from: dt.date | None = None, date_to: dt.date | None = None,
+    date_from: dt.date | None = None, date_to: dt.date | None = None, office: str = "",
 ) -> QuerySet[AuditEvent]:
     """The audit trail narrowed by object (type and id), actor and local date range, newest first. Each filter
-    reads an index (object, actor, time). ``actor`` is a user name, which picks that user alone, or else part of
+    reads an index (object, actor, office, time). ``actor`` is a user name, which picks that user alone, or else part of
     user names or full names (``actor_ids``): the events are filtered on the actor's id, so one actor's page reads
     the first rows of the (actor, time) index whatever the number of their events."""
     events = AuditEvent.objects.all()
+    if office:
+        events = events.filter(office=office)
     if content_type is not None:
         events = events.filter(content_type=content_type)
     if object_id:

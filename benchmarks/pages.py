@@ -51,6 +51,10 @@ class Sample:
     project_program_id: int | None = None
     report_id: int | None = None
     budget_program_id: int | None = None  # a program whose tracks have budgets (the fund plan)
+    scoped_officer: object = None  # an officer of two offices (seed.SCOPED_OFFICES)
+    scoped_offices: tuple[str, ...] = ()
+    scoped_program_ids: tuple[int, ...] = ()  # the programs of those offices (earlier editions included)
+    scoped_deep_page: int = 1
 
 
 @dataclass
@@ -90,7 +94,7 @@ def object_of(name: str) -> Callable:
 @dataclass
 class Page:
     name: str
-    user: str  # "officer", "applicant", "reviewer", "admin" or "anonymous"
+    user: str  # "officer", "scoped_officer", "applicant", "reviewer", "admin" or "anonymous"
     url: Callable[[Sample], str]
     admin: Admin | None = None
     raw_sql: Callable[[Sample], list[Statement]] | None = None
@@ -223,6 +227,37 @@ register("queue track filter", "officer", _queue("?track={s.track_id}"), _admin_
 register("queue deep search", "officer", _queue("?q={s.term}&page={s.search_page}"),
          _admin_queue("&q={s.term}&p={s.search_page}"),
          lambda s: _search_sql(s.term, offset=(s.search_page - 1) * QUEUE_PAGE), tags={"queue"})
+
+
+# --- offices: the officer's lists as an officer of two offices, against the admin changelist narrowed to the same
+# offices' programs (the rows an office's officer sees); the raw bound narrows by the programs' office.
+
+
+def office_where(s: Sample) -> tuple[str, list]:
+    marks = ", ".join(["%s"] * len(s.scoped_offices))
+    return (f"AND a.track_id IN (SELECT t.id FROM {T} t JOIN {P} p ON p.id = t.program_id "
+            f"WHERE p.office_id IN ({marks}))", list(s.scoped_offices))
+
+
+def _scoped_programs(s: Sample) -> str:
+    return id_list(s.scoped_program_ids)
+
+
+def _scoped_queue_sql(s: Sample, offset: int = 0) -> list[Statement]:
+    where, params = office_where(s)
+    return _queue_sql(where, params, offset=offset)
+
+
+def _admin_scoped_queue(query: str = "") -> Admin:
+    return Admin(Application, lambda s, ids: f"submitted_at__isnull=False&track__program__id__in={_scoped_programs(s)}"
+                 + query.format(s=s), QUEUE_ORDER, per_page=QUEUE_PAGE)
+
+
+register("queue page 1 (officer of two offices)", "scoped_officer", _queue(), _admin_scoped_queue(),
+         _scoped_queue_sql, tags={"queue", "offices"})
+register("queue deep page (officer of two offices)", "scoped_officer", _queue("?page={s.scoped_deep_page}"),
+         _admin_scoped_queue("&p={s.scoped_deep_page}"),
+         lambda s: _scoped_queue_sql(s, offset=(s.scoped_deep_page - 1) * QUEUE_PAGE), tags={"queue", "offices"})
 
 
 def _application_sql(s: Sample) -> list[Statement]:
@@ -444,6 +479,19 @@ def _projects_sql(s: Sample) -> list[Statement]:
     ]
 
 
+def _scoped_projects_sql(s: Sample) -> list[Statement]:
+    where, params = office_where(s)
+    scoped = f"SELECT pj.id FROM {PJ} pj JOIN {A} a ON a.id = pj.application_id WHERE TRUE {where}"
+    return [
+        (f"SELECT COUNT(*) FROM ({scoped}) s", params),
+        (f"SELECT pj.id, pj.award, pj.state, a.reference, a.title, o.name, {_money()} "
+         f"FROM (SELECT pj.id FROM {PJ} pj JOIN {A} a ON a.id = pj.application_id WHERE TRUE {where} "
+         f"ORDER BY pj.created_at DESC, pj.id LIMIT 20) cut JOIN {PJ} pj ON pj.id = cut.id "
+         f"JOIN {A} a ON a.id = pj.application_id JOIN {O} o ON o.id = a.organisation_id "
+         f"ORDER BY pj.created_at DESC, pj.id", params),
+    ]
+
+
 LEDGER_ORDER_SQL = "t.position, a.reference"
 
 
@@ -506,6 +554,9 @@ PROGRAM_PROJECTS = Admin(Project, lambda s, ids: f"application__track__program__
                          ("application__track__position", "application__reference"))
 register("project list", "officer", lambda s: reverse("milestones:projects"),
          Admin(Project, ordering=("-created_at", "pk")), _projects_sql, tags={"projects"})
+register("project list (officer of two offices)", "scoped_officer", lambda s: reverse("milestones:projects"),
+         Admin(Project, lambda s, ids: f"application__track__program__id__in={_scoped_programs(s)}",
+               ("-created_at", "pk")), _scoped_projects_sql, tags={"projects", "offices"})
 register("fund ledger", "officer", lambda s: reverse("milestones:ledger", args=[s.project_program_id]),
          PROGRAM_PROJECTS, _ledger_sql, tags={"projects"})
 register("KPI report page", "officer", lambda s: reverse("milestones:report", args=[s.project_id, s.report_id]),

@@ -14,14 +14,14 @@ from django.test import Client
 from applications.models import Application
 from milestones.models import KpiReport, Project, ReportState
 from organisations.models import Organisation
-from programs.models import Track
+from programs.models import Program, Track
 from reviews.models import ReviewerProfile, ReviewRound, RoundState
 
 from . import checks
 from .checks import PageCheck, QueryLog
 from .goals import EACH_READ_ONCE, FLAT
 from .pages import PAGES, QUEUE_PAGE, Page, Sample, search_count
-from .seed import REFERENCE_PREFIX, USCC_PREFIX, USER_PREFIX, Seeded
+from .seed import REFERENCE_PREFIX, SCOPED_OFFICES, USCC_PREFIX, USER_PREFIX, Seeded, scoped_officer, staff_every_office
 
 
 @dataclass
@@ -86,6 +86,12 @@ def sample_for(seeded: Seeded) -> Sample:
     report = project_row.reports.order_by("seq").first() if project_row else None
     budget_program = (Track.objects.filter(budget__isnull=False).exclude(program__code__startswith="bench-")
                       .values_list("program_id", flat=True).order_by("program_id").first())
+    staff_every_office(seeded.officer)
+    scoped = scoped_officer()
+    scoped_programs = tuple(Program.objects.filter(office__in=SCOPED_OFFICES).order_by("pk")
+                            .values_list("pk", flat=True))
+    scoped_submitted = Application.objects.filter(submitted_at__isnull=False,
+                                                  track__program__office__in=SCOPED_OFFICES).count()
     term = title[2:7] if len(title) >= 7 else title
     matches = search_count(term)
     return Sample(
@@ -99,6 +105,8 @@ def sample_for(seeded: Seeded) -> Sample:
         officer=seeded.officer, admin=seeded.admin, applicant=seeded.applicant,
         organisation_id=first.organisation_id, application_id=busiest, track_id=first.track_id,
         deep_page=min(200, last_page), term=term, uscc_fragment=middle.uscc[-8:],
+        scoped_officer=scoped, scoped_offices=SCOPED_OFFICES, scoped_program_ids=scoped_programs,
+        scoped_deep_page=min(200, max(1, -(-scoped_submitted // QUEUE_PAGE))),
     )
 
 
@@ -209,7 +217,7 @@ def run(sample: Sample, *, rounds: int, pages: list[Page] | None = None) -> list
     clients = {
         "officer": _client_for(sample.officer), "applicant": _client_for(sample.applicant),
         "admin": _client_for(sample.admin), "anonymous": _client_for(None),
-        "reviewer": _client_for(sample.reviewer),
+        "reviewer": _client_for(sample.reviewer), "scoped_officer": _client_for(sample.scoped_officer),
     }
     results = [Result(page) for page in pages]
     for result in results:

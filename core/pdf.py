@@ -12,6 +12,13 @@ sees the new font (``jobs`` calls it when a render drew a glyph as a box).
 Python's cycle collector is paused while WeasyPrint lays the document out: a large book makes millions of small
 objects, and each collection on the way walks every object the process holds (about a tenth of the largest
 application book's render). The cycles a render leaves are collected after it.
+
+What a render costs is lines and boxes (WeasyPrint 70 on the shared machine: about a millisecond of CPU per laid-out
+line, about as much again per one-line table cell or inline <span>), not the stylesheet: a pre-parsed
+``weasyprint.CSS`` kept per thread, a smaller stylesheet, separate instead of collapsed borders, no page footer,
+blocks instead of tables each changed the largest book by under 5 % (measured, CPU time, interleaved); font
+subsetting (HarfBuzz) and compression take about 0.04 and 0.03 s (profiled), so the write options are left as they
+are. So the templates keep long texts across the page and short fields on few boxes.
 """
 
 from __future__ import annotations

@@ -2,11 +2,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput
+from offices.models import Office
 
 from .selectors import application_pk_for_reference, audit_object_types
 
 
 class AuditSearchForm(forms.Form):
+    office = forms.ModelChoiceField(label=_("Office"), queryset=None, required=False, empty_label=_("any"),
+                                    to_field_name="code",
+                                    error_messages={"invalid_choice": _("Choose an office from the list.")})
     content_type = forms.ModelChoiceField(label=_("Object type"), queryset=None, required=False,
                                           empty_label=_("any"))
     object = forms.CharField(label=_("Object"), required=False, max_length=40,
@@ -16,8 +20,14 @@ class AuditSearchForm(forms.Form):
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, office=None, **kwargs):
+        """``office``: the log of that office alone (its administrator's page): the office field is dropped."""
         super().__init__(*args, **kwargs)
+        self.fixed_office = office
+        if office is not None:
+            del self.fields["office"]
+        else:
+            self.fields["office"].queryset = Office.objects.order_by("code")
         self.fields["content_type"].queryset = audit_object_types()
         self.fields["content_type"].label_from_instance = lambda ct: str(ct.model_class()._meta.verbose_name
                                                                          if ct.model_class() else ct.model)
@@ -51,4 +61,6 @@ class AuditSearchForm(forms.Form):
         data = self.cleaned_data
         return {"content_type": data.get("content_type"), "object_id": data.get("object_id", ""),
                 "actor": (data.get("actor") or "").strip(), "date_from": data.get("date_from"),
-                "date_to": data.get("date_to")}
+                "date_to": data.get("date_to"),
+                "office": self.fixed_office.code if self.fixed_office is not None
+                else (data["office"].code if data.get("office") else "")}

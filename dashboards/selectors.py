@@ -281,6 +281,11 @@ OTHER_STEPS = {
     ("programs", "program"): {"set_call_window": _("Set the call window"), "publish": _("Open for applications")},
     ("reviews", "assignment"): {"add": _("Add a reviewer")},
     ("reviews", "reviewerprofile"): {"declare_standing_conflict": _("Declared a standing conflict")},
+    ("offices", "office"): {"office_create": _("Added the office"), "office_update": _("Changed the office"),
+                            "office_staff_add": _("Added an officer to the staff"),
+                            "office_staff_invite": _("Invited a new officer"),
+                            "office_staff_role": _("Changed a staff member's role"),
+                            "office_staff_remove": _("Took an officer off the staff")},
 }
 
 

@@ -9,4 +9,5 @@ urlpatterns = [
     path("reviewer/", views.reviewer, name="reviewer"),
     path("officer/", views.officer, name="officer"),
     path("admin/", views.admin, name="admin"),
+    path("offices/<slug:code>/audit/", views.office_audit, name="office_audit"),
 ]

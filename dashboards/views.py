@@ -13,6 +13,7 @@ from milestones import selectors as projects
 from milestones import unit_rows
 from notifications.selectors import recent_unread
 from notifications.services import render as render_notification
+from offices.selectors import office_for_admin
 from programs.workdays import calendar_coverage
 from reviews.selectors import reviewer_queue
 
@@ -79,6 +80,20 @@ def officer(request):
         "funded": funded, "funded_total": funded_total,
         "disbursement_chart": projects.programs_disbursement_chart(programs), "completion": completion,
         "completion_chart": selectors.completion_chart(completion),
+    })
+
+
+@login_required
+def office_audit(request, code: str):
+    """An office's audit log: the events on its programs, projects, experts and staff, for its administrators and
+    the platform admins (404 for everyone else)."""
+    office = office_for_admin(request.user, code)
+    form = AuditSearchForm(request.GET, office=office)
+    events = audit_search(**form.search_arguments()) if form.is_valid() else AuditEvent.objects.none()
+    page, querystring = paginate_ids(request, events, audit_page_rows, per_page=25, count_ahead=AUDIT_PAGES_AHEAD)
+    return render(request, "dashboards/office_audit.html", {
+        "office": office, "form": form, "page": page, "querystring": querystring,
+        "events": selectors.audit_rows(page.object_list),
     })
 
 

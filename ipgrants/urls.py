@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from ops import views as ops_views
 from programs import views as program_views
 from reviews import views as review_views
 
@@ -17,8 +18,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
+    path("", include("twofactor.urls")),
+    path("healthz", ops_views.healthz, name="healthz"),
     path("programs/", include("programs.urls")),
     path("organisations/", include("organisations.urls")),
+    path("offices/", include("offices.urls")),
     path("", include("applications.urls")),
     path("", include("reviews.urls")),
     path("notifications/", include("notifications.urls")),

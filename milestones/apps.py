@@ -7,10 +7,16 @@ class MilestonesConfig(AppConfig):
     verbose_name = _("KPI milestones and tranches")
 
     def ready(self) -> None:
+        from audit.services import register_office_path
         from jobs.registry import register_job_kind
         from notifications.registry import register_kind, register_reminder_source
 
         from . import jobs, notices, reminders
+        from .models import Acceptance, KpiReport, MidtermCheck, Project, ProjectTranche
+
+        register_office_path(Project, "application__track__program__office")
+        for model in (ProjectTranche, Acceptance, MidtermCheck, KpiReport):
+            register_office_path(model, "project__application__track__program__office")
 
         for kind in notices.KINDS:
             register_kind(kind)

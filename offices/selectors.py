@@ -84,3 +84,49 @@ def administers(user, office_code: str) -> bool:
 
 def memberships_of(user) -> QuerySet:
     return OfficeMembership.objects.filter(user=user).select_related("office", "office__region")
+
+
+# ---------------------------------------------------------------- the office pages
+
+
+def offices_listed_for(user) -> QuerySet:
+    """The offices page: every office for a platform admin; an officer's own offices (with its role in each)."""
+    from django.db.models import OuterRef, Subquery
+
+    offices = Office.objects.select_related("region", "parent").annotate(my_role=Subquery(
+        OfficeMembership.objects.filter(office=OuterRef("pk"), user=user).values("role")[:1]))
+    if sees_every_office(user):
+        return offices.order_by("code")
+    return offices.filter(memberships__user=user).order_by("code")
+
+
+def office_for_admin(user, code: str) -> Office:
+    """An office the user administers (a platform admin: any); 404 otherwise."""
+    from django.http import Http404
+
+    office = Office.objects.select_related("region", "parent").filter(code=code).first()
+    if office is None or not administers(user, office.code):
+        raise Http404
+    return office
+
+
+def office_staff(office: Office) -> QuerySet:
+    return (OfficeMembership.objects.filter(office=office).select_related("user")
+            .order_by("-role", "user__username"))
+
+
+def staff_membership(office: Office, pk: int) -> OfficeMembership:
+    from django.http import Http404
+
+    membership = OfficeMembership.objects.select_related("user", "office").filter(office=office, pk=pk).first()
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def office_programs(office: Office) -> QuerySet:
+    return office.programs.order_by("-year", "code").only("pk", "code", "title", "year", "office_id")
+
+
+def parent_choices() -> QuerySet:
+    return Office.objects.select_related("region").order_by("code")

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from organisations.choices import OrgType
 
 from .models import CallStatus, Level, Program
-from .selectors import regions_with_programs
+from .selectors import offices_with_programs, regions_with_programs
 
 EARLIEST_PROGRAM_YEAR, LATEST_PROGRAM_YEAR = 1985, 2100
 
@@ -37,6 +37,10 @@ class ProgramFilter(BootstrapFilterSet):
         label=_("Region"), queryset=lambda request: regions_with_programs(), method="filter_region",
         error_messages={"invalid_choice": _("No program is run in that region: choose one from the list.")},
     )
+    office = django_filters.ModelChoiceFilter(
+        label=_("Office"), queryset=lambda request: offices_with_programs(), field_name="office",
+        error_messages={"invalid_choice": _("No program is published by that office: choose one from the list.")},
+    )
     year = django_filters.NumberFilter(
         label=_("Year"), min_value=EARLIEST_PROGRAM_YEAR, max_value=LATEST_PROGRAM_YEAR,
         error_messages={"invalid": _("Enter a year as four digits, for example 2024.")},
@@ -48,7 +52,7 @@ class ProgramFilter(BootstrapFilterSet):
 
     class Meta:
         model = Program
-        fields = ["level", "region", "year", "status", "applicant_type"]
+        fields = ["level", "region", "office", "year", "status", "applicant_type"]
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(Q(region=value) | Q(region__parent=value) | Q(region__parent__parent=value))

@@ -102,6 +102,13 @@ def open_calls(limit: int = 10) -> QuerySet[Program]:
     )
 
 
+def offices_with_programs():
+    """The offices that publish a program (the catalogue's office filter): a subquery over the few programs."""
+    from offices.models import Office
+
+    return Office.objects.filter(code__in=Program.objects.values("office_id")).order_by("code")
+
+
 def regions_with_programs() -> QuerySet[Region]:
     """Regions a program is run in, with the cities and provinces containing them (the region filter matches
     a region and everything inside it). Subqueries over the few programs, not a join over every region."""

@@ -8,12 +8,34 @@ class ReviewsConfig(AppConfig):
 
     def ready(self) -> None:
         from applications.hooks import register_application_panel
+        from audit.services import register_office_path
         from jobs.registry import register_job_kind
         from notifications.registry import register_kind, register_reminder_source
+        from offices.hooks import register_office_panel
 
         from . import appeal_notices, jobs, notices, reminders
         from .appeal_views import appeal_panel, exclusions_panel
-        from .panels import application_notice_panel
+        from .models import (
+            Appeal,
+            Assignment,
+            Award,
+            Dossier,
+            Objection,
+            Review,
+            ReviewerProfile,
+            ReviewRound,
+            TieOrder,
+        )
+        from .panels import application_notice_panel, office_pool_panel
+
+        register_office_path(ReviewerProfile, "office")
+        register_office_path(ReviewRound, "track__program__office")
+        register_office_path(Review, "assignment__round__track__program__office")
+        for model in (Assignment, Award, Objection, TieOrder):
+            register_office_path(model, "round__track__program__office")
+        for model in (Appeal, Dossier):
+            register_office_path(model, "application__track__program__office")
+        register_office_panel(office_pool_panel)
 
         for kind in (*notices.KINDS, *appeal_notices.KINDS):
             register_kind(kind)

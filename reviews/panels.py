@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from jobs.status import StatusBox, pdf_box
 
-from .models import Award, AwardState
+from .models import Award, AwardState, ReviewerProfile
 from .selectors import application_award_notice
 
 
@@ -25,3 +25,16 @@ def notice_box(award: Award) -> StatusBox | None:
 def application_notice_panel(request, application):
     award = application_award_notice(request.user, application)
     return ("reviews/_notice_panel.html", {"box": notice_box(award)}) if award is not None else None
+
+
+POOL_PANEL_ROWS = 100
+
+
+def office_pool_panel(request, office):
+    """The office's own expert pool on its page (offices.hooks): its experts, and the link to the pool page where
+    experts are added."""
+    experts = list(ReviewerProfile.objects.filter(office=office).select_related("user")
+                   .only("pk", "name", "title", "affiliation_name", "active", "user__email")
+                   .order_by("name", "pk")[:POOL_PANEL_ROWS + 1])
+    return ("reviews/_office_pool_panel.html", {"experts": experts[:POOL_PANEL_ROWS],
+                                                "more": len(experts) > POOL_PANEL_ROWS})

@@ -93,6 +93,9 @@ def _fast_and_private(tmp_path, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "private"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    if settings.STORAGES["default"]["BACKEND"] != "django.core.files.storage.FileSystemStorage":
+        # STORAGE_URL in the environment never sends test files to a real bucket; tests/storage make their own.
+        settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
     # Queued work runs in the caller unless a test takes the background thread itself (see core.background).
     settings.BACKGROUND_TASKS_INLINE = True
 

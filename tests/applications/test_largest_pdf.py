@@ -89,6 +89,19 @@ def test_largest_application_pdf_keeps_every_long_text_on_its_own_row(largest):
         assert _flat(decision["note"])[-12:] in decisions
 
 
+def test_largest_application_pdf_prints_each_partners_short_fields_in_its_record(largest):
+    """A partner is a record across the page (name, then type, credit code and share on one line, then its tasks),
+    not a table row: every short field is printed between the partner's name and its tasks."""
+    snapshot = largest.versions.get().snapshot
+    _pages, text = _pages_and_text(application_pdf(largest))
+    _records_in_order(text, [(_flat(p["name"])[:8], p["uscc"], "9.99", _flat(p["role"])[:8])
+                             for p in snapshot["partners"]])
+    for partner in snapshot["partners"]:
+        name = _flat(partner["name"])
+        name_end = text.index(name[-12:], text.index(name[:8])) + 12  # the name, then its fields, then its tasks
+        assert name_end < text.index(partner["uscc"], name_end) < text.index(_flat(partner["role"])[:8], name_end)
+
+
 def test_largest_task_book_renders_every_part_on_bounded_pages(largest, officer):
     project = largest_project(largest, officer=officer)
     snapshot = largest.versions.get().snapshot

@@ -16,6 +16,7 @@ from benchmarks.pages import PAGES, Admin
 from benchmarks.runner import Result, check_page, sample_for
 from milestones.models import KpiReport, Project, ReportState
 from notifications.models import Notification
+from offices.models import Office
 from organisations.models import Organisation
 from programs.models import Track
 from reviews.models import Assignment, Review
@@ -109,7 +110,29 @@ def clients(seeded_sample):
 
     s = seeded_sample
     return {"officer": _client_for(s.officer), "admin": _client_for(s.admin), "applicant": _client_for(s.applicant),
-            "reviewer": _client_for(s.reviewer), "anonymous": _client_for(None)}
+            "reviewer": _client_for(s.reviewer), "anonymous": _client_for(None),
+            "scoped_officer": _client_for(s.scoped_officer)}
+
+
+def test_scoped_officer_works_for_two_offices_and_its_admin_reference_lists_only_their_rows(seeded_sample, clients):
+    from benchmarks.runner import _get_admin
+    from offices.models import OfficeMembership
+
+    s = seeded_sample
+    assert set(OfficeMembership.objects.filter(user=s.scoped_officer).values_list("office_id", flat=True)) == set(
+        seed.SCOPED_OFFICES)
+    assert OfficeMembership.objects.filter(user=s.officer).count() == Office.objects.count()
+    page = _page("queue page 1 (officer of two offices)")
+    response = _get_admin(page, s, [], clients)[1]
+    listed = [row.pk for row in response.context["cl"].result_list]
+    assert listed and set(Application.objects.filter(pk__in=listed).values_list(
+        "track__program__office", flat=True)) <= set(seed.SCOPED_OFFICES)
+    raw = page.raw_sql(s)[-1]
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(*raw)
+        assert {row[0] for row in cursor.fetchall()} == set(listed)
 
 
 def test_compare_ids_accepts_the_same_rows_and_rejects_others():

@@ -20,8 +20,8 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 # session, user, the actor's id by user name, the count (ten pages ahead at most), the page's events, guides, users
-# per role, object types (the search form), the calendar's last known year, the header's unread count
-BY_ACTOR_QUERIES = 10
+# per role, object types and offices (the search form), the calendar's last known year, the header's unread count
+BY_ACTOR_QUERIES = 11
 
 
 def _events(actor, n: int, *, start=None) -> list[AuditEvent]:

@@ -208,14 +208,14 @@ def test_admin_dashboard_audit_bad_input_names_the_field(client, admin, submitte
 def test_admin_dashboard_constant_queries(client, admin, officer, other_applicant, nansha, django_assert_num_queries):
     client.force_login(admin)
     _submit_for(other_applicant, nansha, 1)
-    # session, user, guides, users per role, object types (search form), audit count and page, the calendar's
-    # last known year, header count
-    with django_assert_num_queries(9):
+    # session, user, guides, users per role, object types and offices (search form), audit count and page, the
+    # calendar's last known year, header count
+    with django_assert_num_queries(10):
         client.get(reverse("dashboards:admin"))
     for application in _submit_for(other_applicant, nansha, 10):
         services.application_return(actor=officer, application=application, reason="补充")
     assert AuditEvent.objects.count() > 25
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert len(client.get(reverse("dashboards:admin")).context["page"].object_list) == 25
 
 

@@ -35,6 +35,8 @@ def test_catalogue_in_english(client):
         ({"level": "district"}, {NANSHA, YUEXIU}),
         ({"year": "2022"}, {"fangchenggang-2022-ip-projects"}),
         ({"region": "440100"}, {NANSHA, YUEXIU}),
+        ({"office": "gz-yuexiu"}, {YUEXIU}),
+        ({"office": "qingyuan"}, {"qingyuan-2023-ip-reserve-projects"}),
         ({"region": "440000"}, {NANSHA, YUEXIU, "guangdong-2021-ip-cluster-centers",
                                 "qingyuan-2023-ip-reserve-projects"}),
         # No guide states an application window (Nansha's 2024年6月—7月 is its start-up phase, not a window).
@@ -46,6 +48,14 @@ def test_catalogue_in_english(client):
 def test_catalogue_filters(client, query, expected):
     response = client.get(reverse("programs:catalogue"), query)
     assert {p.code for p in response.context["page"]} == expected
+
+
+def test_catalogue_filter_by_office_offers_the_publishing_offices_and_refuses_others(client):
+    response = client.get(reverse("programs:catalogue"), {"office": "gz"})  # publishes no program
+    assert response.context["filter"].form.errors["office"]
+    codes = {str(value) for value, _label in response.context["filter"].form.fields["office"].choices if value}
+    assert codes == {"gd", "qingyuan", "gz-yuexiu", "gz-nansha", "fangchenggang"}
+    assert "广州市南沙区市场监督管理局" in response.content.decode()
 
 
 def test_catalogue_filter_by_applicant_type_includes_unrestricted_tracks(client):

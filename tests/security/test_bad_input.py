@@ -368,6 +368,52 @@ CASES += [
 ]
 
 
+def _second_step_due(token_data: dict, *, verified: bool = False):
+    """The applicant has an authenticator (made directly: no audit row) and has signed in with the password only,
+    or (``verified``) with the code too."""
+    def data(client, w):
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from twofactor.selectors import HAS_DEVICE_SESSION_KEY
+
+        device = TOTPDevice.objects.create(user=w.membership.user, name="app", confirmed=True)
+        session = client.session
+        session[HAS_DEVICE_SESSION_KEY] = True
+        if verified:
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return token_data
+    return data
+
+
+ENROL = lambda w: reverse("twofactor:enrol")  # noqa: E731
+VERIFY = lambda w: reverse("twofactor:verify")  # noqa: E731
+DISABLE = lambda w: reverse("twofactor:disable")  # noqa: E731
+RENEW = lambda w: reverse("twofactor:backup_codes_renew")  # noqa: E731
+
+CASES += [
+    # --- two-factor sign-in: enrolment, the second step, turning it off
+    Bad("applicant", ENROL, lambda c, w: {"token": ""}, "Type the code your authenticator app shows"),
+    Bad("applicant", ENROL, lambda c, w: {"token": "abcdef"}, "That code does not match"),
+    Bad("applicant", ENROL, lambda c, w: {"token": "12345"}, "That code does not match"),
+    Bad("officer", ENROL, lambda c, w: {"token": "000000"}, "That code does not match"),
+    Bad("applicant", ENROL, lambda c, w: {"token": "9" * 40}, "A code is at most 20 characters"),
+    Bad("applicant", VERIFY, _second_step_due({"token": ""}), "Type the code your authenticator app shows"),
+    Bad("applicant", VERIFY, _second_step_due({"token": "000000"}), "That code is not right"),
+    Bad("applicant", VERIFY, _second_step_due({"token": "not-a-backup"}), "That code is not right"),
+    Bad("applicant", VERIFY, _second_step_due({"token": "9" * 40}), "A code is at most 20 characters"),
+    Bad("applicant", DISABLE, _second_step_due({"disable-token": ""}, verified=True),
+        "Type the code your authenticator app shows"),
+    Bad("applicant", DISABLE, _second_step_due({"disable-token": "000000"}, verified=True), "That code is not right"),
+    Bad("applicant", DISABLE, lambda c, w: {"disable-token": "000000"}, "Two-factor sign-in is not on"),
+    Bad("applicant", RENEW, lambda c, w: {"renew-token": "000000"}, "Two-factor sign-in is not on"),
+    Bad("applicant", RENEW, _second_step_due({"renew-token": "000000"}, verified=True), "That code is not right"),
+    Bad("applicant", RENEW, _second_step_due({"renew-token": "1" * 21}, verified=True),
+        "A code is at most 20 characters"),
+]
+
+
 def _id(case: Bad) -> str:
     return f"{case.role}-{case.url.__name__ if hasattr(case.url, '__name__') else 'url'}-{case.says[:24]}"
 

@@ -5,6 +5,10 @@ on first run.
 
 The guides' own windows are past or unstated; the fixtures keep what the guides say. This
 command moves the windows (through the same service an officer uses), as demo data only.
+Offices: the demo officers (officer, checker) work for every office, as the migration made every existing
+officer; each seed office also gets an officer of its own, on its staff only and as its administrator
+(``officer-gz-nansha`` …), who sees only that office's programs: the Nansha officer cannot open Yuexiu's project.
+
 Running it twice changes nothing.
 """
 
@@ -20,6 +24,8 @@ from core import background
 from demo.applications import seed_applications
 from demo.projects import seed_project
 from demo.reviews import seed_review
+from offices.models import Office, OfficeMembership, OfficeRole
+from offices.services import staff_add
 from organisations.models import FinancialYear, Membership, MembershipRole, Organisation
 from programs.models import GuideStatus, Material, Origin, Program, Track
 from programs.services import program_publish, program_set_call_window
@@ -54,6 +60,7 @@ class Command(BaseCommand):
 
     def _seed(self, days: int) -> str:
         users = {username: self._demo_user(username, role, name) for username, role, name in DEMO_USERS}
+        office_officers = self._office_officers(users)
         today = timezone.localdate()
         opens, closes = today - dt.timedelta(days=1), today + dt.timedelta(days=days)
         for program in Program.objects.all():
@@ -75,9 +82,24 @@ class Command(BaseCommand):
                                organisation=organisation)
         return (
             f"Demo accounts (password {DEMO_PASSWORD}): " + ", ".join(u for u, *_ in DEMO_USERS)
+            + "; one officer per office, on its staff only and its administrator: " + ", ".join(office_officers)
             + f"; every call open {opens} – {closes}; {created} demo applications created"
             + (f"; demo project {project.application.reference} opened." if project else "; no demo project created.")
         )
+
+    def _office_officers(self, users: dict[str, User]) -> list[str]:
+        """The demo officers work for every office; each office has an officer (its administrator) of its own."""
+        names = []
+        for office in Office.objects.order_by("code"):
+            for username in ("officer", "checker"):
+                if not OfficeMembership.objects.filter(office=office, user=users[username]).exists():
+                    staff_add(actor=users["admin"], office=office, account=username)
+            username = f"officer-{office.code}"
+            user = self._demo_user(username, Role.OFFICER, f"{office.name}业务人员")
+            if not OfficeMembership.objects.filter(office=office, user=user).exists():
+                staff_add(actor=users["admin"], office=office, account=username, role=OfficeRole.ADMIN)
+            names.append(username)
+        return names
 
     def _demo_user(self, username: str, role: str, name: str) -> User:
         """The account as the demo describes it; saved only when something differs (idempotent)."""
