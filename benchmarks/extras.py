@@ -302,6 +302,26 @@ def matches(name: str, only: str) -> bool:
     return any(part.strip().lower() in name.lower() for part in only.split(",")) if only else True
 
 
+# --- the funding finder -----------------------------------------------------------------------------------------
+
+
+def finder_bulk_row(applications: int) -> Extra:
+    from . import finder_scale as f
+
+    return Extra(f.BULK_ROW, *_with_goal(f.BULK_GOAL, f.bulk_match_figures(applications)))
+
+
+def finder_page_row(sample: Sample, repeats: int) -> Extra:
+    from . import finder_scale as f
+
+    return Extra(f.PAGE_ROW, *_with_goal(f.PAGE_GOAL, f.page_figures(sample, max(repeats, 5))))
+
+
+def _with_goal(goal: Goal, made: tuple[str, dict, str]) -> tuple:
+    size, figures, measured = made
+    return size, goal, figures, measured
+
+
 def run_extras(sample: Sample, applications: int, *, repeats: int, only: str = "") -> list[Extra]:
     """Every row besides pages whose name contains ``only`` (``matches``)."""
     makers = [
@@ -311,6 +331,8 @@ def run_extras(sample: Sample, applications: int, *, repeats: int, only: str = "
         ("application PDF, task book PDF", lambda: pdf_rows(sample, repeats) if sample.project_id else []),
         ("loading all guides", lambda: [guides_row(repeats)]),
         ("reminder sweep", sweep_rows),
+        ("finder: bulk match 10k organisations", lambda: [finder_bulk_row(applications)]),
+        ("finder: one organisation's page", lambda: [finder_page_row(sample, repeats)]),
     ]
     return [row for name, make in makers if matches(name, only) for row in make()]
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "offices",
     "programs",
     "applications",
+    "finder",
     "reviews",
     "milestones",
     "benchmarks",

@@ -29,4 +29,5 @@ urlpatterns = [
     path("dashboard/", include("dashboards.urls")),
     path("", include("milestones.urls")),
     path("", include("jobs.urls")),
+    path("", include("finder.urls")),
 ]

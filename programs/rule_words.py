@@ -13,7 +13,8 @@ from django.utils.translation import pgettext
 
 from core.money import format_yuan
 from organisations.choices import ORG_TYPE_FAMILIES, OrgType, RecordLevel
-from organisations.models import PatentKind, Region
+from organisations.models import PatentKind
+from organisations.regions import region_named
 
 from .models import AwardCategory, EligibilityRule, RuleKind
 
@@ -28,7 +29,7 @@ def _labels(choices, values) -> str:
 
 
 def _region(code) -> str:
-    region = Region.objects.select_related("parent__parent").filter(code=str(code)).first()
+    region = region_named(str(code))
     return region.full_name if region else str(code)
 
 

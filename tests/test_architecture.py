@@ -25,6 +25,7 @@ FLOORS = (
     ("offices",),
     ("programs",),
     ("applications",),
+    ("finder",),
     ("milestones",),
     ("reviews",),
     ("dashboards",),

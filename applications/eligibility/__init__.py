@@ -5,9 +5,11 @@ rules and those facts into a ``Verdict``. Each rule family has its module in ``r
 their parameters are the one registry in ``programs.rule_kinds``.
 """
 
+from organisations.regions import region_named, regions_cached, rule_region_codes
+
 from . import rules  # noqa: F401  (registers the checks)
 from .core import CHECKS, Facts, Outcome, Overall, PartnerFacts, RuleResult, Verdict, evaluate, evaluate_rule
-from .loading import facts_for
+from .loading import facts_for, facts_for_many, facts_for_unsaved, profiles
 
 __all__ = [
     "CHECKS",
@@ -20,4 +22,10 @@ __all__ = [
     "evaluate",
     "evaluate_rule",
     "facts_for",
+    "facts_for_many",
+    "facts_for_unsaved",
+    "profiles",
+    "region_named",
+    "regions_cached",
+    "rule_region_codes",
 ]

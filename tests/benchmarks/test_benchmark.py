@@ -359,3 +359,20 @@ def test_seed_stores_completion_as_the_services_do(seeded_sample):
         assert {name: getattr(report, name) for name in STORED_FIELDS} == figures(report_completion(report)), report
     assert reported.filter(kpi_requirements__gt=0).exists()
     assert not KpiReport.objects.filter(state=ReportState.SCHEDULED, kpi_requirements__isnull=False).exists()
+
+
+def test_benchmark_finder_rows_measure_the_bulk_match_and_the_page(officer):
+    """The funding finder's two rows at a tiny size: the bulk match over every organisation (topped up) and every
+    track with the same queries at ½ and all organisations and at 1 and every track, and the applicant's page with
+    the same queries with one call and every call open; nothing they write is kept."""
+    from benchmarks.finder_scale import BULK_GOAL, PAGE_GOAL
+    from finder.models import DemandSnapshot
+
+    seeded = seed.seed(40)
+    kept = Organisation.objects.count()
+    bulk = extras.finder_bulk_row(40)
+    assert bulk.goal is BULK_GOAL and bulk.figures["equal"] is True and bulk.figures["seconds"] > 0
+    assert bulk.size.startswith("200 organisations × ") and bulk.verdict == "PASS"
+    page = extras.finder_page_row(sample_for(seeded), 1)
+    assert page.goal is PAGE_GOAL and page.figures["equal"] is True and page.figures["x_admin"] > 0
+    assert Organisation.objects.count() == kept and not DemandSnapshot.objects.exists()

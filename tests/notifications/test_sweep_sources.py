@@ -80,6 +80,16 @@ def _call_closing(n):
     return [(member, "applications.call_closing", draft) for member, draft in zip(members, drafts, strict=True)]
 
 
+@case("finder.reminders.due")
+def _call_matched(n):
+    """Nansha's call open on DAY and ``n`` Nansha enterprises (each with one member) that fit its track."""
+    track = _track()
+    Program.objects.filter(pk=track.program_id).update(call_opens=DAY - dt.timedelta(days=1),
+                                                       call_closes=DAY + dt.timedelta(days=30))
+    _organisations, members = bulk_units(n)
+    return [(member, "finder.call_matched", track.program) for member in members]
+
+
 def _alternate(n: int, first, second) -> list:
     """``first`` for the 1st, 3rd, 5th… of ``n`` rows and ``second`` for the others (so 1 row is ``first``)."""
     return [second if i % 2 else first for i in range(n)]

@@ -271,11 +271,12 @@ def _check(response, expected, name, role, method, failures: list | None = None)
 
 
 def all_cases() -> dict[str, Case]:
+    from .test_permission_matrix_finder import CASES as FINDER_CASES
     from .test_permission_matrix_jobs import CASES as JOB_CASES
     from .test_permission_matrix_projects import CASES as PROJECT_CASES
     from .test_permission_matrix_reviews import CASES as REVIEW_CASES
 
-    return CASES | REVIEW_CASES | PROJECT_CASES | JOB_CASES
+    return CASES | REVIEW_CASES | PROJECT_CASES | JOB_CASES | FINDER_CASES
 
 
 def test_permission_matrix_covers_every_url():

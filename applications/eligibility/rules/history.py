@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from organisations.choices import AwardCategory, RecordLevel
-from organisations.models import AcceptanceOutcome, Region
+from organisations.models import AcceptanceOutcome
+from organisations.regions import region_named
 from programs.models import RuleKind
 
 from .. import params as P
@@ -43,7 +44,7 @@ def _scope(params: dict, levels: list[str] | None, category: str | None) -> Reas
 
 
 def _region_name(code: str) -> str:
-    region = Region.objects.filter(code=code).only("name").first()
+    region = region_named(code)
     return region.name if region else code
 
 

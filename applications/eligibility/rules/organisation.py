@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from organisations.choices import OrgType, org_type_admitted
 from organisations.models import Region
+from organisations.regions import region_named
 from programs.models import RuleKind
 
 from .. import params as P
@@ -30,7 +31,7 @@ def _check_region(params: dict, facts: Facts) -> tuple[str, Reason]:
     if code in lineage:
         values["required"] = lineage[code].full_name
         return Outcome.PASS, _("Registered in %(region)s, inside %(required)s") % values
-    required = Region.objects.select_related("parent__parent").filter(code=code).first()
+    required = region_named(code)
     values["required"] = required.full_name if required else code
     return Outcome.FAIL, _("Registered in %(region)s, outside %(required)s") % values
 
