@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "notifications",
     "organisations",
     "programs",
+    "drafting",
     "applications",
     "reviews",
     "milestones",

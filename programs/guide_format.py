@@ -48,7 +48,7 @@ PROCEDURE_KEYS = {
 PROGRAM_KEYS = {
     "code", "title", "short_title", "issuer", "level", "region", "year", "reference_prefix", "call_opens",
     "call_closes", "call_window_text", "total_budget", "budget_text", "contact", "summary", "source_file",
-    "rubric", "common", "tracks", "guide_status", "timeline_text", "encoding_notes", "procedure",
+    "rubric", "common", "tracks", "guide_status", "timeline_text", "encoding_notes", "procedure", "draft",
 }
 # Program codes that are the portal's own pages under /programs/ (programs/urls.py), so no guide may take them.
 RESERVED_CODES = frozenset({"calendar"})
@@ -57,14 +57,14 @@ TRACK_KEYS = {
     "code", "title", "tasks", "kpi_text", "period_months", "period_is_maximum", "period_text", "funding_mode",
     "funding_text", "eligible_org_types", "applicant_text", "joint_policy", "partner_limit", "budget",
     "max_awards", "awards_is_maximum", "award_text", "award_category", "notes", "encoding_notes",
-    "award_mode", "allocation", "rubric", "tranches", "kpi_groups", "kpis", "rules", "materials",
+    "award_mode", "allocation", "rubric", "tranches", "kpi_groups", "kpis", "rules", "materials", "draft",
 } | PROCEDURE_KEYS
 TRACK_REQUIRED = {"code", "title"}
-TRANCHE_KEYS = {"share_percent", "amount", "trigger", "text"}
-KPI_GROUP_KEYS = {"code", "min", "text"}
-KPI_KEYS = {"metric", "comparator", "target", "unit", "qualitative", "text", "group"}
-RULE_KEYS = {"kind", "params", "text", "soft", "applies_to", "note"}
-MATERIAL_KEYS = {"title", "required", "note"}
+TRANCHE_KEYS = {"share_percent", "amount", "trigger", "text", "draft"}
+KPI_GROUP_KEYS = {"code", "min", "text", "draft"}
+KPI_KEYS = {"metric", "comparator", "target", "unit", "qualitative", "text", "group", "draft"}
+RULE_KEYS = {"kind", "params", "text", "soft", "applies_to", "note", "draft"}
+MATERIAL_KEYS = {"title", "required", "note", "draft"}
 RUBRIC_KEYS = {"code", "title", "title_en", "source", "criteria"}
 CRITERION_KEYS = {"title", "description", "title_en", "description_en", "weight"}
 
@@ -228,7 +228,40 @@ def check_guide(data: Any, text: str | bytes | None = None) -> list[str]:
         _check_rubric(c, "rubric", data["rubric"])
     if "program" in data:
         _check_program(c, data["program"])
+        _check_draft_notes(c, "program", data["program"])
     return c.problems
+
+
+# A drafted fixture (drafting.draft) notes on each item where it was read: ``draft: [{field, confidence, source,
+# line}]``. A note whose confidence is ``needs_person`` is named until a person fills the value in and removes it.
+DRAFT_CONFIDENCES = {"recognised", "guessed", "needs_person"}
+
+
+def _check_draft_notes(c: _Checker, place: str, node: Any) -> None:
+    if isinstance(node, list):
+        for i, item in enumerate(node, 1):
+            at = f"{place}[{i}]"
+            if place.endswith(".tracks") and isinstance(item, dict):
+                at = f"{at} «{item.get('code')}»"
+            _check_draft_notes(c, at, item)
+        return
+    if not isinstance(node, dict):
+        return
+    for key, value in node.items():
+        if key != "draft":
+            _check_draft_notes(c, f"{place}.{key}", value)
+            continue
+        if not isinstance(value, list) or not all(isinstance(n, dict) for n in value):
+            c.add(f"{place}.draft", _("write the draft notes as a list of {field, confidence, source, line}"))
+            continue
+        for n in value:
+            if n.get("confidence") not in DRAFT_CONFIDENCES:
+                c.add(f"{place}.draft", _("“%(value)s” is not one of: %(choices)s")
+                      % {"value": n.get("confidence"), "choices": ", ".join(sorted(DRAFT_CONFIDENCES))})
+            elif n["confidence"] == "needs_person":
+                at = f"{place}.{n['field']}" if n.get("field") else place
+                c.add(at, _("needs a person: %(sentence)s (fill it in, then remove this draft note)")
+                      % {"sentence": n.get("source") or "—"})
 
 
 def _check_rubric(c: _Checker, place: str, rubric: Any) -> None:

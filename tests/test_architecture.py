@@ -22,6 +22,7 @@ FLOORS = (
     ("notifications",),
     ("organisations",),
     ("programs",),
+    ("drafting",),
     ("applications",),
     ("milestones",),
     ("reviews",),
