@@ -150,3 +150,35 @@ def _ordered(program: dict) -> dict:
 
 def draft_yaml(document: dict) -> str:
     return yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=1000, default_flow_style=False)
+
+
+def notes(node) -> list[dict]:
+    """Every draft note of a document (or part of one)."""
+    found: list[dict] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "draft" and isinstance(value, list):
+                found.extend(n for n in value if isinstance(n, dict))
+            else:
+                found.extend(notes(value))
+    elif isinstance(node, list):
+        for item in node:
+            found.extend(notes(item))
+    return found
+
+
+def count_notes(document: dict) -> dict[str, int]:
+    counts = {"recognised": 0, "guessed": 0, "needs_person": 0}
+    for n in notes(document):
+        if n.get("confidence") in counts:
+            counts[n["confidence"]] += 1
+    return counts
+
+
+def strip_notes(node):
+    """The document without its draft notes: what is loaded once a person has confirmed it."""
+    if isinstance(node, dict):
+        return {k: strip_notes(v) for k, v in node.items() if k != "draft"}
+    if isinstance(node, list):
+        return [strip_notes(v) for v in node]
+    return node
