@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("programs/", include("programs.urls")),
+    path("guide-drafts/", include("drafting.urls")),
     path("organisations/", include("organisations.urls")),
     path("", include("applications.urls")),
     path("", include("reviews.urls")),

@@ -140,6 +140,16 @@ CASES: dict[str, Case] = {
     "dashboards:reviewer": Case(get=roles(LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND)),
     "dashboards:officer": Case(get=OFFICERS),
     "dashboards:admin": Case(get=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK)),
+    # Guide drafts: the portal's admins only. An empty upload is answered on the page; an empty edit or fill, and
+    # loading a draft that still has problems, are refused with a message on the draft's page (nothing changes).
+    "drafting:list": Case(get=ADMINS, post=ADMINS),
+    "drafting:detail": Case(lambda w: [w.guide_draft.pk], get=ADMINS),
+    "drafting:save": Case(lambda w: [w.guide_draft.pk], get=POST_ONLY,
+                          post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT)),
+    "drafting:fill": Case(lambda w: [w.guide_draft.pk], get=POST_ONLY,
+                          post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT)),
+    "drafting:load": Case(lambda w: [w.guide_draft.pk], get=POST_ONLY,
+                          post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT)),
 }
 
 
