@@ -106,5 +106,7 @@ def test_validate_guide_names_the_sentence_that_needs_a_person(tmp_path, capsys)
 
 
 def test_draft_guide_command_refuses_a_missing_file(tmp_path):
-    with pytest.raises(CommandError, match="file not found"):
-        call_command("draft_guide", str(tmp_path / "none.txt"))
+    with pytest.raises(CommandError) as caught:
+        call_command("draft_guide", str(tmp_path / "none.txt"), "-o", str(tmp_path / "out.yaml"))
+    assert str(tmp_path / "none.txt") in str(caught.value)
+    assert not (tmp_path / "out.yaml").exists()
