@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from organisations.choices import OrgType
 from organisations.models import Region
 
+from .guide_notes import check_draft_notes
 from .models import (
     Aggregation,
     Allocation,
@@ -228,40 +229,8 @@ def check_guide(data: Any, text: str | bytes | None = None) -> list[str]:
         _check_rubric(c, "rubric", data["rubric"])
     if "program" in data:
         _check_program(c, data["program"])
-        _check_draft_notes(c, "program", data["program"])
+        check_draft_notes(c, "program", data["program"])
     return c.problems
-
-
-# A drafted fixture (drafting.draft) notes on each item where it was read: ``draft: [{field, confidence, source,
-# line}]``. A note whose confidence is ``needs_person`` is named until a person fills the value in and removes it.
-DRAFT_CONFIDENCES = {"recognised", "guessed", "needs_person"}
-
-
-def _check_draft_notes(c: _Checker, place: str, node: Any) -> None:
-    if isinstance(node, list):
-        for i, item in enumerate(node, 1):
-            at = f"{place}[{i}]"
-            if place.endswith(".tracks") and isinstance(item, dict):
-                at = f"{at} «{item.get('code')}»"
-            _check_draft_notes(c, at, item)
-        return
-    if not isinstance(node, dict):
-        return
-    for key, value in node.items():
-        if key != "draft":
-            _check_draft_notes(c, f"{place}.{key}", value)
-            continue
-        if not isinstance(value, list) or not all(isinstance(n, dict) for n in value):
-            c.add(f"{place}.draft", _("write the draft notes as a list of {field, confidence, source, line}"))
-            continue
-        for n in value:
-            if n.get("confidence") not in DRAFT_CONFIDENCES:
-                c.add(f"{place}.draft", _("“%(value)s” is not one of: %(choices)s")
-                      % {"value": n.get("confidence"), "choices": ", ".join(sorted(DRAFT_CONFIDENCES))})
-            elif n["confidence"] == "needs_person":
-                at = f"{place}.{n['field']}" if n.get("field") else place
-                c.add(at, _("needs a person: %(sentence)s (fill it in, then remove this draft note)")
-                      % {"sentence": n.get("source") or "—"})
 
 
 def _check_rubric(c: _Checker, place: str, rubric: Any) -> None:
