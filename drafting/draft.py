@@ -14,14 +14,17 @@ import yaml
 from organisations.models import Region
 
 from .recognisers import money, periods, tranches
-from .recognisers.conditions import Context, read_applicant, read_condition, types_in
+from .recognisers.conditions import Context, materials_asked, read_applicant, read_condition, types_in
 from .recognisers.header import read_header
 from .recognisers.kpis import read_kpis
 from .recognisers.materials import read_materials
 from .recognisers.sections import layout
 from .text import Sentence, paragraphs, sentences
 
-APPLICANT_HINT = re.compile(r"申报主体|建设主体|申报单位为|牵头|联合|单独申报|可由")
+# A condition that names who applies: 申报主体…, 申报单位为…, …联合…申报, or a sentence ending on the organisation
+# (…且计划在科创板上市的本地企业；).
+APPLICANT_HINT = re.compile(
+    r"申报主体|建设主体|申报单位为|申报企业|牵头|联合|单独申报|可由|(?:企业|机构|单位|协会|园区)[；。]?$")
 
 
 def region_table() -> list[tuple[str, str, str]]:
@@ -34,11 +37,13 @@ def _sentences(items) -> list[tuple[str, Sentence]]:
     return [(section, s) for section, para in items for s in sentences(para.text, para.number)]
 
 
-def _conditions(track: dict, items: list[tuple[str, Sentence]], ctx: Context) -> list[dict]:
+def _conditions(track: dict, items: list[tuple[str, Sentence]], ctx: Context, asked: list[dict]) -> list[dict]:
+    """The rules of the conditions' sentences; the documents they ask for go to ``asked`` (materials)."""
     rules: list[dict] = []
     for section, s in items:
         if section not in ("applicant", "conditions"):
             continue
+        asked.extend(materials_asked(s))
         if types_in(s.text) and (APPLICANT_HINT.search(s.text) or section == "applicant"):
             read_applicant(track, s, ctx, rules)
             rules.extend(read_condition(s, ctx, fallback=False))
@@ -68,10 +73,11 @@ def _track(code: str, title: str, items: list[tuple[str, Sentence]], head_trigge
     if any(re.search(r"中期检查", s.text) for s in every):
         source = next(s for s in every if re.search(r"中期检查", s.text))
         set_field(track, "midterm_check", True, source, RECOGNISED)
-    rules = _conditions(track, items, ctx)
+    asked: list[dict] = []
+    rules = _conditions(track, items, ctx, asked)
     if rules:
         track["rules"] = rules
-    materials = read_materials([s for section, s in items if section == "materials"])
+    materials = read_materials([s for section, s in items if section == "materials"]) + asked
     if materials:
         track["materials"] = materials
     money.clean(track)
@@ -107,10 +113,11 @@ def draft_guide(text: str, *, source_file: str | None = None, regions=None) -> d
             tracks.append(_track(t.code, t.title, items, head_triggers, ctx, Sentence(t.line, t.title)))
         common: dict = {}
         holder: dict = {}
-        rules = _conditions(holder, head, ctx)
+        asked: list[dict] = []
+        rules = _conditions(holder, head, ctx, asked)
         if rules:
             common["rules"] = rules
-        materials = read_materials([s for section, s in head if section == "materials"])
+        materials = read_materials([s for section, s in head if section == "materials"]) + asked
         if materials:
             common["materials"] = materials
         if holder.get("joint_policy") or holder.get("eligible_org_types"):

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..numbers import NUMBER, plain, to_decimal, to_yuan, years_of
-from . import GUESSED, NEEDS_PERSON, RECOGNISED, set_field, with_note
+from . import GUESSED, RECOGNISED, set_field, with_note
 
 # Organisation words → type (fixtures/README.md "Organisation types"); the longest word at a place wins.
 ORG_WORDS = {
@@ -23,10 +23,14 @@ ORG_WORDS = {
     "科研院所": "research_institute", "科研组织": "research_institute", "科研机构": "research_institute",
     "实验室": "lab", "产业集聚区管理机构": "park", "产业园区": "park", "园区": "park", "园区服务站": "other",
     "政府机构": "government", "金融机构": "financial", "媒体": "media", "培训基地": "training_base",
-    "产业基金": "industry_fund", "企业": "enterprise", "产业平台": "other",
+    "产业基金": "industry_fund", "企业": "enterprise", "产业平台": "other", "指导站": "other", "服务站": "other",
 }
 ORG = re.compile("|".join(sorted(map(re.escape, ORG_WORDS), key=len, reverse=True)))
-LOCAL = re.compile(r"(?:^|[：，、])(?:本市|市内|我市|区内|本区|我区)")
+LOCAL = re.compile(r"(?:^|[：，、）])(?:本市|市内|我市|区内|本区|我区)|本地企业|本地单位")
+# An applicant sentence that qualifies the organisations (属于…产业, 已认定, 具有相应资质 …) asks an officer to judge
+# that part too: an officer rule quoting the sentence joins the organisation-type rule.
+QUALIFIER = re.compile(
+    r"属于|已认定|已获认定|已建立的|具有相应|具备|计划在|重点企业|龙头企业|优势示范|高新技术企业|创新中心|重视")
 REGION_AFTER = re.compile(r"^(?:内|辖区|注册|登记|依法|的?企业|企业|范围内)")
 
 
@@ -61,6 +65,9 @@ def read_applicant(track: dict, s, ctx: Context, rules: list) -> None:
     """申报主体 / 建设主体: lead types, region, joint policy, partner types and limit."""
     text = s.text
     lead, _sep, partners = re.split(r"(联合)", text, maxsplit=1) if "联合" in text else (text, "", "")
+    with_whom = re.search(r"与([^，。；]{2,30}?)(?:共同|一起)?联合", text)
+    if with_whom:  # 申报单位与知识产权服务机构联合申报: the organisations after 与 are the partners
+        lead, partners = text[:with_whom.start()], with_whom.group(1)
     lead_types = types_in(lead)
     partner_types = types_in(partners)
     region = region_in(lead, ctx)
@@ -71,6 +78,8 @@ def read_applicant(track: dict, s, ctx: Context, rules: list) -> None:
         set_field(track, "applicant_text", text[:300], s, RECOGNISED)
         rules.append(with_note({"kind": "org_type", "params": {"types": lead_types}, "text": text[:300]}, s,
                                RECOGNISED))
+        if QUALIFIER.search(lead):
+            rules.append(with_note({"kind": "officer", "text": text[:300]}, s, GUESSED))
     if re.search(r"不接受联合|不得联合|单独申报[^，]*不接受", text):
         set_field(track, "joint_policy", "refused", s, RECOGNISED)
         rules.append(with_note({"kind": "partner_limit", "params": {"max": 0}, "text": text[:300]}, s, RECOGNISED))
@@ -116,9 +125,17 @@ def _levels(text: str) -> list[str]:
     return []
 
 
+GRANTED_BEFORE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日[（(]含[）)]?(?:之)?前(?:获得)?授权")
+
+
 def _patent_count(m: re.Match, s, _ctx) -> dict:
-    kinds = [k for word, k in PATENT_KINDS if word in m.group(0)] or ["invention", "utility", "design"]
-    return {"min": int(to_decimal(m.group("n"))), "kinds": kinds}
+    what = m.group("what") or ""
+    kinds = [k for word, k in PATENT_KINDS if word in what] or ["invention", "utility", "design"]
+    params = {"min": int(to_decimal(m.group("n"))), "kinds": kinds}
+    date = GRANTED_BEFORE.search(s.text)
+    if date:
+        params["granted_on_or_before"] = f"{date.group(1)}-{int(date.group(2)):02d}-{int(date.group(3)):02d}"
+    return params
 
 
 def _clause(m: re.Match, text: str) -> str:
@@ -168,6 +185,7 @@ def _prior(m, s, ctx) -> dict:
     return params
 
 
+MANY = {"patent_count"}  # kinds a sentence may state more than once (拥有有效专利不少于10项，其中发明专利不少于3项)
 RuleBuilder = Callable[[re.Match, object, Context], dict]
 # (pattern, kind, parameters); the sentence's 原则上 / 一般 makes the rule soft.
 RULES: tuple[tuple[re.Pattern, str, RuleBuilder | None], ...] = (
@@ -178,14 +196,16 @@ RULES: tuple[tuple[re.Pattern, str, RuleBuilder | None], ...] = (
     (re.compile(r"不低于(?P<ratio_pre>1)[：:](?P<ratio>\d+(?:\.\d+)?)"), "matching_funds", _matching),
     (re.compile(rf"配套(?:资金|经费|项目经费)[^，；。]{{0,6}}?(?P<n>{NUMBER})\s*(?P<u>万元|元)以上"), "matching_funds",
      _matching),
-    (re.compile(rf"(?:拥有|有效|授权)[^，；。]{{0,16}}?(?:发明|实用新型|外观设计|专利)[^，；。]{{0,10}}?(?P<n>{NUMBER})\s*件"),
-     "patent_count", _patent_count),
+    (re.compile(rf"(?:拥有|有效|授权|其中|具有)[^，；。（]{{0,12}}?(?P<what>发明或实用新型|发明|实用新型|外观设计|专利)[^，；。（]{{0,10}}?"
+                rf"(?:不少于|不低于|至少|达到?)?(?P<n>{NUMBER})\s*(?:件|项)"), "patent_count", _patent_count),
+    (re.compile(rf"具有(?P<n>{NUMBER})件至数件以(?P<what>发明或实用新型|发明|实用新型)"), "patent_count",
+     _patent_count),
     (re.compile(r"GB/T\s*29490|贯标认证|知识产权管理体系认证|企业知识产权管理规范》?认证"), "certification",
      lambda m, s, c: {"standard": "GB/T 29490"}),
     (re.compile(r"失信|黑名单|信用联合惩戒"), "no_blacklist", None),
     (re.compile(r"未验收|未通过验收|验收不通过|不良信用记录"), "no_failed_acceptance", _history),
     (re.compile(r"(?:已承担过|曾承担|获得过|已获|未曾获|曾获)[^。]*(?:项目|称号)"), "no_prior_award", _prior),
-    (re.compile(rf"(?:聚集|入驻|集聚)[^，；。]{{0,12}}?(?P<n>{NUMBER})\s*家"), "park_size",
+    (re.compile(rf"(?:聚集|入驻|集聚)[^，；。]{{0,20}}?(?P<n>{NUMBER})\s*家"), "park_size",
      lambda m, s, c: {"min_enterprises": int(to_decimal(m.group("n")))}),
     (re.compile(r"独立法人"), "legal_person", lambda m, s, c: {"branch_exception": True}
      if re.search(r"分公司视同|分支机构视同", s.text) else {}),
@@ -200,17 +220,8 @@ def read_condition(s, ctx: Context, *, fallback: bool = True) -> list[dict]:
         return []
     found = []
     for pattern, kind, build in RULES:
-        m = pattern.search(s.text)
-        if not m:
-            continue
-        params = build(m, s, ctx) if build else {}
-        rule = {"kind": kind, "text": s.text.strip()[:300]}
-        if params:
-            rule["params"] = params
-        soft = SOFT.search(s.text)
-        if soft:
-            rule["soft"] = True
-        found.append(with_note(rule, s, GUESSED if soft and soft.group(0).startswith("一般") else RECOGNISED))
+        for m in pattern.finditer(s.text) if kind in MANY else filter(None, [pattern.search(s.text)]):
+            found.append(_rule(kind, build(m, s, ctx) if build else {}, s))
     if re.search(r"实施周期|资助方式|^申报要求$", s.text):
         return found
     if not found and fallback:
@@ -218,5 +229,19 @@ def read_condition(s, ctx: Context, *, fallback: bool = True) -> list[dict]:
     return found
 
 
-def region_needs_person(track: dict, s) -> None:
-    set_field(track, "applicant_text", s.text[:300], s, NEEDS_PERSON)
+def _rule(kind: str, params: dict, s) -> dict:
+    rule = {"kind": kind, "text": s.text.strip()[:300]}
+    if params:
+        rule["params"] = params
+    soft = SOFT.search(s.text)
+    if soft:
+        rule["soft"] = True
+    return with_note(rule, s, GUESSED if soft and soft.group(0).startswith("一般") else RECOGNISED)
+
+
+# 须提交联合申报协议书 / 需提交加盖公章的承诺函: a condition that asks for a document names a material.
+SUBMIT = re.compile(r"(?:须|需|应)(?:同时)?提交([^，。；）()（]{2,40})")
+
+
+def materials_asked(s) -> list[dict]:
+    return [with_note({"title": m.group(1), "required": True}, s, GUESSED) for m in SUBMIT.finditer(s.text)]

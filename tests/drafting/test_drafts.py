@@ -17,9 +17,9 @@ GUIDES = ROOT.parent / "shared" / "guides"
 FLOORS = {
     "nansha-2024-high-value-patent-center": 0.84,
     "yuexiu-2018-ip-operation-fund-plan": 0.93,
-    "guangdong-2021-ip-cluster-centers": 0.94,
-    "fangchenggang-2022-ip-projects": 0.84,
-    "qingyuan-2023-ip-reserve-projects": 0.91,
+    "guangdong-2021-ip-cluster-centers": 0.96,
+    "fangchenggang-2022-ip-projects": 0.91,
+    "qingyuan-2023-ip-reserve-projects": 0.94,
 }
 
 pytestmark = pytest.mark.skipif(not GUIDES.is_dir(), reason="the guides' texts are in ../shared/guides")

@@ -240,3 +240,47 @@ def test_materials_read_numbered_items_without_annex_marks():
         "均需加盖公章。", 8))
     assert [(m["title"], m["required"], m["draft"][0]["line"]) for m in found] == [
         ("《清远市专利技术实施计划项目入库申报书》", True, 7)]
+
+
+def test_condition_reads_each_patent_count_of_a_sentence():
+    rules = read_condition(s("（1）申报企业重视知识产权工作，拥有有效专利数量不少于10项，其中发明专利不少于3项；"), CTX)
+    assert [r.get("params") for r in rules if r["kind"] == "patent_count"] == [
+        {"min": 10, "kinds": ["invention", "utility", "design"]}, {"min": 3, "kinds": ["invention"]}]
+
+
+def test_condition_reads_a_patent_count_granted_before_a_date():
+    text = ("1.申报项目应当具有一件至数件以发明或实用新型专利技术为核心的关键技术和产品。申报项目的专利应是在2022年7月"
+        "30日(含)"
+            "之前授权并且有效的中国专利")
+    rule = next(r for r in read_condition(s(text), CTX) if r["kind"] == "patent_count")
+    assert rule["params"] == {"min": 1, "kinds": ["invention", "utility"], "granted_on_or_before": "2022-07-30"}
+
+
+def test_condition_reads_a_park_size():
+    (rule,) = read_condition(s("2.园区已集聚规模以上企业、高新技术企业20家以上。"), CTX)
+    assert (rule["kind"], rule["params"]) == ("park_size", {"min_enterprises": 20})
+
+
+def test_applicant_with_a_qualifier_adds_an_officer_rule():
+    track: dict = {}
+    rules: list = []
+    read_applicant(track, s("（三）申报主体：已获认定的清远市知识产权培训基地。"), CTX, rules)
+    assert [r["kind"] for r in rules] == ["org_type", "officer"]  # 清远市知识产权培训基地 names a base, not a region
+    assert rules[0]["params"] == {"types": ["training_base"]}
+
+
+def test_applicant_reads_partners_after_yu():
+    track: dict = {}
+    rules: list = []
+    read_applicant(track, s("（2）申报单位与知识产权服务机构联合申报，申报时须提交联合申报协议书，明确各方的具体任务及"
+        "经费额度。"),
+                   CTX, rules)
+    assert track["joint_policy"] == "required"
+    assert [(r["kind"], r["params"]) for r in rules] == [("partner_types", {"types": ["ip_service"], "min": 1})]
+
+
+def test_condition_asking_for_a_document_names_a_material():
+    from drafting.recognisers.conditions import materials_asked
+
+    found = materials_asked(s("（四）项目承担单位应当承诺项目配套资金50万元以上（需提交加盖公章的承诺函）。"))
+    assert [(m["title"], m["draft"][0]["confidence"]) for m in found] == [("加盖公章的承诺函", GUESSED)]
