@@ -211,6 +211,11 @@ RULES: tuple[tuple[re.Pattern, str, RuleBuilder | None], ...] = (
      if re.search(r"分公司视同|分支机构视同", s.text) else {}),
 )
 SOFT = re.compile(r"原则上|一般(?:应|不)")
+# Conditions the portal has no rule kind for: an officer rule quoting the sentence, with a note of what was read.
+OFFICER_NOTES = (
+    (re.compile(rf"成立(?:时间)?(?:满|超过|不少于|不低于|已满|达到?)?({NUMBER})\s*(?:年|周年)"),
+     "years established ≥ {0}: the portal has no rule kind for it; an officer checks the registration date."),
+)
 SKIP = re.compile(r"(?:以下条件|下列条件|主要包括|相关要求)[^。]*[：:]?$|：$")
 
 
@@ -224,6 +229,12 @@ def read_condition(s, ctx: Context, *, fallback: bool = True) -> list[dict]:
             found.append(_rule(kind, build(m, s, ctx) if build else {}, s))
     if re.search(r"实施周期|资助方式|^申报要求$", s.text):
         return found
+    for pattern, note in OFFICER_NOTES:
+        m = pattern.search(s.text)
+        if m:
+            value = to_decimal(m.group(1))
+            rule = {"kind": "officer", "text": s.text.strip()[:300], "note": note.format(plain(value))}
+            found.append(with_note(rule, s, RECOGNISED))
     if not found and fallback:
         found.append(with_note({"kind": "officer", "text": s.text.strip()[:300]}, s, GUESSED))
     return found

@@ -110,3 +110,19 @@ def test_draft_guide_command_refuses_a_missing_file(tmp_path):
         call_command("draft_guide", str(tmp_path / "none.txt"), "-o", str(tmp_path / "out.yaml"))
     assert str(tmp_path / "none.txt") in str(caught.value)
     assert not (tmp_path / "out.yaml").exists()
+
+
+@pytest.mark.django_db
+def test_draft_guide_command_reads_a_word_file(tmp_path):
+    import zipfile
+
+    lines = (GUIDES / "nansha-2024-high-value-patent-center.txt").read_text(encoding="utf-8").splitlines()
+    body = "".join(f"<w:p><w:r><w:t>{line}</w:t></w:r></w:p>" for line in lines)
+    word = tmp_path / "nansha.bin"
+    with zipfile.ZipFile(word, "w") as archive:
+        archive.writestr("word/document.xml", '<w:document xmlns:w="http://schemas.openxmlformats.org/'
+                         f'wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>')
+    out = tmp_path / "draft.yaml"
+    call_command("draft_guide", str(word), "--docx", "-o", str(out))
+    track = yaml.safe_load(out.read_text(encoding="utf-8"))["program"]["tracks"][0]
+    assert (track["budget"], [t["share_percent"] for t in track["tranches"]]) == ("300000.00", ["50", "50"])

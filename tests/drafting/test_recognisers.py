@@ -284,3 +284,9 @@ def test_condition_asking_for_a_document_names_a_material():
 
     found = materials_asked(s("（四）项目承担单位应当承诺项目配套资金50万元以上（需提交加盖公章的承诺函）。"))
     assert [(m["title"], m["draft"][0]["confidence"]) for m in found] == [("加盖公章的承诺函", GUESSED)]
+
+
+def test_condition_years_established_is_an_officer_rule_with_what_was_read():
+    (rule,) = read_condition(s("2.申报单位在本市注册成立满三年，经营状况良好；"), CTX)
+    assert (rule["kind"], rule["draft"][0]["confidence"]) == ("officer", RECOGNISED)
+    assert rule["note"].startswith("years established ≥ 3")
