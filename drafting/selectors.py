@@ -8,8 +8,9 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from programs.guide_format import GuideFormatError, parse_guide
+from programs.models import Program
 
-from .models import GuideDraft
+from .models import DraftStatus, GuideDraft
 
 LIST_FIELDS = ("id", "source_name", "source_kind", "status", "created_at", "updated_at", "problems", "program__code",
                "program__title", "created_by__username")
@@ -89,6 +90,17 @@ def draft_facts(draft: GuideDraft) -> list[Fact]:
                 if isinstance(item, dict):
                     facts += _notes(f"{place}.{key}[{j}]", holder, item, key)
     return facts
+
+
+def program_replaced(draft: GuideDraft) -> Program | None:
+    """The program a load would update in place (the loader matches programs by code), if there is one."""
+    if draft.status != DraftStatus.DRAFTED:
+        return None
+    try:
+        code = parse_guide(draft.draft_yaml)["program"]["code"]
+    except (GuideFormatError, KeyError, TypeError):
+        return None
+    return Program.objects.filter(code=str(code)).only("code", "title").first()
 
 
 def guide_lines(draft: GuideDraft) -> list[tuple[int, str]]:

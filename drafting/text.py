@@ -30,6 +30,7 @@ def normalise(text: str) -> str:
 class Line:
     number: int  # 1-based line in the guide's text
     text: str  # normalised
+    last: int = 0  # the last line joined into this paragraph
 
     @property
     def line(self) -> int:
@@ -43,10 +44,12 @@ def paragraphs(raw: str) -> list[Line]:
     out: list[Line] = []
     for line in lines:
         prev = out[-1] if out else None
-        if (prev and len(prev.text) >= 16 and prev.text[-1] not in END + "。）" and not HEADING.match(line.text)
+        joined = prev is not None and line.number == (prev.last or prev.number) + 1  # not across a blank line
+        if (joined and len(prev.text) >= 16 and prev.text[-1] not in END + "。）" and not HEADING.match(line.text)
                 and not re.match(r"^(申报|考核|资助|项目|绩效|实施|立项)", line.text)
                 and not re.match(r"^(?:课题|项目)方向", prev.text)):
             prev.text += line.text
+            prev.last = line.number
         else:
             out.append(Line(line.number, line.text))
     return out

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 
+from ..text import HEADING
 from . import GUESSED, NEEDS_PERSON, RECOGNISED, set_field
 
 YEAR = re.compile(r"(20\d\d)\s*年")
-ISSUER = re.compile(r"([\u4e00-\u9fff]{2,20}?(?:市场监督管理局|知识产权局|市场监管局|科学技术局|人民政府))")
+OFFICE = r"(?:市场监督管理局|市场监管局|知识产权局|科学技术局|科技局|财政局)"
+CITED = re.compile(r"《[^》]*》")  # a document the guide cites names its own issuer, not this guide's
 TITLE_NOISE = re.compile(r"^(?:附件\s*\d*|（征求意见稿）|\(征求意见稿\))$")
 TITLE_TAIL = re.compile(r"(?:实施方案|申报指南|资金安排计划|指南)$")
 DRAFT_FOR_COMMENT = re.compile(r"征求意见稿")
@@ -21,7 +23,7 @@ def read_header(program: dict, paragraphs, regions: list[tuple[str, str, str]], 
     for para in paragraphs[:6]:
         if TITLE_NOISE.match(para.text) or para.text in ("申报指南",):
             continue
-        if para.text[-1] in "。；：" or len(para.text) > 60:
+        if para.text[-1] in "。；：" or len(para.text) > 60 or (title_lines and HEADING.match(para.text)):
             break
         title_lines.append(para)
     first = title_lines[0] if title_lines else paragraphs[0]
@@ -45,11 +47,11 @@ def read_header(program: dict, paragraphs, regions: list[tuple[str, str, str]], 
     else:
         set_field(program, "region", "", first, NEEDS_PERSON)
         set_field(program, "level", "city", first, NEEDS_PERSON)
-    whole = [p for p in paragraphs]
-    issuer = next(((m.group(1), p) for p in whole if (m := ISSUER.search(p.text))), None)
+    whole = list(paragraphs)
+    issuer = _issuer(whole, regions)
     if issuer:
         set_field(program, "issuer", issuer[0], issuer[1], GUESSED)
-    else:
+    else:  # the guide names no office of a known place: a person names it
         set_field(program, "issuer", place[0] if place else title[:20], first, NEEDS_PERSON)
     if any(DRAFT_FOR_COMMENT.search(p.text) for p in paragraphs[:8]):
         status = next(p for p in paragraphs[:8] if DRAFT_FOR_COMMENT.search(p.text))
@@ -63,3 +65,16 @@ def read_header(program: dict, paragraphs, regions: list[tuple[str, str, str]], 
     # No rule turns a place into the office's prefix (NS, QY …): a person chooses it.
     prefix = f"G{year_text}" if year_text else "G"
     set_field(program, "reference_prefix", prefix, first, NEEDS_PERSON)
+
+
+def _issuer(paragraphs, regions) -> tuple[str, object] | None:
+    """An office named with its place (广州市南沙区市场监督管理局), outside the documents the guide cites."""
+    names = "|".join(re.escape(name) for name, _code, _level in regions)
+    if not names:
+        return None
+    pattern = re.compile(rf"((?:{names})+{OFFICE})")
+    for para in paragraphs:
+        m = pattern.search(CITED.sub("", para.text))
+        if m:
+            return m.group(1), para
+    return None

@@ -78,11 +78,12 @@ def test_draft_validates_once_flagged_items_are_filled(name):
 
 
 @pytest.mark.django_db
-def test_draft_flags_the_reference_prefix_for_a_person():
+def test_draft_flags_the_issuer_and_the_reference_prefix_for_a_person():
+    """Nansha names its office only inside a cited document's title (《广州市市场监督管理局关于…》): not its issuer."""
     document = _draft("nansha-2024-high-value-patent-center")
     flagged = [n["field"] for n in document["program"]["draft"] if n["confidence"] == "needs_person"]
-    assert flagged == ["reference_prefix"]
-    assert count_notes(document)["needs_person"] == 1
+    assert flagged == ["issuer", "reference_prefix"]
+    assert count_notes(document)["needs_person"] == 2
 
 
 @pytest.mark.django_db

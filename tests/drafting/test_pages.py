@@ -36,6 +36,8 @@ def _ready(admin) -> GuideDraft:
     draft = _create(admin)
     draft = services.guide_draft_fill(actor=admin, draft_id=draft.pk, holder="program", field="code",
                                       value="nansha-drafted-2024")
+    draft = services.guide_draft_fill(actor=admin, draft_id=draft.pk, holder="program", field="issuer",
+                                      value="广州市南沙区市场监督管理局")
     return services.guide_draft_fill(actor=admin, draft_id=draft.pk, holder="program", field="reference_prefix",
                                      value="NSD2024")
 
@@ -44,9 +46,9 @@ def test_guide_draft_create_keeps_the_text_and_the_draft_and_names_what_needs_a_
     draft = _create(admin)
     assert draft.status == DraftStatus.DRAFTED and "高价值专利培育布局中心" in draft.source_text
     assert "budget: '300000.00'" in draft.draft_yaml
-    assert len(draft.problems) == 1
-    assert "program.reference_prefix" in draft.problems[0]
-    assert "2024年度南沙区高价值专利培育布局中心" in draft.problems[0]
+    assert len(draft.problems) == 2  # the issuer and the reference prefix, each with the title's line
+    assert "program.reference_prefix" in draft.problems[1] and "program.issuer" in draft.problems[0]
+    assert "2024年度南沙区高价值专利培育布局中心" in draft.problems[1]
     assert AuditEvent.objects.filter(action="guide_draft_create", object_id=str(draft.pk)).count() == 1
     assert not Program.objects.filter(code="南沙2024").exists()
 
@@ -139,8 +141,8 @@ def test_draft_page_upload_fill_and_load(client, admin):
     response = client.post(reverse("drafting:list"), {"file": upload})
     draft = GuideDraft.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("drafting:detail", args=[draft.pk])
-    client.post(reverse("drafting:fill", args=[draft.pk]),
-                {"holder": "program", "field": "reference_prefix", "value": "NSU2024"})
+    for field, value in (("issuer", "广州市南沙区市场监督管理局"), ("reference_prefix", "NSU2024")):
+        client.post(reverse("drafting:fill", args=[draft.pk]), {"holder": "program", "field": field, "value": value})
     client.post(reverse("drafting:load", args=[draft.pk]))
     draft.refresh_from_db()
     assert draft.status == DraftStatus.LOADED and draft.program.code == "nansha-upload-2024"
@@ -157,3 +159,12 @@ def test_draft_list_queries_do_not_grow_with_drafts(client, admin):
         page = client.get(reverse("drafting:list")).content.decode()
     assert page.count('data-draft="') == 3
     assert len(three) == len(one)
+
+
+def test_draft_page_warns_when_loading_would_update_a_program(client, admin):
+    draft = _create(admin, name=f"{NANSHA}.txt")
+    client.force_login(admin)
+    page = client.get(reverse("drafting:detail", args=[draft.pk])).content.decode()
+    assert 'id="draft-replaces"' in page and NANSHA in page
+    other = _create(admin, name="another-guide-2024.txt")
+    assert 'id="draft-replaces"' not in client.get(reverse("drafting:detail", args=[other.pk])).content.decode()

@@ -1,5 +1,5 @@
-"""A new guide in a real browser: the admin uploads a guide's text, reads the draft beside it, fills in the item that
-needs a person, confirms, and the program is in the catalogue."""
+"""A new guide in a real browser: the admin uploads a guide's text, reads the draft beside it, fills in the items that
+need a person, confirms, and the program is in the catalogue."""
 
 from pathlib import Path
 
@@ -36,17 +36,21 @@ def test_guide_draft_upload_fix_confirm_and_catalogue(live_server, guides_loaded
     page.wait_for_function("hash => location.hash === hash", arg=target)
     assert page.evaluate(f"getComputedStyle(document.querySelector('{target}')).outlineStyle") == "solid"
 
-    flagged = page.locator("#draft-flagged li[data-field='reference_prefix']")
-    flagged.locator("input[name=value]").fill("YX2019")
-    submit_and_wait(page, lambda: flagged.locator("button[type=submit]").click())
+    # The guide names its office only as 区市场监管局 and no rule makes a prefix: both are flagged for a person.
+    assert page.locator("#draft-flagged li").count() == 2
+    for field, value in (("issuer", "广州市越秀区市场监督管理局"), ("reference_prefix", "YX2019")):
+        flagged = page.locator(f"#draft-flagged li[data-field='{field}']")
+        flagged.locator("input[name=value]").fill(value)
+        submit_and_wait(page, lambda flagged=flagged: flagged.locator("button[type=submit]").click())
+        assert page.locator(f"#draft-flagged li[data-field='{field}']").count() == 0
     page.wait_for_selector("#draft-valid")
-    assert page.locator("#draft-flagged li[data-field='reference_prefix']").count() == 0
 
     confirm_and_wait(page, lambda: page.click("#draft-load button[type=submit]"))
     page.wait_for_selector("#draft-status[data-status='loaded']")
     draft = GuideDraft.objects.get()
     assert draft.status == DraftStatus.LOADED and draft.program.code == "yuexiu-2019-draft-guide"
     assert draft.program.reference_prefix == "YX2019" and draft.program.tracks.count() == 9
+    assert draft.program.issuer == "广州市越秀区市场监督管理局"
 
     page.goto(f"{base}/programs/")
     link = page.locator(f"a[href='/programs/{draft.program.code}/']")
