@@ -46,7 +46,7 @@ def _conditions(track: dict, items: list[tuple[str, Sentence]], ctx: Context, as
         asked.extend(materials_asked(s))
         if types_in(s.text) and (APPLICANT_HINT.search(s.text) or section == "applicant"):
             read_applicant(track, s, ctx, rules)
-            rules.extend(read_condition(s, ctx, fallback=False))
+            rules.extend(read_condition(s, ctx, fallback=False, applicant=True))
         else:
             rules.extend(read_condition(s, ctx))
     return rules

@@ -44,9 +44,12 @@ def paragraphs(raw: str) -> list[Line]:
     out: list[Line] = []
     for line in lines:
         prev = out[-1] if out else None
-        joined = prev is not None and line.number == (prev.last or prev.number) + 1  # not across a blank line
-        if (joined and len(prev.text) >= 16 and prev.text[-1] not in END + "。）" and not HEADING.match(line.text)
-                and not re.match(r"^(申报|考核|资助|项目|绩效|实施|立项)", line.text)
+        # A long line, or a numbered item （2）…, broken before its end; across a blank line only a body line (a PDF
+        # export's), not a title.
+        next_line = prev is not None and line.number == (prev.last or prev.number) + 1
+        broken = prev is not None and (len(prev.text) >= 16 or re.match(r"^（\d+）", prev.text))
+        if (broken and (next_line or len(prev.text) >= 40) and prev.text[-1] not in END + "。）"
+                and not HEADING.match(line.text) and not re.match(r"^(申报|考核|资助|项目|绩效|实施|立项)", line.text)
                 and not re.match(r"^(?:课题|项目)方向", prev.text)):
             prev.text += line.text
             prev.last = line.number

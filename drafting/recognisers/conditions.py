@@ -219,16 +219,23 @@ OFFICER_NOTES = (
 SKIP = re.compile(r"(?:以下条件|下列条件|主要包括|相关要求)[^。]*[：:]?$|：$")
 
 
-def read_condition(s, ctx: Context, *, fallback: bool = True) -> list[dict]:
-    """The rules of one condition sentence; an officer-judged rule with the sentence when none is recognised."""
+def read_condition(s, ctx: Context, *, fallback: bool = True, applicant: bool = False) -> list[dict]:
+    """The rules of one condition sentence; an officer-judged rule with the sentence when none is recognised, and one
+    quoting the clauses no rule covers when some are recognised (经营状况良好，…，具有独立法人资格 → legal_person and
+    an officer rule for the rest). ``applicant``: the sentence names who applies, its organisations are covered."""
     if SKIP.search(s.text) or len(s.text.strip("；。 ")) < 4:
         return []
-    found = []
+    found, spans = [], []
     for pattern, kind, build in RULES:
         for m in pattern.finditer(s.text) if kind in MANY else filter(None, [pattern.search(s.text)]):
             found.append(_rule(kind, build(m, s, ctx) if build else {}, s))
+            spans.append(m.span())
     if re.search(r"实施周期|资助方式|^申报要求$", s.text):
         return found
+    if found or applicant:
+        rest = _uncovered(s.text, spans, applicant)
+        if rest:
+            found.append(with_note({"kind": "officer", "text": rest[:300]}, s, GUESSED))
     for pattern, note in OFFICER_NOTES:
         m = pattern.search(s.text)
         if m:
@@ -238,6 +245,36 @@ def read_condition(s, ctx: Context, *, fallback: bool = True) -> list[dict]:
     if not found and fallback:
         found.append(with_note({"kind": "officer", "text": s.text.strip()[:300]}, s, GUESSED))
     return found
+
+
+APPLICANT_CLAUSE = re.compile(r"申报|联合|牵头|注册|登记")
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each clause between commas, brackets kept whole."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += ch in "（《“"
+        depth -= ch in "）》”" and depth > 0
+        if ch in "，；。" and depth == 0:
+            out.append((start, i))
+            start = i + 1
+    if start < len(text):
+        out.append((start, len(text)))
+    return out
+
+
+def _uncovered(text: str, spans: list[tuple[int, int]], applicant: bool) -> str:
+    """The clauses no recognised rule covers (and, for an applicant sentence, that name no organisation)."""
+    rest = []
+    for start, end in _clauses(text):
+        clause = re.sub(r"^(?:（\d+）|\d+[.．、])", "", text[start:end]).strip()
+        covered = any(a < end and b > start for a, b in spans)
+        if applicant and (ORG.search(clause) or APPLICANT_CLAUSE.search(clause) and len(clause) < 20):
+            covered = True
+        if not covered and len(clause) >= 6:
+            rest.append(clause)
+    return "，".join(rest)
 
 
 def _rule(kind: str, params: dict, s) -> dict:

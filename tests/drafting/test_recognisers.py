@@ -222,7 +222,9 @@ def test_condition_recognises_rule_kinds(text, kind, params, soft):
 def test_condition_legal_person_with_branch_exception():
     rules = read_condition(s("3.经营状况良好，有健全的财务制度、具有独立法人资格（单独入统的分公司视同具有独立法人资格"
         "）、实行独立核算；"), CTX)
-    assert [(r["kind"], r.get("params")) for r in rules] == [("legal_person", {"branch_exception": True})]
+    assert [(r["kind"], r.get("params")) for r in rules] == [("legal_person", {"branch_exception": True}),
+                                                             ("officer", None)]
+    assert rules[1]["text"] == "经营状况良好"  # the clause no rule covers, for an officer
 
 
 def test_condition_not_recognised_becomes_an_officer_rule_quoting_it():
