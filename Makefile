@@ -4,8 +4,8 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PYTHON := $(BIN)/python
-GUIDES := $(sort $(filter-out fixtures/regions.yaml fixtures/portal-rubric.yaml,$(wildcard fixtures/*.yaml)))
-FIXTURES := fixtures/regions.yaml fixtures/portal-rubric.yaml $(GUIDES)
+GUIDES := $(sort $(filter-out fixtures/regions.yaml fixtures/offices.yaml fixtures/portal-rubric.yaml,$(wildcard fixtures/*.yaml)))
+FIXTURES := fixtures/regions.yaml fixtures/offices.yaml fixtures/portal-rubric.yaml $(GUIDES)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # The suite runs in this many processes (pytest-xdist; each has its own test database and Redis database).
@@ -31,7 +31,7 @@ $(PYTHON):
 	$(PY) -m venv $(VENV)
 
 deps: $(PYTHON)
-	@$(PYTHON) -c "import django, celery, weasyprint, pytest_django, xdist, playwright, time_machine" 2>/dev/null || \
+	@$(PYTHON) -c "import django, celery, weasyprint, pytest_django, xdist, playwright, time_machine, storages, boto3, moto" 2>/dev/null || \
 		($(BIN)/pip install --quiet --upgrade pip && $(BIN)/pip install --quiet -e '.[test]')
 
 assets:

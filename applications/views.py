@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.pagination import paginate, paginate_ids
+from core.storage import serve
 from jobs.views import retry_and_return
 from organisations.selectors import organisations_for
 from programs.models import Track
@@ -322,8 +323,7 @@ def material_remove(request, pk: int, upload_pk: int):
 @login_required
 def material_download(request, pk: int, upload_pk: int):
     upload = upload_for(request.user, pk, upload_pk)
-    return FileResponse(upload.file.open("rb"), as_attachment=True, filename=upload.original_name,
-                        content_type=upload.content_type)
+    return serve(upload.file, filename=upload.original_name, content_type=upload.content_type)
 
 
 @login_required
@@ -331,9 +331,8 @@ def pdf(request, pk: int):
     application = application_for(request.user, pk)
     if application.pdf_status != PdfStatus.READY or not application.pdf_file:
         raise Http404
-    return FileResponse(application.pdf_file.open("rb"), as_attachment=True,
-                        filename=f"{application.reference}-v{application.pdf_version}.pdf",
-                        content_type="application/pdf")
+    return serve(application.pdf_file, filename=f"{application.reference}-v{application.pdf_version}.pdf",
+                 content_type="application/pdf")
 
 
 def _pdf_box(application):

@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from .env import env_bool, env_int, env_list, env_str, redis_url_for_test_worker
+from .storage_env import default_storage_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "jobs",
     "notifications",
     "organisations",
+    "offices",
     "programs",
     "drafting",
     "applications",
@@ -174,7 +176,7 @@ STATICFILES_DIRS = [
     ("vendor/chart.js", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},  # see "Shared file storage" below
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
@@ -187,6 +189,25 @@ PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private_
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
 # No URL pattern serves this prefix: files are only reachable through the permission-checking views.
 MEDIA_URL = "/private/"
+
+# ---- Shared file storage (issue 21: beyond one machine) --------------------------------------------------------
+# Every file the portal keeps (materials, evidence, contracts, PDFs, job results) goes through Django's storage API.
+# Nothing set: the local disk above (PRIVATE_MEDIA_ROOT). STORAGE_URL=s3://KEY:SECRET@host:port/bucket (s3+http://
+# for a plain-http endpoint such as MinIO in docker-compose), or AWS_STORAGE_BUCKET_NAME with AWS_S3_ENDPOINT_URL,
+# AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_S3_REGION_NAME: a private S3-compatible bucket
+# (see ipgrants/storage_env.py).
+# Files are served only by the permission-checking views: streamed through the web node (STORAGE_SERVE=stream, the
+# default), or by a redirect to a presigned URL valid STORAGE_PRESIGNED_SECONDS (STORAGE_SERVE=redirect: the bucket's
+# endpoint must then be reachable from users' browsers). `manage.py move_files_to_storage` moves files to the bucket.
+STORAGE_PRESIGNED_SECONDS = env_int("STORAGE_PRESIGNED_SECONDS", 60)
+if not 1 <= STORAGE_PRESIGNED_SECONDS <= 3600:
+    raise ImproperlyConfigured(f"STORAGE_PRESIGNED_SECONDS={STORAGE_PRESIGNED_SECONDS} must be 1 to 3600 seconds.")
+STORAGE_SERVE = env_str("STORAGE_SERVE", "stream")
+if STORAGE_SERVE not in {"stream", "redirect"}:
+    raise ImproperlyConfigured(f"STORAGE_SERVE={STORAGE_SERVE!r} must be 'stream' or 'redirect'.")
+STORAGES["default"] = default_storage_from_env(presigned_seconds=STORAGE_PRESIGNED_SECONDS)
+# ---- end of shared file storage --------------------------------------------------------------------------------
+
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from core.storage import serve
 
 from . import services
 from .models import JobState
@@ -43,8 +45,7 @@ def download(request, pk: int):
     job = job_for(request.user, pk)
     if job.state != JobState.DONE or not job.result_file:
         raise Http404
-    return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=job.result_filename,
-                        content_type=job_kind(job.kind).content_type)
+    return serve(job.result_file, filename=job.result_filename, content_type=job_kind(job.kind).content_type)
 
 
 @login_required

@@ -9,13 +9,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.confirm import confirmation_page, is_confirmed
+from core.storage import serve
 from jobs import services as job_services
 from jobs.selectors import latest_job
 from jobs.status import job_box, pdf_box
@@ -146,8 +147,7 @@ def contract_file(request, pk: int):
     project = project_for(request.user, pk)
     if not project.contract_file:
         raise Http404
-    return FileResponse(project.contract_file.open("rb"), as_attachment=True,
-                        filename=f"{project.application.reference}-任务书.pdf")
+    return serve(project.contract_file, filename=f"{project.application.reference}-任务书.pdf")
 
 
 def _task_book_box(project):
@@ -177,8 +177,8 @@ def task_book(request, pk: int):
     project = project_for(request.user, pk)
     if not project.task_book:
         raise Http404
-    return FileResponse(project.task_book.open("rb"), as_attachment=True, content_type="application/pdf",
-                        filename=f"{project.application.reference}-任务书.pdf")
+    return serve(project.task_book, content_type="application/pdf",
+                 filename=f"{project.application.reference}-任务书.pdf")
 
 
 def _conclusion_box(project, acceptance):
@@ -217,8 +217,8 @@ def conclusion_pdf(request, pk: int, seq: int):
     acceptance = get_object_or_404(project.acceptances, seq=seq)
     if not acceptance.conclusion:
         raise Http404
-    return FileResponse(acceptance.conclusion.open("rb"), as_attachment=True, content_type="application/pdf",
-                        filename=f"{project.application.reference}-验收结论-{seq}.pdf")
+    return serve(acceptance.conclusion, content_type="application/pdf",
+                 filename=f"{project.application.reference}-验收结论-{seq}.pdf")
 
 
 @login_required
@@ -231,7 +231,7 @@ def acceptance_file(request, pk: int, seq: int, kind: str):
     field = getattr(get_object_or_404(project.acceptances, seq=seq), kind)
     if not field:
         raise Http404
-    return FileResponse(field.open("rb"), as_attachment=True, filename=os.path.basename(field.name))
+    return serve(field, filename=os.path.basename(field.name))
 
 
 @login_required
@@ -424,4 +424,4 @@ def report_add_step(request, pk: int):
 def evidence_file(request, pk: int, report_pk: int, evidence_pk: int):
     _project, report = report_for(request.user, pk, report_pk)
     item = get_object_or_404(report.evidence, pk=evidence_pk)
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name)
+    return serve(item.file, filename=item.original_name)

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from django.utils.translation import gettext as _
 
+from offices.models import Office
 from organisations.choices import OrgType
 from organisations.models import Region
 
@@ -49,7 +50,7 @@ PROCEDURE_KEYS = {
 PROGRAM_KEYS = {
     "code", "title", "short_title", "issuer", "level", "region", "year", "reference_prefix", "call_opens",
     "call_closes", "call_window_text", "total_budget", "budget_text", "contact", "summary", "source_file",
-    "rubric", "common", "tracks", "guide_status", "timeline_text", "encoding_notes", "procedure", "draft",
+    "rubric", "common", "tracks", "guide_status", "timeline_text", "encoding_notes", "procedure", "office", "draft",
 }
 # Program codes that are the portal's own pages under /programs/ (programs/urls.py), so no guide may take them.
 RESERVED_CODES = frozenset({"calendar"})
@@ -265,6 +266,10 @@ def _check_program(c: _Checker, program: Any) -> None:
     if region and not Region.objects.filter(code=str(region)).exists():
         c.add(f"{place}.region", _("region “%(code)s” is not loaded; load fixtures/regions.yaml first or fix the code")
               % {"code": region})
+    office = program.get("office")
+    if office is not None and (not isinstance(office, str) or not Office.objects.filter(code=office).exists()):
+        c.add(f"{place}.office", _("office “%(code)s” is not loaded; load fixtures/offices.yaml first (or add the "
+                                   "office on the offices page) or fix the code") % {"code": office})
     c.date(f"{place}.call_opens", program.get("call_opens"))
     c.date(f"{place}.call_closes", program.get("call_closes"))
     opens, closes = program.get("call_opens"), program.get("call_closes")

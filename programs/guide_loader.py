@@ -24,6 +24,8 @@ from django.db.models import Model, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from offices.models import Office
+
 from .models import (
     KPI,
     Allocation,
@@ -94,6 +96,23 @@ def _delete_or_archive(row: Model, label: str, now) -> bool:
     return False
 
 
+def _office_of(p: dict) -> Office:
+    """For a guide that names no office (``office:``): the office of the issuer's name, else the region's only
+    office, else a new office named after the issuer in the program's region (an admin may move it later)."""
+    region = str(p["region"])
+    office = Office.objects.filter(name=p.get("issuer") or "").first()
+    if office is None:
+        in_region = list(Office.objects.filter(region_id=region)[:2])
+        office = in_region[0] if len(in_region) == 1 else None
+    if office is None:
+        code, n = f"office-{region}", 1
+        while Office.objects.filter(code=code).exists():
+            n += 1
+            code = f"office-{region}-{n}"
+        office = Office(code=code, name=p.get("issuer") or code, region_id=region)
+    return office
+
+
 def guide_objects(data: dict) -> Iterator[Any]:
     """Yield unsaved model instances in dependency order, matched to existing rows.
 
@@ -117,6 +136,13 @@ def guide_objects(data: dict) -> Iterator[Any]:
                   "summary", "source_file", "reference_prefix", "timeline_text", "encoding_notes"):
         setattr(program, field, p.get(field) or "")
     program.region_id = str(p["region"])
+    if p.get("office"):
+        program.office_id = p["office"]  # the validator has checked it is loaded
+    else:
+        office = _office_of(p)
+        if office._state.adding:
+            yield office
+        program.office = office
     program.year = p["year"]
     program.call_opens = p.get("call_opens")
     program.call_closes = p.get("call_closes")

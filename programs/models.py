@@ -204,6 +204,10 @@ class Program(models.Model):
     region = models.ForeignKey(
         "organisations.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="programs"
     )
+    office = models.ForeignKey(
+        "offices.Office", verbose_name=_("office"), on_delete=models.PROTECT, related_name="programs",
+        help_text=_("The office that publishes the call, pays and whose staff run it."),
+    )
     year = models.PositiveSmallIntegerField(_("year"), db_index=True)
     call_opens = models.DateField(_("call opens"), null=True, blank=True, db_index=True)
     call_closes = models.DateField(_("call closes"), null=True, blank=True, db_index=True)

@@ -120,14 +120,14 @@ def regions_with_programs() -> QuerySet[Region]:
 CATALOGUE_FIELDS = (
     "code", "title", "short_title", "issuer", "level", "year", "total_budget", "call_opens", "call_closes", "region",
     "region__name", "region__parent__name", "region__parent__parent__name", "region__parent__parent__parent",
-    "guide_status", "published_at",
+    "guide_status", "published_at", "office__code", "office__name",
 )
 
 
 def program_list() -> QuerySet[Program]:
     """The catalogue's programs with their number of tracks (a subquery per shown row, no join to count)."""
     return (
-        Program.objects.select_related("region__parent__parent")
+        Program.objects.select_related("region__parent__parent", "office")
         .only(*CATALOGUE_FIELDS)
         .annotate(track_count=count_of(Track.objects.filter(program=OuterRef("pk"))), status=call_status_expression())
         .order_by("-year", "code")

@@ -48,6 +48,11 @@ class ReviewerProfile(models.Model):
         "organisations.Organisation", verbose_name=_("affiliation in the portal"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="reviewers",
     )
+    office = models.ForeignKey(
+        "offices.Office", verbose_name=_("pool"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="experts",
+        help_text=_("The office whose own pool holds the expert; empty: the shared pool every office draws from."),
+    )
     title = models.CharField(_("professional title"), max_length=100, blank=True)
     expertise = models.JSONField(_("expertise"), default=list, blank=True,
                                  help_text=_("Keywords; a keyword found in a track's title or tasks matches it."))

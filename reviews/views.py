@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.confirm import confirmation_page, is_confirmed
 from core.forms import posted_ids
 from core.pagination import paginate, paginate_ids
+from core.storage import serve
 from jobs import services as job_services
 from jobs.selectors import latest_job
 from jobs.status import job_box, pdf_box
@@ -439,8 +440,8 @@ def notice_pdf(request, pk: int):
     award = award_notice_for(request.user, pk)
     if award.notice_status != Dossier.Status.READY or not award.notice_file:
         raise Http404
-    return FileResponse(award.notice_file.open("rb"), as_attachment=True, content_type="application/pdf",
-                        filename=f"{award.application.reference}-立项通知书.pdf")
+    return serve(award.notice_file, content_type="application/pdf",
+                 filename=f"{award.application.reference}-立项通知书.pdf")
 
 
 # --- reviewer ----------------------------------------------------------------------------------------------------
@@ -560,8 +561,8 @@ def dossier_pdf(request, pk: int):
     dossier = Dossier.objects.filter(application_id=assignment.application_id, status=Dossier.Status.READY).first()
     if dossier is None or not dossier.pdf_file:
         raise Http404
-    return FileResponse(dossier.pdf_file.open("rb"), as_attachment=True, content_type="application/pdf",
-                        filename=f"{assignment.application.reference}.pdf")
+    return serve(dossier.pdf_file, content_type="application/pdf",
+                 filename=f"{assignment.application.reference}.pdf")
 
 
 # --- publicity (public) ------------------------------------------------------------------------------------------

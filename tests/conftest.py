@@ -11,9 +11,10 @@ from .factories import UserFactory
 
 ROOT = Path(settings.BASE_DIR)
 GUIDE_FILES = sorted(
-    p for p in (ROOT / "fixtures").glob("*.yaml") if p.name not in {"regions.yaml", "portal-rubric.yaml"}
+    p for p in (ROOT / "fixtures").glob("*.yaml")
+    if p.name not in {"regions.yaml", "offices.yaml", "portal-rubric.yaml"}
 )
-FIXTURES = [str(ROOT / "fixtures" / "regions.yaml"), str(ROOT / "fixtures" / "portal-rubric.yaml")] + [
+FIXTURES = [str(ROOT / "fixtures" / name) for name in ("regions.yaml", "offices.yaml", "portal-rubric.yaml")] + [
     str(p) for p in GUIDE_FILES
 ]
 
@@ -92,6 +93,9 @@ def _fast_and_private(tmp_path, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "private"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    if settings.STORAGES["default"]["BACKEND"] != "django.core.files.storage.FileSystemStorage":
+        # STORAGE_URL in the environment never sends test files to a real bucket; tests/storage make their own.
+        settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
     # Queued work runs in the caller unless a test takes the background thread itself (see core.background).
     settings.BACKGROUND_TASKS_INLINE = True
 

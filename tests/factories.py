@@ -22,6 +22,17 @@ class UserFactory(DjangoModelFactory):
         if create:
             obj.save()
 
+    @factory.post_generation
+    def offices(obj, create, extracted, **kwargs):  # noqa: N805
+        """An officer works for every office loaded (as the migration made every existing officer), unless the
+        test names its offices: ``UserFactory(role=Role.OFFICER, offices=["gz-nansha"])``."""
+        if not create or obj.role != Role.OFFICER:
+            return
+        from offices.models import Office, OfficeMembership
+
+        codes = extracted if extracted is not None else Office.objects.values_list("code", flat=True)
+        OfficeMembership.objects.bulk_create([OfficeMembership(office_id=code, user=obj) for code in codes])
+
 
 def second_officer() -> User:
     """The second officer of two-person payments (四眼), made once per test database."""

@@ -42,7 +42,8 @@ def test_loading_the_guides_again_reads_each_programs_rows_once_and_writes_one_r
         assert not [s for s in statements if s[0] != "SELECT" and s[1] == table], table
     assert statements[("UPDATE", "programs_program")] == guides  # a guide yields at least its program
     assert dump() == before
-    assert len(captured.captured_queries) < 150, len(captured.captured_queries)  # it was 1,124
+    # It was 1,124; offices.yaml adds one write per office.
+    assert len(captured.captured_queries) < 160, len(captured.captured_queries)
 
 
 def test_loading_a_guide_again_restores_what_the_office_changed_in_its_rows():

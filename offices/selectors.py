@@ -1,0 +1,86 @@
+"""Which offices a user works for (takes steps in) and which it may read.
+
+Every staff selector in the portal narrows its rows with these, in SQL (a subquery, never a list read first),
+so scoping adds no query to a page. Platform admins (the admin role, superusers) see every office.
+"""
+
+from django.db.models import Q, QuerySet
+
+from .models import Office, OfficeMembership, OfficeRole
+
+# Offices nest at most province → city → district, so a reader is at most two levels up.
+READ_DEPTH = 2
+
+
+def sees_every_office(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)
+                and (getattr(user, "is_superuser", False) or getattr(user, "role", None) == "admin"))
+
+
+def offices_acted_by(user) -> QuerySet:
+    """The offices whose programs the user takes steps in: its memberships."""
+    if sees_every_office(user):
+        return Office.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return Office.objects.none()
+    return Office.objects.filter(memberships__user=user)
+
+
+def offices_read_by(user) -> QuerySet:
+    """The offices whose programs the user may read: its own, and those below it that let their parent read."""
+    if sees_every_office(user):
+        return Office.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return Office.objects.none()
+    q = Q(memberships__user=user)
+    path = ""
+    for _level in range(READ_DEPTH):
+        path += "parent__"
+        q |= Q(**{f"{path}memberships__user": user}) & _reads_up(path)
+    return Office.objects.filter(q).distinct()
+
+
+def _reads_up(path: str) -> Q:
+    """Each office on the way up from a reader's office to this one lets its parent read."""
+    hops = path.count("parent__")
+    q = Q(parent_reads=True)
+    for step in range(1, hops):
+        q &= Q(**{"parent__" * step + "parent_reads": True})
+    return q
+
+
+def office_scope(user, path: str, *, act: bool = False) -> Q:
+    """A filter for rows whose office is at ``path`` (for example ``track__program__office``): every row for a
+    platform admin, the user's offices' rows for staff (``act``: only those it works for), none for others."""
+    if sees_every_office(user):
+        return Q()
+    offices = offices_acted_by(user) if act else offices_read_by(user)
+    return Q(**{f"{path}__in": offices.values("code")})
+
+
+def may_act_in(user, office_code: str | None) -> bool:
+    """Whether the user takes steps in this office's programs (one query; platform admins always)."""
+    if sees_every_office(user):
+        return True
+    if not office_code or not getattr(user, "is_authenticated", False):
+        return False
+    return OfficeMembership.objects.filter(user=user, office_id=office_code).exists()
+
+
+def may_read(user, office_code: str | None) -> bool:
+    if sees_every_office(user):
+        return True
+    if not office_code:
+        return False
+    return offices_read_by(user).filter(code=office_code).exists()
+
+
+def administers(user, office_code: str) -> bool:
+    """Whether the user is the office's administrator (or a platform admin)."""
+    if sees_every_office(user):
+        return True
+    return OfficeMembership.objects.filter(user=user, office_id=office_code, role=OfficeRole.ADMIN).exists()
+
+
+def memberships_of(user) -> QuerySet:
+    return OfficeMembership.objects.filter(user=user).select_related("office", "office__region")
