@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "organisations",
     "offices",
     "programs",
+    "drafting",
     "applications",
     "finder",
     "reviews",

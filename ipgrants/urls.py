@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("twofactor.urls")),
     path("healthz", ops_views.healthz, name="healthz"),
     path("programs/", include("programs.urls")),
+    path("guide-drafts/", include("drafting.urls")),
     path("organisations/", include("organisations.urls")),
     path("offices/", include("offices.urls")),
     path("", include("applications.urls")),

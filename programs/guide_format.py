@@ -18,6 +18,7 @@ from offices.models import Office
 from organisations.choices import OrgType
 from organisations.models import Region
 
+from .guide_notes import check_draft_notes
 from .models import (
     Aggregation,
     Allocation,
@@ -49,7 +50,7 @@ PROCEDURE_KEYS = {
 PROGRAM_KEYS = {
     "code", "title", "short_title", "issuer", "level", "region", "year", "reference_prefix", "call_opens",
     "call_closes", "call_window_text", "total_budget", "budget_text", "contact", "summary", "source_file",
-    "rubric", "common", "tracks", "guide_status", "timeline_text", "encoding_notes", "procedure", "office",
+    "rubric", "common", "tracks", "guide_status", "timeline_text", "encoding_notes", "procedure", "office", "draft",
 }
 # Program codes that are the portal's own pages under /programs/ (programs/urls.py), so no guide may take them.
 RESERVED_CODES = frozenset({"calendar"})
@@ -58,14 +59,14 @@ TRACK_KEYS = {
     "code", "title", "tasks", "kpi_text", "period_months", "period_is_maximum", "period_text", "funding_mode",
     "funding_text", "eligible_org_types", "applicant_text", "joint_policy", "partner_limit", "budget",
     "max_awards", "awards_is_maximum", "award_text", "award_category", "notes", "encoding_notes",
-    "award_mode", "allocation", "rubric", "tranches", "kpi_groups", "kpis", "rules", "materials",
+    "award_mode", "allocation", "rubric", "tranches", "kpi_groups", "kpis", "rules", "materials", "draft",
 } | PROCEDURE_KEYS
 TRACK_REQUIRED = {"code", "title"}
-TRANCHE_KEYS = {"share_percent", "amount", "trigger", "text"}
-KPI_GROUP_KEYS = {"code", "min", "text"}
-KPI_KEYS = {"metric", "comparator", "target", "unit", "qualitative", "text", "group"}
-RULE_KEYS = {"kind", "params", "text", "soft", "applies_to", "note"}
-MATERIAL_KEYS = {"title", "required", "note"}
+TRANCHE_KEYS = {"share_percent", "amount", "trigger", "text", "draft"}
+KPI_GROUP_KEYS = {"code", "min", "text", "draft"}
+KPI_KEYS = {"metric", "comparator", "target", "unit", "qualitative", "text", "group", "draft"}
+RULE_KEYS = {"kind", "params", "text", "soft", "applies_to", "note", "draft"}
+MATERIAL_KEYS = {"title", "required", "note", "draft"}
 RUBRIC_KEYS = {"code", "title", "title_en", "source", "criteria"}
 CRITERION_KEYS = {"title", "description", "title_en", "description_en", "weight"}
 
@@ -229,6 +230,7 @@ def check_guide(data: Any, text: str | bytes | None = None) -> list[str]:
         _check_rubric(c, "rubric", data["rubric"])
     if "program" in data:
         _check_program(c, data["program"])
+        check_draft_notes(c, "program", data["program"])
     return c.problems
 
 

@@ -24,6 +24,7 @@ FLOORS = (
     ("organisations",),
     ("offices",),
     ("programs",),
+    ("drafting",),
     ("applications",),
     ("finder",),
     ("milestones",),

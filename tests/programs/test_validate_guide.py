@@ -438,3 +438,21 @@ def test_validate_guide_refuses_a_program_code_that_is_a_portal_page(tmp_path, c
     err = capsys.readouterr().err
     assert "program.code" in err and "calendar" in err
     assert not Program.objects.filter(code="calendar").exists()
+
+
+def test_validate_guide_names_a_draft_note_that_needs_a_person_and_accepts_the_others(db):
+    from programs.guide_format import check_guide, parse_guide
+
+    text = (
+        "program:\n  code: x-2024\n  title: 某区项目\n  issuer: 某局\n  level: district\n  region: \"440115\"\n"
+        "  year: 2024\n  reference_prefix: G2024\n"
+        "  draft:\n  - {field: reference_prefix, confidence: needs_person, source: 某区项目申报指南, line: 1}\n"
+        "  - {field: year, confidence: recognised, source: 2024年度, line: 1}\n"
+        "  tracks:\n  - code: \"1\"\n    title: 甲\n"
+        "    rules:\n    - kind: officer\n      text: 经营状况良好\n"
+        "      draft: [{confidence: maybe, source: 经营状况良好, line: 3}]\n"
+    )
+    problems = check_guide(parse_guide(text), text)
+    assert len(problems) == 2
+    assert any("program.reference_prefix" in p and "某区项目申报指南" in p for p in problems)
+    assert any("rules[1].draft" in p and "maybe" in p for p in problems)

@@ -210,6 +210,16 @@ CASES: dict[str, Case] = {
     # Nobody here has turned it on: there is nothing to turn off or renew (back to the overview, which says so).
     "twofactor:disable": Case(get=POST_ONLY, post=roles(LOGIN, *[REDIRECT] * 5), office=LIST),
     "twofactor:backup_codes_renew": Case(get=POST_ONLY, post=roles(LOGIN, *[REDIRECT] * 5), office=LIST),
+    # Guide drafts: the portal's admins only. An empty upload is answered on the page; an empty edit or fill, and
+    # loading a draft that still has problems, are refused with a message on the draft's page (nothing changes).
+    "drafting:list": Case(get=ADMINS, post=ADMINS, office=LIST),
+    "drafting:detail": Case(lambda w: [w.guide_draft.pk], get=ADMINS, office=LIST),
+    "drafting:save": Case(lambda w: [w.guide_draft.pk], get=POST_ONLY,
+                          post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT), office=LIST),
+    "drafting:fill": Case(lambda w: [w.guide_draft.pk], get=POST_ONLY,
+                          post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT), office=LIST),
+    "drafting:load": Case(lambda w: [w.guide_draft.pk], get=POST_ONLY,
+                          post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT), office=LIST),
 }
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from applications import services
 from applications.models import Application
+from drafting.models import GuideDraft
 from organisations.models import Invitation, Membership, Organisation, ProjectRecord
 from organisations.services import invitation_create
 from programs.models import Track
@@ -24,6 +25,7 @@ class World:
     membership: Membership
     invitation: Invitation
     record: ProjectRecord
+    guide_draft: GuideDraft
 
 
 def build_world(*, applicant, other_applicant, officer, nansha, capture) -> World:
@@ -48,4 +50,7 @@ def build_world(*, applicant, other_applicant, officer, nansha, capture) -> Worl
         track=nansha, org=org, other_org=other_org, draft=draft, submitted=submitted, upload_pk=upload.pk,
         membership=Membership.objects.get(organisation=org, user=applicant), invitation=invitation,
         record=ProjectRecordFactory(organisation=org),
+        # A guide draft with a flagged item: loading it is refused, so a request of the matrix loads nothing.
+        guide_draft=GuideDraft.objects.create(source_name="guide.txt", source_text="2024年度某区项目申报指南",
+                                              draft_yaml="program:\n  code: x\n", problems=["program: incomplete"]),
     )
