@@ -84,6 +84,24 @@ def _track(code: str, title: str, items: list[tuple[str, Sentence]], head_trigge
     return track
 
 
+def _office(program: dict, first) -> None:
+    """The office that publishes the call: the one named as the issuer, else the only office of the guide's
+    region (a guess), else a person chooses it (the validator names the field until it is a loaded office)."""
+    from offices.models import Office
+
+    from .recognisers import GUESSED, NEEDS_PERSON, RECOGNISED, set_field
+
+    named = Office.objects.filter(name=program.get("issuer") or "").values_list("code", flat=True).first()
+    if named:
+        set_field(program, "office", named, first, RECOGNISED)
+        return
+    in_region = list(Office.objects.filter(region_id=program.get("region") or "").values_list("code", flat=True)[:2])
+    if len(in_region) == 1:
+        set_field(program, "office", in_region[0], first, GUESSED)
+    else:
+        set_field(program, "office", "", first, NEEDS_PERSON)
+
+
 def draft_guide(text: str, *, source_file: str | None = None, regions=None) -> dict:
     """The fixture draft of a guide's text."""
     from .recognisers import RECOGNISED, set_field
@@ -94,6 +112,7 @@ def draft_guide(text: str, *, source_file: str | None = None, regions=None) -> d
         raise ValueError("empty guide")
     program: dict = {}
     read_header(program, paras, regions, source_file)
+    _office(program, paras[0])
     ctx = Context(region=program.get("region") or None, regions=[(n, c) for n, c, _level in regions])
     shape = layout(paras)
     head = _sentences(shape.head)
@@ -144,7 +163,7 @@ def draft_guide(text: str, *, source_file: str | None = None, regions=None) -> d
     return {"program": _ordered(program)}
 
 
-PROGRAM_ORDER = ("code", "title", "issuer", "level", "region", "year", "reference_prefix", "guide_status")
+PROGRAM_ORDER = ("code", "title", "office", "issuer", "level", "region", "year", "reference_prefix", "guide_status")
 
 
 def _ordered(program: dict) -> dict:

@@ -78,6 +78,26 @@ def test_draft_validates_once_flagged_items_are_filled(name):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("name", FLOORS)
+def test_draft_office_is_the_office_of_the_guides_region_as_the_hand_fixture_names_it(name):
+    """Each seed guide's region has one office (fixtures/offices.yaml): the draft guesses it, with its sentence."""
+    program = _draft(name)["program"]
+    assert program["office"] == _hand(name)["program"]["office"]
+    note = next(n for n in program["draft"] if n["field"] == "office")
+    assert note["confidence"] == "guessed" and note["source"]
+
+
+@pytest.mark.django_db
+def test_draft_office_needs_a_person_where_the_region_has_no_office():
+    from offices.models import Office
+
+    Office.objects.filter(code="gz-yuexiu").update(region_id="440100")  # no office in 越秀区 any more
+    program = _draft("yuexiu-2018-ip-operation-fund-plan")["program"]
+    assert program["office"] == ""
+    assert next(n for n in program["draft"] if n["field"] == "office")["confidence"] == "needs_person"
+
+
+@pytest.mark.django_db
 def test_draft_flags_the_issuer_and_the_reference_prefix_for_a_person():
     """Nansha names its office only inside a cited document's title (《广州市市场监督管理局关于…》): not its issuer."""
     document = _draft("nansha-2024-high-value-patent-center")
