@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from applications.models import Application, ApplicationVersion, KPICommitment, MaterialUpload, PdfStatus, Status
+from demo.largest import member_of_every_office
 from organisations.models import FinancialYear, Membership, Organisation, Region
 from organisations.uscc import check_character
 from programs.models import Track
@@ -135,6 +136,7 @@ def seed(applications: int, *, seed_value: int = 8, out=None) -> Seeded:
             for e in range(EDITIONS)]
         officer = User.objects.create(username=f"{USER_PREFIX}officer", role=Role.OFFICER, password=password,
                                       full_name="基准 审核员")
+        member_of_every_office(officer)
         admin = User.objects.create(username=f"{USER_PREFIX}admin", role=Role.ADMIN, password=password,
                                     is_staff=True, is_superuser=True)
         n_orgs = max(1, applications // 5)

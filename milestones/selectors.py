@@ -28,6 +28,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from core.money import split_remainder_last
+from offices.selectors import office_scope
 from programs.models import Program
 
 from .models import UNPAID_DUE_STATES, Project, ProjectTranche, TrancheState
@@ -92,11 +93,12 @@ def program_for_officer(user, program_id: int) -> Program:
     return program
 
 
-def programs_with_projects() -> list[Program]:
-    """Every program with its number of projects and the money planned, due and released, for the officer's
-    overview of disbursement and links to ledgers and plans: two queries, the programs and one GROUP BY over the
-    tranches (every project has at least one tranche: ``project_open`` writes its schedule). A correlated count
-    per program would scan every application once per program."""
+def programs_with_projects(user=None) -> list[Program]:
+    """Every program (with ``user``: every program of the offices the user works for or reads) with its number of
+    projects and the money planned, due and released, for the officer's overview of disbursement and links to
+    ledgers and plans: two queries, the programs and one GROUP BY over the tranches (every project has at least
+    one tranche: ``project_open`` writes its schedule). A correlated count per program would scan every
+    application once per program."""
     zero = Decimal("0.00")
     figures = {
         row["program"]: row for row in ProjectTranche.objects.order_by().values(
@@ -106,7 +108,8 @@ def programs_with_projects() -> list[Program]:
             due=Coalesce(Sum("amount", filter=Q(state__in=UNPAID_DUE_STATES)), ZERO),
             released=Coalesce(Sum("amount", filter=Q(state=TrancheState.RELEASED)), ZERO))
     }
-    programs = list(Program.objects.only("code", "title", "short_title", "year").order_by("-year", "code"))
+    programs = Program.objects.only("code", "title", "short_title", "year").order_by("-year", "code")
+    programs = list(programs if user is None else programs.filter(office_scope(user, "office")))
     for program in programs:
         row = figures.get(program.pk, {})
         program.projects = row.get("projects", 0)
@@ -457,22 +460,26 @@ def project_figures(project) -> CompletionRow:
     return row
 
 
-def tranches_due() -> QuerySet[ProjectTranche]:
+def tranches_due(user=None) -> QuerySet[ProjectTranche]:
     """Tranches due and not yet released (a payment request waiting for confirmation included), the longest waiting
-    first."""
-    return (ProjectTranche.objects.filter(state__in=UNPAID_DUE_STATES)
+    first; with ``user``, those of the programs of the offices the user works for or reads."""
+    scope = Q() if user is None else office_scope(user, "project__application__track__program__office")
+    return (ProjectTranche.objects.filter(scope, state__in=UNPAID_DUE_STATES)
             .select_related("project__application__organisation")
             .only("seq", "amount", "due_on", "state", "project__application__reference", "project__application__title",
                   "project__application__organisation__name")
             .order_by("due_on", "project_id", "seq"))
 
 
-def reports_waiting() -> QuerySet:
+def reports_waiting(user=None) -> QuerySet:
     """KPI reports submitted and waiting for the office's review, the longest waiting first; not those of a project
-    that has ended (closed before its final report had to be accepted, or terminated)."""
+    that has ended (closed before its final report had to be accepted, or terminated); with ``user``, those of the
+    programs of the offices the user works for or reads."""
     from .models import ENDED_PROJECT_STATES, KpiReport, ReportState
 
-    return (KpiReport.objects.filter(state=ReportState.SUBMITTED).exclude(project__state__in=ENDED_PROJECT_STATES)
+    scope = Q() if user is None else office_scope(user, "project__application__track__program__office")
+    return (KpiReport.objects.filter(scope, state=ReportState.SUBMITTED)
+            .exclude(project__state__in=ENDED_PROJECT_STATES)
             .select_related("project__application__organisation")
             .only("seq", "kind", "due_on", "submitted_at", "project__application__reference",
                   "project__application__title", "project__application__organisation__name")
@@ -488,7 +495,7 @@ class ProgramCompletion:
     requirements: int
 
 
-def completion_by_program() -> list[ProgramCompletion]:
+def completion_by_program(user=None) -> list[ProgramCompletion]:
     """KPI completion per current program, from the report the office accepted last on each project (else its
     latest submitted one), as the program's completion page chooses it: the projects reporting, their average
     completion and the requirements met, summed from the figures each report keeps (milestones.completion.store).
@@ -506,8 +513,9 @@ def completion_by_program() -> list[ProgramCompletion]:
                      .order_by().values_list("project__application__track_id")
                      .annotate(Count("pk"), Sum("completion_percent"), Count("completion_percent"),
                                Sum("kpi_satisfied"), Sum("kpi_requirements")))
+    scope = Q() if user is None else office_scope(user, "program__office")  # the user's offices' programs only
     programs = {track.pk: track.program for track in Track.objects.filter(
-        pk__in=[row[0] for row in per_track], program__archived_at__isnull=True).select_related("program").only(
+        scope, pk__in=[row[0] for row in per_track], program__archived_at__isnull=True).select_related("program").only(
         "program", "program__code", "program__title", "program__short_title", "program__year")}
     sums: dict[Program, list] = {}
     for track_id, projects, total, counted, satisfied, requirements in per_track:

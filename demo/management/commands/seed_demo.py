@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from core import background
 from demo.applications import seed_applications
+from demo.largest import member_of_every_office
 from demo.projects import seed_project
 from demo.reviews import seed_review
 from organisations.models import FinancialYear, Membership, MembershipRole, Organisation
@@ -92,6 +93,8 @@ class Command(BaseCommand):
             changed = True
         if changed:
             user.save()
+        if role == Role.OFFICER:
+            member_of_every_office(user)
         return user
 
     def _demo_organisation(self, user) -> Organisation:
