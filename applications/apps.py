@@ -8,12 +8,15 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self) -> None:
         from notifications.registry import register_kind, register_reminder_source
+        from organisations.hooks import register_staff_scope
         from programs.hooks import register_track_panel
 
         from . import notices, reminders
         from .prechecks import track_precheck_panel
+        from .selectors import organisation_scope
 
         register_track_panel(track_precheck_panel)
+        register_staff_scope(organisation_scope)
         for kind in notices.KINDS:
             register_kind(kind)
         register_reminder_source(reminders.due)

@@ -44,6 +44,17 @@ def in_offices_of(user, *, act: bool = False) -> Q:
     return Q(track_id__in=Track.objects.filter(office_scope(user, "program__office", act=act)).values("pk"))
 
 
+def organisation_scope(user, *, act: bool = False) -> Q:
+    """Which organisations an officer sees (``act``: takes steps on), registered with ``organisations.hooks``:
+    those with a submitted application in a program of its offices, and those that have submitted nothing yet (no
+    office's applicants: a unit an officer registers, a profile entered once for every office). Another office's
+    applicants stay out of sight. Every one for a platform admin."""
+    if sees_every_office(user):
+        return Q()
+    ours = submitted_applications().filter(in_offices_of(user, act=act)).values("organisation_id")
+    return Q(pk__in=ours) | ~Q(Exists(submitted_applications().filter(organisation=OuterRef("pk"))))
+
+
 def applications_visible_to(user) -> QuerySet[Application]:
     """Members see their organisations' applications; officers see the submitted ones of the programs of the
     offices they work for or read; others nothing."""
