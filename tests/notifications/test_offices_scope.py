@@ -53,3 +53,14 @@ def test_in_charge_each_by_office_reads_twice_whatever_the_number_of_keys(nansha
     with django_assert_num_queries(1):
         assert officers_of_offices(["gz-nansha", "gz-yuexiu", "gd"]) == {
             "gz-nansha": [nansha_officer], "gz-yuexiu": [yuexiu_officer], "gd": []}
+
+
+def test_a_payment_request_is_told_to_the_other_officers_of_the_programs_office(officer, nansha_officer,
+                                                                                yuexiu_officer, gz_officer):
+    from milestones.notices import PAYMENT_REQUESTED, payment_requested
+    from tests.milestones.conftest import open_project
+
+    project = open_project(officer)
+    payment_requested(project, project.tranches.get(seq=1), officer)
+    told = set(Notification.objects.filter(kind=PAYMENT_REQUESTED.code).values_list("recipient_id", flat=True))
+    assert told == {nansha_officer.pk}  # the requester aside; not Yuexiu's, not the office above
