@@ -114,17 +114,8 @@ def _require_applicant_member(actor, application: Application) -> None:
 def _require_officer(actor, application: Application) -> None:
     """An officer who works for the office of the application's program (an officer of the office above, who
     only reads it, is refused like any other role)."""
-    if not (getattr(actor, "is_officer", False) and _acts_in(actor, application.track.program.office_id)):
+    if not (getattr(actor, "is_officer", False) and may_act_in(actor, application.track.program.office_id)):
         raise PermissionDenied(_("Only program officers may do this."))
-
-
-def _acts_in(user, office_code: str) -> bool:
-    """``offices.selectors.may_act_in``, asked once per office for this user object (a batch of steps in one
-    program reads the membership once)."""
-    known = user.__dict__.setdefault("_acts_in_offices", {})
-    if office_code not in known:
-        known[office_code] = may_act_in(user, office_code)
-    return known[office_code]
 
 
 def _lock(application: Application) -> Application:
@@ -675,7 +666,7 @@ def officer_acts(application: Application, user) -> bool:
     if not getattr(user, "is_officer", False):
         return False
     acts = getattr(application, "officer_acts", None)
-    return _acts_in(user, application.track.program.office_id) if acts is None else bool(acts)
+    return may_act_in(user, application.track.program.office_id) if acts is None else bool(acts)
 
 
 def may_judge_conditions(application: Application, user) -> bool:
