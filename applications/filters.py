@@ -38,8 +38,12 @@ class QueueFilter(BootstrapFilterSet):
         model = Application
         fields = ["program", "track", "status", "eligibility", "q", "sort"]
 
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
     def prepare_form(self) -> None:
-        self.tracks = queue_tracks()
+        self.tracks = queue_tracks(self.user)
         programs = {t.program_id: t.program for t in self.tracks}
         self.form.fields["program"].choices = [
             (p.pk, str(p)) for p in sorted(programs.values(), key=lambda p: (-p.year, p.code))

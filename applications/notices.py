@@ -3,13 +3,14 @@ that the services make inside their transaction (the inbox row commits with the 
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from audit.models import AuditEvent
-from notifications.recipients import in_charge, notify_each
+from notifications.recipients import active_officers, notify_each
 from notifications.registry import Kind
 from organisations.selectors import active_members
 
@@ -99,20 +100,24 @@ def figures(application: Application) -> dict:
 
 
 def worked_on(application: Application):
-    """The active officers (and administrators) who have taken a step on the application, by its audit trail."""
+    """The active officers (and administrators) who have taken a step on the application, by its audit trail, and
+    still work for its program's office (administrators work for every office)."""
     return User.objects.filter(
+        Q(role=Role.ADMIN) | Q(office_memberships__office_id=application.track.program.office_id),
         pk__in=AuditEvent.objects.filter(
             content_type__app_label="applications", content_type__model="application",
             object_id=str(application.pk), actor__role__in=(Role.OFFICER, Role.ADMIN),
         ).values("actor_id"),
         is_active=True,
-    ).order_by("pk")
+    ).distinct().order_by("pk")
 
 
 def officers_of(application: Application) -> list[User]:
-    """The program's officers for this application: those who have worked on it (the officer who returned it, for
-    a resubmission); where none has yet, every active program officer, so that no submission goes untold."""
-    return in_charge(worked_on(application))
+    """The program's officers for this application: those of its office who have worked on it (the officer who
+    returned it, for a resubmission); where none has yet, every active officer of the program's office, so that
+    no submission goes untold."""
+    worked = list(worked_on(application))
+    return worked or active_officers(application.track.program.office_id)
 
 
 def submitted(application: Application) -> None:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import record_event
 from core.dispatch import queue
+from offices.selectors import may_act_in
 
 from .models import Application, PdfStatus
 
@@ -54,9 +55,11 @@ def application_render_pdf(*, application_id: int, version: int, final: bool = T
 
 @transaction.atomic
 def application_retry_pdf(*, actor, application: Application) -> Application:
-    """Make the application PDF again after it failed: an officer or a member of the organisation asks."""
+    """Make the application PDF again after it failed: an officer of the program's office or a member of the
+    organisation asks."""
     member = actor.is_applicant and actor.memberships.filter(organisation_id=application.organisation_id).exists()
-    if not (getattr(actor, "is_officer", False) or member):
+    officer = getattr(actor, "is_officer", False) and may_act_in(actor, application.track.program.office_id)
+    if not (officer or member):
         raise PermissionDenied(_("Only officers and the organisation's members may do this."))
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if locked.version == 0 or locked.pdf_status != PdfStatus.FAILED:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from audit.selectors import history_for
 from core.counts import count_of
 from core.money import format_amount
+from offices.selectors import acts_flag, office_scope, sees_every_office
 from organisations.choices import OrgType
 from organisations.models import Organisation, PatentKind, PatentStatus
 from organisations.uscc import normalise_uscc
@@ -35,25 +36,45 @@ def submitted_applications() -> QuerySet[Application]:
     return Application.objects.filter(submitted_at__isnull=False)
 
 
+def in_offices_of(user, *, act: bool = False) -> Q:
+    """Applications of the programs of the user's offices (``act``: only those it works for; otherwise also those
+    it reads from above), as a subquery on the track ids: the application query itself joins nothing."""
+    if sees_every_office(user):
+        return Q()
+    return Q(track_id__in=Track.objects.filter(office_scope(user, "program__office", act=act)).values("pk"))
+
+
+def organisation_scope(user, *, act: bool = False) -> Q:
+    """Which organisations an officer sees (``act``: takes steps on), registered with ``organisations.hooks``:
+    those with a submitted application in a program of its offices, and those that have submitted nothing yet (no
+    office's applicants: a unit an officer registers, a profile entered once for every office). Another office's
+    applicants stay out of sight. Every one for a platform admin."""
+    if sees_every_office(user):
+        return Q()
+    ours = submitted_applications().filter(in_offices_of(user, act=act)).values("organisation_id")
+    return Q(pk__in=ours) | ~Q(Exists(submitted_applications().filter(organisation=OuterRef("pk"))))
+
+
 def applications_visible_to(user) -> QuerySet[Application]:
-    """Members see their organisations' applications; officers see all submitted ones; others nothing."""
+    """Members see their organisations' applications; officers see the submitted ones of the programs of the
+    offices they work for or read; others nothing."""
     if not user.is_authenticated:
         return Application.objects.none()
     if user.is_officer:
-        return submitted_applications()
+        return submitted_applications().filter(in_offices_of(user))
     if user.is_applicant:
         return Application.objects.filter(organisation__memberships__user=user)
     return Application.objects.none()
 
 
 def application_for(user, pk: int) -> Application:
-    """The application, or 404 for one that does not exist or that the user may not see."""
-    application = (
-        applications_visible_to(user)
-        .select_related("track", "track__program", "organisation", "organisation__region", "created_by")
-        .filter(pk=pk)
-        .first()
-    )
+    """The application, or 404 for one that does not exist or that the user may not see. For an officer it carries
+    ``officer_acts``: whether the officer works for the program's office (or only reads it from above)."""
+    queryset = applications_visible_to(user).select_related(
+        "track", "track__program", "organisation", "organisation__region", "created_by")
+    if user.is_authenticated and user.is_officer:
+        queryset = queryset.annotate(officer_acts=acts_flag(user, "track__program__office"))
+    application = queryset.filter(pk=pk).first()
     if application is None:
         raise Http404
     return application
@@ -87,9 +108,10 @@ QUEUE_ORDERINGS = {
 QUEUE_DEFAULT_ORDER = "-submitted"
 
 
-def officer_queue() -> QuerySet[Application]:
-    """The rows of the formal-review queue, cut on ids first (``officer_queue_rows`` loads the page)."""
-    return submitted_applications().order_by(*QUEUE_ORDERINGS[QUEUE_DEFAULT_ORDER])
+def officer_queue(user) -> QuerySet[Application]:
+    """The rows of the formal-review queue (the programs of the officer's offices), cut on ids first
+    (``officer_queue_rows`` loads the page)."""
+    return applications_visible_to(user).order_by(*QUEUE_ORDERINGS[QUEUE_DEFAULT_ORDER])
 
 
 # Up to this many organisations matching a search are passed to the application query as ids, so PostgreSQL
@@ -137,11 +159,12 @@ QUEUE_ROW_FIELDS = (
 )
 
 
-def queue_tracks() -> list[Track]:
-    """Every track with its program and its number of required materials, in the queue filter's order: one
-    query gives both dropdowns and the track column of every row (``with_queue_tracks``)."""
+def queue_tracks(user) -> list[Track]:
+    """Every track of the programs the officer's offices work for or read, with its program and its number of
+    required materials, in the queue filter's order: one query gives both dropdowns and the track column of
+    every row (``with_queue_tracks``)."""
     return list(
-        Track.objects.select_related("program")
+        Track.objects.filter(office_scope(user, "program__office")).select_related("program")
         .only("code", "title", "position", "program__code", "program__title", "program__short_title",
               "program__year")
         .annotate(required_count=Count("materials", filter=Q(materials__required=True)))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import record_event
 from core.text import join_list
+from offices.selectors import may_act_in
 from organisations.models import Organisation
 from programs.models import JointPolicy, Material, Track
 from programs.selectors import is_call_open
@@ -110,8 +111,10 @@ def _require_applicant_member(actor, application: Application) -> None:
         raise PermissionDenied(_("Only the applicant organisation's members may do this."))
 
 
-def _require_officer(actor) -> None:
-    if not getattr(actor, "is_officer", False):
+def _require_officer(actor, application: Application) -> None:
+    """An officer who works for the office of the application's program (an officer of the office above, who
+    only reads it, is refused like any other role)."""
+    if not (getattr(actor, "is_officer", False) and may_act_in(actor, application.track.program.office_id)):
         raise PermissionDenied(_("Only program officers may do this."))
 
 
@@ -464,8 +467,8 @@ def application_resubmit(*, actor, application: Application, data: SubmissionDat
 
 
 def _officer_step(name: str, *, actor, application: Application, reason: str) -> Application:
-    _require_officer(actor)
     locked = _lock(application)
+    _require_officer(actor, locked)
     _check_state(locked, name)
     transition = TRANSITIONS[name]
     reason = (reason or "").strip()
@@ -495,8 +498,8 @@ def condition_decide(*, actor, application: Application, rule_id: int, decision:
     """The officer judges one condition of the submitted version: 符合 (met) or 不符合 (not met), with a note."""
     from .selectors import conditions_to_decide
 
-    _require_officer(actor)
     locked = _lock(application)
+    _require_officer(actor, locked)
     if locked.status != Status.SUBMITTED:
         raise ValidationError(
             _("This application is “%(status)s”; conditions are decided only during formal review.")
@@ -562,8 +565,8 @@ def application_pass(*, actor, application: Application, reason: str = "") -> Ap
     The decisions go into the audit event and the version, and the application PDF is prepared again
     so that it shows them.
     """
-    _require_officer(actor)
     locked = _lock(application)
+    _require_officer(actor, locked)
     _check_state(locked, "pass")
     decisions = _decisions_record(locked)
     version = ApplicationVersion.objects.select_for_update().get(application=locked, number=locked.version)
@@ -638,8 +641,8 @@ def application_conclude(*, actor, application: Application, step: str, reason: 
     """
     if step not in ("approve", "not_fund", "reopen", "reinstate"):
         raise ValueError(step)
-    _require_officer(actor)
     locked = _lock(application)
+    _require_officer(actor, locked)
     _check_state(locked, step)
     before = locked.status
     locked.status = TRANSITIONS[step].target
@@ -649,9 +652,27 @@ def application_conclude(*, actor, application: Application, step: str, reason: 
 
 
 def allowed_steps(application: Application, user) -> list:
-    """Transitions the user may take now; templates show exactly these buttons."""
+    """Transitions the user may take now; templates show exactly these buttons. An officer who only reads the
+    program (from the office above) takes none."""
     role = Actor.OFFICER if getattr(user, "is_officer", False) else Actor.APPLICANT
+    if role == Actor.OFFICER and not officer_acts(application, user):
+        return []
     return [t for t in TRANSITIONS.values() if application.status in t.sources and t.actor == role]
+
+
+def officer_acts(application: Application, user) -> bool:
+    """Whether this officer takes steps in the application's program: read with the application by
+    ``selectors.application_for`` (``officer_acts``), else asked of the offices."""
+    if not getattr(user, "is_officer", False):
+        return False
+    acts = getattr(application, "officer_acts", None)
+    return may_act_in(user, application.track.program.office_id) if acts is None else bool(acts)
+
+
+def may_judge_conditions(application: Application, user) -> bool:
+    """Whether the page offers this user the 符合 / 不符合 judgements: an officer of the program's office, during
+    formal review."""
+    return application.status == Status.SUBMITTED and officer_acts(application, user)
 
 
 @transaction.atomic

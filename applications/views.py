@@ -266,7 +266,7 @@ def _detail_page(request, application, *, pass_form=None, withdraw_form=None, co
         "submitted": submitted_view(application, submitted, materials=materials, uploads=uploads)
         if submitted else None,
         "conditions": conditions,
-        "can_decide": request.user.is_officer and application.status == Status.SUBMITTED,
+        "can_decide": services.may_judge_conditions(application, request.user),
         "in_formal_review": application.status == Status.SUBMITTED,
         "condition_errors": condition_errors or {},
         "decision_choices": ConditionForm().fields["decision"].choices,
@@ -463,7 +463,7 @@ def version_diff(request, pk: int):
 def queue(request):
     if not request.user.is_officer:
         raise Http404
-    filterset = QueueFilter(request.GET or None, queryset=officer_queue())
+    filterset = QueueFilter(request.GET or None, queryset=officer_queue(request.user), user=request.user)
     page, querystring = paginate_ids(request, filterset.qs, officer_queue_rows, per_page=25)
     with_queue_tracks(page.object_list, filterset.tracks)
     return render(request, "applications/queue.html",

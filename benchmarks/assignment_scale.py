@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from applications.models import Application, Partner, Status
+from demo.largest import member_of_every_office
 from organisations.models import Organisation, Region
 from organisations.uscc import check_character
 from programs.models import Track
@@ -121,6 +122,7 @@ def seed_round(apps: int, experts: int, per_app: int, *, seed: int = 0) -> tuple
         Region.objects.values_list("code", flat=True).first()
     officer = User.objects.create(username=f"{USERS}officer", role=Role.OFFICER, password=password,
                                   full_name="分配基准 审核员")
+    member_of_every_office(officer)
     organisations = Organisation.objects.bulk_create(
         (Organisation(name=(f"基准大学{i + 1}" if i < UNIVERSITIES else f"基准分配企业{i + 1}有限公司"),
                       uscc=_uscc(i + 1), org_type="university" if i < UNIVERSITIES else "enterprise",

@@ -13,9 +13,10 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.models import Role, User
 from applications.models import TRANSITIONS, Actor, Application, Status
-from applications.selectors import my_applications, submitted_applications
+from applications.selectors import applications_visible_to, in_offices_of, my_applications
 from audit.models import AuditEvent
 from core.pagination import first_rows, paginate_ids
+from offices.selectors import office_scope
 from programs.models import Program
 from programs.selectors import program_list, today
 
@@ -65,9 +66,10 @@ QUEUE_STATES = (Status.SUBMITTED, Status.RETURNED, Status.PASSED, Status.REFUSED
 FUNNEL_STATES = (Status.DRAFT, *QUEUE_STATES, Status.APPROVED, Status.NOT_FUNDED)  # every state, so rows add up
 
 
-def queue_counts() -> list[tuple[str, str, int]]:
-    """(state, label, count) of submitted applications in each state: one query."""
-    totals = submitted_applications().aggregate(
+def queue_counts(user) -> list[tuple[str, str, int]]:
+    """(state, label, count) of the submitted applications the officer sees (its offices' programs) in each state:
+    one query."""
+    totals = applications_visible_to(user).aggregate(
         **{state: Count("pk", filter=Q(status=state)) for state in QUEUE_STATES}
     )
     return [(state, Status(state).label, totals[state]) for state in QUEUE_STATES]
@@ -80,18 +82,19 @@ def state_counts(queryset: QuerySet, choices) -> list[tuple[str, str, int]]:
     return [(value, label, totals[f"n_{value}"]) for value, label in choices.choices]
 
 
-def round_counts() -> list[tuple[str, str, int]]:
-    """Expert-review rounds in each state: one query."""
+def round_counts(user) -> list[tuple[str, str, int]]:
+    """Expert-review rounds of the officer's offices' programs in each state: one query."""
     from reviews.models import ReviewRound, RoundState
 
-    return state_counts(ReviewRound.objects.all(), RoundState)
+    return state_counts(ReviewRound.objects.filter(office_scope(user, "track__program__office")), RoundState)
 
 
-def project_counts() -> list[tuple[str, str, int]]:
-    """Projects in each state: one query."""
+def project_counts(user) -> list[tuple[str, str, int]]:
+    """Projects of the officer's offices' programs in each state: one query."""
     from milestones.models import Project, ProjectState
 
-    return state_counts(Project.objects.all(), ProjectState)
+    return state_counts(Project.objects.filter(office_scope(user, "application__track__program__office")),
+                        ProjectState)
 
 
 @dataclass
@@ -108,14 +111,16 @@ class FunnelRow:
         return sum(self.counts.values())
 
 
-def funnel() -> list[FunnelRow]:
-    """Per program, how many applications stand in each state (drafts included): two queries, one GROUP BY."""
+def funnel(user) -> list[FunnelRow]:
+    """Per program of the officer's offices (those it works for or reads), how many applications stand in each
+    state (drafts included): two queries, one GROUP BY."""
     counts: dict[int, dict[str, int]] = {}
-    grouped = (Application.objects.order_by().values_list("track__program_id", "status")
+    grouped = (Application.objects.filter(in_offices_of(user)).order_by().values_list("track__program_id", "status")
                .annotate(n=Count("pk")))
     for program_id, status, n in grouped:
         counts.setdefault(program_id, {})[status] = n
-    programs = Program.objects.filter(archived_at__isnull=True).only("title", "short_title", "year", "code")
+    programs = Program.objects.filter(office_scope(user, "office"), archived_at__isnull=True).only(
+        "title", "short_title", "year", "code")
     return [FunnelRow(p, counts.get(p.pk, {})) for p in programs.order_by("-year", "code")]
 
 

@@ -59,7 +59,7 @@ def reviewer(request):
 def officer(request):
     if not request.user.is_officer:
         raise Http404
-    funnel = selectors.funnel()
+    funnel = selectors.funnel(request.user)
     labels = [str(Status(state).label) for state in selectors.FUNNEL_STATES]
     chart = {
         "programs": [str(row.program) for row in funnel],
@@ -67,14 +67,17 @@ def officer(request):
                    for i, (state, label) in enumerate(zip(selectors.FUNNEL_STATES, labels, strict=True))],
         "title": _("Applications per program and state"),
     }
+    # Every figure and list is of the programs of the officer's offices (those it works for, and those below that
+    # let it read); the selectors scope them, each in its own query.
     tranches, tranche_count = first_rows(projects.tranches_due(request.user), DASHBOARD_ROWS)
     reports, report_count = first_rows(projects.reports_waiting(request.user), DASHBOARD_ROWS)
     programs = projects.programs_with_projects(request.user)
     funded, funded_total = selectors.disbursement(programs)
     completion = projects.completion_by_program(request.user)
     return render(request, "dashboards/officer.html", {
-        "queue": selectors.queue_counts(), "rounds": selectors.round_counts(),
-        "project_states": selectors.project_counts(), "funnel": funnel, "funnel_labels": labels, "chart": chart,
+        "queue": selectors.queue_counts(request.user), "rounds": selectors.round_counts(request.user),
+        "project_states": selectors.project_counts(request.user), "funnel": funnel, "funnel_labels": labels,
+        "chart": chart,
         "notifications": _recent_notifications(request),
         "tranches": tranches, "tranche_count": tranche_count, "reports": reports, "report_count": report_count,
         "funded": funded, "funded_total": funded_total,

@@ -84,8 +84,19 @@ def largest_track() -> Track:
 
 def _user(username: str, role: str) -> User:
     user = User.objects.filter(username=username).first()
-    return user or User.objects.create_user(username=username, email=f"{username}@example.org", role=role,
+    user = user or User.objects.create_user(username=username, email=f"{username}@example.org", role=role,
                                             full_name=text(20, 7))
+    if role == Role.OFFICER:
+        member_of_every_office(user)
+    return user
+
+
+def member_of_every_office(user) -> None:
+    """An officer made here works for every office, as the offices migration made every existing officer."""
+    from offices.models import Office, OfficeMembership
+
+    OfficeMembership.objects.bulk_create(
+        [OfficeMembership(office=office, user=user) for office in Office.objects.all()], ignore_conflicts=True)
 
 
 def _organisation(applicant: User) -> Organisation:

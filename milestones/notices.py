@@ -212,8 +212,14 @@ def tell_unit(project, kind: str, *, target, **values) -> None:
 
 
 def tell_officer(project, kind: str, *, target, **values) -> None:
-    """The project's officer; every active program officer when that officer has left, so nothing goes untold."""
-    notify_each(in_charge([project.officer]), kind=kind, target=target, **values)
+    """The project's officer; every active officer of the program's office when that officer has left (the portal or
+    the office), so nothing goes untold."""
+    notify_each(in_charge([project.officer], office=office_of(project)), kind=kind, target=target, **values)
+
+
+def office_of(project) -> str:
+    """The code of the office whose program funds the project: only its officers hear of the project."""
+    return project.application.track.program.office_id
 
 
 def project_figures(project) -> dict:
@@ -249,7 +255,8 @@ def tranche_due(project, tranche) -> None:
 def payment_requested(project, tranche, requester) -> None:
     """Every other active program officer, when an officer requests a tranche's payment: one of them confirms it
     (two people for every payment)."""
-    notify_each([user for user in active_officers() if user.pk != requester.pk], kind=PAYMENT_REQUESTED.code,
+    notify_each([user for user in active_officers(office_of(project)) if user.pk != requester.pk],
+                kind=PAYMENT_REQUESTED.code,
                 target=tranche, seq=tranche.seq, amount=f"{tranche.amount:,.2f}", requester=str(requester),
                 payment_reference=tranche.payment_reference, reference=project.application.reference)
 

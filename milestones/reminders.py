@@ -148,8 +148,10 @@ def tranche_unreleased(today: dt.date) -> Iterator[Reminder]:
         ProjectTranche.objects.filter(state__in=UNPAID_DUE_STATES, due_on__isnull=False,
                                       due_on__lte=today - dt.timedelta(days=TRANCHE_WEEK))
         .exclude(project__state__in=FINISHED)
-        .select_related("project__application__organisation", "project__officer").order_by("pk"))
-    officers = in_charge_each({tranche.pk: [tranche.project.officer] for tranche in tranches})
+        .select_related("project__application__organisation", "project__officer",
+                        "project__application__track__program").order_by("pk"))
+    officers = in_charge_each({tranche.pk: [tranche.project.officer] for tranche in tranches},
+                              offices={t.pk: t.project.application.track.program.office_id for t in tranches})
     for tranche in tranches:
         days = (today - tranche.due_on).days
         project = tranche.project

@@ -95,12 +95,12 @@ def program_for_officer(user, program_id: int) -> Program:
     return program
 
 
-def programs_with_projects(user) -> list[Program]:
-    """Every program the officer may read (``office_scope``) with its number of projects and the money planned,
-    due and released, for the officer's
-    overview of disbursement and links to ledgers and plans: two queries, the programs and one GROUP BY over the
-    tranches (every project has at least one tranche: ``project_open`` writes its schedule). A correlated count
-    per program would scan every application once per program."""
+def programs_with_projects(user=None) -> list[Program]:
+    """Every program (with ``user``: every program of the offices the user works for or reads) with its number of
+    projects and the money planned, due and released, for the officer's overview of disbursement and links to
+    ledgers and plans: two queries, the programs and one GROUP BY over the tranches (every project has at least
+    one tranche: ``project_open`` writes its schedule). A correlated count per program would scan every
+    application once per program."""
     zero = Decimal("0.00")
     figures = {
         row["program"]: row for row in ProjectTranche.objects.filter(
@@ -111,8 +111,8 @@ def programs_with_projects(user) -> list[Program]:
             due=Coalesce(Sum("amount", filter=Q(state__in=UNPAID_DUE_STATES)), ZERO),
             released=Coalesce(Sum("amount", filter=Q(state=TrancheState.RELEASED)), ZERO))
     }
-    programs = list(Program.objects.filter(office_scope(user, "office")).only("code", "title", "short_title", "year")
-                    .order_by("-year", "code"))
+    programs = Program.objects.only("code", "title", "short_title", "year").order_by("-year", "code")
+    programs = list(programs if user is None else programs.filter(office_scope(user, "office")))
     for program in programs:
         row = figures.get(program.pk, {})
         program.projects = row.get("projects", 0)
@@ -521,8 +521,9 @@ def completion_by_program(user=None) -> list[ProgramCompletion]:
                      .order_by().values_list("project__application__track_id")
                      .annotate(Count("pk"), Sum("completion_percent"), Count("completion_percent"),
                                Sum("kpi_satisfied"), Sum("kpi_requirements")))
+    scope = Q() if user is None else office_scope(user, "program__office")  # the user's offices' programs only
     programs = {track.pk: track.program for track in Track.objects.filter(
-        pk__in=[row[0] for row in per_track], program__archived_at__isnull=True).select_related("program").only(
+        scope, pk__in=[row[0] for row in per_track], program__archived_at__isnull=True).select_related("program").only(
         "program", "program__code", "program__title", "program__short_title", "program__year")}
     sums: dict[Program, list] = {}
     for track_id, projects, total, counted, satisfied, requirements in per_track:

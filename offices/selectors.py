@@ -130,3 +130,16 @@ def office_programs(office: Office) -> QuerySet:
 
 def parent_choices() -> QuerySet:
     return Office.objects.select_related("region").order_by("code")
+
+
+def acts_flag(user, path: str):
+    """An expression for a row's query: whether the user takes steps in the office at ``path`` (read with the row,
+    so a page's step buttons cost no query of their own). True for platform admins, False for everyone but
+    officers of the office."""
+    from django.db.models import BooleanField, ExpressionWrapper, Value
+
+    if sees_every_office(user):
+        return Value(True, output_field=BooleanField())
+    if not getattr(user, "is_authenticated", False):
+        return Value(False, output_field=BooleanField())
+    return ExpressionWrapper(office_scope(user, path, act=True), output_field=BooleanField())

@@ -1,12 +1,14 @@
-"""Reads of organisations. Visibility lives here: a user sees only the organisations they belong to;
-officers and administrators see all. Lists run a fixed number of queries whatever their size."""
+"""Reads of organisations. Visibility lives here: a user sees only the organisations they belong to; officers
+see those that applied in the programs of their offices (``hooks.staff_scope``), platform administrators all.
+Lists run a fixed number of queries whatever their size."""
 
 from collections import defaultdict
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, QuerySet, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from .hooks import staff_scope
 from .models import (
     Certification,
     FinancialYear,
@@ -29,18 +31,47 @@ def _is_officer(user) -> bool:
 
 
 def organisations_for(user) -> QuerySet[Organisation]:
-    """Every organisation the user may see, with its region path loaded."""
+    """Every organisation the user may see, with its region path loaded: members their own; officers those with an
+    application in a program of an office they work for or read."""
     queryset = Organisation.objects.select_related(*REGION_PATH).order_by("name", "pk")
     if not getattr(user, "is_authenticated", False):
         return queryset.none()
     if _is_officer(user):
-        return queryset
+        return queryset.filter(staff_scope(user))
     return queryset.filter(memberships__user=user)
 
 
 def organisation_for(user, pk) -> Organisation:
-    """One organisation the user may see; 404 whether it does not exist or is not theirs."""
-    return get_object_or_404(organisations_for(user), pk=pk)
+    """One organisation the user may see; 404 whether it does not exist or is not theirs. For an officer it carries
+    ``officer_acts`` (read in the same query): whether the officer takes steps on it."""
+    queryset = organisations_for(user)
+    if _is_officer(user):
+        scope = staff_scope(user, act=True)
+        queryset = queryset.annotate(officer_acts=ExpressionWrapper(scope, output_field=BooleanField()) if scope
+                                     else Value(True, output_field=BooleanField()))
+    return get_object_or_404(queryset, pk=pk)
+
+
+def organisation_to_act_on(user, pk) -> Organisation:
+    """One organisation for a step (its profile, members, credit entry, project records): its members' own, and for
+    officers one that applied in a program of an office they work for; 404 otherwise (an officer of the office
+    above reads the organisation but takes no step on it)."""
+    if _is_officer(user):
+        return get_object_or_404(organisations_for(user).filter(staff_scope(user, act=True))
+                                 .annotate(officer_acts=Value(True, output_field=BooleanField())), pk=pk)
+    return organisation_for(user, pk)
+
+
+def officer_acts_on(user, organisation: Organisation) -> bool:
+    """Whether an officer takes steps on this organisation (read with it by ``organisation_for``; else one query,
+    none for a platform administrator)."""
+    if not _is_officer(user):
+        return False
+    known = getattr(organisation, "officer_acts", None)
+    if known is not None:
+        return bool(known)
+    scope = staff_scope(user, act=True)
+    return not scope or Organisation.objects.filter(scope, pk=organisation.pk).exists()
 
 
 def is_member(user, organisation: Organisation) -> bool:
@@ -50,8 +81,8 @@ def is_member(user, organisation: Organisation) -> bool:
 
 
 def can_edit_organisation(user, organisation: Organisation) -> bool:
-    """Members and officers may change an organisation's profile and its members."""
-    return _is_officer(user) or is_member(user, organisation)
+    """Members, and officers who take steps on it, may change an organisation's profile and its members."""
+    return officer_acts_on(user, organisation) if _is_officer(user) else is_member(user, organisation)
 
 
 def is_owner(user, organisation: Organisation) -> bool:
@@ -61,8 +92,8 @@ def is_owner(user, organisation: Organisation) -> bool:
 
 
 def can_manage_members(user, organisation: Organisation) -> bool:
-    """Owners manage an organisation's members; officers may too, for organisations they registered."""
-    return _is_officer(user) or is_owner(user, organisation)
+    """Owners manage an organisation's members; officers who take steps on it may too."""
+    return officer_acts_on(user, organisation) if _is_officer(user) else is_owner(user, organisation)
 
 
 def can_create_organisation(user) -> bool:

@@ -30,7 +30,7 @@ from .models import (
     Patent,
     ProjectRecord,
 )
-from .selectors import can_create_organisation, can_edit_organisation, can_manage_members
+from .selectors import can_create_organisation, can_edit_organisation, can_manage_members, officer_acts_on
 from .uscc import normalise_uscc
 
 # What members may type on the profile page. Officer-owned facts (the credit blacklist here, past awards
@@ -76,8 +76,10 @@ def _require_editor(actor, organisation: Organisation) -> None:
         raise PermissionDenied(_("Only members of this organisation and program officers may change it."))
 
 
-def _require_officer(actor, message: str = "") -> None:
-    if not getattr(actor, "is_officer", False):
+def _require_officer(actor, organisation: Organisation, message: str = "") -> None:
+    """An officer who takes steps on the organisation (it applied in a program of an office the officer works
+    for); refused like any other role otherwise."""
+    if not officer_acts_on(actor, organisation):
         raise PermissionDenied(message or _("Only program officers may enter project records."))
 
 
@@ -158,7 +160,7 @@ def organisation_update(*, actor, organisation: Organisation, **fields) -> Organ
 @transaction.atomic
 def organisation_set_blacklisted(*, actor, organisation: Organisation, blacklisted: bool, reason: str) -> Organisation:
     """An officer records whether the organisation is on a national or provincial credit blacklist."""
-    _require_officer(actor, _("Only program officers may change the credit blacklist entry."))
+    _require_officer(actor, organisation, _("Only program officers may change the credit blacklist entry."))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say where the blacklist entry comes from or why it changes.")})
@@ -434,7 +436,7 @@ def _check_project_record(record: ProjectRecord) -> None:
 @transaction.atomic
 def project_record_create(*, actor, organisation: Organisation, **fields) -> ProjectRecord:
     """An officer records a past award (and its acceptance outcome) that predates the portal."""
-    _require_officer(actor)
+    _require_officer(actor, organisation)
     _check_fields(fields, PROJECT_RECORD_FIELDS)
     record = ProjectRecord(organisation=organisation, source="officer", recorded_by=actor, **fields)
     _check_project_record(record)
@@ -449,7 +451,7 @@ def project_record_create(*, actor, organisation: Organisation, **fields) -> Pro
 
 @transaction.atomic
 def project_record_update(*, actor, record: ProjectRecord, **fields) -> ProjectRecord:
-    _require_officer(actor)
+    _require_officer(actor, record.organisation)
     _check_fields(fields, PROJECT_RECORD_FIELDS)
     locked = ProjectRecord.objects.select_for_update().get(pk=record.pk)
     before = locked.acceptance

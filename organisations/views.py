@@ -38,6 +38,7 @@ from .selectors import (
     organisation_members,
     organisation_patents,
     organisation_project_records,
+    organisation_to_act_on,
     organisations_for,
     project_record_for,
 )
@@ -130,7 +131,7 @@ def organisation_detail(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def organisation_edit(request, pk: int):
-    organisation = organisation_for(request.user, pk)
+    organisation = organisation_to_act_on(request.user, pk)
     data = request.POST if request.method == "POST" else None
     # The form works on a copy so that rejected input never shows up as the organisation's name.
     form = OrganisationForm(data, instance=copy.copy(organisation))
@@ -269,7 +270,7 @@ def invitation_answer(request, invitation_pk: int, answer: str):
 @require_http_methods(["GET", "POST"])
 def organisation_records(request, pk: int):
     _require_officer(request.user)
-    organisation = organisation_for(request.user, pk)
+    organisation = organisation_to_act_on(request.user, pk)
     form = ProjectRecordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -290,7 +291,7 @@ def organisation_records(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def organisation_blacklist(request, pk: int):
     _require_officer(request.user)
-    organisation = organisation_for(request.user, pk)
+    organisation = organisation_to_act_on(request.user, pk)
     form = BlacklistForm(request.POST or None, initial={"blacklisted": organisation.blacklisted})
     if request.method == "POST" and form.is_valid():
         try:
@@ -307,7 +308,7 @@ def organisation_blacklist(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def organisation_record_edit(request, pk: int, record_pk: int):
     _require_officer(request.user)
-    organisation = organisation_for(request.user, pk)
+    organisation = organisation_to_act_on(request.user, pk)
     record = project_record_for(organisation, record_pk)
     form = ProjectRecordForm(request.POST or None, instance=copy.copy(record))
     if request.method == "POST" and form.is_valid():

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from core.counts import count_of
+from offices.selectors import acts_flag
 from organisations.models import Region
 
 from .models import KPI, CallStatus, Criterion, EligibilityRule, GuideStatus, Material, Program, Rubric, Track
@@ -147,14 +148,25 @@ def _no_nul(*codes: str) -> None:
         raise Http404
 
 
-def program_detail(code: str) -> Program:
+def program_detail(code: str, user=None) -> Program:
+    """The program; with ``user``, ``officer_acts`` says whether that user takes the program's steps (an officer of
+    its office, or a platform admin), read in the same query."""
     _no_nul(code)
     program = get_object_or_404(
-        Program.objects.select_related("region__parent__parent", "rubric").annotate(
-            status=call_status_expression()
+        Program.objects.select_related("region__parent__parent", "rubric", "office").annotate(
+            status=call_status_expression(), officer_acts=acts_flag(user, "office")
         ),
         code=code,
     )
+    return program
+
+
+def program_to_act_on(user, code: str) -> Program:
+    """The program for one of its officer steps (call window, publish); 404 for whoever does not work for its
+    office (other roles, officers of other offices, and officers of the office above, who only read it)."""
+    program = program_detail(code, user)
+    if not (getattr(user, "is_officer", False) and program.officer_acts):
+        raise Http404
     return program
 
 
@@ -164,12 +176,14 @@ def program_tracks(program: Program) -> QuerySet[Track]:
     ).order_by("position")
 
 
-def track_detail(program_code: str, track_code: str) -> Track:
-    """A track with the KPIs, rules and materials the guide states now (archived rows left out)."""
+def track_detail(program_code: str, track_code: str, user=None) -> Track:
+    """A track with the KPIs, rules and materials the guide states now (archived rows left out); with ``user``,
+    ``officer_acts`` says whether that user takes the track's steps (its program's office's officers)."""
     _no_nul(program_code, track_code)
     active = {"archived_at__isnull": True}
     return get_object_or_404(
-        Track.objects.select_related("program", "program__region", "program__rubric", "rubric").prefetch_related(
+        Track.objects.select_related("program", "program__region", "program__rubric", "rubric")
+        .annotate(officer_acts=acts_flag(user, "program__office")).prefetch_related(
             "tranches",
             Prefetch("kpis", queryset=KPI.objects.filter(**active).select_related("group")),
             Prefetch("rules", queryset=EligibilityRule.objects.filter(**active)),
@@ -178,6 +192,14 @@ def track_detail(program_code: str, track_code: str) -> Track:
         program__code=program_code,
         code=track_code,
     )
+
+
+def track_to_act_on(user, program_code: str, track_code: str) -> Track:
+    """The track for one of its officer steps (the tranche plan); 404 as ``program_to_act_on``."""
+    track = track_detail(program_code, track_code, user)
+    if not (getattr(user, "is_officer", False) and track.officer_acts):
+        raise Http404
+    return track
 
 
 def kpi_sections(kpis) -> list[tuple]:

@@ -10,15 +10,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record_event
+from offices.selectors import may_act_in
 
 from .models import GuideStatus, Program, Track, Tranche, TrancheTrigger
 from .selectors import track_has_projects
 
 
+def _officer_of(actor, office_code: str) -> bool:
+    """An officer who works for the program's office (an officer of the office above only reads it)."""
+    return bool(getattr(actor, "is_officer", False) and may_act_in(actor, office_code))
+
+
 @transaction.atomic
 def program_set_call_window(*, actor, program: Program, opens: dt.date, closes: dt.date, reason: str = "") -> Program:
     """An officer opens (or moves) a program's call window."""
-    if not getattr(actor, "is_officer", False):
+    if not _officer_of(actor, program.office_id):
         raise PermissionDenied(_("Only program officers may set a call window."))
     if closes < opens:
         raise ValidationError({"closes": _("The call must close on or after the day it opens.")})
@@ -36,7 +42,7 @@ def program_set_call_window(*, actor, program: Program, opens: dt.date, closes: 
 @transaction.atomic
 def program_publish(*, actor, program: Program, reason: str = "") -> Program:
     """An officer opens a draft for comment (征求意见稿) for applications, once the office has decided to."""
-    if not getattr(actor, "is_officer", False):
+    if not _officer_of(actor, program.office_id):
         raise PermissionDenied(_("Only program officers may publish a guide for applications."))
     locked = Program.objects.select_for_update().get(pk=program.pk)
     if not locked.is_draft_for_comment:
@@ -99,7 +105,7 @@ def track_plan_set(*, actor, track: Track, rows: list[PlanRow], reason: str = ""
     """An officer sets (or replaces) a track's tranche plan before any of its projects is opened: shares adding up
     to 100 %, and a tranche after acceptance where the guide pays on acceptance. The guide's own sentences stay
     beside the rows; audited with the old and the new plan."""
-    if not getattr(actor, "is_officer", False):
+    if not _officer_of(actor, track.program.office_id):
         raise PermissionDenied(_("Only program officers may set a tranche plan."))
     locked = Track.objects.select_for_update().get(pk=track.pk)
     if locked.archived_at is not None:

@@ -20,10 +20,12 @@ from .selectors import (
     open_calls,
     program_detail,
     program_list,
+    program_to_act_on,
     program_tracks,
     rubric_for,
     track_detail,
     track_has_projects,
+    track_to_act_on,
 )
 from .services import program_publish, program_set_call_window, track_plan_set
 
@@ -44,20 +46,23 @@ def catalogue(request):
 
 
 def program_page(request, program: str):
-    obj = program_detail(program)
-    return render(request, "programs/program.html", {"program": obj, "tracks": program_tracks(obj)})
+    obj = program_detail(program, request.user)
+    return render(request, "programs/program.html", {
+        "program": obj, "tracks": program_tracks(obj),
+        "officer_steps": getattr(request.user, "is_officer", False) and obj.officer_acts,
+    })
 
 
 def track_page(request, program: str, track: str, plan=None):
-    obj = track_detail(program, track)
-    officer = getattr(request.user, "is_officer", False)
+    obj = track_detail(program, track, request.user)
+    officer = getattr(request.user, "is_officer", False) and obj.officer_acts  # officers of the office above read
     return render(request, "programs/track.html", {
         "plan_form": plan if plan is not None else plan_formset(track=obj) if officer else None,
         "plan_missing": not obj.tranches.exists(), "plan_open": officer and not track_has_projects(obj),
         "track": obj, "program": obj.program, "rubric": rubric_for(obj), "call_open": is_call_open(obj.program),
         "rules": [(rule, describe(rule)) for rule in obj.rules.all()],
         "kpi_sections": kpi_sections(obj.kpis.all()), "procedure": procedure_for(obj),
-        "panels": track_panels(request, obj),
+        "panels": track_panels(request, obj), "officer_steps": officer,
     })
 
 
@@ -65,9 +70,7 @@ def track_page(request, program: str, track: str, plan=None):
 @require_POST
 def track_plan(request, program: str, track: str):
     """An officer sets a track's tranche plan before approval (audited by the service); others get 404."""
-    if not getattr(request.user, "is_officer", False):
-        raise Http404
-    obj = track_detail(program, track)
+    obj = track_to_act_on(request.user, program, track)
     formset = plan_formset(request.POST)
     if formset.is_valid():
         try:
@@ -87,9 +90,7 @@ def track_plan(request, program: str, track: str):
 @require_http_methods(["GET", "POST"])
 def publish(request, program: str):
     """An officer opens a draft for comment for applications."""
-    if not request.user.is_officer:
-        raise Http404
-    obj = program_detail(program)
+    obj = program_to_act_on(request.user, program)
     if not obj.is_draft_for_comment:
         raise Http404
     form = PublishForm(request.POST or None)
@@ -101,15 +102,13 @@ def publish(request, program: str):
         else:
             messages.success(request, _("The guide now takes applications."))
             return redirect("programs:program", program=obj.code)
-    return render(request, "programs/publish.html", {"program": obj, "form": form})
+    return render(request, "programs/publish.html", {"program": obj, "form": form, "officer_steps": True})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def call_window(request, program: str):
-    if not request.user.is_officer:
-        raise Http404
-    obj = program_detail(program)
+    obj = program_to_act_on(request.user, program)
     initial = {"opens": obj.call_opens, "closes": obj.call_closes}
     form = CallWindowForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -53,7 +53,8 @@ def lodged(appeal) -> None:
     application = appeal.application
     values = {**figures(application), "stage": choice_label(appeal, "stage"), "date": appeal.lodged_at}
     notify_each(members_of(application), kind=LODGED.code, target=appeal, **values)
-    officers = in_charge([appeal.decision.actor] if appeal.decision.actor_id else [])
+    officers = in_charge([appeal.decision.actor] if appeal.decision.actor_id else [],
+                         office=application.track.program.office_id)
     notify_each(officers, kind=NEW_APPEAL.code, target=appeal, organisation=str(application.organisation),
                 reasons=appeal.reasons, **values)
 

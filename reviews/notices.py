@@ -171,8 +171,9 @@ def reopened(review, reason: str) -> None:
 
 def round_officers(round_ids) -> dict[int, list]:
     """The officers of each round: whoever opened it and every officer who took a step on it (assignment, proposal,
-    publicity), if still active; where none is, every active program officer, so that no round goes untold.
-    Three queries whatever the number of rounds (a fourth when one needs the fallback)."""
+    publicity), if still active and still working for the program's office; where none is, every active officer of
+    that office, so that no round goes untold. Four queries whatever the number of rounds (a fifth when one needs
+    the fallback)."""
     from accounts.models import Role, User
     from audit.models import AuditEvent
 
@@ -180,8 +181,11 @@ def round_officers(round_ids) -> dict[int, list]:
 
     round_ids = list(round_ids)
     people: dict[int, set[int]] = {pk: set() for pk in round_ids}
-    for pk, creator in ReviewRound.objects.filter(pk__in=round_ids).values_list("pk", "created_by_id"):
+    offices: dict[int, str] = {}
+    for pk, creator, office in ReviewRound.objects.filter(pk__in=round_ids).values_list(
+            "pk", "created_by_id", "track__program__office_id"):
         people[pk].add(creator)
+        offices[pk] = office
     for object_id, actor in AuditEvent.objects.filter(
             content_type__app_label="reviews", content_type__model="reviewround",
             object_id__in=[str(pk) for pk in round_ids], actor__role__in=(Role.OFFICER, Role.ADMIN),
@@ -190,7 +194,8 @@ def round_officers(round_ids) -> dict[int, list]:
     everyone = {pk for ids in people.values() for pk in ids}
     users = {u.pk: u for u in User.objects.filter(pk__in=everyone, role__in=(Role.OFFICER, Role.ADMIN),
                                                   is_active=True)}
-    return in_charge_each({pk: [users[i] for i in sorted(ids) if i in users] for pk, ids in people.items()})
+    return in_charge_each({pk: [users[i] for i in sorted(ids) if i in users] for pk, ids in people.items()},
+                          offices=offices)
 
 
 def objection_lodged(objection) -> None:

@@ -10,6 +10,7 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
+from accounts.models import Role
 from applications.models import Application, Status
 from milestones.models import (
     Acceptance,
@@ -33,7 +34,14 @@ def bulk(model_factory, n: int, **fields) -> list:
     """``n`` rows of ``model_factory``'s model in one INSERT; a list value gives each row its own (its i-th item)."""
     rows = [model_factory.build(**{name: value[i] if isinstance(value, list) else value
                                    for name, value in fields.items()}) for i in range(n)]
-    return model_factory._meta.model.objects.bulk_create(rows)
+    created = model_factory._meta.model.objects.bulk_create(rows)
+    officers = [user for user in created if model_factory is UserFactory and user.role == Role.OFFICER]
+    if officers:  # officers work for every office, as UserFactory's do
+        from offices.models import Office, OfficeMembership
+
+        OfficeMembership.objects.bulk_create(
+            OfficeMembership(office=office, user=user) for office in Office.objects.all() for user in officers)
+    return created
 
 
 def bulk_units(n: int, **user_fields) -> tuple[list, list]:

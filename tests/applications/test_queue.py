@@ -167,7 +167,7 @@ def test_queue_search_matches_reference_title_organisation_and_uscc(client, offi
         assert found == expected(term), term
         assert found
     assert {a.pk for a in queue_rows(client, f"?q={other_org.uscc[-6:]}")} == {a.pk for a in theirs}
-    assert set(queue_search(officer_queue(), "海洋装备").values_list("pk", flat=True)) == {a.pk for a in theirs}
+    assert set(queue_search(officer_queue(officer), "海洋装备").values_list("pk", flat=True)) == {a.pk for a in theirs}
 
 
 def test_queue_shows_track_title_uscc_and_result_count(client, officer, submitted):
