@@ -96,6 +96,8 @@ def test_expert_review_journey(live_server, guides_loaded, celery_worker_thread,
     assert "第 9 行" in problems and not ReviewerProfile.objects.exists()
     shot(page, "review-1-import-refused")
     page.set_input_files("#id_file", str(pool_file(tmp_path / "good.xlsx", rows)))
+    # Into Guangzhou's pool, which both district offices (Nansha, Yuexiu) draw from.
+    page.select_option("form:has(#import-button) select[name=pool]", "gz")
     page.click("#import-button")
     page.wait_for_selector("#pool-table td:has-text('内部专家')", timeout=60000)
     assert "7" in page.inner_text("#import-done")

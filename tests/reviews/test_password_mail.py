@@ -34,8 +34,9 @@ def flaky_mail(settings, monkeypatch):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_reviewer_add_during_a_mail_outage_keeps_the_account_and_says_so(client, officer, settings):
-    """Transactional: the mail goes out on the real commit, inside the request, as it does on a server."""
+def test_reviewer_add_during_a_mail_outage_keeps_the_account_and_says_so(guides_loaded, client, officer, settings):
+    """Transactional: the mail goes out on the real commit, inside the request, as it does on a server. The guides
+    (and their offices) come first, so the officer works for an office whose pool it adds to."""
     settings.EMAIL_BACKEND = MAIL_DOWN
     client.force_login(officer)
     response = client.post(reverse("reviews:pool"), {"action": "add", "name": "赵专家", "email": "zhao@example.org",

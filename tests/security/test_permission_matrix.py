@@ -34,7 +34,7 @@ pytestmark = pytest.mark.django_db
 BASE_ROLES = ("anonymous", "applicant", "other_applicant", "reviewer", "officer", "admin")
 OFFICE_ROLES = ("other_office", "parent_office", "office_admin")
 ROLES = BASE_ROLES + OFFICE_ROLES
-OK, REDIRECT, NOT_ALLOWED, CONFLICT, NOT_FOUND = 200, 302, 405, 409, 404
+OK, REDIRECT, FORBIDDEN, NOT_ALLOWED, CONFLICT, NOT_FOUND = 200, 302, 403, 405, 409, 404
 LOGIN = "login"  # anonymous: a redirect to the sign-in page
 HEALTH = "health"  # /healthz: 200 or 503 (no worker runs during the matrix), a JSON answer either way
 NANSHA = "nansha-2024-high-value-patent-center"
@@ -120,28 +120,36 @@ CASES: dict[str, Case] = {
                                  post=roles(LOGIN, REDIRECT, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)),
     "organisations:list": Case(get=roles(LOGIN, OK, OK, NOT_FOUND, OK, OK), office=LIST),
     "organisations:create": Case(get=roles(LOGIN, OK, OK, NOT_FOUND, OK, OK), office=LIST),
-    "organisations:detail": Case(lambda w: [w.org.pk], get=OWNER_AND_OFFICERS, office=LIST),
-    "organisations:edit": Case(lambda w: [w.org.pk], get=OWNER_AND_OFFICERS, post=OWNER_AND_OFFICERS, office=LIST),
-    "organisations:members": Case(lambda w: [w.org.pk], get=OWNER_AND_OFFICERS, post=OWNER_AND_OFFICERS, office=LIST),
-    "organisations:blacklist": Case(lambda w: [w.org.pk], get=OFFICERS, post=OFFICERS, office=LIST),
+    # The profile of an organisation that applied to the world's (Nansha's) program is that program's object: another
+    # office's officer gets 404 (organisations that have applied nowhere stay open to every officer). Editing the
+    # profile, its members, the credit blacklist and project records are steps: the parent office only reads.
+    "organisations:detail": Case(lambda w: [w.org.pk], get=OWNER_AND_OFFICERS),
+    "organisations:edit": Case(lambda w: [w.org.pk], get=roles(*OWNER_AND_OFFICERS.values(), parent_office=NOT_FOUND),
+                               post=OWNER_AND_OFFICERS),
+    "organisations:members": Case(lambda w: [w.org.pk], get=OWNER_AND_OFFICERS,
+                                  post=roles(*OWNER_AND_OFFICERS.values(), parent_office=FORBIDDEN)),
+    "organisations:blacklist": Case(lambda w: [w.org.pk], get=roles(*OFFICERS.values(), parent_office=NOT_FOUND),
+                                    post=OFFICERS),
     # The only owner may not be removed or demoted: the page says so (a redirect with a message).
     "organisations:member_remove": Case(lambda w: [w.org.pk, w.membership.pk], get=POST_ONLY,
-                                        post=roles(LOGIN, REDIRECT, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT),
-                                     office=LIST),
+                                        post=roles(LOGIN, REDIRECT, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT,
+                   parent_office=FORBIDDEN)),
     "organisations:member_role": Case(lambda w: [w.org.pk, w.membership.pk], get=POST_ONLY,
-                                      post=roles(LOGIN, REDIRECT, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT),
-                                     office=LIST),
+                                      post=roles(LOGIN, REDIRECT, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT,
+                   parent_office=FORBIDDEN)),
     "organisations:invitation_cancel": Case(lambda w: [w.org.pk, w.invitation.pk], get=POST_ONLY,
-                                            post=roles(LOGIN, REDIRECT, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT),
-                                     office=LIST),
+                                            post=roles(LOGIN, REDIRECT, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT,
+                   parent_office=FORBIDDEN)),
     "organisations:invitations": Case(get=APPLICANTS),
     # Only the invitee answers an invitation.
     "organisations:invitation_accept": Case(lambda w: [w.invitation.pk], get=POST_ONLY,
                                             post=roles(LOGIN, NOT_FOUND, REDIRECT, NOT_FOUND, NOT_FOUND, NOT_FOUND)),
     "organisations:invitation_decline": Case(lambda w: [w.invitation.pk], get=POST_ONLY,
                                              post=roles(LOGIN, NOT_FOUND, REDIRECT, NOT_FOUND, NOT_FOUND, NOT_FOUND)),
-    "organisations:records": Case(lambda w: [w.org.pk], get=OFFICERS, post=OFFICERS, office=LIST),
-    "organisations:record_edit": Case(lambda w: [w.org.pk, w.record.pk], get=OFFICERS, post=OFFICERS, office=LIST),
+    "organisations:records": Case(lambda w: [w.org.pk], get=roles(*OFFICERS.values(), parent_office=NOT_FOUND),
+                                  post=OFFICERS),
+    "organisations:record_edit": Case(lambda w: [w.org.pk, w.record.pk],
+                                      get=roles(*OFFICERS.values(), parent_office=NOT_FOUND), post=OFFICERS),
     "applications:mine": Case(get=APPLICANTS),
     "applications:officer_queue": Case(get=OFFICERS, office=LIST),
     "applications:start": Case(lambda w: [w.track.pk], get=APPLICANTS, post=APPLICANTS),
@@ -160,17 +168,22 @@ CASES: dict[str, Case] = {
     "applications:pdf_status": Case(SUBMITTED, get=OWNER_AND_OFFICERS),
     # A return without a reason is refused on the page (a redirect with the message); 404 for non-officers.
     "applications:decide": Case(lambda w: [w.submitted.pk, "return"], get=POST_ONLY,
-                                post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT)),
+                                post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT,
+                                           parent_office=FORBIDDEN)),
+    # An empty decision is answered on the page (for the parent office too: nothing to refuse yet, nothing saved).
     "applications:decide_condition": Case(SUBMITTED, get=POST_ONLY,
-                                          post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK)),
+                                          post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK,
+                                                     parent_office=OK)),
     "applications:withdraw": Case(SUBMITTED, get=POST_ONLY,
                                   post=roles(LOGIN, REDIRECT, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)),
     # A never-submitted draft is deleted by its members only.
     "applications:delete": Case(DRAFT, get=POST_ONLY,
                                 post=roles(LOGIN, REDIRECT, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)),
     "applications:versions": Case(SUBMITTED, get=OWNER_AND_OFFICERS),
+    # Rendering again a document one may read is no step in the program: the parent office may.
     "applications:pdf_retry": Case(SUBMITTED, get=POST_ONLY,
-                                   post=roles(LOGIN, REDIRECT, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT)),
+                                   post=roles(LOGIN, REDIRECT, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT,
+                                              parent_office=REDIRECT)),
     "notifications:inbox": Case(get=roles(LOGIN, OK, OK, OK, OK, OK), office=LIST),
     "notifications:settings": Case(get=roles(LOGIN, OK, OK, OK, OK, OK), office=LIST),
     # The applicant's own notification: opened or marked read by its recipient only.
@@ -315,7 +328,9 @@ def test_permission_matrix(client, request, world, role, django_capture_on_commi
             with transaction.atomic(), django_capture_on_commit_callbacks(execute=False):
                 response = client.post(url, {}) if method == "post" else client.get(url)
                 _check(response, expected, name, role, method, failures)
-                if (expected in (LOGIN, NOT_FOUND, NOT_ALLOWED) or name not in CHANGES_STATE) \
+                # The parent office reads and takes no step: whatever it posts changes nothing.
+                if (expected in (LOGIN, FORBIDDEN, NOT_FOUND, NOT_ALLOWED) or name not in CHANGES_STATE
+                        or (role == "parent_office" and method == "post" and name != "applications:pdf_retry")) \
                         and _state(world) != before:
                     failures.append(f"{method.upper()} {name} as {role} changed something")
                 transaction.set_rollback(True)

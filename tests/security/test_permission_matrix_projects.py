@@ -33,6 +33,8 @@ pytestmark = pytest.mark.django_db
 UNIT_AND_OFFICERS = roles(LOGIN, OK, NOT_FOUND, NOT_FOUND, OK, OK)
 OFFICERS_ONLY = roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK)
 OFFICER_STEP = roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT)
+# An export asked for with a POST reads: the parent office may ask for it too (its office reads the program).
+OFFICER_READ = roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT, parent_office=REDIRECT)
 UNIT_STEP = roles(LOGIN, REDIRECT, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)
 
 
@@ -67,8 +69,10 @@ CASES: dict[str, Case] = {
     "milestones:task_book": Case(PROJECT, get=UNIT_AND_OFFICERS),
     "milestones:task_book_status": Case(PROJECT, get=UNIT_AND_OFFICERS),
     # The task book is ready: the unit and officers are told there is nothing to retry.
+    # Rendering again a document one may read is no step in the program: the parent office may (so for exports).
     "milestones:task_book_retry": Case(PROJECT, get=POST_ONLY,
-                                       post=roles(LOGIN, REDIRECT, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT)),
+                                       post=roles(LOGIN, REDIRECT, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT,
+                                                  parent_office=REDIRECT)),
     # No acceptance recorded yet: no conclusion, for anyone.
     "milestones:conclusion": Case(lambda w: [w.project_pk, 1], get=roles(LOGIN, *[NOT_FOUND] * 5)),
     "milestones:conclusion_status": Case(lambda w: [w.project_pk, 1], get=roles(LOGIN, *[NOT_FOUND] * 5)),
@@ -92,10 +96,10 @@ CASES: dict[str, Case] = {
     "milestones:evidence": Case(lambda w: [w.project_pk, w.report_pk, w.evidence_pk], get=UNIT_AND_OFFICERS),
     "milestones:ledger": Case(PROGRAM, get=OFFICERS_ONLY),
     # Excel files are asked for with a POST (a background job); the page then offers the file.
-    "milestones:ledger_export": Case(PROGRAM, get=POST_ONLY, post=OFFICER_STEP),
+    "milestones:ledger_export": Case(PROGRAM, get=POST_ONLY, post=OFFICER_READ),
     "milestones:fund_plan": Case(PROGRAM, get=OFFICERS_ONLY),
     "milestones:completion": Case(PROGRAM, get=OFFICERS_ONLY),
-    "milestones:fund_plan_export": Case(PROGRAM, get=POST_ONLY, post=OFFICER_STEP),
+    "milestones:fund_plan_export": Case(PROGRAM, get=POST_ONLY, post=OFFICER_READ),
 }
 
 
@@ -131,7 +135,8 @@ CONCLUSION_CASES: dict[str, Case] = {
     "milestones:conclusion": Case(lambda w: [w.project_pk, 1], get=roles(LOGIN, *[NOT_FOUND] * 5)),  # no file yet
     "milestones:conclusion_status": Case(lambda w: [w.project_pk, 1], get=UNIT_AND_OFFICERS),
     "milestones:conclusion_retry": Case(lambda w: [w.project_pk, 1], get=POST_ONLY,
-                                        post=roles(LOGIN, REDIRECT, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT)),
+                                        post=roles(LOGIN, REDIRECT, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT,
+                                                   parent_office=REDIRECT)),
 }
 
 

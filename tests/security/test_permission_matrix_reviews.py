@@ -77,36 +77,45 @@ CASES: dict[str, Case] = {
                                      post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT),
                                      office=LIST),  # an expert of the shared pool
     "reviews:round": Case(TRACK, get=OFFICERS),
+    # The parent office's steps are refused with the page's message (a redirect, or the page), changing nothing
+    # (tests/offices/test_scope_reviews.py asserts the state and that no audit row is written).
     "reviews:assignment_add": Case(TRACK, get=POST_ONLY,
-                                   post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT)),
+                                   post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT,
+                                              parent_office=REDIRECT)),
     # An irreversible step posted without its confirmation answers with the confirmation page (core/confirm.py).
     "reviews:round_step": Case(lambda w: [w.track_id, "close"], get=POST_ONLY,
-                               post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK)),
+                               post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, parent_office=OK)),
     "reviews:ranking": Case(TRACK, get=OFFICERS),
     # The export is asked for with a POST (a background job); the ranking page then offers the file.
     "reviews:ranking_export": Case(TRACK, get=POST_ONLY,
-                                   post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT)),
+                                   post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT,
+                                              parent_office=REDIRECT)),
     # An empty order is refused with the page's message (a redirect to the ranking); nothing is stored.
     "reviews:tie_order": Case(TRACK, get=POST_ONLY,
-                              post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT)),
+                              post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT,
+                                         parent_office=REDIRECT)),
     "reviews:appeals": Case(get=OFFICERS, office=LIST),
     # A decision without its reason is refused with the queue's message (a redirect); the appeal stays lodged.
     "reviews:appeal_step": Case(lambda w: [w.appeal_pk, "dismiss"], get=POST_ONLY,
-                                post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT)),
+                                post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT,
+                                           parent_office=REDIRECT)),
     "reviews:decision": Case(TRACK, get=OFFICERS),
     "reviews:decision_plan": Case(TRACK, get=POST_ONLY, post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK)),
     "reviews:assignment_step": Case(lambda w: [w.assignment.pk, "remove"], get=POST_ONLY,
-                                    post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT)),
+                                    post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT,
+                                               parent_office=REDIRECT)),
     "reviews:review_reopen": Case(lambda w: [w.review.pk], get=POST_ONLY,
-                                  post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT)),
+                                  post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT,
+                                             parent_office=REDIRECT)),
     # No notice before approval: 404 for everyone.
     "reviews:notice_pdf": Case(lambda w: [w.award.pk], get=roles(LOGIN, *[NOT_FOUND] * 5)),
     "reviews:notice_status": Case(lambda w: [w.award.pk], get=roles(LOGIN, *[NOT_FOUND] * 5)),
     "reviews:notice_retry": Case(lambda w: [w.award.pk], get=POST_ONLY, post=roles(LOGIN, *[NOT_FOUND] * 5)),
     "reviews:award_step": Case(lambda w: [w.award.pk, "approve"], get=POST_ONLY,
-                               post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK)),
+                               post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, parent_office=OK)),
     "reviews:objection_step": Case(lambda w: [w.objection_pk, "uphold"], get=POST_ONLY,
-                                   post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT)),
+                                   post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT,
+                                              parent_office=REDIRECT)),
     "reviews:queue": Case(get=ONLY_THE_REVIEWER),
     "reviews:assignment": Case(lambda w: [w.assignment.pk], get=ONLY_THE_REVIEWER),
     "reviews:declare": Case(lambda w: [w.assignment.pk, "accept"], get=POST_ONLY,
@@ -149,8 +158,10 @@ NOTICE_SEEN = roles(LOGIN, OK, NOT_FOUND, NOT_FOUND, OK, OK)
 NOTICE_CASES: dict[str, Case] = {
     "reviews:notice_pdf": Case(lambda w: [w.pk], get=roles(LOGIN, *[NOT_FOUND] * 5)),  # failed: no file to give
     "reviews:notice_status": Case(lambda w: [w.pk], get=NOTICE_SEEN),
+    # Rendering the notice again is no step in the program: the parent office, which reads it, may.
     "reviews:notice_retry": Case(lambda w: [w.pk], get=POST_ONLY,
-                                 post=roles(LOGIN, REDIRECT, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT)),
+                                 post=roles(LOGIN, REDIRECT, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT,
+                                            parent_office=REDIRECT)),
 }
 
 

@@ -22,7 +22,6 @@ from django.utils import timezone
 from accounts.models import Role, User
 from core import background
 from demo.applications import seed_applications
-from demo.largest import member_of_every_office
 from demo.projects import seed_project
 from demo.reviews import seed_review
 from offices.models import Office, OfficeMembership, OfficeRole
@@ -115,8 +114,6 @@ class Command(BaseCommand):
             changed = True
         if changed:
             user.save()
-        if role == Role.OFFICER:
-            member_of_every_office(user)
         return user
 
     def _demo_organisation(self, user) -> Organisation:
