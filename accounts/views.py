@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -25,7 +26,7 @@ def register(request):
             phone=form.cleaned_data["phone"],
             language=get_language(),
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=settings.SIGN_IN_BACKEND)
         messages.success(request, format_html('<a class="alert-link" href="{}">{}</a>', reverse("organisations:create"),
                                               _("Welcome! Start by entering your organisation's profile.")))
         return redirect(home_url_for(user))
@@ -37,7 +38,7 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
     and setting it signs the user in and opens their start page."""
 
     post_reset_login = True
-    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    post_reset_login_backend = settings.SIGN_IN_BACKEND
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from audit.selectors import history_for
 from core.counts import count_of
 from core.money import format_amount
-from offices.selectors import acts_flag, office_scope, sees_every_office
+from offices.selectors import acts_flag, office_scope, works_for_every_office
 from organisations.choices import OrgType
 from organisations.models import Organisation, PatentKind, PatentStatus
 from organisations.uscc import normalise_uscc
@@ -39,7 +39,7 @@ def submitted_applications() -> QuerySet[Application]:
 def in_offices_of(user, *, act: bool = False) -> Q:
     """Applications of the programs of the user's offices (``act``: only those it works for; otherwise also those
     it reads from above), as a subquery on the track ids: the application query itself joins nothing."""
-    if sees_every_office(user):
+    if works_for_every_office(user):
         return Q()
     return Q(track_id__in=Track.objects.filter(office_scope(user, "program__office", act=act)).values("pk"))
 
@@ -49,7 +49,7 @@ def organisation_scope(user, *, act: bool = False) -> Q:
     those with a submitted application in a program of its offices, and those that have submitted nothing yet (no
     office's applicants: a unit an officer registers, a profile entered once for every office). Another office's
     applicants stay out of sight. Every one for a platform admin."""
-    if sees_every_office(user):
+    if works_for_every_office(user):
         return Q()
     ours = submitted_applications().filter(in_offices_of(user, act=act)).values("organisation_id")
     return Q(pk__in=ours) | ~Q(Exists(submitted_applications().filter(organisation=OuterRef("pk"))))

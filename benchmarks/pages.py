@@ -234,9 +234,11 @@ register("queue deep search", "officer", _queue("?q={s.term}&page={s.search_page
 
 
 def office_where(s: Sample) -> tuple[str, list]:
-    marks = ", ".join(["%s"] * len(s.scoped_offices))
+    """The programs of the offices the officer is on the staff of, as a person would write it: the page's filter
+    also follows parents that read their children (none here: the two offices have none below them)."""
     return (f"AND a.track_id IN (SELECT t.id FROM {T} t JOIN {P} p ON p.id = t.program_id "
-            f"WHERE p.office_id IN ({marks}))", list(s.scoped_offices))
+            f"WHERE p.office_id IN (SELECT m.office_id FROM offices_officemembership m WHERE m.user_id = %s))",
+            [s.scoped_officer.pk])
 
 
 def _scoped_programs(s: Sample) -> str:

@@ -141,8 +141,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # Login throttling (django-axes): AxesStandaloneBackend only refuses a locked-out pair and must come first;
-# ModelBackend signs in (and is the one force_login and the post-reset login pick).
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# offices.backends.OfficeModelBackend (Django's ModelBackend, which also reads with the signed-in user whether it works
+# for every office) signs in, and is the one force_login and the post-reset login pick (SIGN_IN_BACKEND).
+SIGN_IN_BACKEND = "offices.backends.OfficeModelBackend"
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", SIGN_IN_BACKEND]
 # A user name from one address is locked after AXES_FAILURE_LIMIT wrong passwords in a row, even for the right
 # password, until AXES_COOLOFF_MINUTES have passed since the last failure or an administrator unlocks it
 # ("Access attempts" in the admin, or `manage.py axes_reset_username NAME`). Other users from that address, and

@@ -4,15 +4,15 @@ again with ``selectors.may_act_in`` inside their transaction; this only decides 
 
 from __future__ import annotations
 
-from .selectors import offices_acted_by, sees_every_office
+from .selectors import offices_acted_by, sees_every_office, works_for_every_office
 
 _CACHE = "_offices_acted"
 
 
 def acting_offices(user) -> frozenset[str] | None:
-    """The codes of the offices the user works for; None for a platform admin (every office). One query the
-    first time in a request, none after."""
-    if sees_every_office(user):
+    """The codes of the offices the user works for; None for a platform admin or an officer of every office (every
+    office). One query the first time in a request, none after."""
+    if works_for_every_office(user):
         return None
     if not getattr(user, "is_authenticated", False):
         return frozenset()
@@ -26,7 +26,7 @@ def acting_offices(user) -> frozenset[str] | None:
 def acts_in(user, office_code: str | None) -> bool:
     """Whether the page offers the user the steps of this office's programs (None: the shared expert pool, a
     platform admin's)."""
+    if office_code is None:
+        return sees_every_office(user)
     offices = acting_offices(user)
-    if offices is None:
-        return True
-    return office_code is not None and office_code in offices
+    return offices is None or office_code in offices

@@ -13,13 +13,25 @@ READ_DEPTH = 2
 
 
 def sees_every_office(user) -> bool:
+    """A platform admin (the admin role, a superuser): every office, and the platform's own pages."""
     return bool(getattr(user, "is_authenticated", False)
                 and (getattr(user, "is_superuser", False) or getattr(user, "role", None) == "admin"))
 
 
+def works_for_every_office(user) -> bool:
+    """Every office's rows are the user's: a platform admin, or an officer on the staff of every office (read with
+    the signed-in user by ``offices.backends``, so asking costs no query). The scoping filters below are then left
+    out of the SQL; they would keep every row anyway. An office admin of every office administers none the more for
+    it: ``administers`` asks ``sees_every_office``."""
+    if sees_every_office(user):
+        return True
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "role", None) == "officer"
+                and getattr(user, "works_for_every_office", False))
+
+
 def offices_acted_by(user) -> QuerySet:
     """The offices whose programs the user takes steps in: its memberships."""
-    if sees_every_office(user):
+    if works_for_every_office(user):
         return Office.objects.all()
     if not getattr(user, "is_authenticated", False):
         return Office.objects.none()
@@ -28,7 +40,7 @@ def offices_acted_by(user) -> QuerySet:
 
 def offices_read_by(user) -> QuerySet:
     """The offices whose programs the user may read: its own, and those below it that let their parent read."""
-    if sees_every_office(user):
+    if works_for_every_office(user):
         return Office.objects.all()
     if not getattr(user, "is_authenticated", False):
         return Office.objects.none()
@@ -52,26 +64,29 @@ def _reads_up(path: str) -> Q:
 def office_scope(user, path: str, *, act: bool = False) -> Q:
     """A filter for rows whose office is at ``path`` (for example ``track__program__office``): every row for a
     platform admin, the user's offices' rows for staff (``act``: only those it works for), none for others."""
-    if sees_every_office(user):
+    if works_for_every_office(user):
         return Q()
     offices = offices_acted_by(user) if act else offices_read_by(user)
     return Q(**{f"{path}__in": offices.values("code")})
 
 
 def may_act_in(user, office_code: str | None) -> bool:
-    """Whether the user takes steps in this office's programs (one query; platform admins always)."""
-    if sees_every_office(user):
+    """Whether the user takes steps in this office's programs (one query; platform admins and officers of every
+    office none). No office (the shared expert pool): platform admins only."""
+    if not office_code:
+        return sees_every_office(user)
+    if works_for_every_office(user):
         return True
-    if not office_code or not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False):
         return False
     return OfficeMembership.objects.filter(user=user, office_id=office_code).exists()
 
 
 def may_read(user, office_code: str | None) -> bool:
-    if sees_every_office(user):
-        return True
     if not office_code:
-        return False
+        return sees_every_office(user)
+    if works_for_every_office(user):
+        return True
     return offices_read_by(user).filter(code=office_code).exists()
 
 
@@ -138,7 +153,7 @@ def acts_flag(user, path: str):
     officers of the office."""
     from django.db.models import BooleanField, ExpressionWrapper, Value
 
-    if sees_every_office(user):
+    if works_for_every_office(user):
         return Value(True, output_field=BooleanField())
     if not getattr(user, "is_authenticated", False):
         return Value(False, output_field=BooleanField())

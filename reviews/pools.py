@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from offices.models import Office
-from offices.selectors import READ_DEPTH, sees_every_office
+from offices.selectors import READ_DEPTH, sees_every_office, works_for_every_office
 
 
 def _up(field: str, value) -> Q:
@@ -32,8 +32,8 @@ def candidates(office_code: str, path: str = "") -> Q:
 
 def pool_of(user) -> Q:
     """Experts the user's offices draw from (the pool page): the shared pool, the pools of the user's offices and
-    of the offices above them; every expert for a platform admin."""
-    if sees_every_office(user):
+    of the offices above them; every expert for a platform admin or an officer of every office."""
+    if works_for_every_office(user):
         return Q()
     return Q(office__isnull=True) | Q(office__in=Office.objects.filter(_up("memberships__user", user)).values("code"))
 

@@ -3,13 +3,15 @@ from django.urls import path
 
 from accounts.views import SetPasswordView
 
-from . import appeal_views, plan_views, round_views, views
+from . import appeal_views, plan_views, pool_views, round_views, views
 
 app_name = "reviews"
 
 urlpatterns = [
     path("expert-review/", views.overview, name="overview"),
-    path("expert-review/pool/", views.pool, name="pool"),
+    path("expert-review/pool/", pool_views.pool, name="pool"),
+    path("expert-review/pool/add/", pool_views.pool_add, name="pool_add"),
+    path("expert-review/pool/import/", pool_views.pool_import, name="pool_import"),
     path("expert-review/tracks/<int:track_id>/", round_views.round_page, name="round"),
     path("expert-review/tracks/<int:track_id>/add/", round_views.assignment_add, name="assignment_add"),
     path("expert-review/tracks/<int:track_id>/step/<str:step>/", views.round_step, name="round_step"),
@@ -38,7 +40,7 @@ urlpatterns = [
     path("publicity/<int:pk>/", views.publicity, name="publicity"),
     path("experts/set-password/<uidb64>/<token>/", SetPasswordView.as_view(
         template_name="reviews/set_password.html"), name="set_password"),
-    path("expert-review/pool/<int:pk>/resend-link/", views.pool_resend_link, name="pool_resend_link"),
+    path("expert-review/pool/<int:pk>/resend-link/", pool_views.pool_resend_link, name="pool_resend_link"),
     path("experts/set-password/done/", auth_views.PasswordResetCompleteView.as_view(
         template_name="reviews/set_password_done.html"), name="password_set"),
 ]

@@ -16,25 +16,23 @@ from jobs import services as job_services
 from jobs.selectors import latest_job
 from jobs.status import job_box, pdf_box
 from jobs.views import retry_and_return
-from offices.acting import acting_offices, acts_in
+from offices.acting import acts_in
 from programs.forms import plan_formset
 from programs.procedure import procedure_for
 from programs.selectors import rubric_for
 
-from . import decisions, services, welcome
+from . import decisions, services
 from .confirmations import AWARD_CONFIRMATIONS, ROUND_CONFIRMATIONS
 from .forms import (
     AmountForm,
-    ImportForm,
     ObjectionForm,
     PublicityEndForm,
     ReasonForm,
-    ReviewerForm,
     ScoreForm,
     posted_tie_order,
     reason_text,
 )
-from .jobs import ASSIGNMENT, POOL_IMPORT, RANKING_XLSX
+from .jobs import ASSIGNMENT, RANKING_XLSX
 from .models import (
     ASSIGNMENT_TRANSITIONS,
     AWARD_TRANSITIONS,
@@ -42,12 +40,10 @@ from .models import (
     ROUND_TRANSITIONS,
     AssignmentState,
     Dossier,
-    PasswordMail,
     ReviewState,
     RoundState,
 )
 from .panels import notice_box
-from .pools import pool_choices
 from .selectors import (
     assignment_for_officer,
     assignment_for_reviewer,
@@ -61,8 +57,6 @@ from .selectors import (
     objections_of,
     other_reviews,
     overview_rows,
-    pool_member_for,
-    pool_page,
     publicity_list,
     publicity_round,
     ranking,
@@ -101,7 +95,7 @@ def _acts(request, review_round) -> bool:
     return acts_in(request.user, review_round.track.program.office_id)
 
 
-# --- officer: overview, pool -------------------------------------------------------------------------------------
+# --- officer: overview (the expert pool: pool_views) --------------------------------------------------------------
 
 
 @login_required
@@ -109,73 +103,6 @@ def overview(request):
     _officer(request)
     page, querystring = paginate_ids(request, tracks_in_review(request.user), overview_rows, per_page=25)
     return render(request, "reviews/overview.html", {"page": page, "querystring": querystring})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def pool(request):
-    _officer(request)
-    pools = pool_choices(request.user)
-    import_form, add_form = ImportForm(pools=pools), ReviewerForm(pools=pools)
-    if request.method == "POST" and request.POST.get("action") == "import":
-        import_form = ImportForm(request.POST, request.FILES, pools=pools)
-        if import_form.is_valid():
-            upload = import_form.cleaned_data["file"]
-            job_services.job_request(actor=request.user, kind=POOL_IMPORT, upload=upload.read(),
-                                     upload_name=upload.name, asked={"pool": import_form.cleaned_data["pool"] or None})
-            return redirect("reviews:pool")
-    elif request.method == "POST":
-        add_form = ReviewerForm(request.POST, pools=pools)
-        if add_form.is_valid():
-            try:
-                profile = services.reviewer_add(actor=request.user, data=add_form.reviewer_data(),
-                                                office=add_form.cleaned_data["pool"] or None)
-            except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    add_form.add_error(field if field in add_form.fields else None, errors)
-            else:
-                _mail_message(request, profile)
-                return redirect("reviews:pool")
-    page, querystring = paginate(request, pool_page(request.user), per_page=50)
-    last_import = latest_job(request.user, kind=POOL_IMPORT)
-    return render(request, "reviews/pool.html", {
-        "page": page, "querystring": querystring, "import_form": import_form, "add_form": add_form,
-        "import_job": last_import, "problems": (last_import.summary.get("problems", []) if last_import else []),
-        "acting": acting_offices(request.user),  # the pools whose experts' links the officer resends (None: all)
-        "import_box": job_box(last_import, prefix="pool-import", title=_("Latest import"), reload=True),
-    })
-
-
-def _mail_message(request, profile, *, resent: bool = False) -> None:
-    """What became of the mail with the link (already sent or failed when the mail goes out in this process)."""
-    profile.refresh_from_db(fields=["password_mail"])
-    values = {"name": profile.name}
-    if profile.password_mail == PasswordMail.FAILED:
-        messages.warning(request, (_("The mail with a new link to %(name)s could not be sent either; try again later.")
-                                   if resent else
-                                   _("%(name)s was added, but the mail with the link to set a password could not be "
-                                     "sent. Use “Resend link” in the list when the mail server works again."))
-                         % values)
-    elif resent:
-        messages.success(request, _("A new link to set a password is on its way to %(name)s.") % values)
-    elif profile.password_mail == PasswordMail.SENT:
-        messages.success(request, _("%(name)s was added; a link to set a password was sent.") % values)
-    else:
-        messages.success(request, _("%(name)s was added; a link to set a password is being sent.") % values)
-
-
-@login_required
-@require_POST
-def pool_resend_link(request, pk: int):
-    """An officer sends a new set-password link to an expert who has not set a password (404 for others)."""
-    profile = pool_member_for(request.user, pk)
-    try:
-        profile = welcome.reviewer_resend_link(actor=request.user, profile=profile)
-    except (ValidationError, PermissionDenied) as exc:
-        _errors(request, exc)
-    else:
-        _mail_message(request, profile, resent=True)
-    return redirect("reviews:pool")
 
 
 # --- officer: the round and its assignment -----------------------------------------------------------------------

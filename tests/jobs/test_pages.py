@@ -77,7 +77,7 @@ def test_pool_import_of_a_bad_file_imports_nothing_and_names_the_row(client, off
                                                                      django_capture_on_commit_callbacks):
     client_for(client, officer).cookies.load({"django_language": "en"})
     rows = good_rows() + [["", "not-an-email", "某单位", "", "", "", "999999", "0"]]
-    job = ask(client, reverse("reviews:pool"), django_capture_on_commit_callbacks,
+    job = ask(client, reverse("reviews:pool_import"), django_capture_on_commit_callbacks,
               {"action": "import", "file": _upload(workbook(rows))})
     assert job.kind == POOL_IMPORT and job.state == JobState.DONE and job.summary["imported"] == 0
     assert not ReviewerProfile.objects.exists() and not job.input_file  # nothing imported; the upload removed
@@ -91,11 +91,11 @@ def test_pool_import_of_a_good_file_imports_every_row_and_says_so(client, office
                                                                   django_capture_on_commit_callbacks):
     client_for(client, officer)
     with django_capture_on_commit_callbacks(execute=False):
-        client.post(reverse("reviews:pool"), {"action": "import", "file": _upload(workbook(good_rows()))})
+        client.post(reverse("reviews:pool_import"), {"action": "import", "file": _upload(workbook(good_rows()))})
     page = client.get(reverse("reviews:pool")).content.decode()
     assert 'data-job-state="queued"' in box(page, "pool-import") and 'data-reload="1"' in page  # the page reloads
     assert not ReviewerProfile.objects.exists()
-    job = ask(client, reverse("reviews:pool"), django_capture_on_commit_callbacks,
+    job = ask(client, reverse("reviews:pool_import"), django_capture_on_commit_callbacks,
               {"action": "import", "file": _upload(workbook(good_rows()))})
     assert job.summary == {"imported": 2} and ReviewerProfile.objects.count() == 2
     page = client.get(reverse("reviews:pool")).content.decode()
@@ -103,8 +103,10 @@ def test_pool_import_of_a_good_file_imports_every_row_and_says_so(client, office
 
 
 def test_pool_import_refuses_a_missing_file_on_the_page(client, officer):
-    response = client_for(client, officer).post(reverse("reviews:pool"), {"action": "import"})
-    assert response.status_code == 200 and response.context["import_form"].errors and not Job.objects.exists()
+    response = client_for(client, officer).post(reverse("reviews:pool_import"), {"action": "import"})
+    form = response.context["form"]
+    assert response.status_code == 200 and "file" in form.errors and not Job.objects.exists()
+    assert 'id="pool-import-form"' in response.content.decode()  # the import page again, with the field's error
 
 
 def _upload(content: bytes):

@@ -105,7 +105,7 @@ def test_assign_by_hand_offers_and_accepts_only_the_drawn_pools(officer, experts
 
 
 def _add(client, **extra):
-    return client.post(reverse("reviews:pool"), {"action": "add", "name": "新专家", "email": "new@example.org",
+    return client.post(reverse("reviews:pool_add"), {"action": "add", "name": "新专家", "email": "new@example.org",
                                                  "load_limit": "5", **extra})
 
 

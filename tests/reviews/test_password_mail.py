@@ -39,7 +39,7 @@ def test_reviewer_add_during_a_mail_outage_keeps_the_account_and_says_so(guides_
     (and their offices) come first, so the officer works for an office whose pool it adds to."""
     settings.EMAIL_BACKEND = MAIL_DOWN
     client.force_login(officer)
-    response = client.post(reverse("reviews:pool"), {"action": "add", "name": "赵专家", "email": "zhao@example.org",
+    response = client.post(reverse("reviews:pool_add"), {"action": "add", "name": "赵专家", "email": "zhao@example.org",
                                                      "load_limit": 10}, follow=True)
     assert response.status_code == 200
     profile = ReviewerProfile.objects.get(user__username="zhao@example.org")

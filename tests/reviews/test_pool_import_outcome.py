@@ -33,7 +33,7 @@ def test_refused_pool_import_reads_as_refused_not_done(client, officer, inline_t
                                                        django_capture_on_commit_callbacks):
     client_for(client, officer).cookies.load({"django_language": "zh-hans"})
     rows = good_rows() + [["王专家", "wang@example.org", "某单位", SHORT_CODE, "", "", "", ""]]
-    job = ask(client, reverse("reviews:pool"), django_capture_on_commit_callbacks,
+    job = ask(client, reverse("reviews:pool_import"), django_capture_on_commit_callbacks,
               {"action": "import", "file": _upload(workbook(rows))})
     assert job.state == JobState.DONE and job.summary["imported"] == 0 and not ReviewerProfile.objects.exists()
     page = client.get(reverse("reviews:pool")).content.decode()
@@ -45,7 +45,7 @@ def test_refused_pool_import_reads_as_refused_not_done(client, officer, inline_t
 
 def test_accepted_pool_import_still_reads_done(client, officer, inline_tasks, django_capture_on_commit_callbacks):
     client_for(client, officer).cookies.load({"django_language": "zh-hans"})
-    ask(client, reverse("reviews:pool"), django_capture_on_commit_callbacks,
+    ask(client, reverse("reviews:pool_import"), django_capture_on_commit_callbacks,
         {"action": "import", "file": _upload(workbook(good_rows()))})
     assert _label(client.get(reverse("reviews:pool")).content.decode()) == "已完成"
 

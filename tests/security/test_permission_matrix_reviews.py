@@ -71,7 +71,9 @@ def review_world(reviewer, officer, other_applicant, inline_tasks, django_captur
 TRACK = lambda w: [w.track_id]  # noqa: E731
 CASES: dict[str, Case] = {
     "reviews:overview": Case(get=OFFICERS, office=LIST),
-    "reviews:pool": Case(get=OFFICERS, post=OFFICERS, office=LIST),
+    "reviews:pool": Case(get=OFFICERS, post=POST_ONLY, office=LIST),  # a list: its forms have pages of their own
+    "reviews:pool_add": Case(get=OFFICERS, post=OFFICERS, office=LIST),
+    "reviews:pool_import": Case(get=OFFICERS, post=OFFICERS, office=LIST),
     # The reviewer has a password: the officer is told there is no link to resend (a redirect with the message).
     "reviews:pool_resend_link": Case(lambda w: [w.profile_pk], get=POST_ONLY,
                                      post=roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT),
