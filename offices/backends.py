@@ -12,19 +12,41 @@ A user loaded any other way (a task, a service re-reading its actor) has no flag
 from __future__ import annotations
 
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Exists, OuterRef
+from django.db.models import Aggregate, CharField, Exists, OuterRef, Subquery, Value
 
 from .models import Office, OfficeMembership
+from .selectors import ACTED_CODES, READ_CODES, read_by
 
 EVERY_OFFICE = "works_for_every_office"
 
 
+class Joined(Aggregate):
+    """The values joined with commas (PostgreSQL's string_agg, SQLite's group_concat)."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(%(expressions)s, ',')"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
+
+
+def _codes(offices) -> Subquery:
+    return Subquery(offices.annotate(_all=Value(1)).order_by().values("_all").annotate(
+        codes=Joined("code")).values("codes")[:1], output_field=CharField())
+
+
 def with_every_office_flag(users):
-    """``users`` annotated with ``works_for_every_office``: no office lacks the user among its members (and there
-    is at least one office)."""
+    """``users`` annotated with ``works_for_every_office`` (no office lacks the user among its members, and there
+    is at least one office) and with the codes of the offices each works for and reads (``offices.selectors``
+    turns them into the scoping filters' lists)."""
+    user = OuterRef("pk")
     member = OfficeMembership.objects.filter(office=OuterRef("pk"), user=OuterRef(OuterRef("pk")))
-    return users.annotate(**{EVERY_OFFICE: Exists(Office.objects.all()) & ~Exists(
-        Office.objects.filter(~Exists(member)))})
+    return users.annotate(**{
+        EVERY_OFFICE: Exists(Office.objects.all()) & ~Exists(Office.objects.filter(~Exists(member))),
+        ACTED_CODES: _codes(Office.objects.filter(memberships__user=user)),
+        READ_CODES: _codes(Office.objects.filter(read_by(user))),
+    })
 
 
 class OfficeModelBackend(ModelBackend):

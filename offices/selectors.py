@@ -44,12 +44,17 @@ def offices_read_by(user) -> QuerySet:
         return Office.objects.all()
     if not getattr(user, "is_authenticated", False):
         return Office.objects.none()
+    return Office.objects.filter(read_by(user)).distinct()
+
+
+def read_by(user) -> Q:
+    """Offices ``user`` (a user, or an ``OuterRef`` to one) reads: its own, and those below that let it read."""
     q = Q(memberships__user=user)
     path = ""
     for _level in range(READ_DEPTH):
         path += "parent__"
         q |= Q(**{f"{path}memberships__user": user}) & _reads_up(path)
-    return Office.objects.filter(q).distinct()
+    return q
 
 
 def _reads_up(path: str) -> Q:
@@ -63,11 +68,28 @@ def _reads_up(path: str) -> Q:
 
 def office_scope(user, path: str, *, act: bool = False) -> Q:
     """A filter for rows whose office is at ``path`` (for example ``track__program__office``): every row for a
-    platform admin, the user's offices' rows for staff (``act``: only those it works for), none for others."""
+    platform admin, the user's offices' rows for staff (``act``: only those it works for), none for others. The
+    signed-in user carries its offices' codes (``offices.backends``), so the filter names them; a user loaded
+    otherwise gets the same offices as a subquery."""
     if works_for_every_office(user):
         return Q()
+    codes = known_codes(user, act=act)
+    if codes is not None:
+        return Q(**{f"{path}__in": codes})
     offices = offices_acted_by(user) if act else offices_read_by(user)
     return Q(**{f"{path}__in": offices.values("code")})
+
+
+ACTED_CODES, READ_CODES = "office_codes_acted", "office_codes_read"
+
+
+def known_codes(user, *, act: bool = False) -> list[str] | None:
+    """The codes of the offices the user works for (``act``) or reads, as read with the signed-in user (sorted,
+    once each); None for a user loaded without them."""
+    name = ACTED_CODES if act else READ_CODES
+    if not hasattr(user, name):
+        return None
+    return sorted(set(filter(None, (getattr(user, name) or "").split(","))))
 
 
 def may_act_in(user, office_code: str | None) -> bool:

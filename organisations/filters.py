@@ -2,6 +2,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import quick_selects
+
 from .choices import OrgType
 from .models import Organisation, Region
 from .uscc import normalise_uscc
@@ -36,3 +38,4 @@ class OrganisationFilter(django_filters.FilterSet):
         for name, field in self.form.fields.items():
             css = "form-select" if name in {"org_type", "region"} else "form-control"
             field.widget.attrs.setdefault("class", css)
+        quick_selects(self.form)

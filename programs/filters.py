@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import quick_selects
 from organisations.choices import OrgType
 
 from .models import CallStatus, Level, Program
@@ -29,6 +30,7 @@ class BootstrapFilterSet(django_filters.FilterSet):
             if name in errors:
                 css += " is-invalid"
             field.widget.attrs.setdefault("class", css)
+        quick_selects(self.form)
 
 
 class ProgramFilter(BootstrapFilterSet):

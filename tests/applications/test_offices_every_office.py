@@ -14,7 +14,9 @@ from tests import office_officers
 from .test_offices_scope import queue_refs
 
 pytestmark = pytest.mark.django_db
-nansha_officer, yuexiu_officer = office_officers.nansha_officer, office_officers.yuexiu_officer
+nansha_officer, yuexiu_officer, gz_officer, province_officer = (
+    office_officers.nansha_officer, office_officers.yuexiu_officer, office_officers.gz_officer,
+    office_officers.province_officer)
 
 
 def signed_in(client, user):
@@ -58,8 +60,9 @@ def test_signing_in_reads_the_flag_in_the_user_query_and_no_query_more(client, o
     # Every office's officer: the queue's rows carry no office filter; Nansha's officer's do.
     rows = [q for q in sql[officer.username] if 'FROM "applications_application"' in q]
     assert rows and not any("offices_office" in q for q in rows)
+    # Nansha's officer's rows name its office, read with the user: no subquery over offices and memberships.
     scoped = [q for q in sql[nansha_officer.username] if 'FROM "applications_application"' in q]
-    assert scoped and all("offices_office" in q for q in scoped)
+    assert scoped and all("gz-nansha" in q and "offices_office" not in q for q in scoped)
 
 
 def test_every_office_officer_lists_what_the_filter_would_list(client, officer, submitted, yuexiu_officer):
@@ -84,3 +87,19 @@ def test_a_user_loaded_elsewhere_is_filtered_as_before(officer):
     assert office_scope(plain, "office").children  # the subquery filter, which keeps every office's rows
     assert set(Office.objects.filter(office_scope(plain, "code")).values_list("code", flat=True)) == set(
         Office.objects.values_list("code", flat=True))
+
+
+def test_signed_in_users_carry_the_codes_of_the_offices_they_work_for_and_read(client, officer, nansha_officer,
+                                                                              gz_officer, province_officer):
+    from offices.models import Office
+    from offices.selectors import known_codes, offices_acted_by, offices_read_by
+
+    Office.objects.filter(code="gz-yuexiu").update(parent_reads=False)  # Yuexiu keeps its programs from above
+    for user in (nansha_officer, gz_officer, province_officer):
+        loaded = signed_in(client, user)
+        assert known_codes(loaded) == sorted(offices_read_by(user).values_list("code", flat=True))
+        assert known_codes(loaded, act=True) == sorted(offices_acted_by(user).values_list("code", flat=True))
+    assert known_codes(signed_in(client, gz_officer)) == ["gz", "gz-nansha"]  # not Yuexiu: it said no
+    assert known_codes(signed_in(client, province_officer), act=True) == ["gd"]
+    plain = type(officer).objects.get(pk=officer.pk)
+    assert known_codes(plain) is None  # loaded elsewhere: the subquery filter
