@@ -303,6 +303,29 @@ register("organisations (officer)", "officer", lambda s: reverse("organisations:
          Admin(Organisation, ordering=("name", "pk")), _organisations_sql)
 
 
+MEMBER_OFFICES = "SELECT m.office_id FROM offices_officemembership m WHERE m.user_id = %s"
+
+
+def _scoped_organisations_sql(s: Sample) -> list[Statement]:
+    """The organisations an officer of two offices sees: all but those whose every submitted application is
+    another office's (one grouped pass over the applications' (organisation, track) index)."""
+    hidden = (f"SELECT a.organisation_id FROM {A} a WHERE a.submitted_at IS NOT NULL GROUP BY a.organisation_id "
+              f"HAVING MAX(CASE WHEN a.track_id IN (SELECT t.id FROM {T} t JOIN {P} p ON p.id = t.program_id "
+              f"WHERE p.office_id IN ({MEMBER_OFFICES})) THEN 1 ELSE 0 END) = 0")
+    return [
+        (f"SELECT COUNT(*) FROM {O} o WHERE o.id NOT IN ({hidden})", [s.scoped_officer.pk]),
+        (f"SELECT o.id, o.name, o.uscc, o.region_id FROM {O} o WHERE o.id NOT IN ({hidden}) "
+         f"ORDER BY o.name, o.id LIMIT 20", [s.scoped_officer.pk]),
+    ]
+
+
+# The admin has no filter for "seen by this officer": its changelist is narrowed to the page's own rows (a cheaper
+# reference than the whole list: its count is the page's 20).
+register("organisations (officer of two offices)", "scoped_officer", lambda s: reverse("organisations:list"),
+         Admin(Organisation, lambda s, ids: f"id__in={id_list(ids)}", ("name", "pk")), _scoped_organisations_sql,
+         tags={"offices"})
+
+
 def _catalogue_sql(s: Sample) -> list[Statement]:
     return [
         (f"SELECT COUNT(*) FROM {P}", []),
@@ -443,6 +466,22 @@ register("expert-review overview", "officer", lambda s: reverse("reviews:overvie
          tags={"reviews"})
 register("expert pool", "officer", lambda s: reverse("reviews:pool"),
          Admin(ReviewerProfile, ordering=("name", "pk")), _pool_sql, tags={"reviews"})
+
+
+def _scoped_pool_sql(s: Sample) -> list[Statement]:
+    """The experts an officer of two offices draws on: the shared pool, its offices' and those above them."""
+    drawn = (f"rp.office_id IS NULL OR rp.office_id IN ({MEMBER_OFFICES}) OR rp.office_id IN (SELECT o.parent_id "
+             f"FROM offices_office o WHERE o.code IN ({MEMBER_OFFICES})) OR rp.office_id IN (SELECT g.parent_id "
+             f"FROM offices_office g JOIN offices_office o ON o.parent_id = g.code WHERE o.code IN ({MEMBER_OFFICES}))")
+    user = [s.scoped_officer.pk] * 3
+    return [(f"SELECT COUNT(*) FROM {RP} rp WHERE {drawn}", user),
+            (f"SELECT rp.id, rp.name, rp.affiliation_name, rp.title, rp.load_limit, rp.active FROM {RP} rp "
+             f"WHERE {drawn} ORDER BY rp.name, rp.id LIMIT 50", user)]
+
+
+register("expert pool (officer of two offices)", "scoped_officer", lambda s: reverse("reviews:pool"),
+         Admin(ReviewerProfile, lambda s, ids: f"id__in={id_list(ids)}", ("name", "pk")), _scoped_pool_sql,
+         tags={"reviews", "offices"})
 REVIEWER_ADMIN = Admin(Assignment, lambda s, ids: f"reviewer__id__exact={s.reviewer_profile_id}"
                                                   f"&state__in=confirmed,accepted",
                        ("-round__created_at", "application__reference", "pk"))

@@ -4,21 +4,23 @@ again with ``selectors.may_act_in`` inside their transaction; this only decides 
 
 from __future__ import annotations
 
-from .selectors import offices_acted_by, sees_every_office, works_for_every_office
+from .selectors import known_codes, offices_acted_by, sees_every_office, works_for_every_office
 
 _CACHE = "_offices_acted"
 
 
 def acting_offices(user) -> frozenset[str] | None:
     """The codes of the offices the user works for; None for a platform admin or an officer of every office (every
-    office). One query the first time in a request, none after."""
+    office). No query for the signed-in user (the codes are read with it); for a user loaded otherwise, one query
+    the first time in a request, none after."""
     if works_for_every_office(user):
         return None
     if not getattr(user, "is_authenticated", False):
         return frozenset()
     found = user.__dict__.get(_CACHE)
     if found is None:
-        found = frozenset(offices_acted_by(user).values_list("code", flat=True))
+        codes = known_codes(user, act=True)  # read with the signed-in user: no query
+        found = frozenset(codes if codes is not None else offices_acted_by(user).values_list("code", flat=True))
         user.__dict__[_CACHE] = found
     return found
 
