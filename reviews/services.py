@@ -50,7 +50,7 @@ from .models import (
     Transition,
 )
 from .pool_excel import PoolRow, read_pool
-from .pools import candidates
+from .pools import candidates, pool_of
 from .proposal import Proposal, assignment_propose  # noqa: F401  (the automatic assignment's service)
 from .rounds import lock_round, open_conflicts, require_officer, round_applications, round_office
 from .selectors import conflict_matrix, expertise_matches
@@ -180,7 +180,9 @@ def _row_number(message: str) -> int:
 def conflict_declare_standing(*, actor, reviewer: ReviewerProfile, uscc: str, reason: str) -> DeclaredConflict:
     """A standing tie with an organisation (a parent group, a former employer), declared by the reviewer or
     recorded by an officer; every application of that organisation's family is then a conflict."""
-    if not (getattr(actor, "is_officer", False) or reviewer.user_id == actor.pk):
+    if reviewer.user_id != actor.pk and not (
+            getattr(actor, "is_officer", False)
+            and ReviewerProfile.objects.filter(pool_of(actor), pk=reviewer.pk).exists()):  # a pool it draws on
         raise PermissionDenied(_("Only the reviewer or a program officer may do this."))
     code = normalise_uscc(uscc)
     if len(code) != 18 or not (reason or "").strip():

@@ -156,3 +156,24 @@ def test_pool_page_offers_resend_only_for_pools_the_officer_works_for_with_a_fix
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_conflict_declare_standing_by_an_officer_only_on_experts_of_pools_it_draws_on(experts, nansha_officer,
+                                                                                     yuexiu_officer):
+    from audit.models import AuditEvent
+    from reviews.models import DeclaredConflict
+    from tests.organisations.factories import make_uscc
+
+    code = make_uscc(4242)
+    with pytest.raises(PermissionDenied):  # Nansha's own expert: not Yuexiu's business
+        services.conflict_declare_standing(actor=yuexiu_officer, reviewer=experts["gz-nansha"], uscc=code,
+                                           reason="原工作单位")
+    assert not DeclaredConflict.objects.exists()
+    for pool in ("gz-nansha", "gz", None):  # its own, its city's, the shared pool: it draws on them
+        services.conflict_declare_standing(actor=nansha_officer, reviewer=experts[pool], uscc=code, reason="原工作单位")
+    assert DeclaredConflict.objects.filter(uscc=code).count() == 3
+    assert AuditEvent.objects.filter(action="declare_standing_conflict", actor=nansha_officer).count() == 3
+    # The expert itself always may.
+    services.conflict_declare_standing(actor=experts["gz-yuexiu"].user, reviewer=experts["gz-yuexiu"], uscc=code,
+                                       reason="亲属任职")
+    assert DeclaredConflict.objects.filter(reviewer=experts["gz-yuexiu"]).exists()
