@@ -159,16 +159,16 @@ def test_report_page_runs_a_fixed_number_of_queries_with_one_and_many_files(clie
     report_submit(actor=unit, report=report, values=reached_values(fcg_project), narrative="进展",
                   evidence=[SimpleUploadedFile("证明.pdf", b"%PDF-1.4 x")])
     client.force_login(officer)
-    # session, user, the report with its project, application and the application's snapshot, the track's KPIs
-    # with their groups and the values reached, the evidence, the header's unread count, the offices the officer
-    # works for (may it review?)
-    with django_assert_num_queries(7):
+    # session, user (with the offices it works for: may it review?), the report with its project, application and
+    # the application's snapshot, the track's KPIs with their groups and the values reached, the evidence, the
+    # header's unread count
+    with django_assert_num_queries(6):
         page = client.get(url).content.decode()
     assert 'data-overall="75.0"' in page and page.count(".pdf</a>") == 1
     report_review(actor=officer, report=report, accept=False, comments="补充证明")
     report_submit(actor=unit, report=report, values=reached_values(fcg_project), narrative="进展",
                   evidence=[SimpleUploadedFile(f"证明{n}.pdf", b"%PDF-1.4 x") for n in range(4)])
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         page = client.get(url).content.decode()
     assert 'data-overall="75.0"' in page and 'data-percent="66.7"' in page and page.count(".pdf</a>") == 5
     client.force_login(unit)

@@ -23,8 +23,8 @@ from .conftest import make_pool_track, make_reviewer, passed_application, run_to
 pytestmark = pytest.mark.django_db
 
 OVERVIEW_QUERIES = 4  # session, user, the page (ids cut, rows, counts and total as subqueries), unread notices
-RANKING_QUERIES = 11  # session, user, round, the ranking (2), the page's details (3), export job, unread notices,
-# the offices the officer works for (which steps the page offers)
+RANKING_QUERIES = 10  # session, user (with the offices it works for: which steps the page offers), round, the
+# ranking (2), the page's details (3), export job, unread notices
 
 
 def _round(officer, track, scores: list[int], *, reviewers=3):

@@ -26,8 +26,8 @@ pytestmark = pytest.mark.django_db
 GUANGDONG = "guangdong-2021-ip-cluster-centers"  # [member_mix judged, matching_funds computed]
 QINGYUAN = "qingyuan-2023-ip-reserve-projects"  # track 11: [matching_funds computed, overseas_market judged, …]
 FANGCHENGGANG = "fangchenggang-2022-ip-projects"  # track 7: [local_service judged]
-RANKING_QUERIES = 12  # session, user, round, the ranking (2 + the officer's orders), details (3), job, notices,
-# the offices the officer works for (which steps the page offers)
+RANKING_QUERIES = 11  # session, user (with the offices it works for: which steps the page offers), round, the
+# ranking (2 + the officer's orders), details (3), job, notices
 
 
 def _round(officer, track, entries: list[tuple[int, str, str]]):
