@@ -1,5 +1,5 @@
 from django.core.paginator import Page, Paginator
-from django.db.models import Subquery
+from django.db.models import Count, Subquery, Window
 
 from .counts import CountAll
 
@@ -87,4 +87,25 @@ def _paginate_ahead(request, queryset, rows, paginator, number: int, count_ahead
     page.more_pages = counted > limit  # at least one page past what the count reached
     if page.more_pages:
         page.pages_counted = limit // per_page
+    return page, _querystring(request)
+
+
+def paginate_filtered(request, queryset, per_page: int = 20) -> tuple[Page, str]:
+    """A page of a list whose filter costs more than its rows (an officer's organisations: "not every submitted
+    application another office's" is a grouped pass over the applications), in one query that runs the filter
+    once: the total is a window count over the filtered rows (``paginate_ids`` runs the filter twice, for the
+    cut and for the total). A page past the end costs a count and the last page."""
+    paginator = Paginator(queryset, per_page)
+    number = _page_number(request.GET.get("page"))
+    bottom = (number - 1) * per_page
+    objects = list(queryset.annotate(_page_total=Window(Count("*")))[bottom:bottom + per_page])
+    if objects:
+        paginator.count = objects[0]._page_total
+    elif number == 1:
+        paginator.count = 0
+    page = paginator.get_page(number)
+    if not objects and page.number != number:  # past the end: the last page instead
+        bottom = (page.number - 1) * per_page
+        objects = list(queryset[bottom:bottom + per_page])
+    page.object_list = objects
     return page, _querystring(request)

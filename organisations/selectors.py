@@ -41,13 +41,6 @@ def organisations_for(user) -> QuerySet[Organisation]:
     return queryset.filter(memberships__user=user)
 
 
-def organisation_rows(ids) -> QuerySet[Organisation]:
-    """The list's rows for a page cut on ids (``core.pagination.paginate_ids``): the scope and the filters run once
-    on the ids (an officer's office scope is two subqueries per organisation), the region path is joined for the
-    page's rows only."""
-    return Organisation.objects.filter(pk__in=ids).select_related(*REGION_PATH)
-
-
 def organisation_for(user, pk) -> Organisation:
     """One organisation the user may see; 404 whether it does not exist or is not theirs. For an officer it carries
     ``officer_acts`` (read in the same query): whether the officer takes steps on it."""

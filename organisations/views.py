@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.pagination import paginate, paginate_ids
+from core.pagination import paginate, paginate_filtered
 
 from .filters import OrganisationFilter
 from .forms import (
@@ -38,7 +38,6 @@ from .selectors import (
     organisation_members,
     organisation_patents,
     organisation_project_records,
-    organisation_rows,
     organisation_to_act_on,
     organisations_for,
     project_record_for,
@@ -82,7 +81,7 @@ def _require_officer(user) -> None:
 def organisation_list(request):
     _require_organisation_role(request.user)
     filterset = OrganisationFilter(request.GET or None, queryset=organisations_for(request.user))
-    page, querystring = paginate_ids(request, filterset.qs, organisation_rows, PAGE_SIZE)
+    page, querystring = paginate_filtered(request, filterset.qs, PAGE_SIZE)
     invitation_count = invitations_for(request.user).count() if request.user.is_applicant else 0
     return render(
         request, "organisations/list.html",
