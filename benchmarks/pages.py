@@ -293,10 +293,9 @@ register("my applications", "applicant", lambda s: reverse("applications:mine"),
 
 
 def _organisations_sql(s: Sample) -> list[Statement]:
-    return [
-        (f"SELECT COUNT(*) FROM {O}", []),
-        (f"SELECT o.id, o.name, o.uscc, o.region_id FROM {O} o ORDER BY o.name, o.id LIMIT 20", []),
-    ]
+    """The page and its total in one pass, as the page reads them (a window count)."""
+    return [(f"SELECT o.id, o.name, o.uscc, o.region_id, COUNT(*) OVER () FROM {O} o ORDER BY o.name, o.id LIMIT 20",
+             [])]
 
 
 register("organisations (officer)", "officer", lambda s: reverse("organisations:list"),
@@ -308,15 +307,12 @@ MEMBER_OFFICES = "SELECT m.office_id FROM offices_officemembership m WHERE m.use
 
 def _scoped_organisations_sql(s: Sample) -> list[Statement]:
     """The organisations an officer of two offices sees: all but those whose every submitted application is
-    another office's (one grouped pass over the applications' (organisation, track) index)."""
+    another office's (one grouped pass over the applications' (organisation, track) index), with their total."""
     hidden = (f"SELECT a.organisation_id FROM {A} a WHERE a.submitted_at IS NOT NULL GROUP BY a.organisation_id "
               f"HAVING MAX(CASE WHEN a.track_id IN (SELECT t.id FROM {T} t JOIN {P} p ON p.id = t.program_id "
               f"WHERE p.office_id IN ({MEMBER_OFFICES})) THEN 1 ELSE 0 END) = 0")
-    return [
-        (f"SELECT COUNT(*) FROM {O} o WHERE o.id NOT IN ({hidden})", [s.scoped_officer.pk]),
-        (f"SELECT o.id, o.name, o.uscc, o.region_id FROM {O} o WHERE o.id NOT IN ({hidden}) "
-         f"ORDER BY o.name, o.id LIMIT 20", [s.scoped_officer.pk]),
-    ]
+    return [(f"SELECT o.id, o.name, o.uscc, o.region_id, COUNT(*) OVER () FROM {O} o WHERE o.id NOT IN ({hidden}) "
+             f"ORDER BY o.name, o.id LIMIT 20", [s.scoped_officer.pk])]
 
 
 # The admin has no filter for "seen by this officer": its changelist is narrowed to the page's own rows (a cheaper
