@@ -7,6 +7,9 @@ import io
 
 import pypdf
 import pytest
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from applications.exports import application_pdf
 from applications.inputs import MATERIAL_FILES_MAX, MAX_BUDGET_LINES, row_limits
@@ -55,7 +58,23 @@ def test_largest_application_pdf_renders_every_part_on_bounded_pages(largest):
     assert _flat(last_file)[-16:] in text and "5-10-" in text
     assert _flat(snapshot["budget"][-1]["item"])[-12:] in text
     assert _flat(snapshot["plan"])[-20:] in text
+    plan = [_flat(line) for line in snapshot["plan"].splitlines()]  # printed line by line: each whole, in order
+    _records_in_order(text, [(line[:12], line[-12:]) if len(line) > 24 else (line,) for line in plan])
     assert _flat(snapshot["declaration"]["text"])[-12:] in text
+
+
+def test_largest_application_pdf_footer_on_every_page_after_the_cover(largest):
+    """The footer's two margin boxes have fixed widths (WeasyPrint then skips measuring them on every page): each
+    page after the first still ends with the reference and “第 X 页，共 Y 页”, whole, the cover's first page has none."""
+    reader = pypdf.PdfReader(io.BytesIO(application_pdf(largest)))
+    texts = ["".join(page.extract_text().split()) for page in reader.pages]
+    with translation.override(settings.LANGUAGE_CODE):
+        footers = [_flat(_("Page %(page)s of %(pages)s") % {"page": n, "pages": len(texts)})
+                   for n in range(1, len(texts) + 1)]
+    assert footers[1] == f"第2页，共{len(texts)}页"
+    assert footers[0] not in texts[0]
+    for text, footer in zip(texts[1:], footers[1:], strict=True):
+        assert text.endswith(largest.reference + footer), text[-60:]
 
 
 def _records_in_order(text: str, records: list[tuple[str, ...]]) -> None:
