@@ -77,6 +77,18 @@ def test_largest_application_pdf_footer_on_every_page_after_the_cover(largest):
         assert text.endswith(largest.reference + footer), text[-60:]
 
 
+def test_largest_application_pdf_prints_each_checksum_on_the_page_of_its_files_name_end(largest):
+    """A long file name may continue on the next page (two lines at least on each side, as any paragraph), never
+    its checksum alone: the checksum is on the page where its file's name ends."""
+    snapshot = largest.versions.get().snapshot
+    reader = pypdf.PdfReader(io.BytesIO(application_pdf(largest)))
+    pages = ["".join(page.extract_text().split()) for page in reader.pages]
+    files = [file for entry in snapshot["materials"].values() for file in entry]
+    for file in files:
+        on = [page for page in pages if file["sha256"][:12] in page]
+        assert len(on) == 1 and _flat(file["name"])[-12:] + "SHA-256" + file["sha256"][:12] in on[0], file["name"]
+
+
 def _records_in_order(text: str, records: list[tuple[str, ...]]) -> None:
     """Each record's first piece (unique to it) comes after the previous record, and its other pieces between it
     and the next record's first piece: the record is there, whole, in its place."""
