@@ -65,7 +65,8 @@ def test_largest_application_pdf_renders_every_part_on_bounded_pages(largest):
 
 def test_largest_application_pdf_footer_on_every_page_after_the_cover(largest):
     """The footer's two margin boxes have fixed widths (WeasyPrint then skips measuring them on every page): each
-    page after the first still ends with the reference and “第 X 页，共 Y 页”, whole, the cover's first page has none."""
+    page after the first still ends with the reference and “第 X 页，共 Y 页”, whole; the cover's first page has
+    none."""
     reader = pypdf.PdfReader(io.BytesIO(application_pdf(largest)))
     texts = ["".join(page.extract_text().split()) for page in reader.pages]
     with translation.override(settings.LANGUAGE_CODE):

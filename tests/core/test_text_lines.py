@@ -5,7 +5,8 @@ from core.text import text_lines
 
 
 def test_text_lines_split_at_every_kind_of_line_break_and_keep_spaces_and_blank_lines():
-    assert text_lines("第一段  两个空格\r\n\r\n第三段\r第四段\n第五段") == ["第一段  两个空格", "", "第三段", "第四段", "第五段"]
+    lines = text_lines("第一段  两个空格\r\n\r\n第三段\r第四段\n第五段")
+    assert lines == ["第一段  两个空格", "", "第三段", "第四段", "第五段"]
 
 
 def test_text_lines_open_no_line_after_a_final_line_break():
