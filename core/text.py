@@ -1,5 +1,7 @@
 """Text helpers shared by every app."""
 
+import re
+
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -7,6 +9,19 @@ from django.utils.translation import pgettext
 def join_list(items) -> str:
     """Items of a list in the user's language: "A, B, C" in English, "A、B、C" in Chinese."""
     return pgettext("separator between the items of a list", ", ").join(str(item) for item in items)
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def text_lines(text) -> list[str]:
+    """A typed text's lines, without their line breaks (CR LF, CR or LF), for a PDF template to print each as a block
+    of its own (``white-space: pre-wrap`` keeps the spaces in it; an empty line is a blank line). As in one
+    pre-wrapped block, a line break that ends the text opens no line: ``""`` has none, ``"a\\n"`` one."""
+    lines = _LINE_BREAK.split(str(text or ""))
+    if lines[-1] == "":
+        lines.pop()
+    return lines
 
 
 # Control characters no free text may hold: NUL (PostgreSQL refuses it) and the other invisible codes; tab, line

@@ -7,6 +7,9 @@ import io
 
 import pypdf
 import pytest
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from applications.exports import application_pdf
 from applications.inputs import MATERIAL_FILES_MAX, MAX_BUDGET_LINES, row_limits
@@ -55,7 +58,36 @@ def test_largest_application_pdf_renders_every_part_on_bounded_pages(largest):
     assert _flat(last_file)[-16:] in text and "5-10-" in text
     assert _flat(snapshot["budget"][-1]["item"])[-12:] in text
     assert _flat(snapshot["plan"])[-20:] in text
+    plan = [_flat(line) for line in snapshot["plan"].splitlines()]  # printed line by line: each whole, in order
+    _records_in_order(text, [(line[:12], line[-12:]) if len(line) > 24 else (line,) for line in plan])
     assert _flat(snapshot["declaration"]["text"])[-12:] in text
+
+
+def test_largest_application_pdf_footer_on_every_page_after_the_cover(largest):
+    """The footer's two margin boxes have fixed widths (WeasyPrint then skips measuring them on every page): each
+    page after the first still ends with the reference and “第 X 页，共 Y 页”, whole; the cover's first page has
+    none."""
+    reader = pypdf.PdfReader(io.BytesIO(application_pdf(largest)))
+    texts = ["".join(page.extract_text().split()) for page in reader.pages]
+    with translation.override(settings.LANGUAGE_CODE):
+        footers = [_flat(_("Page %(page)s of %(pages)s") % {"page": n, "pages": len(texts)})
+                   for n in range(1, len(texts) + 1)]
+    assert footers[1] == f"第2页，共{len(texts)}页"
+    assert footers[0] not in texts[0]
+    for text, footer in zip(texts[1:], footers[1:], strict=True):
+        assert text.endswith(largest.reference + footer), text[-60:]
+
+
+def test_largest_application_pdf_prints_each_checksum_on_the_page_of_its_files_name_end(largest):
+    """A long file name may continue on the next page (two lines at least on each side, as any paragraph), never
+    its checksum alone: the checksum is on the page where its file's name ends."""
+    snapshot = largest.versions.get().snapshot
+    reader = pypdf.PdfReader(io.BytesIO(application_pdf(largest)))
+    pages = ["".join(page.extract_text().split()) for page in reader.pages]
+    files = [file for entry in snapshot["materials"].values() for file in entry]
+    for file in files:
+        on = [page for page in pages if file["sha256"][:12] in page]
+        assert len(on) == 1 and _flat(file["name"])[-12:] + "SHA-256" + file["sha256"][:12] in on[0], file["name"]
 
 
 def _records_in_order(text: str, records: list[tuple[str, ...]]) -> None:
