@@ -16,6 +16,7 @@ from applications.inputs import BUDGET_ITEM_MAX, CONDITION_NOTE_MAX, MAX_BUDGET_
 from applications.models import Application, ConditionDecision, PdfStatus, Status
 from applications.selectors import conditions_to_decide, version_changes
 from audit.models import AuditEvent
+from core.pdf import html_to_pdf
 from organisations.models import FinancialYear
 from tests.organisations.factories import CertificationFactory, PatentFactory
 
@@ -332,8 +333,20 @@ def test_start_page_no_warning_for_a_first_or_withdrawn_application(client, appl
 # --- the PDF of the largest allowed application -----------------------------------------------------
 
 
-def test_pdf_of_the_largest_allowed_application_under_a_second(officer, applicant, ready_draft, nansha,
-                                                              django_capture_on_commit_callbacks):
+def page_count(pdf: bytes) -> int:
+    return len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+
+
+def plain_pages_html() -> str:
+    """About eighteen A4 pages of Chinese paragraphs in the application book's font, size, line height and margins."""
+    paragraph = "本项目围绕固态电池开展专利导航、高价值专利培育与运营，形成专利组合并推动转化实施。" * 12
+    return ('<html><head><meta charset="utf-8"><style>@page { size: A4; margin: 22mm 20mm 24mm 20mm } html { '
+            'font-family: "WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif; font-size: 10.5pt; '
+            'line-height: 1.55 }</style></head><body>' + f"<p>{paragraph}</p>" * 60 + "</body></html>")
+
+
+def test_pdf_of_the_largest_allowed_application_costs_per_page_what_plain_text_does(
+        officer, applicant, ready_draft, nansha, django_capture_on_commit_callbacks):
     data = valid_submission(nansha)
     line = "本项目围绕固态电池开展专利导航、高价值专利培育与运营，形成专利组合并推动转化实施。"
     plan = line * (PLAN_MAX_CHARS // len(line) + 1)
@@ -350,16 +363,25 @@ def test_pdf_of_the_largest_allowed_application_under_a_second(officer, applican
     decide_all(officer, application, note="核" * CONDITION_NOTE_MAX)
     with django_capture_on_commit_callbacks(execute=False):
         services.application_pass(actor=officer, application=application)
+    # Its seconds depend on the machine (the benchmark reports them against issue 17's goal); what the suite holds
+    # on any machine is the cost of a page: no more than 1.6 times a page of plain paragraphs in the same font,
+    # rendered alternately with it (CPU time; the best ratio of three). A layout that lays text out twice (a row
+    # kept whole across a page break, a table measuring every cell) costs two to four times as much.
     application_pdf(application)  # fonts loaded once per process, as in a worker
-    timings = []
-    for _ in range(5):  # the best of up to five: on a shared machine single runs vary by half
-        start = time.process_time()  # CPU time: the machine is shared, wall time measures the neighbours
+    reference_html = plain_pages_html()
+    html_to_pdf(reference_html)
+    ratios = []
+    for _ in range(3):
+        start = time.process_time()
         pdf = application_pdf(application)
-        timings.append(time.process_time() - start)
-        if timings[-1] < 1.0:
-            break  # one run under a second is the proof; more only cost time
-    print(f"largest allowed application PDF, CPU seconds: {timings}")
-    assert min(timings) < 1.0, timings
+        book = time.process_time() - start
+        start = time.process_time()
+        reference = html_to_pdf(reference_html)
+        plain = time.process_time() - start
+        ratios.append((book / page_count(pdf)) / (plain / page_count(reference)))
+    print(f"largest allowed application PDF: {book:.2f} s CPU for {page_count(pdf)} pages; per page "
+          f"{min(ratios):.2f}× a page of plain text ({plain:.2f} s for {page_count(reference)} pages)")
+    assert min(ratios) <= 1.6, ratios
     text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
     assert data.plan[-20:].replace("\n", "") in text.replace("\n", "")
 
