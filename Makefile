@@ -16,13 +16,13 @@ export PORTAL_BASE_URL
 # Seconds apt-get waits for another apt/dpkg (an unattended upgrade) to release its lock.
 APT_LOCK_TIMEOUT ?= 300
 
-.PHONY: run test setup deps assets pango messages fonts browser apt migrate load demo lint check-migrations worker clean bench
+.PHONY: run test setup deps assets pango messages fonts browser compose apt migrate load demo lint check-migrations worker clean bench
 
 run: setup demo
 	$(PYTHON) manage.py rerender_pdfs
 	PORTAL_BASE_URL=$(PORTAL_BASE_URL) $(PYTHON) manage.py runserver $(HOST):$(PORT)
 
-test: deps assets messages pango browser
+test: deps assets messages pango browser compose
 	$(PYTHON) -m pytest -n $(TEST_PROCESSES) --dist worksteal $(PYTEST_ARGS)
 
 setup: deps assets messages pango fonts migrate load
@@ -60,6 +60,10 @@ fonts:
 # Headless Chromium for the browser tests (Debian's package; never a downloaded browser).
 browser: fonts
 	@test -x /usr/bin/chromium || $(MAKE) --no-print-directory apt PKGS=chromium
+
+# The suite checks docker-compose.yml with `docker-compose config` (Debian's package; no Docker engine is needed).
+compose:
+	@command -v docker-compose >/dev/null || $(MAKE) --no-print-directory apt PKGS=docker-compose
 
 # Waits up to APT_LOCK_TIMEOUT seconds for a running apt/dpkg to finish instead of failing on its lock.
 APT_GET := DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=$(APT_LOCK_TIMEOUT)
