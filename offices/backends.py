@@ -1,5 +1,7 @@
-"""Signing in and loading the signed-in user (Django's ModelBackend), with one fact about the user's offices read
-in the same query: whether the user works for every office of the platform.
+"""Signing in and loading the signed-in user (Django's ModelBackend), with what the scoping needs of the user's
+offices read in the same query: whether the user works for every office of the platform, and the codes of the
+offices it works for and reads (``offices.selectors.known_codes``: the filters then name them instead of a
+subquery over memberships and parents).
 
 An installation's officers start as members of every office (the migration that brought offices made them so), and
 a province's staff may be too. For them every office filter is a no-op that still costs the database a join or a
@@ -50,7 +52,8 @@ def with_every_office_flag(users):
 
 
 class OfficeModelBackend(ModelBackend):
-    """ModelBackend whose ``get_user`` (once per request, from the session) also reads the every-office flag."""
+    """ModelBackend whose ``get_user`` (once per request, from the session) also reads the every-office flag and
+    the office codes."""
 
     def get_user(self, user_id):
         from django.contrib.auth import get_user_model
