@@ -31,6 +31,7 @@ from .models import (
     NOTICE_TRANSITIONS,
     OBJECTION_TRANSITIONS,
     ROUND_TRANSITIONS,
+    ROUND_WORK,
     Award,
     AwardState,
     Dossier,
@@ -40,6 +41,7 @@ from .models import (
     RoundState,
     TieOrder,
 )
+from .offers import takes_objections
 from .rounds import round_office
 from .selectors import default_proposal, may_see_notice, ranking
 from .services import check_state, checked_reason, lock_round, require_officer
@@ -172,7 +174,7 @@ def award_adjust(*, actor, award: Award, amount: Decimal, reason: str) -> Award:
     lock_round(award.round)
     locked = _lock_award(award)
     transition = check_state(AWARD_TRANSITIONS, "adjust", locked.state, locked.get_state_display())
-    if locked.round.state != RoundState.PROPOSED:
+    if locked.round.state not in ROUND_WORK["adjust_award"]:
         raise ValidationError(_("Amounts can change only before the list is published."), code="wrong_state")
     reason = checked_reason(transition, reason)
     amount = to_yuan(amount)
@@ -246,7 +248,7 @@ def objection_lodge(*, actor, review_round: ReviewRound, reason: str, award: Awa
     if not actor.is_authenticated:
         raise PermissionDenied(_("Sign in to lodge an objection."))
     locked = lock_round(review_round)
-    if locked.state != RoundState.PUBLICITY or today() > locked.publicity_ends:
+    if not takes_objections(locked):
         raise ValidationError(_("Objections are taken only during the publicity period."), code="wrong_state")
     if award is not None and award.round_id != locked.pk:
         raise ValidationError(_("This award is not on this list."))
@@ -279,7 +281,7 @@ def objection_resolve(*, actor, objection: Objection, step: str, resolution: str
 
 def _check_decidable(award: Award) -> None:
     review_round = award.round
-    if review_round.state != RoundState.PUBLICITY:
+    if review_round.state not in ROUND_WORK["decide_award"]:
         raise ValidationError(_("Awards are decided after the publicity period."), code="wrong_state")
     if review_round.publicity_ends_provisional:
         raise ValidationError(_("Confirm the provisional end of the publicity first."), code="provisional")

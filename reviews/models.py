@@ -133,6 +133,21 @@ ROUND_TRANSITIONS = _table(
 )
 
 
+# The officer's work inside a round that does not move it, with the round states that allow it. The services
+# refuse it in any other state and the pages offer it only there (``reviews.offers``).
+ROUND_WORK: dict[str, frozenset[str]] = {
+    "change_settings": frozenset({RoundState.ASSIGNING}),
+    "propose_assignment": frozenset({RoundState.ASSIGNING, RoundState.REVIEWING}),
+    "assign_by_hand": frozenset({RoundState.ASSIGNING, RoundState.REVIEWING}),
+    "confirm_assignment": frozenset({RoundState.REVIEWING}),
+    "remove_assignment": frozenset({RoundState.ASSIGNING, RoundState.REVIEWING}),
+    "reopen_review": frozenset({RoundState.REVIEWING}),
+    "score": frozenset({RoundState.REVIEWING}),  # the reviewer's: save and submit scores
+    "adjust_award": frozenset({RoundState.PROPOSED}),
+    "decide_award": frozenset({RoundState.PUBLICITY}),
+}
+
+
 class ReviewRound(models.Model):
     """The expert review of one track's applications, from assignment to the decision."""
 
@@ -274,6 +289,11 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} → {self.reviewer}"
+
+    @property
+    def is_active(self) -> bool:
+        """The reviewer still holds the place (not removed, no conflict declared)."""
+        return self.state in ACTIVE_ASSIGNMENT
 
 
 # --- reviews -----------------------------------------------------------------------------------------------------

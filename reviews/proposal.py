@@ -25,7 +25,14 @@ from django.utils.translation import gettext as _
 from audit.services import record_event
 
 from . import assignment as solver
-from .models import ACTIVE_ASSIGNMENT, Assignment, AssignmentState, ReviewerProfile, ReviewRound, RoundState
+from .models import (
+    ACTIVE_ASSIGNMENT,
+    ROUND_WORK,
+    Assignment,
+    AssignmentState,
+    ReviewerProfile,
+    ReviewRound,
+)
 from .pools import candidates
 from .rounds import lock_round, open_conflicts, require_officer, round_applications, round_office
 from .selectors import conflict_matrix, matching_reviewers
@@ -49,7 +56,7 @@ class Plan:
 
 
 def _check_open(review_round: ReviewRound) -> None:
-    if review_round.state not in (RoundState.ASSIGNING, RoundState.REVIEWING):
+    if review_round.state not in ROUND_WORK["propose_assignment"]:
         raise ValidationError(_("Reviewers can be assigned only before the awards are proposed."), code="wrong_state")
 
 

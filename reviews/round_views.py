@@ -19,7 +19,8 @@ from programs.procedure import procedure_for
 from . import services
 from .forms import AddAssignmentForm, ReasonForm, RoundForm
 from .jobs import ASSIGNMENT
-from .models import ASSIGNMENT_TRANSITIONS, ROUND_TRANSITIONS, RoundState
+from .models import ASSIGNMENT_TRANSITIONS, ROUND_TRANSITIONS
+from .offers import assignment_offers, open_for_assignment, replaces_reviewers, round_offers
 from .selectors import (
     assignable_reviewers,
     assignment_rows,
@@ -30,7 +31,7 @@ from .selectors import (
     round_summary,
     track_for_officer,
 )
-from .shortfall import round_shortfall, shortfall_state
+from .shortfall import BLOCKS_START, round_shortfall, shortfall_state
 from .views import _errors, _round_or_404
 
 ROUND_PAGE_SIZE = 25  # applications per page
@@ -60,32 +61,42 @@ def round_page(request, track_id: int):
         else:
             messages.success(request, _("Settings saved."))
             return redirect("reviews:round", track_id=track_id)
+    acts = acts_in(request.user, track.program.office_id)
+    offers = round_offers(review_round, acts=acts)
     context = {"track": track, "round": review_round, "form": form, "procedure": procedure,
                "reason_form": ReasonForm(), "steps": ROUND_TRANSITIONS, "assignment_steps": ASSIGNMENT_TRANSITIONS,
-               "acts": acts_in(request.user, track.program.office_id)}
+               "acts": acts, "offers": offers, "edits_settings": bool(offers & {"open_round", "change_settings"})}
     if review_round is not None:
-        context.update(_round_context(request, review_round))
+        context.update(_round_context(request, review_round, offers))
     return render(request, "reviews/round.html", context)
 
 
-def _round_context(request, review_round) -> dict:
+def _round_context(request, review_round, offers: frozenset[str]) -> dict:
     """The round's applications one page at a time, the page's reviewers with their loads, what is said of the
     whole round, and the latest automatic assignment with its progress. A fixed number of queries."""
     page, querystring = paginate_ids(request, round_application_list(review_round), round_application_rows,
                                      per_page=ROUND_PAGE_SIZE)
     rows = assignment_rows(review_round, list(page.object_list))
+    for row in rows:
+        for assignment in row.assignments:
+            assignment.offers = assignment_offers(assignment, offers)
     on_page = {a.reviewer_id for r in rows for a in r.assignments}
     summary = round_summary(review_round)
-    shortfall = round_shortfall(review_round) if review_round.state == RoundState.ASSIGNING else None
+    # The shortfall is what starting the review asks about.
+    starts = review_round.state in ROUND_TRANSITIONS["start_review"].sources
+    shortfall = round_shortfall(review_round) if starts else None
+    state = shortfall_state(review_round, shortfall) if shortfall else "none"
     job = latest_job(request.user, kind=ASSIGNMENT, target=review_round)
     return {
         "page": page, "querystring": querystring, "rows": rows,
+        "open_for_assignment": open_for_assignment(review_round), "replaces": replaces_reviewers(review_round),
         "loads": [r for r in reviewer_loads(review_round, on_page) if r.load] if on_page else [],
         "add_form": AddAssignmentForm(applications=[r.application for r in rows
                                                     if r.application.status == Status.PASSED],
                                       reviewers=assignable_reviewers(review_round.track.program.office_id)),
         "proposed": summary.proposed, "conflicts": summary.open_conflicts,
-        "shortfall": shortfall, "shortfall_state": shortfall_state(review_round, shortfall) if shortfall else "none",
+        "shortfall": shortfall, "shortfall_state": state,
+        "start_blocked": state in BLOCKS_START,
         "assignment_job": job, "assignment_box": job_box(job, prefix="assignment-job",
                                                          title=_("Automatic assignment"), reload=True,
                                                          icon="bi-diagram-3"),

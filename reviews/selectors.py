@@ -434,6 +434,7 @@ class RankingRow:
     normalised: Decimal | None = None
     award: Award | None = None
     tie: ties.Tie | None = None  # equal score up to a tie-break an officer judges (ordered or not)
+    proposable: bool = False  # an award may be proposed for it (``proposable``)
 
     @property
     def done(self) -> int:
@@ -499,10 +500,16 @@ def ranking(review_round: ReviewRound) -> Ranking:
     return Ranking(rows=ordered, reviewer_stats=scoring.reviewer_stats(submitted))
 
 
+def proposable(row: RankingRow) -> bool:
+    """An award may be proposed for this row: its application is still in expert review and has a score (a
+    submitted review)."""
+    return row.application.status == Status.PASSED and row.aggregate is not None
+
+
 def default_proposal(ranked: Ranking, track: Track) -> list[RankingRow]:
-    """What a proposal chooses unless the officer says otherwise: the best ranked applications still in expert
-    review with a score, up to the track's number of awards."""
-    scored = [r for r in ranked if r.application.status == Status.PASSED and r.aggregate is not None]
+    """What a proposal chooses unless the officer says otherwise: the best ranked applications that may be
+    proposed, up to the track's number of awards."""
+    scored = [r for r in ranked if proposable(r)]
     return scored[:track.max_awards] if track.max_awards is not None else scored
 
 
@@ -522,6 +529,7 @@ def ranking_details(review_round: ReviewRound, ranked: Ranking, rows: list[Ranki
     for pk, row in by_id.items():
         row.assigned = assigned.get(pk, 0)
         row.award = awards.get(pk)
+        row.proposable = proposable(row)
         values = [scoring.z_score(ranked.reviewer_stats, reviewer, total) for reviewer, total in row.reviews]
         row.normalised = scoring.mean(values) if values else None
     return rows
@@ -537,6 +545,11 @@ def awards_of(review_round: ReviewRound) -> list[Award]:
         .annotate(open_objections=Count("objections", filter=Q(objections__state=ObjectionState.OPEN)))
         .order_by("rank")
     )
+
+
+def awards_total(awards: list[Award]) -> Decimal:
+    """What the listed awards add up to, those marked not funded left out."""
+    return sum((award.amount for award in awards if award.state != AwardState.NOT_FUNDED), Decimal("0.00"))
 
 
 def may_see_notice(user, award: Award, office_code: str | None = None) -> bool:

@@ -33,6 +33,7 @@ from .models import (
     DOSSIER_TRANSITIONS,
     REVIEW_TRANSITIONS,
     ROUND_TRANSITIONS,
+    ROUND_WORK,
     SCORE_MAX,
     SCORE_MIN,
     Assignment,
@@ -54,7 +55,7 @@ from .pools import candidates, pool_of
 from .proposal import Proposal, assignment_propose  # noqa: F401  (the automatic assignment's service)
 from .rounds import lock_round, open_conflicts, require_officer, round_applications, round_office
 from .selectors import conflict_matrix, expertise_matches
-from .shortfall import Shortfall, round_shortfall, shortfall_state
+from .shortfall import BLOCKS_START, Shortfall, round_shortfall, shortfall_state
 from .welcome import queue_password_mail
 
 # --- helpers -----------------------------------------------------------------------------------------------------
@@ -219,7 +220,7 @@ def round_update(*, actor, review_round: ReviewRound, reviewers_per_application:
                  blind: bool, random_draw: bool) -> ReviewRound:
     require_officer(actor, round_office(review_round))
     locked = lock_round(review_round)
-    if locked.state != RoundState.ASSIGNING:
+    if locked.state not in ROUND_WORK["change_settings"]:
         raise ValidationError(_("The settings can change only before the review starts."), code="wrong_state")
     if not 1 <= reviewers_per_application <= 15:
         raise ValidationError({"reviewers_per_application": _("Choose from 1 to 15 reviewers per application.")})
@@ -238,7 +239,7 @@ def assignment_add(*, actor, review_round: ReviewRound, application: Application
     """The officer assigns a reviewer by hand; a conflicted reviewer or one at the load limit is refused."""
     require_officer(actor, round_office(review_round))
     locked = lock_round(review_round)
-    if locked.state not in (RoundState.ASSIGNING, RoundState.REVIEWING):
+    if locked.state not in ROUND_WORK["assign_by_hand"]:
         raise ValidationError(_("Reviewers can be assigned only before the awards are proposed."), code="wrong_state")
     profile = ReviewerProfile.objects.select_for_update().get(pk=reviewer.pk)
     if not ReviewerProfile.objects.filter(candidates(round_office(locked)), pk=profile.pk).exists():
@@ -276,7 +277,7 @@ def assignment_confirm(*, actor, assignment: Assignment) -> Assignment:
     require_officer(actor, round_office(assignment.round))
     locked = _lock_assignment(assignment)
     check_state(ASSIGNMENT_TRANSITIONS, "confirm", locked.state, locked.get_state_display())
-    if locked.round.state != RoundState.REVIEWING:
+    if locked.round.state not in ROUND_WORK["confirm_assignment"]:
         raise ValidationError(_("Start the review to confirm the whole proposal."), code="wrong_state")
     before, locked.state = locked.state, AssignmentState.CONFIRMED
     locked.save(update_fields=["state"])
@@ -292,6 +293,8 @@ def assignment_remove(*, actor, assignment: Assignment, reason: str) -> Assignme
     locked = _lock_assignment(assignment)
     transition = check_state(ASSIGNMENT_TRANSITIONS, "remove", locked.state, locked.get_state_display())
     reason = checked_reason(transition, reason)
+    if locked.round.state not in ROUND_WORK["remove_assignment"]:
+        raise ValidationError(_("Reviewers can be removed only before the awards are proposed."), code="wrong_state")
     if Review.objects.filter(assignment=locked, state=ReviewState.SUBMITTED).exists():
         raise ValidationError(_("This reviewer has submitted the review; reopen it first if it must go."))
     before, locked.state = locked.state, AssignmentState.REMOVED
@@ -310,7 +313,7 @@ def round_start_review(*, actor, review_round: ReviewRound) -> ReviewRound:
     if not proposed.exists():
         raise ValidationError(_("Propose the assignment first."))
     shortfall = round_shortfall(locked)
-    if shortfall_state(locked, shortfall) in ("unconfirmed", "stale"):
+    if shortfall_state(locked, shortfall) in BLOCKS_START:
         raise ValidationError(_shortfall_message(locked, shortfall), code="shortfall")
     proposed_ids = list(proposed.values_list("pk", flat=True))
     confirmed = proposed.update(state=AssignmentState.CONFIRMED)
@@ -483,7 +486,7 @@ def _editable_review(actor, review: Review) -> tuple[Review, list]:
     _require_assigned_reviewer(actor, locked.assignment)
     if locked.assignment.state != AssignmentState.ACCEPTED:
         raise ValidationError(_("This assignment is no longer yours to score."), code="wrong_state")
-    if locked.assignment.round.state != RoundState.REVIEWING:
+    if locked.assignment.round.state not in ROUND_WORK["score"]:
         raise ValidationError(_("The review of this track is closed."), code="wrong_state")
     rubric = rubric_for(locked.assignment.round.track)
     return locked, list(rubric.criteria.all()) if rubric else []
@@ -534,7 +537,7 @@ def review_reopen(*, actor, review: Review, reason: str) -> Review:
     locked = _lock_review(review)
     transition = check_state(REVIEW_TRANSITIONS, "reopen", locked.state, locked.get_state_display())
     reason = checked_reason(transition, reason)
-    if locked.assignment.round.state != RoundState.REVIEWING:
+    if locked.assignment.round.state not in ROUND_WORK["reopen_review"]:
         raise ValidationError(_("Reviews can be reopened only while the review runs."), code="wrong_state")
     before, locked.state, locked.total = locked.state, ReviewState.DRAFT, None
     locked.save(update_fields=["state", "total", "updated_at"])

@@ -80,3 +80,7 @@ def shortfall_state(review_round: ReviewRound, shortfall: Shortfall) -> str:
     if review_round.shortfall_stamp == shortfall.stamp:
         return "confirmed"
     return "stale" if review_round.shortfall_stamp else "unconfirmed"
+
+
+# The shortfall states in which the review may not start (the officer confirms the shortfall first).
+BLOCKS_START = frozenset({"unconfirmed", "stale"})

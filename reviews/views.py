@@ -4,7 +4,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -37,12 +36,13 @@ from .models import (
     ASSIGNMENT_TRANSITIONS,
     AWARD_TRANSITIONS,
     OBJECTION_TRANSITIONS,
+    REVIEW_TRANSITIONS,
     ROUND_TRANSITIONS,
+    ROUND_WORK,
     AssignmentState,
     Dossier,
-    ReviewState,
-    RoundState,
 )
+from .offers import award_offers, objection_offers, plan_open, round_offers, takes_objections
 from .panels import notice_box
 from .selectors import (
     assignment_for_officer,
@@ -50,6 +50,7 @@ from .selectors import (
     award_for_officer,
     award_notice_for,
     awards_of,
+    awards_total,
     default_proposal,
     employer_check,
     objection_for_officer,
@@ -219,13 +220,14 @@ def ranking_page(request, track_id: int):
     page, querystring = paginate(request, ranked.rows, per_page=RANKING_PAGE)
     page.object_list = ranking_details(review_round, ranked, list(page.object_list))
     track, acts = review_round.track, _acts(request, review_round)
+    offers = round_offers(review_round, acts=acts)
     return render(request, "reviews/ranking.html", {
         "round": review_round, "track": track, "page": page, "rows": page.object_list, "querystring": querystring,
         "procedure": procedure_for(track),
         "default_ids": {r.application.pk for r in default_proposal(ranked, track)},
-        "can_propose": acts and review_round.state == RoundState.REVIEWING, "steps": ROUND_TRANSITIONS,
+        "can_propose": "propose" in offers, "steps": ROUND_TRANSITIONS, "offers": offers,
         "reason_form": ReasonForm(), "ties": ties_among(page.object_list), "acts": acts,
-        "can_order_ties": acts and review_round.state in ROUND_TRANSITIONS["order_tie"].sources,
+        "can_order_ties": "order_tie" in offers,
         "export_box": job_box(latest_job(request.user, kind=RANKING_XLSX, target=review_round),
                               prefix="ranking-export", title=_("Ranking (Excel)")),
     })
@@ -266,24 +268,31 @@ def decision(request, track_id: int):
 def _decision_page(request, review_round, adjusting: AmountForm | None = None, plan=None):
     """The decision tab; ``adjusting`` is a refused amount form, shown in its row with what was typed."""
     awards = awards_of(review_round)
+    acts = _acts(request, review_round)
+    offers = round_offers(review_round, acts=acts)
+    for award in awards:
+        award.offers = award_offers(award, offers)
+    objections = objections_of(review_round)
+    for objection in objections:
+        objection.offers = objection_offers(objection, acts=acts)
     return render(request, "reviews/decision.html", {
-        "round": review_round, "track": review_round.track, "awards": awards,
+        "round": review_round, "track": review_round.track, "awards": awards, "offers": offers,
         "award_rows": [(a, notice_box(a), adjusting if adjusting is not None and adjusting.award.pk == a.pk
                         else AmountForm(award=a)) for a in awards],
-        "objections": objections_of(review_round), "steps": ROUND_TRANSITIONS, "award_steps": AWARD_TRANSITIONS,
-        "objection_steps": OBJECTION_TRANSITIONS, "reason_form": ReasonForm(), "acts": _acts(request, review_round),
-        "total": sum((a.amount for a in awards if a.state != "not_funded"), 0),
-        "publicity_over": review_round.publicity_over and not review_round.publicity_ends_provisional,
+        "objections": objections, "steps": ROUND_TRANSITIONS, "award_steps": AWARD_TRANSITIONS,
+        "objection_steps": OBJECTION_TRANSITIONS, "reason_form": ReasonForm(), "acts": acts,
+        "total": awards_total(awards),
         "end_form": _end_form(review_round),
         "plan_form": plan if plan is not None else plan_formset(track=review_round.track),
-        "plan_missing": not review_round.track.tranches.exists(), "plan_open": _acts(request, review_round) and not any(
-            a.state == "approved" for a in awards),
+        "plan_missing": not review_round.track.tranches.exists(),
+        "plan_open": plan_open(awards, acts=acts),
     })
 
 
 def _end_form(review_round) -> PublicityEndForm | None:
     """The officer's confirmation of a provisional end, offering the end counted on today's calendar."""
-    if review_round.state != RoundState.PUBLICITY or not review_round.publicity_ends_provisional:
+    if review_round.state not in ROUND_TRANSITIONS["confirm_publicity_end"].sources \
+            or not review_round.publicity_ends_provisional:
         return None
     return PublicityEndForm(initial={"ends_on": decisions.publicity_recount(review_round).day})
 
@@ -425,7 +434,8 @@ def assignment_page(request, pk: int):
     dossier = Dossier.objects.filter(application_id=assignment.application_id).first()
     return render(request, "reviews/assignment.html", {
         "assignment": assignment, "review": review, "form": form,
-        "locked": review.state == ReviewState.SUBMITTED or assignment.round.state != RoundState.REVIEWING,
+        "locked": review.state not in REVIEW_TRANSITIONS["submit"].sources
+        or assignment.round.state not in ROUND_WORK["score"],
         "others": other_reviews(assignment), "criteria": criteria, "dossier": dossier,
         "dossier_box": _dossier_box(assignment, dossier),
         "application": dossier_context(assignment.application, blind=assignment.round.blind),
@@ -529,5 +539,5 @@ def publicity(request, pk: int):
     return render(request, "reviews/publicity.html", {
         "round": review_round, "track": review_round.track, "awards": awards, "form": form,
         "my_objections": objections_by(request.user, review_round),
-        "open": review_round.state == RoundState.PUBLICITY and timezone.localdate() <= review_round.publicity_ends,
+        "open": takes_objections(review_round),
     })

@@ -63,7 +63,7 @@ def test_pages_mark_a_provisional_end(client, officer, applicant, provisional):
 def test_decision_page_offers_no_approval_until_the_end_is_confirmed(client, officer, provisional):
     with office_day(dt.date(2027, 1, 6)):
         page = client_for(client, officer).get(reverse("reviews:decision", args=[provisional.track_id]))
-        assert page.context["publicity_over"] is False and "data-approve" not in page.content.decode()
+        assert not page.context["offers"] & {"decide_award", "close"} and "data-approve" not in page.content.decode()
 
 
 def test_award_approve_waits_for_the_confirmed_end(officer, provisional):
