@@ -143,6 +143,16 @@ def pool_track(db) -> Track:
     return make_pool_track()
 
 
+@pytest.fixture
+def reviewing(officer, pool_track):
+    """Yuexiu 7's two applications in review, two reviewers each from a pool of three."""
+    for _ in range(2):
+        passed_application(pool_track)
+    for _ in range(3):
+        make_reviewer()
+    return run_to_reviewing(officer, pool_track, per_application=2)
+
+
 @pytest.fixture(autouse=True)
 def _english():
     """Messages are asserted in English (the msgids); the Chinese catalogue is checked by tests/test_i18n.py."""

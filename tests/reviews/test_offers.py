@@ -24,18 +24,9 @@ from reviews.offers import assignment_offers, award_offers, open_for_assignment,
 from tests.conftest import client_for
 from tests.office_officers import gz_officer  # noqa: F401 (a fixture)
 
-from .conftest import end_publicity, make_reviewer, passed_application, run_to_reviewing, score_all
+from .conftest import end_publicity, make_reviewer, passed_application, proposed_award, score_all
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def reviewing(officer, pool_track):
-    for _ in range(2):
-        passed_application(pool_track)
-    for _ in range(3):
-        make_reviewer()
-    return run_to_reviewing(officer, pool_track, per_application=2)
 
 
 def _page(client, user, name, track_id) -> str:
@@ -76,12 +67,8 @@ def test_round_offers_decisions_only_once_the_publicity_is_over_and_its_end_conf
 
 
 def _published(officer, track):
-    passed_application(track)
-    make_reviewer()
-    review_round = run_to_reviewing(officer, track, per_application=1)
-    score_all(Assignment.objects.get(round=review_round), 80)
-    (award,) = decisions.round_propose(actor=officer, review_round=review_round)
-    decisions.round_start_publicity(actor=officer, review_round=review_round)
+    award = proposed_award(officer, track)
+    decisions.round_start_publicity(actor=officer, review_round=award.round)
     award.refresh_from_db()
     return award
 
@@ -158,11 +145,7 @@ def test_decision_page_offers_each_step_in_its_state_only(client, officer, pool_
 
 
 def test_decision_page_offers_adjusting_and_publishing_while_proposed(client, officer, pool_track):
-    passed_application(pool_track)
-    make_reviewer()
-    review_round = run_to_reviewing(officer, pool_track, per_application=1)
-    score_all(Assignment.objects.get(round=review_round), 80)
-    (award,) = decisions.round_propose(actor=officer, review_round=review_round)
+    award = proposed_award(officer, pool_track)
     page = _page(client, officer, "reviews:decision", pool_track.pk)
     assert f'data-adjust="{award.pk}"' in page and 'id="start-publicity"' in page and "data-approve" not in page
     ranking = _page(client, officer, "reviews:ranking", pool_track.pk)

@@ -23,22 +23,13 @@ from reviews.models import (
     RoundState,
 )
 
-from .conftest import end_publicity, make_reviewer, passed_application, run_to_reviewing, score_all
+from .conftest import end_publicity, make_reviewer, passed_application, score_all
 
 pytestmark = pytest.mark.django_db
 
 
 def audit(target, action):
     return AuditEvent.objects.filter(object_id=str(target.pk), action=action).last()
-
-
-@pytest.fixture
-def reviewing(officer, pool_track):
-    for _ in range(2):
-        passed_application(pool_track)
-    for _ in range(3):
-        make_reviewer()
-    return run_to_reviewing(officer, pool_track, per_application=2)
 
 
 @pytest.fixture
