@@ -371,7 +371,8 @@ def report_page(request, pk: int, report_pk: int):
     figures = report_figures(report, snapshot=report.snapshot)
     kpis, values, result = figures.kpis, figures.values, figures.result
     role = services.role_of(project, request.user)
-    unit_may_submit = (role == Actor.UNIT and report.state in ("scheduled", "returned") and not report.not_required)
+    steps = services.allowed_report_steps(report, role)
+    unit_may_submit = "submit" in steps
     form = ReportForm(kpis=kpis, values=values)
     if request.method == "POST":
         if not unit_may_submit:
@@ -389,7 +390,7 @@ def report_page(request, pk: int, report_pk: int):
                 return redirect("milestones:report", pk=project.pk, report_pk=report.pk)
     return render(request, "milestones/report.html", {
         "project": project, "report": report, "result": result, "form": form, "may_submit": unit_may_submit,
-        "may_review": role == Actor.OFFICER and report.state == "submitted",
+        "may_review": {"accept", "return"} <= steps,
         "review_form": ReportReviewForm(),
         "evidence": list(report.evidence.all()),
         "chart": completion_chart(result, title=_("Completion against commitments (%)"), label=_("Completion (%)")),

@@ -113,6 +113,25 @@ def test_officer_adds_a_report_unit_may_not(nansha_project, officer, unit):
 
 
 
+def test_allowed_report_steps_follow_the_state_the_role_and_the_project(nansha_project, officer, unit):
+    from milestones.models import Actor
+    from milestones.services import allowed_report_steps
+
+    report = nansha_project.reports.get(seq=1)
+    assert allowed_report_steps(report, Actor.UNIT) == {"submit"}
+    assert allowed_report_steps(report, Actor.OFFICER) == frozenset()
+    report_submit(actor=unit, report=report, values={}, narrative="进展顺利。")
+    report.refresh_from_db()
+    assert allowed_report_steps(report, Actor.UNIT) == frozenset()
+    assert allowed_report_steps(report, Actor.OFFICER) == {"accept", "return"}
+    report_review(actor=officer, report=report, accept=False, comments="补充佐证材料。")
+    report.refresh_from_db()
+    assert allowed_report_steps(report, Actor.UNIT) == {"submit"}
+    type(nansha_project).objects.filter(pk=nansha_project.pk).update(state="terminated")
+    report = nansha_project.reports.select_related("project").get(seq=1)
+    assert allowed_report_steps(report, Actor.UNIT) == frozenset()  # no longer asked for
+
+
 @pytest.mark.parametrize("state", ["closed", "terminated"])
 def test_report_of_an_ended_project_is_not_required(client, nansha_project, unit, state):
     type(nansha_project).objects.filter(pk=nansha_project.pk).update(state=state)
