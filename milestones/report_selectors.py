@@ -11,7 +11,7 @@ from django.db.models import F, OuterRef, Subquery
 from django.http import Http404
 
 from .completion import Completion, completion
-from .models import KpiReport, KpiValue, Project
+from .models import REPORT_TRANSITIONS, KpiReport, KpiValue, Project
 from .selectors import projects_for
 
 _READ = object()  # report_figures: read the application's snapshot itself
@@ -79,3 +79,13 @@ def completion_chart(result, *, title: str, label: str) -> dict:
     lines = [line for line in result.lines if not line.qualitative]
     return {"title": title, "label": label, "labels": [line.metric[:30] for line in lines],
             "data": [float(line.of_commitment or 0) for line in lines]}
+
+
+def allowed_report_steps(report: KpiReport, role: str) -> frozenset[str]:
+    """The report steps a user of ``role`` on the project (``services.role_of``) may take now, as the services
+    check them: the page offers exactly these (``submit`` for the unit while the report is asked for; ``accept``
+    and ``return`` for the officer)."""
+    names = {t.name for t in REPORT_TRANSITIONS.values() if report.state in t.sources and t.actor == role}
+    if report.not_required:
+        names.discard("submit")
+    return frozenset(names)

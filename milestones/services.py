@@ -504,17 +504,6 @@ def allowed_project_steps(project: Project, user) -> list:
 # --- KPI reports -------------------------------------------------------------------------------------------------
 
 
-def allowed_report_steps(report, role: str) -> frozenset[str]:
-    """The report steps a user of ``role`` on the project (``role_of``) may take now: the page offers exactly
-    these (``submit`` for the unit while the report is asked for; ``accept`` and ``return`` for the officer)."""
-    from .models import REPORT_TRANSITIONS
-
-    names = {t.name for t in REPORT_TRANSITIONS.values() if report.state in t.sources and t.actor == role}
-    if report.not_required:
-        names.discard("submit")
-    return frozenset(names)
-
-
 def report_add(*, actor, project: Project, due_on: dt.date):
     """The officer asks for one more report."""
     from .models import KpiReport

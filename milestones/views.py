@@ -40,7 +40,7 @@ from .forms import (
 )
 from .jobs import FUND_PLAN_XLSX, LEDGER_XLSX
 from .models import Actor, ReportKind, ReportState
-from .report_selectors import completion_chart, report_figures, report_for
+from .report_selectors import allowed_report_steps, completion_chart, report_figures, report_for
 from .selectors import (
     ACCEPTANCE_FILES,
     disbursement_chart,
@@ -371,7 +371,7 @@ def report_page(request, pk: int, report_pk: int):
     figures = report_figures(report, snapshot=report.snapshot)
     kpis, values, result = figures.kpis, figures.values, figures.result
     role = services.role_of(project, request.user)
-    steps = services.allowed_report_steps(report, role)
+    steps = allowed_report_steps(report, role)
     unit_may_submit = "submit" in steps
     form = ReportForm(kpis=kpis, values=values)
     if request.method == "POST":

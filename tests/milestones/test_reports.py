@@ -115,7 +115,7 @@ def test_officer_adds_a_report_unit_may_not(nansha_project, officer, unit):
 
 def test_allowed_report_steps_follow_the_state_the_role_and_the_project(nansha_project, officer, unit):
     from milestones.models import Actor
-    from milestones.services import allowed_report_steps
+    from milestones.report_selectors import allowed_report_steps
 
     report = nansha_project.reports.get(seq=1)
     assert allowed_report_steps(report, Actor.UNIT) == {"submit"}
