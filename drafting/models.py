@@ -4,10 +4,20 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.lifecycle import Transition, transition_table
+
 
 class DraftStatus(models.TextChoices):
     DRAFTED = "drafted", _("drafted")
     LOADED = "loaded", _("loaded")
+
+
+# A draft is worked on until it is loaded as a program; then it stays as the record of that load.
+DRAFT_TRANSITIONS = transition_table(
+    Transition("save", _("Save and check"), frozenset({DraftStatus.DRAFTED}), DraftStatus.DRAFTED, "admin"),
+    Transition("fill", _("Fill in"), frozenset({DraftStatus.DRAFTED}), DraftStatus.DRAFTED, "admin"),
+    Transition("load", _("Load the program"), frozenset({DraftStatus.DRAFTED}), DraftStatus.LOADED, "admin"),
+)
 
 
 class SourceKind(models.TextChoices):

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from programs.guide_format import GuideFormatError, parse_guide
 from programs.models import Program
 
-from .models import DraftStatus, GuideDraft
+from .models import DRAFT_TRANSITIONS, DraftStatus, GuideDraft
 
 LIST_FIELDS = ("id", "source_name", "source_kind", "status", "created_at", "updated_at", "problems", "program__code",
                "program__title", "created_by__username")
@@ -18,6 +18,11 @@ LIST_FIELDS = ("id", "source_name", "source_kind", "status", "created_at", "upda
 
 def draft_list() -> QuerySet[GuideDraft]:
     return GuideDraft.objects.select_related("program", "created_by").only(*LIST_FIELDS)
+
+
+def draft_steps(draft: GuideDraft) -> frozenset[str]:
+    """The steps the draft's page offers an admin (save, fill, load), as the services check them."""
+    return frozenset(name for name, step in DRAFT_TRANSITIONS.items() if draft.status in step.sources)
 
 
 def draft_detail(draft_id: int) -> GuideDraft:

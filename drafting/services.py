@@ -16,7 +16,7 @@ from programs.models import Program
 
 from .documents import read_document
 from .draft import count_notes, draft_guide, draft_yaml, strip_notes
-from .models import DraftStatus, GuideDraft, SourceKind
+from .models import DRAFT_TRANSITIONS, DraftStatus, GuideDraft, SourceKind
 
 MAX_BYTES = 10 * 1024 * 1024
 
@@ -56,11 +56,11 @@ def guide_draft_create(*, actor, name: str, content: bytes, kind: str) -> GuideD
     return draft
 
 
-def _locked(draft_id: int) -> GuideDraft:
+def _locked(draft_id: int, step: str) -> GuideDraft:
     draft = GuideDraft.objects.select_for_update().filter(pk=draft_id).first()
     if draft is None:
         raise GuideDraft.DoesNotExist
-    if draft.status != DraftStatus.DRAFTED:
+    if draft.status not in DRAFT_TRANSITIONS[step].sources:
         raise ValidationError(_("This draft was already loaded; upload the guide again to draft it anew."),
                               code="loaded")
     return draft
@@ -70,7 +70,7 @@ def _locked(draft_id: int) -> GuideDraft:
 def guide_draft_save(*, actor, draft_id: int, yaml_text: str) -> GuideDraft:
     """Keep the admin's edit (even one with problems, so nothing is lost) and check it again."""
     _require_admin(actor)
-    draft = _locked(draft_id)
+    draft = _locked(draft_id, "save")
     yaml_text = yaml_text.replace("\r\n", "\n")
     draft.draft_yaml, draft.problems = yaml_text, check_draft(yaml_text)
     draft.save(update_fields=["draft_yaml", "problems", "updated_at"])
@@ -87,7 +87,7 @@ def guide_draft_fill(*, actor, draft_id: int, holder: str, field: str, value: st
     """A person fills in one flagged field (``holder`` is "program" or "tracks.N"): the value is set, its draft note
     removed, and the draft checked again."""
     _require_admin(actor)
-    draft = _locked(draft_id)
+    draft = _locked(draft_id, "fill")
     try:
         document = parse_guide(draft.draft_yaml)
         target = document["program"]
@@ -118,7 +118,7 @@ def guide_draft_fill(*, actor, draft_id: int, holder: str, field: str, value: st
 def guide_draft_load(*, actor, draft_id: int) -> GuideDraft:
     """Load the confirmed draft as a program (the guide loader, as loaddata does); refused while it has problems."""
     _require_admin(actor)
-    draft = _locked(draft_id)
+    draft = _locked(draft_id, "load")
     problems = check_draft(draft.draft_yaml)
     if problems:
         draft.problems = problems

@@ -50,6 +50,7 @@ def _detail(request, draft: GuideDraft, *, edit_form=None, status=200):
         "draft": draft, "facts": facts, "flagged": [f for f in facts if f.confidence == "needs_person" and f.field],
         "lines": selectors.guide_lines(draft), "replaced": selectors.program_replaced(draft),
         "edit_form": edit_form or DraftEditForm(initial={"draft_yaml": draft.draft_yaml}),
+        "steps": selectors.draft_steps(draft),
     }, status=status)
 
 

@@ -143,9 +143,19 @@ def test_draft_page_upload_fill_and_load(client, admin):
     assert response.status_code == 302 and response["Location"] == reverse("drafting:detail", args=[draft.pk])
     for field, value in (("issuer", "广州市南沙区市场监督管理局"), ("reference_prefix", "NSU2024")):
         client.post(reverse("drafting:fill", args=[draft.pk]), {"holder": "program", "field": field, "value": value})
+    page = client.get(reverse("drafting:detail", args=[draft.pk])).content.decode()
+    assert 'id="draft-yaml"' in page and 'id="draft-load"' in page
     client.post(reverse("drafting:load", args=[draft.pk]))
     draft.refresh_from_db()
     assert draft.status == DraftStatus.LOADED and draft.program.code == "nansha-upload-2024"
+    # Loaded, the draft is the record of that load: the page offers no step any more, and a step is refused.
+    page = client.get(reverse("drafting:detail", args=[draft.pk])).content.decode()
+    for form in ('id="draft-yaml"', 'id="draft-load"', 'id="draft-flagged"', 'id="draft-valid"'):
+        assert form not in page
+    assert 'data-status="loaded"' in page
+    client.post(reverse("drafting:save", args=[draft.pk]), {"draft_yaml": "x: 1"})
+    draft.refresh_from_db()
+    assert draft.draft_yaml != "x: 1"
 
 
 def test_draft_list_queries_do_not_grow_with_drafts(client, admin):
