@@ -44,9 +44,10 @@ def pool(request):
 def pool_import(request):
     """An Excel file of experts, read in the background; the pool page then shows the job and what it found."""
     _officer(request)
-    form = ImportForm(pools=pool_choices(request.user))
-    if request.method == "POST":
-        form = ImportForm(request.POST, request.FILES, pools=pool_choices(request.user))
+    posted = request.method == "POST"
+    form = ImportForm(request.POST if posted else None, request.FILES if posted else None,
+                      pools=pool_choices(request.user))
+    if posted:
         if form.is_valid():
             upload = form.cleaned_data["file"]
             job_services.job_request(actor=request.user, kind=POOL_IMPORT, upload=upload.read(),
@@ -60,15 +61,16 @@ def pool_import(request):
 def pool_add(request):
     """One reviewer by hand: the account is made and sent a link to set its password."""
     _officer(request)
-    form = ReviewerForm(pools=pool_choices(request.user))
+    form = ReviewerForm(request.POST if request.method == "POST" else None, pools=pool_choices(request.user))
     if request.method == "POST":
-        form = ReviewerForm(request.POST, pools=pool_choices(request.user))
         if form.is_valid():
             try:
                 profile = services.reviewer_add(actor=request.user, data=form.reviewer_data(),
                                                 office=form.cleaned_data["pool"] or None)
+            except PermissionDenied as exc:  # no longer on the staff of the chosen pool's office
+                form.add_error("pool", str(exc))
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
+                for field, errors in (exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}).items():
                     form.add_error(field if field in form.fields else None, errors)
             else:
                 _mail_message(request, profile)

@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from accounts.models import Role
 from applications.models import Exclusion
@@ -130,6 +132,18 @@ def test_an_officer_may_not_add_to_another_offices_pool(client, nansha_officer):
         services.reviewer_add(actor=nansha_officer, office="gz-yuexiu",
                               data=services.ReviewerData(name="x", email="x@example.org"))
     assert not ReviewerProfile.objects.exists()
+
+
+def test_an_officer_taken_off_an_office_while_the_form_was_open_gets_the_refusal_on_the_pool_field(
+        client, nansha_officer, monkeypatch):
+    # The form offered Yuexiu's pool (the officer was on its staff then); the service now refuses it.
+    monkeypatch.setattr("reviews.pool_views.pool_choices",
+                        lambda user: [("gz-nansha", "南沙"), ("gz-yuexiu", "越秀")])
+    response = _add(client_for(client, nansha_officer), pool="gz-yuexiu")
+    assert response.status_code == 200 and not ReviewerProfile.objects.exists()
+    with translation.override("zh-hans"):
+        assert response.context["form"].errors["pool"] == [gettext("Only program officers may do this.")]
+    assert 'value="新专家"' in response.content.decode()  # what was typed is kept
 
 
 def test_platform_admin_may_add_to_the_shared_pool(client):
