@@ -67,8 +67,9 @@ def pool_add(request):
             try:
                 profile = services.reviewer_add(actor=request.user, data=form.reviewer_data(),
                                                 office=form.cleaned_data["pool"] or None)
-            except PermissionDenied as exc:  # no longer on the staff of the chosen pool's office
-                form.add_error("pool", str(exc))
+            except PermissionDenied:  # no longer on the staff of the chosen pool's office
+                form.add_error("pool", _("You are not on the staff of this pool's office (any more): choose one of "
+                                         "your offices' pools."))
             except ValidationError as exc:
                 for field, errors in (exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}).items():
                     form.add_error(field if field in form.fields else None, errors)

@@ -142,7 +142,8 @@ def test_an_officer_taken_off_an_office_while_the_form_was_open_gets_the_refusal
     response = _add(client_for(client, nansha_officer), pool="gz-yuexiu")
     assert response.status_code == 200 and not ReviewerProfile.objects.exists()
     with translation.override("zh-hans"):
-        assert response.context["form"].errors["pool"] == [gettext("Only program officers may do this.")]
+        assert response.context["form"].errors["pool"] == [
+            gettext("You are not on the staff of this pool's office (any more): choose one of your offices' pools.")]
     assert 'value="新专家"' in response.content.decode()  # what was typed is kept
 
 
